@@ -1,0 +1,7 @@
+"""Allow ``python -m kerascheck``."""
+
+import sys
+
+from kerascheck.cli import main
+
+sys.exit(main())

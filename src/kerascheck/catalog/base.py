@@ -1,0 +1,282 @@
+"""The contract every layer in the catalog follows.
+
+A ``LayerType`` is the static description of one Keras layer class: how its
+constructor arguments are normalised (including Keras 1/2 spellings), what
+output shape a call produces, and which weights ``build()`` creates.  Each
+layer family module (``convolutional``, ``pooling``...) defines subclasses and
+lists them in ``LAYERS``.
+
+Inside ``output_shape`` and ``weights`` an argument or dimension that is not
+known makes the method raise ``Unresolved`` (use ``known()``); the caller then
+reports that part as unknown.  ``None`` in a shape is Keras's own dynamic
+dimension and is propagated exactly as Keras does.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Sequence
+
+from kerascheck.unknown import Unknown, contains_unknown, is_unknown
+
+Dim = Any  # int, None (Keras's dynamic dimension) or Unknown
+Shape = tuple  # a tuple of Dim, batch axis first
+ShapeTree = Any  # a Shape, or a list of ShapeTree for several tensors
+
+
+class Unresolved(Exception):
+    """Raised when a result depends on something that is not known statically."""
+
+
+class Invalid(Exception):
+    """Raised when Keras itself would reject the layer (bad rank, negative size...)."""
+
+    def __init__(self, message: str, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def known(value: Any, what: str = "a value") -> Any:
+    """Return ``value`` if it holds no unknown part, else raise ``Unresolved``."""
+    if contains_unknown(value):
+        raise Unresolved(f"{what} is unknown")
+    return value
+
+
+@dataclass(frozen=True)
+class Weight:
+    """One variable created by ``build()``."""
+
+    name: str
+    shape: tuple[int, ...]
+    trainable: bool = True
+
+    @property
+    def size(self) -> int:
+        return math.prod(self.shape)
+
+
+@dataclass
+class Explain:
+    """Collects the human-readable derivation of a layer's shape and parameters."""
+
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+
+
+@dataclass
+class Call:
+    """What a layer is called with: the tensors' shapes and other call arguments."""
+
+    inputs: ShapeTree  # the first positional argument, as shapes
+    kwargs: dict[str, Any] = field(default_factory=dict)  # other call arguments (shapes for tensors)
+
+
+class LayerType:
+    """Static model of one Keras layer class.  Subclass per layer."""
+
+    #: the Keras 3 class name, as ``model.summary()`` prints it
+    name: ClassVar[str]
+    #: other class names that construct this layer (``MaxPool2D``, ``Convolution2D``)
+    aliases: ClassVar[tuple[str, ...]] = ()
+    #: Keras 3 constructor parameters that may be given positionally, in order
+    positional: ClassVar[tuple[str, ...]] = ()
+    #: defaults of the parameters that matter for shapes and counts
+    defaults: ClassVar[dict[str, Any]] = {}
+    #: Keras 1/2 keyword → Keras 3 keyword
+    legacy_kwargs: ClassVar[dict[str, str]] = {}
+    #: keyword arguments that only Keras 1/2 accepted (for the legacy-API rule)
+    #: beyond ``legacy_kwargs``; they are ignored
+    ignored_legacy_kwargs: ClassVar[tuple[str, ...]] = ()
+
+    # ----------------------------------------------------------- arguments
+    def normalize(self, args: Sequence[Any], kwargs: dict[str, Any], called_as: str) -> dict[str, Any]:
+        """Bind constructor arguments to Keras 3 names and fill defaults.
+
+        ``called_as`` is the class name used at the call site (an alias such
+        as ``Convolution2D`` may imply Keras 1 positional conventions).
+        Override ``legacy_args`` for such conventions, not this method.
+        """
+        args, kwargs = self.legacy_args(list(args), dict(kwargs), called_as)
+        cfg: dict[str, Any] = dict(self.defaults)
+        for name, value in zip(self.positional, args):
+            cfg[name] = value
+        if len(args) > len(self.positional):
+            cfg["_extra_positional"] = tuple(args[len(self.positional):])
+        for key, value in kwargs.items():
+            cfg[self.legacy_kwargs.get(key, key)] = value
+        return self.finish_config(cfg)
+
+    def legacy_args(self, args: list, kwargs: dict, called_as: str) -> tuple[list, dict]:
+        """Rewrite Keras 1/2 calling conventions into Keras 3 ones (default: none)."""
+        return args, kwargs
+
+    def finish_config(self, cfg: dict[str, Any]) -> dict[str, Any]:
+        """Post-process a bound config (convert legacy values, e.g. ``'th'``)."""
+        return cfg
+
+    def declared_input_shape(self, cfg: dict[str, Any]) -> Shape | None | Unknown:
+        """The input shape the layer declares for a model (with batch axis), if any.
+
+        Handles ``input_shape``, ``batch_input_shape``, ``batch_size`` and
+        ``input_dim`` generically; layers with more (``input_length``) override.
+        """
+        if "batch_input_shape" in cfg:
+            shape = cfg["batch_input_shape"]
+            return tuple(shape) if isinstance(shape, (tuple, list)) else Unknown("batch_input_shape")
+        if "input_shape" in cfg:
+            shape = cfg["input_shape"]
+            if isinstance(shape, int):
+                shape = (shape,)
+            if not isinstance(shape, (tuple, list)):
+                return Unknown("input_shape")
+            batch = cfg.get("batch_size")
+            return (batch, *shape)
+        if cfg.get("input_dim") is not None:
+            return (cfg.get("batch_size"), cfg["input_dim"])
+        return None
+
+    # ----------------------------------------------------------- semantics
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
+        """The output shape(s) of calling the layer.  Default: identity."""
+        return call.inputs
+
+    def weights(self, cfg: dict[str, Any], call: Call, ex: Explain) -> list[Weight]:
+        """The weights ``build()`` creates for the first call.  Default: none."""
+        return []
+
+
+# ------------------------------------------------------------------ helpers
+def to_snake_case(name: str) -> str:
+    """Keras's own auto-naming rule (``Conv2DTranspose`` → ``conv2d_transpose``)."""
+    import re
+
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def as_tuple(value: Any, n: int, what: str) -> tuple:
+    """Keras's ``standardize_tuple``: an int becomes ``(v,) * n``."""
+    value = known(value, what)
+    if isinstance(value, bool):
+        raise Invalid(f"{what} must be an int or a tuple of {n} ints")
+    if isinstance(value, int):
+        return (value,) * n
+    if isinstance(value, (tuple, list)) and len(value) == n:
+        return tuple(value)
+    if isinstance(value, (tuple, list)) and len(value) == 1 and n == 1:
+        return tuple(value)
+    raise Invalid(f"{what} must be an int or a tuple of {n} ints, got {value!r}")
+
+
+def check_rank(shape: Shape, rank: int | tuple[int, ...], layer: str) -> None:
+    """Raise ``Invalid`` (KC103) when a known input rank is not the expected one."""
+    ranks = (rank,) if isinstance(rank, int) else rank
+    if len(shape) not in ranks:
+        expected = " or ".join(str(r) for r in ranks)
+        raise Invalid(
+            f"{layer} expects an input of rank {expected}, got rank {len(shape)} {format_shape(shape)}",
+            code="KC103",
+        )
+
+
+def channels_axis(cfg: dict[str, Any], rank: int) -> int:
+    """Index of the channel axis for a ``data_format``."""
+    fmt = known(cfg.get("data_format") or "channels_last", "data_format")
+    return 1 if fmt == "channels_first" else rank - 1
+
+
+def dim_mul(*dims: Dim) -> Dim:
+    """Product of dims; None if any is None (Keras), Unknown if any is unknown."""
+    if any(is_unknown(d) for d in dims):
+        return Unknown()
+    if any(d is None for d in dims):
+        return None
+    return math.prod(dims)
+
+
+def format_shape(shape: ShapeTree) -> str:
+    """Format like Keras: ``(None, 8, 8, 32)``; unknown dims print as ``?``."""
+    if isinstance(shape, list):
+        return "[" + ", ".join(format_shape(s) for s in shape) + "]"
+    if is_unknown(shape) or shape is None:
+        return "?"
+    inner = ", ".join("?" if is_unknown(d) else str(d) for d in shape)
+    return f"({inner},)" if len(shape) == 1 else f"({inner})"
+
+
+def conv_output_length(
+    length: Dim,
+    kernel: int,
+    padding: str,
+    stride: int,
+    dilation: int = 1,
+    ex: Explain | None = None,
+    axis: str = "out",
+) -> Dim:
+    """Output length of a conv/pool window, exactly as Keras 3 computes it.
+
+    ``padding`` is ``valid``, ``same`` or ``causal``.  ``None`` stays ``None``.
+    A non-positive VALID result raises ``Invalid`` (KC101), as Keras does.
+    """
+    if is_unknown(length):
+        return Unknown()
+    if length is None:
+        return None
+    eff = dilation * (kernel - 1) + 1
+    if padding == "valid":
+        out = (length - eff) // stride + 1
+        if out <= 0:
+            raise Invalid(
+                f"a {eff}-wide window does not fit in an input of length {length} "
+                f"(floor(({length} − {eff}) / {stride}) + 1 = {out})",
+                code="KC101",
+            )
+        if ex is not None:
+            k = f"{kernel}" if dilation == 1 else f"{eff} (dilated)"
+            ex.add(f"{axis} = floor(({length} + 0 − {k}) / {stride}) + 1 = {out}")
+        return out
+    if padding in ("same", "causal"):
+        out = (length - 1) // stride + 1
+        if ex is not None:
+            ex.add(f"{axis} = ceil({length} / {stride}) = {out}  ({padding} padding)")
+        return out
+    raise Invalid(f"unknown padding {padding!r}")
+
+
+def conv_transpose_output_length(
+    length: Dim,
+    kernel: int,
+    padding: str,
+    stride: int,
+    output_padding: int | None = None,
+    dilation: int = 1,
+    ex: Explain | None = None,
+    axis: str = "out",
+) -> Dim:
+    """Output length of a transposed convolution, as Keras 3 computes it."""
+    if is_unknown(length):
+        return Unknown()
+    if length is None:
+        return None
+    eff = (kernel - 1) * dilation + 1
+    if padding == "valid":
+        extra = max(eff, stride) - eff if output_padding is None else output_padding
+        out = (length - 1) * stride + eff + extra
+        formula = f"({length} − 1) × {stride} + {eff} + {extra}"
+    elif padding == "same":
+        if output_padding is None:
+            out = length * stride
+            formula = f"{length} × {stride}"
+        else:
+            out = (length - 1) * stride + eff % 2 + output_padding
+            formula = f"({length} − 1) × {stride} + {eff} mod 2 + {output_padding}"
+    else:
+        raise Invalid(f"unknown padding {padding!r}")
+    if ex is not None:
+        ex.add(f"{axis} = {formula} = {out}  (transposed, {padding} padding)")
+    return out

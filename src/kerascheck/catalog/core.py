@@ -1,0 +1,102 @@
+"""Core layers: Dense, Activation, Embedding, Masking, Lambda."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kerascheck.catalog.base import (
+    Call,
+    Explain,
+    Invalid,
+    LayerType,
+    Weight,
+    format_shape,
+    known,
+)
+from kerascheck.unknown import Unknown, is_unknown
+
+KERAS1_REGULARIZERS = ("init", "W_regularizer", "b_regularizer", "W_constraint", "b_constraint")
+
+
+class Dense(LayerType):
+    name = "Dense"
+    positional = ("units", "activation", "use_bias")
+    defaults = {"activation": None, "use_bias": True}
+    legacy_kwargs = {"output_dim": "units", "bias": "use_bias"}
+    ignored_legacy_kwargs = KERAS1_REGULARIZERS
+
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+        shape = call.inputs
+        if len(shape) < 2:
+            raise Invalid(f"Dense expects an input of rank ≥ 2, got {format_shape(shape)}", code="KC103")
+        units = cfg.get("units")
+        if is_unknown(units):
+            units = Unknown("units")
+        return (*shape[:-1], units)
+
+    def weights(self, cfg: dict[str, Any], call: Call, ex: Explain) -> list[Weight]:
+        units = known(cfg["units"], "units")
+        fan_in = known(call.inputs[-1], "the input's last dimension")
+        if fan_in is None:
+            raise Invalid("Dense needs a defined last input dimension, got None", code="KC103")
+        weights = [Weight("kernel", (fan_in, units))]
+        if known(cfg["use_bias"], "use_bias"):
+            weights.append(Weight("bias", (units,)))
+            ex.add(f"Dense: {fan_in} inputs × {units} units + {units} biases = {fan_in * units + units:,}")
+        else:
+            ex.add(f"Dense: {fan_in} inputs × {units} units (no bias) = {fan_in * units:,}")
+        return weights
+
+
+class Activation(LayerType):
+    name = "Activation"
+    positional = ("activation",)
+
+
+class Masking(LayerType):
+    name = "Masking"
+    positional = ("mask_value",)
+
+
+class Embedding(LayerType):
+    name = "Embedding"
+    positional = ("input_dim", "output_dim")
+    ignored_legacy_kwargs = ("init", "W_regularizer", "W_constraint", "dropout")
+
+    def declared_input_shape(self, cfg: dict[str, Any]):
+        # Keras 1/2 defined the input through input_length; Keras 3 ignores it,
+        # but the intent of the code is a (batch, input_length) input.
+        if "batch_input_shape" in cfg or "input_shape" in cfg:
+            return super().declared_input_shape(cfg)
+        if "input_length" in cfg:
+            return (cfg.get("batch_size"), cfg["input_length"])
+        return None
+
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+        output_dim = cfg.get("output_dim")
+        return (*call.inputs, Unknown("output_dim") if is_unknown(output_dim) else output_dim)
+
+    def weights(self, cfg: dict[str, Any], call: Call, ex: Explain) -> list[Weight]:
+        vocab = known(cfg["input_dim"], "input_dim")
+        dim = known(cfg["output_dim"], "output_dim")
+        ex.add(f"Embedding: {vocab} tokens × {dim} dimensions = {vocab * dim:,}")
+        return [Weight("embeddings", (vocab, dim))]
+
+
+class Lambda(LayerType):
+    """A Lambda's output is unknown unless the interpreter recognises its body."""
+
+    name = "Lambda"
+    positional = ("function", "output_shape", "mask", "arguments")
+
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+        declared = cfg.get("output_shape")
+        if isinstance(declared, (tuple, list)) and not any(is_unknown(d) for d in declared):
+            return (call.inputs[0], *declared)
+        transform = cfg.get("_shape_transform")  # set by the interpreter for simple bodies
+        if transform is not None:
+            return transform(call.inputs)
+        return Unknown("the Lambda's function is not understood")
+
+
+LAYERS = (Dense, Activation, Masking, Embedding, Lambda)

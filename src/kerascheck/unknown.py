@@ -1,0 +1,43 @@
+"""The abstract "unknown" value shared by the interpreter and the layer catalog.
+
+A value (or a shape dimension) that cannot be determined statically is an
+``Unknown``.  It is distinct from ``None``, which in a shape is Keras's own
+"dynamic dimension" (the batch axis, a variable sequence length).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class Unknown:
+    """A value kerascheck cannot determine; ``reason`` says why, when known."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str = "") -> None:
+        self.reason = reason
+
+    def __repr__(self) -> str:
+        return "?"
+
+    def __bool__(self) -> bool:
+        raise TypeError("the truth of an unknown value is unknown")
+
+
+UNKNOWN = Unknown()
+
+
+def is_unknown(value: Any) -> bool:
+    return isinstance(value, Unknown)
+
+
+def contains_unknown(value: Any) -> bool:
+    """True if ``value`` or anything nested in a tuple/list/dict is unknown."""
+    if isinstance(value, Unknown):
+        return True
+    if isinstance(value, (tuple, list)):
+        return any(contains_unknown(v) for v in value)
+    if isinstance(value, dict):
+        return any(contains_unknown(k) or contains_unknown(v) for k, v in value.items())
+    return False
