@@ -1,0 +1,210 @@
+"""The pipeline for one file: read → parse → interpret → model graph → report data."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+
+from kerascheck.diagnostics import Diagnostic, Span
+from kerascheck.graph import Layer, Model, Operation
+from kerascheck.interpreter.engine import AnalysisLimit, Interpreter, Limits
+from kerascheck.interpreter.keras_api import KerasAPI
+from kerascheck.modelbuild import ensure_rows
+from kerascheck.positions import Positions
+from kerascheck.unknown import is_unknown
+
+MAX_FILE_BYTES = 1_000_000
+# A file that never mentions Keras cannot define a Keras model: skip it unparsed.
+MENTIONS_KERAS = re.compile(r"keras|tensorflow")
+
+
+@dataclass
+class Options:
+    data_format: str = "channels_last"
+    explain: bool = False
+    limits: Limits = field(default_factory=Limits)
+
+
+@dataclass
+class LayerReport:
+    name: str
+    class_name: str
+    line: int
+    output_shape: Any  # a shape tuple, a list of them, or Unknown
+    trainable: int | None
+    non_trainable: int | None
+    explain: list[str]
+    unknown_reason: str = ""
+
+    @property
+    def params(self) -> int | None:
+        if self.trainable is None or self.non_trainable is None:
+            return None
+        return self.trainable + self.non_trainable
+
+
+@dataclass
+class ModelReport:
+    name: str
+    kind: str
+    line: int
+    context: str
+    layers: list[LayerReport]
+    trainable: int | None
+    non_trainable: int | None
+    unknown_reason: str = ""
+
+    @property
+    def total(self) -> int | None:
+        if self.trainable is None or self.non_trainable is None:
+            return None
+        return self.trainable + self.non_trainable
+
+
+@dataclass
+class FileReport:
+    path: str
+    models: list[ModelReport] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity == "error" for d in self.diagnostics)
+
+
+def analyze_bytes(data: bytes, path: str, options: Options) -> FileReport:
+    """Analyse one file's content; never raises."""
+    report = FileReport(path)
+    if len(data) > MAX_FILE_BYTES:
+        report.diagnostics.append(
+            Diagnostic("KC003", f"file is {len(data):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit: not analysed", span=Span(1, 1, 1, 1))
+        )
+        return report
+    if b"\0" in data:
+        report.diagnostics.append(Diagnostic("KC003", "file looks binary (it contains NUL bytes): not analysed", span=Span(1, 1, 1, 1)))
+        return report
+    try:
+        source = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        report.diagnostics.append(Diagnostic("KC003", f"file is not valid UTF-8 ({exc.reason} at byte {exc.start}): not analysed", span=Span(1, 1, 1, 1)))
+        return report
+    return analyze_source(source, path, options)
+
+
+def analyze_source(source: str, path: str, options: Options) -> FileReport:
+    """Analyse one file's text; never raises."""
+    report = FileReport(path)
+    if not MENTIONS_KERAS.search(source):
+        return report
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        line, column = exc.raw_line, exc.raw_column + 1
+        report.diagnostics.append(
+            Diagnostic("KC001", f"cannot parse: {exc.message}", span=Span(line, column, line, column))
+        )
+        return report
+    except RecursionError:
+        report.diagnostics.append(Diagnostic("KC002", "code nested too deeply to parse: not analysed", span=Span(1, 1, 1, 1)))
+        return report
+    positions = Positions(module)
+    try:
+        models = interpret(module, options, report)
+        report.models = [model_report(m, positions, options) for m in models]
+        report.diagnostics.extend(layer_problems(models))
+    except RecursionError:
+        report.diagnostics.append(Diagnostic("KC002", "code nested too deeply to interpret", span=Span(1, 1, 1, 1)))
+    except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the run
+        report.diagnostics.append(
+            Diagnostic("KC000", f"internal error while analysing this file: {type(exc).__name__}: {exc}", span=Span(1, 1, 1, 1))
+        )
+    for diagnostic in report.diagnostics:
+        if diagnostic.span is None:
+            diagnostic.span = positions.span(diagnostic.node)
+    return report
+
+
+def interpret(module: cst.Module, options: Options, report: FileReport) -> list[Model]:
+    api = KerasAPI(options.data_format)
+    interpreter = Interpreter(module, api, options.limits)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20_000))
+    try:
+        interpreter.run()
+    except AnalysisLimit as exc:
+        report.diagnostics.append(Diagnostic("KC002", f"{exc}; the rest of the file is not analysed", node=exc.node))
+    finally:
+        sys.setrecursionlimit(limit)
+    for model in api.models:
+        ensure_rows(model)
+    return api.models
+
+
+def layer_problems(models: list[Model]) -> list[Diagnostic]:
+    """Diagnostics for what Keras itself would reject, once per layer and message."""
+    seen: set[tuple[int, str]] = set()
+    out = []
+    for model in models:
+        for row in model.rows or []:
+            op = row.operation
+            for problem in getattr(op, "problems", ()):
+                key = (id(op), problem.message)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(Diagnostic(problem.code, f"{op.name} ({op.class_name}): {problem.message}", node=problem.node))
+    return out
+
+
+def model_report(model: Model, positions: Positions, options: Options) -> ModelReport:
+    layers = [layer_report(row.operation, row, positions) for row in model.rows or []]
+    trainable, non_trainable = model.param_counts()
+    reason = model.uncertain or model.unknown_reason
+    if not reason and trainable is None:
+        culprit = next((l for l in layers if l.params is None), None)
+        if culprit is not None:
+            reason = f"{culprit.name} ({culprit.class_name}): {culprit.unknown_reason or 'parameters unknown'}"
+    return ModelReport(
+        name=model.name,
+        kind=model.kind,
+        line=positions.span(model.source).line,
+        context=_context(model, positions),
+        layers=layers,
+        trainable=trainable,
+        non_trainable=non_trainable,
+        unknown_reason=reason,
+    )
+
+
+def layer_report(op: Operation, row: Any, positions: Positions) -> LayerReport:
+    reason = ""
+    if row.trainable is None:
+        if isinstance(op, Layer):
+            reason = op.unknown_reason or op.weights_reason or "not built"
+        elif isinstance(op, Model):
+            reason = op.uncertain or op.unknown_reason or "a layer of the nested model is unknown"
+    elif is_unknown(row.output_shape):
+        reason = getattr(row.output_shape, "reason", "")
+    return LayerReport(
+        name=op.name,
+        class_name=op.class_name,
+        line=positions.span(op.source).line,
+        output_shape=row.output_shape,
+        trainable=row.trainable,
+        non_trainable=row.non_trainable,
+        explain=list(getattr(op, "explain", [])),
+        unknown_reason=reason,
+    )
+
+
+def _context(model: Model, positions: Positions) -> str:
+    if not model.context:
+        return ""
+    description, node = model.context
+    if node is None:
+        return description
+    code = cst.Module([]).code_for_node(node) if isinstance(node, cst.CSTNode) else description
+    return f"{' '.join(code.split())} at line {positions.span(node).line}"

@@ -1,0 +1,48 @@
+"""Diagnostics: what kerascheck reports about a file, with the source span it points at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+SEVERITIES = ("error", "warning", "info")
+
+#: codes reported by the analysis itself (rules add their own)
+NAMES = {
+    "KC000": ("internal-error", "error"),
+    "KC001": ("syntax-error", "error"),
+    "KC002": ("analysis-limit", "info"),
+    "KC003": ("unreadable-file", "error"),
+    "KC101": ("non-positive-dimension", "error"),
+    "KC102": ("merge-shape-mismatch", "error"),
+    "KC103": ("incompatible-rank", "error"),
+    "KC104": ("reshape-size-mismatch", "error"),
+    "KC105": ("non-integer-size", "error"),
+}
+
+
+@dataclass(frozen=True)
+class Span:
+    """1-based lines and columns; the end column is exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass
+class Diagnostic:
+    code: str
+    message: str
+    node: cst.CSTNode | None = None  # resolved to ``span`` when reported
+    span: Span | None = None
+
+    @property
+    def name(self) -> str:
+        return NAMES[self.code][0]
+
+    @property
+    def severity(self) -> str:
+        return NAMES[self.code][1]

@@ -1,0 +1,87 @@
+"""Which files to analyse: PATH arguments expanded into Python files.
+
+Folders are walked recursively for ``*.py``, skipping hidden folders,
+virtual environments and what the ``.gitignore`` files on the way ignore.
+Files named explicitly are always analysed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+import pathspec
+
+SKIPPED_DIRS = frozenset(
+    {"venv", "env", "virtualenv", "site-packages", "node_modules", "__pycache__", "build", "dist"}
+)
+
+
+def _is_virtualenv(path: Path) -> bool:
+    return (path / "pyvenv.cfg").exists() or (path / "conda-meta").is_dir()
+
+
+def _gitignore(directory: Path) -> pathspec.PathSpec | None:
+    file = directory / ".gitignore"
+    if not file.is_file():
+        return None
+    try:
+        lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+
+
+def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec]]) -> bool:
+    for base, spec in specs:
+        relative = path.relative_to(base).as_posix() + ("/" if is_dir else "")
+        if spec.match_file(relative):
+            return True
+    return False
+
+
+def walk(root: Path) -> Iterator[Path]:
+    """Python files under ``root``, in a stable order."""
+    specs: list[tuple[Path, pathspec.PathSpec]] = []
+    parent = root.resolve()
+    for ancestor in [*reversed(parent.parents), parent]:  # .gitignore files above root apply too
+        spec = _gitignore(ancestor)
+        if spec is not None:
+            specs.append((ancestor, spec))
+        if (ancestor / ".git").exists():
+            specs = [(b, s) for b, s in specs if b == ancestor or ancestor in b.parents or b == ancestor]
+    yield from _walk(parent, root, specs)
+
+
+def _walk(directory: Path, shown: Path, specs: list) -> Iterator[Path]:
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError:
+        return
+    local = _gitignore(directory)
+    if local is not None and (directory, local) not in specs:
+        specs = [*specs, (directory, local)]
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.is_dir(follow_symlinks=False):
+            if entry.name.startswith(".") or entry.name in SKIPPED_DIRS or _is_virtualenv(path):
+                continue
+            if _ignored(path, True, specs):
+                continue
+            yield from _walk(path, shown / entry.name, specs)
+        elif entry.name.endswith(".py") and entry.is_file() and not _ignored(path, False, specs):
+            yield shown / entry.name
+
+
+def expand(paths: list[str]) -> Iterator[Path]:
+    """The files named or found under the folders named, each once."""
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        found = walk(path) if path.is_dir() else iter([path])
+        for file in found:
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                yield file

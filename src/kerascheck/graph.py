@@ -1,0 +1,182 @@
+"""The model graph: layers, tensors, the calls (nodes) that connect them, and models.
+
+The interpreter builds these objects while it walks the source; rules and
+reporters read them.  Every object keeps the libcst node it came from so that
+its source span can be computed when (and only when) it is reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+
+from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, ShapeTree, Unresolved, Weight
+from kerascheck.unknown import Unknown, is_unknown
+
+
+@dataclass(eq=False)
+class Problem:
+    """Something Keras would reject, found while computing a layer."""
+
+    code: str
+    message: str
+    node: cst.CSTNode | None
+
+
+@dataclass(eq=False)
+class Tensor:
+    """A symbolic tensor: its shape (or ``Unknown``) and the node that produced it."""
+
+    shape: Any
+    producer: "Node | None" = None
+    index: int = 0
+    #: for a tensor whose identity depends on an unknown condition: the candidates
+    alternatives: tuple["Tensor", ...] = ()
+
+
+@dataclass(eq=False)
+class Node:
+    """One call of a layer, operation or model on tensors."""
+
+    operation: "Operation"
+    inputs: list[Tensor]  # every input tensor, flattened
+    outputs: list[Tensor]
+    #: the call's arguments with tensors in place, to replay the call on other shapes:
+    #: (first argument: Tensor or list of Tensors, other arguments by name)
+    arguments: tuple[Any, dict[str, Any]] = (None, {})
+
+    @property
+    def is_input(self) -> bool:
+        return isinstance(self.operation, Layer) and self.operation.is_input
+
+
+@dataclass(eq=False)
+class Operation:
+    """Anything that can appear as a row of a model summary."""
+
+    name: str
+    class_name: str
+    source: cst.CSTNode | None
+    nodes: list[Node] = field(default_factory=list, init=False)
+    trainable: bool = field(default=True, init=False)
+
+    def param_counts(self) -> tuple[int | None, int | None]:
+        """(trainable, non-trainable) parameter counts, None where unknown."""
+        return 0, 0
+
+
+@dataclass(eq=False)
+class Layer(Operation):
+    """A layer object created in the source (``Conv2D(32, 3)``)."""
+
+    type: LayerType | None = None  # None for a layer class kerascheck does not know
+    config: dict[str, Any] = field(default_factory=dict)
+    called_as: str = ""
+    is_input: bool = False
+    weights: list[Weight] | None = field(default=None, init=False)  # None: not built
+    weights_reason: str = field(default="", init=False)
+    explain: list[str] = field(default_factory=list, init=False)
+    problems: list[Problem] = field(default_factory=list, init=False)
+    unknown_reason: str = field(default="", init=False)
+
+    def param_counts(self) -> tuple[int | None, int | None]:
+        if self.is_input:
+            return 0, 0
+        if self.weights is None:
+            return None, None
+        trainable = sum(w.size for w in self.weights if w.trainable)
+        frozen = sum(w.size for w in self.weights if not w.trainable)
+        if not self.trainable:
+            return 0, trainable + frozen
+        return trainable, frozen
+
+    def apply(self, call: Call) -> ShapeTree:
+        """Compute the output of calling this layer, building its weights on the first call."""
+        if self.type is None:
+            self.unknown_reason = self.unknown_reason or f"{self.class_name} is not a layer kerascheck knows"
+            return Unknown(self.unknown_reason)
+        ex = Explain()
+        output = self._attempt(lambda: self.type.output_shape(self.config, call, ex), call)
+        if self.weights is None and not self.weights_reason:
+            weights = self._attempt(lambda: self.type.weights(self.config, call, ex), call)
+            if is_unknown(weights):
+                self.weights_reason = weights.reason or "unknown"
+            else:
+                self.weights = weights
+        if not self.explain:
+            self.explain = ex.lines
+        return output
+
+    def _attempt(self, compute, call: Call) -> Any:
+        if _wholly_unknown(call.inputs):
+            return Unknown("the input shape is unknown")
+        try:
+            return compute()
+        except Unresolved as exc:
+            return Unknown(str(exc))
+        except Invalid as exc:
+            if not any(p.message == str(exc) for p in self.problems):
+                self.problems.append(Problem(exc.code or "KC103", str(exc), self.source))
+            return Unknown(str(exc))
+        except (TypeError, ValueError, IndexError, KeyError, ZeroDivisionError, AttributeError) as exc:
+            # An argument of a form the catalog does not model: unknown, not wrong.
+            return Unknown(f"cannot evaluate {self.class_name} with these arguments ({exc})")
+
+
+def _wholly_unknown(inputs: Any) -> bool:
+    if is_unknown(inputs):
+        return True
+    if isinstance(inputs, list):
+        return any(_wholly_unknown(i) for i in inputs)
+    return False
+
+
+@dataclass(eq=False)
+class Op(Layer):
+    """A tensor operation in a Functional graph (``x + y`` is Keras 3's ``Add`` op).
+
+    Its ``type`` comes from ``catalog.operations``; it has no weights.
+    """
+
+
+@dataclass(eq=False)
+class Row:
+    """One line of a model summary."""
+
+    operation: Operation
+    output_shape: ShapeTree
+    trainable: int | None
+    non_trainable: int | None
+
+
+@dataclass(eq=False)
+class Model(Operation):
+    """A Sequential, Functional or subclassed model found in the source."""
+
+    kind: str = "functional"
+    #: the outermost call that built the model: (description, call node), if any
+    context: Any = None
+    # Sequential: the layers in order, and the declared input (with batch axis)
+    sequence: list[Operation] = field(default_factory=list)
+    declared_input: Any = None
+    # Functional (and built Sequential): the graph's input and output tensors
+    inputs: list[Tensor] = field(default_factory=list)
+    outputs: list[Tensor] = field(default_factory=list)
+    uncertain: str = ""  # why the model's structure depends on unknown values
+    compile_args: dict[str, Any] | None = None
+    rows: list[Row] | None = field(default=None, init=False)
+    unknown_reason: str = field(default="", init=False)
+
+    def param_counts(self) -> tuple[int | None, int | None]:
+        rows = self.rows or []
+        if self.uncertain or self.rows is None:
+            return None, None
+        trainable = [r.trainable for r in rows]
+        frozen = [r.non_trainable for r in rows]
+        if None in trainable or None in frozen:
+            return None, None
+        if not self.trainable:
+            return 0, sum(trainable) + sum(frozen)
+        return sum(trainable), sum(frozen)

@@ -1,0 +1,146 @@
+"""Pure built-in functions the interpreter evaluates itself.
+
+Each runs on plain Python data only: when an argument holds an unknown part,
+the result is unknown.  Functions that take callables (``map``, ``sorted``
+with ``key``) are handled by the engine, not here.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+from kerascheck.unknown import Unknown, contains_unknown
+
+MAX_SIZE = 100_000  # largest container or string a builtin may create
+
+
+def _bounded(value: Any) -> Any:
+    if isinstance(value, (list, tuple, str, dict, set)) and len(value) > MAX_SIZE:
+        return Unknown("value too large to track")
+    return value
+
+
+def _copy(value: Any, deep: bool) -> Any:
+    """``copy.copy``/``copy.deepcopy`` for containers; other objects are shared."""
+    if isinstance(value, list):
+        return [_copy(v, True) if deep else v for v in value]
+    if isinstance(value, dict):
+        return {k: (_copy(v, True) if deep else v) for k, v in value.items()}
+    if isinstance(value, set):
+        return set(value)
+    if isinstance(value, tuple) and deep:
+        return tuple(_copy(v, True) for v in value)
+    return value
+
+
+def _int(value: Any = 0, base: Any = None) -> Any:
+    return int(value) if base is None else int(value, base)
+
+
+PURE: dict[str, Callable[..., Any]] = {
+    "len": len,
+    "range": range,
+    "min": min,
+    "max": max,
+    "int": _int,
+    "float": float,
+    "round": round,
+    "abs": abs,
+    "sum": sum,
+    "divmod": divmod,
+    "pow": lambda a, b, *m: pow(a, b, *m) if abs(b) <= 10_000 else Unknown("power too large"),
+    "list": lambda *a: list(*a),
+    "tuple": lambda *a: tuple(*a),
+    "dict": lambda *a, **k: dict(*a, **k),
+    "set": lambda *a: set(*a),
+    "frozenset": lambda *a: frozenset(*a),
+    "str": lambda *a: str(*a),
+    "bool": lambda *a: bool(*a),
+    "zip": lambda *a: list(zip(*a)),
+    "enumerate": lambda a, start=0: list(enumerate(a, start)),
+    "reversed": lambda a: list(reversed(a)),
+    "any": any,
+    "all": all,
+    "ord": ord,
+    "chr": chr,
+    "print": lambda *a, **k: None,
+    "math.ceil": math.ceil,
+    "math.floor": math.floor,
+    "math.sqrt": math.sqrt,
+    "math.log": math.log,
+    "math.log2": math.log2,
+    "math.exp": math.exp,
+    "math.pow": math.pow,
+    "math.prod": math.prod,
+    "math.gcd": math.gcd,
+    "math.isqrt": math.isqrt,
+    "math.trunc": math.trunc,
+    "numpy.prod": lambda a: math.prod(a),
+    "numpy.ceil": math.ceil,
+    "numpy.floor": math.floor,
+    "numpy.sqrt": math.sqrt,
+    "numpy.int32": int,
+    "numpy.int64": int,
+    "copy.copy": lambda v: _copy(v, False),
+    "copy.deepcopy": lambda v: _copy(v, True),
+    "operator.add": lambda a, b: a + b,
+    "operator.mul": lambda a, b: a * b,
+}
+
+CONSTANTS: dict[str, Any] = {"math.pi": math.pi, "math.e": math.e, "numpy.pi": math.pi}
+
+# Pure methods on plain data, by receiver type.
+PURE_METHODS: dict[type, frozenset[str]] = {
+    str: frozenset(
+        "format join upper lower title capitalize strip lstrip rstrip replace split rsplit "
+        "startswith endswith find count zfill isdigit isalpha ljust rjust center removeprefix removesuffix".split()
+    ),
+    tuple: frozenset(("index", "count")),
+    list: frozenset(("index", "count", "copy")),
+    dict: frozenset(("get", "keys", "values", "items", "copy")),
+    int: frozenset(("bit_length",)),
+    float: frozenset(("is_integer",)),
+}
+# Methods that mutate a list, dict or set in place.
+MUTATING_METHODS = frozenset(
+    "append extend insert pop remove clear sort reverse update setdefault add discard".split()
+)
+
+
+def _too_large(args: list[Any], limit: int = MAX_SIZE * 10_000) -> bool:
+    """True when an argument could make a builtin run or allocate without bound."""
+    for arg in args:
+        if isinstance(arg, range) and len(arg) > MAX_SIZE:
+            return True
+        if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > limit:
+            return True
+    return False
+
+
+def call_pure(name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """Evaluate builtin ``name``; Unknown when an argument is unknown or it fails."""
+    if contains_unknown(args) or contains_unknown(kwargs):
+        return Unknown(f"{name}() of an unknown value")
+    if name == "range":
+        return range(*args)  # lazy: the engine bounds iteration
+    if name != "len" and _too_large(args):
+        return Unknown(f"{name}() over too large a value")
+    try:
+        return _bounded(PURE[name](*args, **kwargs))
+    except (TypeError, ValueError, OverflowError, ZeroDivisionError, AttributeError) as exc:
+        return Unknown(f"{name}() failed: {exc}")
+
+
+def call_method(receiver: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """Call a pure or mutating method on plain data."""
+    if contains_unknown(args) or contains_unknown(kwargs):
+        if name in MUTATING_METHODS:
+            return Unknown("mutation with an unknown argument")
+        return Unknown(f".{name}() of an unknown value")
+    if _too_large(args, limit=MAX_SIZE):
+        return Unknown(f".{name}() over too large a value")
+    try:
+        return _bounded(getattr(receiver, name)(*args, **kwargs))
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:
+        return Unknown(f".{name}() failed: {exc}")

@@ -1,0 +1,1132 @@
+"""The abstract interpreter: walks a libcst module like Python would, on abstract values.
+
+Statements run in order; values that cannot be determined become ``Unknown``
+and the walk goes on.  A condition that is unknown runs both branches on
+copies of the local variables and keeps only what both agree on.  Keras
+objects (layers, tensors, models) are handled by ``keras_api``.
+"""
+
+from __future__ import annotations
+
+import operator
+import time
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import libcst as cst
+
+from kerascheck.graph import Layer, Model, Tensor
+from kerascheck.interpreter import builtins
+from kerascheck.interpreter.keras_api import KerasMethod
+from kerascheck.interpreter.values import (
+    MISSING,
+    Builtin,
+    BoundMethod,
+    Class,
+    Function,
+    Instance,
+    Opaque,
+    Ref,
+    Scope,
+    canonical,
+)
+from kerascheck.unknown import Unknown, contains_unknown, is_unknown
+
+
+class AnalysisLimit(Exception):
+    """An interpreter budget ran out (steps, time, recursion)."""
+
+    def __init__(self, message: str, node: cst.CSTNode | None) -> None:
+        super().__init__(message)
+        self.node = node
+
+
+class _Return(Exception):
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class _Break(Exception):
+    pass
+
+
+class _Continue(Exception):
+    pass
+
+
+class _Raise(Exception):
+    """A ``raise`` statement ran: the enclosing function's result is unknown."""
+
+
+@dataclass
+class Limits:
+    max_steps: int = 2_000_000
+    max_seconds: float = 10.0
+    max_depth: int = 60
+    max_iterations: int = 100_000
+
+
+class Foreign(Unknown):
+    """The result of calling something defined outside the analysed file."""
+
+    __slots__ = ("label",)
+
+    def __init__(self, label: str) -> None:
+        super().__init__(f"{label} is defined outside this file")
+        self.label = label
+
+
+BINOPS = {
+    cst.Add: operator.add,
+    cst.Subtract: operator.sub,
+    cst.Multiply: operator.mul,
+    cst.Divide: operator.truediv,
+    cst.FloorDivide: operator.floordiv,
+    cst.Modulo: operator.mod,
+    cst.Power: operator.pow,
+    cst.LeftShift: operator.lshift,
+    cst.RightShift: operator.rshift,
+    cst.BitAnd: operator.and_,
+    cst.BitOr: operator.or_,
+    cst.BitXor: operator.xor,
+    cst.MatrixMultiply: operator.matmul,
+}
+AUGOPS = {
+    cst.AddAssign: cst.Add,
+    cst.SubtractAssign: cst.Subtract,
+    cst.MultiplyAssign: cst.Multiply,
+    cst.DivideAssign: cst.Divide,
+    cst.FloorDivideAssign: cst.FloorDivide,
+    cst.ModuloAssign: cst.Modulo,
+    cst.PowerAssign: cst.Power,
+    cst.LeftShiftAssign: cst.LeftShift,
+    cst.RightShiftAssign: cst.RightShift,
+    cst.BitAndAssign: cst.BitAnd,
+    cst.BitOrAssign: cst.BitOr,
+    cst.BitXorAssign: cst.BitXor,
+}
+COMPARE = {
+    cst.Equal: operator.eq,
+    cst.NotEqual: operator.ne,
+    cst.LessThan: operator.lt,
+    cst.LessThanEqual: operator.le,
+    cst.GreaterThan: operator.gt,
+    cst.GreaterThanEqual: operator.ge,
+    cst.In: lambda a, b: a in b,
+    cst.NotIn: lambda a, b: a not in b,
+    cst.Is: lambda a, b: a is b,
+    cst.IsNot: lambda a, b: a is not b,
+}
+PLAIN = (int, float, complex, str, bytes, bool, type(None), tuple, list, dict, set, frozenset, range)
+
+
+def truth(value: Any) -> Any:
+    """Python truthiness, or Unknown."""
+    if is_unknown(value):
+        return value
+    if isinstance(value, (list, tuple, dict, set)) and contains_unknown(value) and len(value) == 0:
+        return False
+    if isinstance(value, PLAIN):
+        return bool(value)
+    return True  # objects (layers, tensors, functions) are truthy
+
+
+def join(a: Any, b: Any) -> Any:
+    """The value of a variable after two branches: kept only if both agree."""
+    if a is b:
+        return a
+    if isinstance(a, PLAIN) and isinstance(b, PLAIN) and type(a) is type(b):
+        try:
+            if not contains_unknown(a) and not contains_unknown(b) and a == b:
+                return a
+        except TypeError:
+            pass
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        alternatives = (*(a.alternatives or (a,)), *(b.alternatives or (b,)))
+        return Tensor(Unknown("depends on a condition kerascheck cannot evaluate"), alternatives=alternatives)
+    return Unknown("depends on a condition kerascheck cannot evaluate")
+
+
+class Interpreter:
+    """Runs one module; ``api`` models Keras, ``limits`` bounds the work."""
+
+    def __init__(self, module: cst.Module, api: Any, limits: Limits | None = None) -> None:
+        self.module = module
+        self.api = api
+        api.interp = self
+        self.limits = limits or Limits()
+        self.globals = Scope()
+        self.globals.vars["__name__"] = "__main__"
+        self.star_imports: list[Ref] = []
+        self.steps = 0
+        self.deadline = time.monotonic() + self.limits.max_seconds
+        self.depth = 0
+        self.uncertain = 0  # > 0 while running a branch whose condition is unknown
+        self.uncertain_node: cst.CSTNode | None = None
+        self.called: set[int] = set()  # ids of functions called at least once
+        self.call_stack: list[tuple[str, cst.CSTNode | None]] = []  # the calls being made
+        self.tainted: dict[int, Any] = {}  # containers mutated under an unknown condition
+
+    # ------------------------------------------------------------------ driver
+    def run(self) -> None:
+        """Run the module body, then every top-level function never called."""
+        try:
+            self.exec_block(self.module.body, self.globals)
+        except _Raise:
+            pass
+        for value in list(self.globals.vars.values()):
+            if isinstance(value, Function) and id(value) not in self.called and not value.is_method:
+                self.call_with_defaults(value)
+
+    def call_with_defaults(self, function: Function) -> None:
+        """Report what a never-called builder function builds with its defaults."""
+        self.deadline = max(self.deadline, time.monotonic() + self.limits.max_seconds / 4)
+        self.call_stack.append((f"{function.name}() with its default arguments", None))
+        try:
+            self.call_function(function, [], {}, default_unknown=True)
+        except (_Raise, _Break, _Continue):
+            pass
+        finally:
+            self.call_stack.pop()
+
+    def context(self) -> tuple[str, cst.CSTNode | None] | None:
+        """The outermost call being made (how a model built in a function was reached)."""
+        return self.call_stack[0] if self.call_stack else None
+
+    def tick(self, node: cst.CSTNode) -> None:
+        self.steps += 1
+        if self.steps > self.limits.max_steps:
+            raise AnalysisLimit(f"stopped after {self.limits.max_steps:,} interpretation steps", node)
+        if self.steps % 1024 == 0 and time.monotonic() > self.deadline:
+            raise AnalysisLimit(f"stopped after {self.limits.max_seconds:g} s of interpretation", node)
+
+    # -------------------------------------------------------------- statements
+    def exec_block(self, body: Any, scope: Scope) -> None:
+        statements = body.body if isinstance(body, cst.BaseSuite) else body
+        if isinstance(statements, cst.BaseSmallStatement):
+            statements = [statements]
+        for statement in statements:
+            self.exec_stmt(statement, scope)
+
+    def exec_stmt(self, stmt: cst.CSTNode, scope: Scope) -> None:
+        self.tick(stmt)
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                self.exec_small(small, scope)
+        elif isinstance(stmt, cst.SimpleStatementSuite):
+            for small in stmt.body:
+                self.exec_small(small, scope)
+        elif isinstance(stmt, cst.If):
+            self.exec_if(stmt, scope)
+        elif isinstance(stmt, cst.For):
+            self.exec_for(stmt, scope)
+        elif isinstance(stmt, cst.While):
+            self.exec_while(stmt, scope)
+        elif isinstance(stmt, cst.FunctionDef):
+            self.define_function(stmt, scope)
+        elif isinstance(stmt, cst.ClassDef):
+            self.define_class(stmt, scope)
+        elif isinstance(stmt, cst.With):
+            for item in stmt.items:
+                value = self.eval(item.item, scope)
+                if item.asname is not None:
+                    self.assign(item.asname.name, Unknown("context manager value") if value is not None else None, scope)
+            self.exec_block(stmt.body, scope)
+        elif isinstance(stmt, cst.Try):
+            self.exec_try(stmt, scope)
+        # Match, TryStar and others: not interpreted (their effects stay unknown).
+
+    def exec_small(self, small: cst.BaseSmallStatement, scope: Scope) -> None:
+        if isinstance(small, cst.Expr):
+            self.eval(small.value, scope)
+        elif isinstance(small, cst.Assign):
+            value = self.eval(small.value, scope)
+            for target in small.targets:
+                self.assign(target.target, value, scope)
+        elif isinstance(small, cst.AnnAssign):
+            if small.value is not None:
+                self.assign(small.target, self.eval(small.value, scope), scope)
+        elif isinstance(small, cst.AugAssign):
+            current = self.eval(small.target, scope)
+            value = self.eval(small.value, scope)
+            self.assign(small.target, self.binary(AUGOPS[type(small.operator)], current, value, small), scope)
+        elif isinstance(small, cst.Return):
+            raise _Return(None if small.value is None else self.eval(small.value, scope))
+        elif isinstance(small, cst.Break):
+            raise _Break()
+        elif isinstance(small, cst.Continue):
+            raise _Continue()
+        elif isinstance(small, cst.Raise):
+            raise _Raise()
+        elif isinstance(small, cst.Import):
+            for alias in small.names:
+                path = canonical(_dotted(alias.name))
+                if alias.asname is not None:
+                    self.assign(alias.asname.name, Ref(path), scope)
+                else:
+                    name = _dotted(alias.name).split(".")[0]
+                    self.bind(name, Ref(canonical(name)), scope)
+        elif isinstance(small, cst.ImportFrom):
+            self.exec_import_from(small, scope)
+        elif isinstance(small, cst.Global):
+            scope.globals_.update(n.name.value for n in small.names)
+        elif isinstance(small, cst.Nonlocal):
+            scope.nonlocals.update(n.name.value for n in small.names)
+        elif isinstance(small, cst.Del):
+            if isinstance(small.target, cst.Name):
+                scope.vars.pop(small.target.value, None)
+
+    def exec_import_from(self, stmt: cst.ImportFrom, scope: Scope) -> None:
+        if stmt.relative or stmt.module is None:
+            base = None  # a sibling module: not followed (yet); its names are unknown
+        else:
+            base = canonical(_dotted(stmt.module))
+        if isinstance(stmt.names, cst.ImportStar):
+            if base is not None:
+                self.star_imports.append(Ref(base))
+            return
+        for alias in stmt.names:
+            name = _dotted(alias.name)
+            bound = alias.asname.name.value if alias.asname is not None else name
+            value = Ref(canonical(f"{base}.{name}")) if base else Foreign(name)
+            self.bind(bound, value, scope)
+
+    def exec_if(self, stmt: cst.If, scope: Scope) -> None:
+        cond = truth(self.eval(stmt.test, scope))
+        orelse = stmt.orelse
+        if not is_unknown(cond):
+            if cond:
+                self.exec_block(stmt.body, scope)
+            elif isinstance(orelse, cst.If):
+                self.exec_if(orelse, scope)
+            elif orelse is not None:
+                self.exec_block(orelse.body, scope)
+            return
+
+        def run_else() -> None:
+            if isinstance(orelse, cst.If):
+                self.exec_if(orelse, scope)
+            elif orelse is not None:
+                self.exec_block(orelse.body, scope)
+
+        self.fork(scope, stmt, lambda: self.exec_block(stmt.body, scope), run_else)
+
+    def fork(self, scope: Scope, node: cst.CSTNode, first, second) -> None:
+        """Run two alternatives on copies of the local variables and join them."""
+        before = dict(scope.vars)
+        self.uncertain += 1
+        outer_node, self.uncertain_node = self.uncertain_node, self.uncertain_node or node
+        results = []
+        try:
+            for branch in (first, second):
+                scope.vars = dict(before)
+                returned = MISSING
+                try:
+                    branch()
+                except _Return as ret:
+                    returned = ret.value
+                except (_Break, _Continue, _Raise):
+                    returned = Unknown("control flow under an unknown condition")
+                results.append((scope.vars, returned))
+        finally:
+            self.uncertain -= 1
+            self.uncertain_node = outer_node
+        (vars_a, ret_a), (vars_b, ret_b) = results
+        merged = {}
+        for key in vars_a.keys() | vars_b.keys():
+            merged[key] = join(vars_a.get(key, MISSING), vars_b.get(key, MISSING))
+        scope.vars = merged
+        if ret_a is not MISSING and ret_b is not MISSING:
+            raise _Return(join(ret_a, ret_b))
+        if ret_a is not MISSING or ret_b is not MISSING:
+            # Only one branch returned: whatever the function returns later is uncertain.
+            scope.vars["__maybe_returned__"] = Unknown("a return under an unknown condition")
+
+    def exec_for(self, stmt: cst.For, scope: Scope) -> None:
+        iterable = self.eval(stmt.iter, scope)
+        items = self.iterate(iterable, stmt)
+        if items is None:
+            self.run_unknown_loop(stmt, scope)
+            return
+        broke = False
+        for count, item in enumerate(items):
+            if count >= self.limits.max_iterations:
+                raise AnalysisLimit(f"a loop ran more than {self.limits.max_iterations:,} times", stmt)
+            self.assign(stmt.target, item, scope)
+            try:
+                self.exec_block(stmt.body, scope)
+            except _Break:
+                broke = True
+                break
+            except _Continue:
+                continue
+        if not broke and stmt.orelse is not None:
+            self.exec_block(stmt.orelse.body, scope)
+
+    def exec_while(self, stmt: cst.While, scope: Scope) -> None:
+        count = 0
+        while True:
+            cond = truth(self.eval(stmt.test, scope))
+            if is_unknown(cond):
+                self.run_unknown_loop(stmt, scope)
+                return
+            if not cond:
+                if stmt.orelse is not None:
+                    self.exec_block(stmt.orelse.body, scope)
+                return
+            count += 1
+            if count > self.limits.max_iterations:
+                raise AnalysisLimit(f"a loop ran more than {self.limits.max_iterations:,} times", stmt)
+            try:
+                self.exec_block(stmt.body, scope)
+            except _Break:
+                return
+            except _Continue:
+                continue
+
+    def run_unknown_loop(self, stmt: cst.For | cst.While, scope: Scope) -> None:
+        """A loop over unknown values: run its body once, uncertainly, then forget."""
+        if isinstance(stmt, cst.For):
+            self.assign(stmt.target, Unknown("loop variable over unknown values"), scope)
+        self.fork(scope, stmt, lambda: self._loop_body_once(stmt, scope), lambda: None)
+        for name in _assigned_names(stmt.body):
+            scope.vars[name] = Unknown("assigned in a loop over unknown values")
+
+    def _loop_body_once(self, stmt: cst.For | cst.While, scope: Scope) -> None:
+        try:
+            self.exec_block(stmt.body, scope)
+        except (_Break, _Continue):
+            pass
+
+    def exec_try(self, stmt: cst.Try, scope: Scope) -> None:
+        try:
+            self.exec_block(stmt.body, scope)
+        except _Raise:
+            pass  # the handler that runs is not known; its effects are not modelled
+        else:
+            if stmt.orelse is not None:
+                self.exec_block(stmt.orelse.body, scope)
+        finally:
+            if stmt.finalbody is not None:
+                self.exec_block(stmt.finalbody.body, scope)
+
+    def iterate(self, value: Any, node: cst.CSTNode) -> Iterator[Any] | None:
+        """The items of a known iterable, or None when they are unknown."""
+        if isinstance(value, (list, tuple, range, str, set, frozenset)):
+            if id(value) in self.tainted or (not isinstance(value, range) and _has_unknown_items(value)):
+                return None
+            return iter(list(value)) if not isinstance(value, range) else iter(value)
+        if isinstance(value, dict):
+            return iter(list(value)) if id(value) not in self.tainted else None
+        return None
+
+    # ------------------------------------------------------------ definitions
+    def define_function(self, node: cst.FunctionDef, scope: Scope) -> None:
+        defaults = {}
+        params = node.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.default is not None:
+                defaults[param.name.value] = self.eval(param.default, scope)
+        closure = scope.parent if scope.is_class_body and scope.parent else scope
+        function = Function(node.name.value, node, closure, defaults, self, is_method=scope.is_class_body)
+        value: Any = function
+        for decorator in node.decorators:
+            deco = self.eval(decorator.decorator, scope)
+            if isinstance(deco, Ref) and deco.last in ("keras_export", "register_keras_serializable", "export"):
+                continue
+            if isinstance(deco, Ref) and deco.last in ("staticmethod", "classmethod", "property", "wraps"):
+                continue
+            if isinstance(deco, (Ref, Opaque)) or is_unknown(deco):
+                continue  # decorators from elsewhere are assumed to return the function
+            value = self.call_value(deco, [value], {}, decorator)
+        self.bind(node.name.value, value, scope)
+
+    def define_class(self, node: cst.ClassDef, scope: Scope) -> None:
+        bases = [self.eval(arg.value, scope) for arg in node.bases]
+        body = Scope(scope, is_class_body=True)
+        cls = Class(node.name.value, node, bases, body.vars)
+        self.exec_block(node.body, body)
+        self.bind(node.name.value, cls, scope)
+
+    # ------------------------------------------------------------- variables
+    def bind(self, name: str, value: Any, scope: Scope) -> None:
+        if name in scope.globals_:
+            self.globals.vars[name] = value
+            return
+        if name in scope.nonlocals:
+            outer = scope.parent
+            while outer is not None and name not in outer.vars:
+                outer = outer.parent
+            if outer is not None:
+                outer.vars[name] = value
+                return
+        scope.vars[name] = value
+
+    def lookup(self, name: str, scope: Scope, node: cst.CSTNode) -> Any:
+        current: Scope | None = scope
+        while current is not None:
+            # Class bodies are visible to their own statements, not to methods.
+            if name in current.vars and (current is scope or not current.is_class_body):
+                return current.vars[name]
+            current = current.parent
+        if name in self.globals.vars:
+            return self.globals.vars[name]
+        if name in BUILTIN_NAMES:
+            return BUILTIN_NAMES[name]
+        if name in self.engine_builtins:
+            return Builtin(name, self.engine_builtins[name])
+        if name in builtins.PURE:
+            return Builtin(name, lambda args, kwargs, n=name: builtins.call_pure(n, args, kwargs))
+        for module in self.star_imports:
+            candidate = module.attr(name)
+            if self.api.knows(candidate):
+                return candidate
+        return Unknown(f"'{name}' is not defined in this file")
+
+    def assign(self, target: cst.BaseExpression, value: Any, scope: Scope) -> None:
+        if isinstance(target, cst.Name):
+            self.bind(target.value, value, scope)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            self.unpack(target, value, scope)
+        elif isinstance(target, cst.Attribute):
+            receiver = self.eval(target.value, scope)
+            self.set_attribute(receiver, target.attr.value, value)
+        elif isinstance(target, cst.Subscript):
+            container = self.eval(target.value, scope)
+            key = self.eval_slice(target, scope)
+            if isinstance(container, (list, dict)) and not is_unknown(key):
+                if self.uncertain:
+                    self.taint(container)
+                try:
+                    container[key] = value
+                except (TypeError, IndexError, KeyError):
+                    self.taint(container)
+            elif isinstance(container, (list, dict)):
+                self.taint(container)
+
+    def unpack(self, target: cst.Tuple | cst.List, value: Any, scope: Scope) -> None:
+        elements = target.elements
+        star = next((i for i, e in enumerate(elements) if isinstance(e, cst.StarredElement)), None)
+        items = self.iterate(value, target)
+        if isinstance(value, Tensor) and not is_unknown(value.shape) and isinstance(value.shape, list):
+            items = iter(value.shape)
+        items_list = list(items) if items is not None else None
+        if items_list is None and isinstance(value, Tensor) and is_unknown(value.shape) and star is None:
+            items_list = [Tensor(Unknown("output of unknown shape"), value.producer, i) for i in range(len(elements))]
+        if items_list is None and isinstance(value, list) and len(value) and all(isinstance(v, Tensor) for v in value):
+            items_list = list(value)
+        for index, element in enumerate(elements):
+            sub = element.value
+            if items_list is None:
+                self.assign(sub, Unknown("unpacking an unknown value"), scope)
+                continue
+            if star is None:
+                item = items_list[index] if len(items_list) == len(elements) else Unknown("unpacking mismatch")
+            elif index < star:
+                item = items_list[index] if index < len(items_list) else Unknown("unpacking mismatch")
+            elif index == star:
+                item = items_list[star : len(items_list) - (len(elements) - star - 1)]
+            else:
+                offset = len(elements) - index
+                item = items_list[-offset] if offset <= len(items_list) else Unknown("unpacking mismatch")
+            self.assign(sub, item, scope)
+
+    def set_attribute(self, receiver: Any, name: str, value: Any) -> None:
+        if isinstance(receiver, Instance):
+            if self.uncertain and name in receiver.attrs:
+                value = join(receiver.attrs[name], value)
+            receiver.attrs[name] = value
+        else:
+            self.api.set_attribute(receiver, name, value, uncertain=bool(self.uncertain))
+
+    def taint(self, container: Any) -> None:
+        self.tainted[id(container)] = container
+
+    # ------------------------------------------------------------- expressions
+    def eval(self, node: cst.BaseExpression, scope: Scope) -> Any:
+        method = getattr(self, "eval_" + type(node).__name__, None)
+        if method is None:
+            return Unknown(f"{type(node).__name__} expressions are not interpreted")
+        return method(node, scope)
+
+    def eval_Name(self, node: cst.Name, scope: Scope) -> Any:
+        if node.value in ("True", "False", "None"):
+            return {"True": True, "False": False, "None": None}[node.value]
+        value = self.lookup(node.value, scope, node)
+        if isinstance(value, (list, dict, set)) and id(value) in self.tainted:
+            return Unknown(f"'{node.value}' was changed under an unknown condition")
+        return value
+
+    def eval_Integer(self, node: cst.Integer, scope: Scope) -> Any:
+        return node.evaluated_value
+
+    def eval_Float(self, node: cst.Float, scope: Scope) -> Any:
+        return node.evaluated_value
+
+    def eval_Imaginary(self, node: cst.Imaginary, scope: Scope) -> Any:
+        return node.evaluated_value
+
+    def eval_SimpleString(self, node: cst.SimpleString, scope: Scope) -> Any:
+        try:
+            return node.evaluated_value
+        except Exception:  # noqa: BLE001 - malformed escapes: keep going
+            return Unknown("string literal")
+
+    def eval_ConcatenatedString(self, node: cst.ConcatenatedString, scope: Scope) -> Any:
+        left, right = self.eval(node.left, scope), self.eval(node.right, scope)
+        if isinstance(left, str) and isinstance(right, str):
+            return left + right
+        return Unknown("string")
+
+    def eval_FormattedString(self, node: cst.FormattedString, scope: Scope) -> Any:
+        parts = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                parts.append(part.value)
+                continue
+            value = self.eval(part.expression, scope)
+            if part.format_spec or part.conversion or not isinstance(value, (str, int, float, bool)):
+                return Unknown("f-string")
+            parts.append(str(value))
+        return "".join(parts)
+
+    def eval_Ellipsis(self, node: cst.Ellipsis, scope: Scope) -> Any:
+        return Ellipsis
+
+    def eval_Tuple(self, node: cst.Tuple, scope: Scope) -> Any:
+        return tuple(self.eval_elements(node.elements, scope))
+
+    def eval_List(self, node: cst.List, scope: Scope) -> Any:
+        return self.eval_elements(node.elements, scope)
+
+    def eval_Set(self, node: cst.Set, scope: Scope) -> Any:
+        items = self.eval_elements(node.elements, scope)
+        try:
+            return set(items)
+        except TypeError:
+            return Unknown("set of unhashable values")
+
+    def eval_elements(self, elements: Any, scope: Scope) -> list:
+        out: list = []
+        for element in elements:
+            value = self.eval(element.value, scope)
+            if isinstance(element, cst.StarredElement):
+                items = self.iterate(value, element)
+                if items is None:
+                    out.append(Unknown("starred unknown value"))
+                else:
+                    out.extend(items)
+            else:
+                out.append(value)
+        return out
+
+    def eval_Dict(self, node: cst.Dict, scope: Scope) -> Any:
+        out: dict = {}
+        for element in node.elements:
+            if isinstance(element, cst.StarredDictElement):
+                value = self.eval(element.value, scope)
+                if isinstance(value, dict):
+                    out.update(value)
+                else:
+                    return Unknown("dict unpacking of an unknown value")
+                continue
+            key = self.eval(element.key, scope)
+            value = self.eval(element.value, scope)
+            if is_unknown(key):
+                return Unknown("dict with an unknown key")
+            try:
+                out[key] = value
+            except TypeError:
+                return Unknown("dict with an unhashable key")
+        return out
+
+    def eval_Comparison(self, node: cst.Comparison, scope: Scope) -> Any:
+        left = self.eval(node.left, scope)
+        result: Any = True
+        for target in node.comparisons:
+            right = self.eval(target.comparator, scope)
+            op = COMPARE[type(target.operator)]
+            if isinstance(target.operator, (cst.Is, cst.IsNot)):
+                value = self.identity(left, right, op)
+            elif contains_unknown(left) or contains_unknown(right) or not _comparable(left, right):
+                value = Unknown("comparison of unknown values")
+            else:
+                try:
+                    value = op(left, right)
+                except TypeError:
+                    value = Unknown("comparison")
+            if is_unknown(value):
+                result = value
+            elif not value:
+                return False
+            left = right
+        return result
+
+    @staticmethod
+    def identity(left: Any, right: Any, op: Any) -> Any:
+        if is_unknown(left) or is_unknown(right):
+            if (left is None or right is None) and not (is_unknown(left) and is_unknown(right)):
+                return Unknown("identity of an unknown value")
+            return Unknown("identity of an unknown value")
+        return op(left, right)
+
+    def eval_BooleanOperation(self, node: cst.BooleanOperation, scope: Scope) -> Any:
+        left = self.eval(node.left, scope)
+        cond = truth(left)
+        is_and = isinstance(node.operator, cst.And)
+        if is_unknown(cond):
+            right = self.eval(node.right, scope)
+            right_truth = truth(right)
+            if is_and and right_truth is False:
+                return right if isinstance(right, bool) else Unknown("boolean")
+            if not is_and and right_truth is True and isinstance(right, bool):
+                return True
+            return Unknown("boolean of an unknown value")
+        if is_and:
+            return self.eval(node.right, scope) if cond else left
+        return left if cond else self.eval(node.right, scope)
+
+    def eval_UnaryOperation(self, node: cst.UnaryOperation, scope: Scope) -> Any:
+        value = self.eval(node.expression, scope)
+        if isinstance(node.operator, cst.Not):
+            cond = truth(value)
+            return cond if is_unknown(cond) else not cond
+        if isinstance(value, Tensor):
+            return self.api.tensor_unary(node.operator, value, node)
+        if contains_unknown(value) or not isinstance(value, (int, float, complex, bool)):
+            return Unknown("unary operation on an unknown value")
+        if isinstance(node.operator, cst.Minus):
+            return -value
+        if isinstance(node.operator, cst.Plus):
+            return +value
+        return ~value
+
+    def eval_BinaryOperation(self, node: cst.BinaryOperation, scope: Scope) -> Any:
+        left = self.eval(node.left, scope)
+        right = self.eval(node.right, scope)
+        return self.binary(type(node.operator), left, right, node)
+
+    def binary(self, op_type: type, left: Any, right: Any, node: cst.CSTNode) -> Any:
+        if isinstance(left, Tensor) or isinstance(right, Tensor):
+            return self.api.tensor_binary(op_type, left, right, node)
+        if contains_unknown(left) or contains_unknown(right):
+            return Unknown("arithmetic on an unknown value")
+        if not (isinstance(left, PLAIN) and isinstance(right, PLAIN)):
+            return Unknown("arithmetic on objects")
+        if op_type is cst.Power and isinstance(right, (int, float)) and abs(right) > 10_000:
+            return Unknown("power too large")
+        if op_type is cst.LeftShift and isinstance(right, int) and right > 10_000:
+            return Unknown("shift too large")
+        if op_type is cst.Multiply and _repeat_size(left, right) > builtins.MAX_SIZE:
+            return Unknown("value too large to track")
+        if op_type is cst.Modulo and isinstance(left, str):
+            return Unknown("%-formatting")
+        try:
+            return BINOPS[op_type](left, right)
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError) as exc:
+            return Unknown(f"arithmetic failed: {exc}")
+
+    def eval_IfExp(self, node: cst.IfExp, scope: Scope) -> Any:
+        cond = truth(self.eval(node.test, scope))
+        if is_unknown(cond):
+            return join(self.eval(node.body, scope), self.eval(node.orelse, scope))
+        return self.eval(node.body if cond else node.orelse, scope)
+
+    def eval_Lambda(self, node: cst.Lambda, scope: Scope) -> Any:
+        defaults = {}
+        for param in (*node.params.params, *node.params.kwonly_params):
+            if param.default is not None:
+                defaults[param.name.value] = self.eval(param.default, scope)
+        return Function("<lambda>", node, scope, defaults, self)
+
+    def eval_NamedExpr(self, node: cst.NamedExpr, scope: Scope) -> Any:
+        value = self.eval(node.value, scope)
+        self.assign(node.target, value, scope)
+        return value
+
+    def eval_Attribute(self, node: cst.Attribute, scope: Scope) -> Any:
+        receiver = self.eval(node.value, scope)
+        return self.get_attribute(receiver, node.attr.value, node)
+
+    def get_attribute(self, receiver: Any, name: str, node: cst.CSTNode) -> Any:
+        if isinstance(receiver, Ref):
+            constant = builtins.CONSTANTS.get(f"{receiver.path}.{name}")
+            return constant if constant is not None else receiver.attr(name)
+        if isinstance(receiver, Instance):
+            if name in receiver.attrs:
+                return receiver.attrs[name]
+            found = receiver.cls.lookup(name)
+            if isinstance(found, Function):
+                return BoundMethod(receiver, found)
+            if found is not MISSING:
+                return found
+            return self.api.instance_attribute(receiver, name)
+        if isinstance(receiver, Class):
+            found = receiver.lookup(name)
+            return found if found is not MISSING else Unknown(f"{receiver.name}.{name}")
+        if is_unknown(receiver):
+            return Unknown(f"attribute of an unknown value")
+        if isinstance(receiver, (Layer, Model, Tensor)):
+            return self.api.get_attribute(receiver, name, node)
+        if isinstance(receiver, PLAIN):
+            if name in builtins.MUTATING_METHODS and isinstance(receiver, (list, dict, set)):
+                return BoundMethod(receiver, name)
+            if name in builtins.PURE_METHODS.get(type(receiver), ()):
+                return BoundMethod(receiver, name)
+            if isinstance(receiver, tuple) and name == "as_list":
+                return BoundMethod(receiver, name)
+            return Unknown(f".{name} of a {type(receiver).__name__}")
+        return Unknown(f".{name}")
+
+    def eval_Subscript(self, node: cst.Subscript, scope: Scope) -> Any:
+        container = self.eval(node.value, scope)
+        key = self.eval_slice(node, scope)
+        if isinstance(container, Tensor):
+            return self.api.tensor_getitem(container, key, node)
+        if isinstance(container, (Layer, Model)):
+            return Unknown("subscript of a layer")
+        if contains_unknown(key) or is_unknown(container):
+            if isinstance(container, (list, tuple)) and not is_unknown(key) and isinstance(key, int):
+                pass
+            else:
+                return Unknown("subscript with an unknown value")
+        if not isinstance(container, PLAIN):
+            return Unknown("subscript of an object")
+        try:
+            return container[key]
+        except (TypeError, IndexError, KeyError, ValueError):
+            return Unknown("subscript failed")
+
+    def eval_slice(self, node: cst.Subscript, scope: Scope) -> Any:
+        keys = []
+        for element in node.slice:
+            item = element.slice
+            if isinstance(item, cst.Index):
+                keys.append(self.eval(item.value, scope))
+            else:
+                parts = [None if p is None else self.eval(p, scope) for p in (item.lower, item.upper, item.step)]
+                if contains_unknown(parts):
+                    keys.append(Unknown("slice bound"))
+                else:
+                    keys.append(slice(*parts))
+        return keys[0] if len(keys) == 1 else tuple(keys)
+
+    def eval_ListComp(self, node: cst.ListComp, scope: Scope) -> Any:
+        return self.comprehension(node, scope, lambda s: self.eval(node.elt, s), list)
+
+    def eval_SetComp(self, node: cst.SetComp, scope: Scope) -> Any:
+        return self.comprehension(node, scope, lambda s: self.eval(node.elt, s), set)
+
+    def eval_GeneratorExp(self, node: cst.GeneratorExp, scope: Scope) -> Any:
+        return self.comprehension(node, scope, lambda s: self.eval(node.elt, s), list)
+
+    def eval_DictComp(self, node: cst.DictComp, scope: Scope) -> Any:
+        return self.comprehension(
+            node, scope, lambda s: (self.eval(node.key, s), self.eval(node.value, s)), dict
+        )
+
+    def comprehension(self, node: Any, scope: Scope, element, kind: type) -> Any:
+        inner = Scope(scope)
+        out: list = []
+        try:
+            self._comp_level(node.for_in, inner, element, out)
+        except _Unknowable:
+            return Unknown("comprehension over unknown values")
+        try:
+            return kind(out)
+        except TypeError:
+            return Unknown("comprehension")
+
+    def _comp_level(self, comp: cst.CompFor, scope: Scope, element, out: list) -> None:
+        items = self.iterate(self.eval(comp.iter, scope), comp)
+        if items is None:
+            raise _Unknowable()
+        for count, item in enumerate(items):
+            self.tick(comp)
+            if count >= self.limits.max_iterations:
+                raise AnalysisLimit("a comprehension ran too long", comp)
+            self.assign(comp.target, item, scope)
+            keep = True
+            for condition in comp.ifs:
+                cond = truth(self.eval(condition.test, scope))
+                if is_unknown(cond):
+                    raise _Unknowable()
+                keep = keep and cond
+            if not keep:
+                continue
+            if comp.inner_for_in is not None:
+                self._comp_level(comp.inner_for_in, scope, element, out)
+            else:
+                out.append(element(scope))
+
+    def eval_Await(self, node: cst.Await, scope: Scope) -> Any:
+        return Unknown("await")
+
+    def eval_Yield(self, node: cst.Yield, scope: Scope) -> Any:
+        return Unknown("yield")
+
+    # ------------------------------------------------------------------ calls
+    def eval_Call(self, node: cst.Call, scope: Scope) -> Any:
+        func = self.eval(node.func, scope)
+        args: list[Any] = []
+        kwargs: dict[str, Any] = {}
+        for arg in node.args:
+            value = self.eval(arg.value, scope)
+            if arg.star == "*":
+                items = self.iterate(value, arg)
+                if items is None:
+                    args.append(Unknown("*args of unknown length"))
+                    kwargs["__unknown_args__"] = True
+                else:
+                    args.extend(items)
+            elif arg.star == "**":
+                if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+                    kwargs.update(value)
+                else:
+                    kwargs["__unknown_args__"] = True
+            elif arg.keyword is not None:
+                kwargs[arg.keyword.value] = value
+            else:
+                args.append(value)
+        return self.call_value(func, args, kwargs, node)
+
+    def call_value(self, func: Any, args: list[Any], kwargs: dict[str, Any], node: cst.CSTNode) -> Any:
+        self.tick(node)
+        if isinstance(func, Function):
+            return self.call_function(func, args, kwargs, node=node)
+        if isinstance(func, Builtin):
+            return func.impl(args, kwargs)
+        if isinstance(func, BoundMethod):
+            return self.call_method(func, args, kwargs, node)
+        if isinstance(func, KerasMethod):
+            return self.api.call_method(func, func.name, args, kwargs, node)
+        if isinstance(func, Class):
+            return self.instantiate(func, args, kwargs, node)
+        if isinstance(func, Ref):
+            if func.is_keras:
+                return self.api.call_ref(func, args, kwargs, node)
+            if func.path in builtins.PURE:
+                return builtins.call_pure(func.path, args, kwargs)
+            return self.api.call_foreign(func.last, args, kwargs, node)
+        if isinstance(func, Layer):
+            return self.api.call_layer(func, args, kwargs, node)
+        if isinstance(func, Model):
+            return self.api.call_model(func, args, kwargs, node)
+        if isinstance(func, Foreign) or is_unknown(func):
+            label = func.label if isinstance(func, Foreign) else ""
+            return self.api.call_foreign(label, args, kwargs, node)
+        return Unknown("call of a value that is not callable")
+
+    def call_method(self, method: BoundMethod, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
+        receiver, function = method.receiver, method.function
+        if isinstance(function, Function):
+            return self.call_function(function, [receiver, *args], kwargs, node=node)
+        if isinstance(receiver, (list, dict, set)) and function in builtins.MUTATING_METHODS:
+            if self.uncertain or id(receiver) in self.tainted:
+                self.taint(receiver)
+                return Unknown("mutation under an unknown condition")
+            result = builtins.call_method(receiver, function, args, kwargs)
+            if is_unknown(result):
+                self.taint(receiver)
+            return result
+        if isinstance(receiver, tuple) and function == "as_list":
+            return list(receiver)
+        if isinstance(receiver, PLAIN):
+            return builtins.call_method(receiver, function, args, kwargs)
+        return self.api.call_method(receiver, function, args, kwargs, node)
+
+    def call_function(
+        self,
+        function: Function,
+        args: list,
+        kwargs: dict,
+        node: cst.CSTNode | None = None,
+        default_unknown: bool = False,
+    ) -> Any:
+        self.called.add(id(function))
+        if self.depth >= self.limits.max_depth:
+            raise AnalysisLimit(f"calls nested deeper than {self.limits.max_depth}", node or function.node)
+        scope = Scope(function.closure)
+        self.bind_parameters(function, args, kwargs, scope, default_unknown)
+        self.depth += 1
+        self.call_stack.append((function.name, node))
+        try:
+            if isinstance(function.node, cst.Lambda):
+                return self.eval(function.node.body, scope)
+            try:
+                self.exec_block(function.node.body, scope)
+            except _Return as ret:
+                value = ret.value
+            except _Raise:
+                return Unknown(f"{function.name}() raised")
+            else:
+                value = None
+            if "__maybe_returned__" in scope.vars:
+                return join(value, scope.vars["__maybe_returned__"])
+            return value
+        finally:
+            self.depth -= 1
+            self.call_stack.pop()
+
+    def bind_parameters(self, function: Function, args: list, kwargs: dict, scope: Scope, default_unknown: bool) -> None:
+        params = function.node.params
+        positional = [*params.posonly_params, *params.params]
+        unknown_extra = kwargs.pop("__unknown_args__", False)
+        args = list(args)
+        for param in positional:
+            name = param.name.value
+            if args:
+                scope.vars[name] = args.pop(0)
+            elif name in kwargs:
+                scope.vars[name] = kwargs.pop(name)
+            elif unknown_extra:
+                scope.vars[name] = Unknown(f"parameter '{name}'")
+            elif name in function.defaults:
+                scope.vars[name] = function.defaults[name]
+            else:
+                scope.vars[name] = Unknown(f"parameter '{name}' has no default")
+        star = params.star_arg
+        if isinstance(star, cst.Param):
+            scope.vars[star.name.value] = tuple(args) if not unknown_extra else Unknown("*args")
+        for param in params.kwonly_params:
+            name = param.name.value
+            if name in kwargs:
+                scope.vars[name] = kwargs.pop(name)
+            elif unknown_extra:
+                scope.vars[name] = Unknown(f"parameter '{name}'")
+            else:
+                scope.vars[name] = function.defaults.get(name, Unknown(f"parameter '{name}' has no default"))
+        if params.star_kwarg is not None:
+            scope.vars[params.star_kwarg.name.value] = dict(kwargs) if not unknown_extra else Unknown("**kwargs")
+
+    def instantiate(self, cls: Class, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
+        keras_base = cls.keras_base()
+        if keras_base is not None:
+            return self.api.instantiate_subclass(cls, keras_base, args, kwargs, node)
+        instance = Instance(cls)
+        init = cls.lookup("__init__")
+        if isinstance(init, Function):
+            self.call_function(init, [instance, *args], kwargs, node=node)
+        return instance
+
+    # --------------------------------------------------- engine-level builtins
+    @property
+    def engine_builtins(self) -> dict[str, Any]:
+        return {
+            "isinstance": self._isinstance,
+            "getattr": self._getattr,
+            "hasattr": lambda args, kwargs: Unknown("hasattr"),
+            "map": self._map,
+            "sorted": self._sorted,
+            "super": lambda args, kwargs: Unknown("super()"),
+            "type": lambda args, kwargs: Unknown("type()"),
+            "iter": lambda args, kwargs: args[0] if args and isinstance(args[0], (list, tuple)) else Unknown("iter"),
+            "next": lambda args, kwargs: Unknown("next()"),
+            "open": lambda args, kwargs: Unknown("open()"),
+            "input": lambda args, kwargs: Unknown("input()"),
+            "exec": lambda args, kwargs: Unknown("exec()"),
+            "eval": lambda args, kwargs: Unknown("eval()"),
+        }
+
+    def _isinstance(self, args: list, kwargs: dict) -> Any:
+        if len(args) != 2 or is_unknown(args[0]):
+            return Unknown("isinstance")
+        value, kinds = args
+        kinds = kinds if isinstance(kinds, tuple) else (kinds,)
+        names = []
+        for kind in kinds:
+            if isinstance(kind, Builtin) and kind.name in ("int", "float", "str", "list", "tuple", "dict", "bool", "set"):
+                names.append(kind.name)
+            else:
+                return Unknown("isinstance of a class")
+        table = {"int": int, "float": float, "str": str, "list": list, "tuple": tuple, "dict": dict, "bool": bool, "set": set}
+        if not isinstance(value, PLAIN):
+            return False
+        return isinstance(value, tuple(table[n] for n in names))
+
+    def _getattr(self, args: list, kwargs: dict) -> Any:
+        if len(args) >= 2 and isinstance(args[1], str):
+            value = self.get_attribute(args[0], args[1], self.module)
+            if is_unknown(value) and len(args) == 3:
+                return Unknown("getattr with a default")
+            return value
+        return Unknown("getattr")
+
+    def _map(self, args: list, kwargs: dict) -> Any:
+        if len(args) < 2:
+            return Unknown("map")
+        iterables = [self.iterate(a, self.module) for a in args[1:]]
+        if any(i is None for i in iterables):
+            return Unknown("map over unknown values")
+        return [self.call_value(args[0], list(items), {}, self.module) for items in zip(*iterables)]
+
+    def _sorted(self, args: list, kwargs: dict) -> Any:
+        if not args or kwargs.get("key") is not None:
+            return Unknown("sorted with a key")
+        return builtins.call_pure("list", [sorted(args[0], reverse=bool(kwargs.get("reverse")))], {}) if not contains_unknown(args[0]) and isinstance(args[0], (list, tuple, set, range, dict)) else Unknown("sorted")
+
+
+class _Unknowable(Exception):
+    """A comprehension iterates over unknown values."""
+
+
+BUILTIN_NAMES: dict[str, Any] = {"NotImplemented": Opaque("NotImplemented")}
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def _has_unknown_items(value: Any) -> bool:
+    return any(is_unknown(v) for v in value)
+
+
+def _comparable(left: Any, right: Any) -> bool:
+    return isinstance(left, PLAIN) and isinstance(right, PLAIN) or left is None or right is None or (
+        not isinstance(left, PLAIN) and not isinstance(right, PLAIN)
+    )
+
+
+def _repeat_size(left: Any, right: Any) -> int:
+    for seq, count in ((left, right), (right, left)):
+        if isinstance(seq, (str, list, tuple, bytes)) and isinstance(count, int):
+            return len(seq) * count
+    return 0
+
+
+def _assigned_names(body: cst.CSTNode) -> set[str]:
+    """Names assigned anywhere in a block (for forgetting them after an unknown loop)."""
+    names: set[str] = set()
+
+    class Collector(cst.CSTVisitor):
+        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+            _collect_targets(node.target, names)
+
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            _collect_targets(node.target, names)
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            _collect_targets(node.target, names)
+
+        def visit_For(self, node: cst.For) -> None:
+            _collect_targets(node.target, names)
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+    body.visit(Collector())
+    return names
+
+
+def _collect_targets(target: cst.BaseExpression, names: set[str]) -> None:
+    if isinstance(target, cst.Name):
+        names.add(target.value)
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            _collect_targets(element.value, names)
+    elif isinstance(target, cst.StarredElement):
+        _collect_targets(target.value, names)

@@ -1,0 +1,527 @@
+"""What Keras does when the analysed code calls it, on abstract values.
+
+Constructing a layer, calling it on tensors, ``keras.Input``, ``Sequential``,
+``Model(inputs, outputs)``, tensor arithmetic, the attributes and methods of
+layers, tensors and models: each builds or reads the model graph.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+
+from kerascheck import catalog
+from kerascheck.catalog.base import Call, to_snake_case
+from kerascheck.catalog.operations import operation
+from kerascheck.graph import Layer, Model, Node, Op, Operation, Tensor
+from kerascheck.interpreter.values import Class, Instance, Opaque, Ref
+from kerascheck.modelbuild import ensure_rows, replay_model, sequential_input
+from kerascheck.unknown import Unknown, contains_unknown, is_unknown
+
+MERGE_FUNCTIONS = {
+    "add": "Add",
+    "subtract": "Subtract",
+    "multiply": "Multiply",
+    "average": "Average",
+    "maximum": "Maximum",
+    "minimum": "Minimum",
+    "concatenate": "Concatenate",
+    "dot": "Dot",
+}
+OPAQUE_MODULES = (
+    "optimizers",
+    "regularizers",
+    "initializers",
+    "constraints",
+    "losses",
+    "metrics",
+    "callbacks",
+    "activations",
+)
+TENSOR_OPERATORS = {
+    cst.Add: "add",
+    cst.Subtract: "subtract",
+    cst.Multiply: "multiply",
+    cst.Divide: "true_divide",
+    cst.Power: "power",
+}
+DATA_FORMAT_SETTERS = ("set_image_data_format", "set_image_dim_ordering")
+DIM_ORDERING = {"th": "channels_first", "tf": "channels_last"}
+
+
+class Namer:
+    """Keras's auto-naming in a fresh session: ``dense``, ``dense_1``..."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def __call__(self, class_name: str) -> str:
+        prefix = to_snake_case(class_name)
+        count = self.counts.get(prefix, 0)
+        self.counts[prefix] = count + 1
+        return prefix if count == 0 else f"{prefix}_{count}"
+
+
+class KerasAPI:
+    """Keras semantics for one analysed file."""
+
+    def __init__(self, data_format: str = "channels_last") -> None:
+        self.data_format = data_format
+        self.models: list[Model] = []
+        self.name = Namer()
+        self.interp: Any = None  # the Interpreter, set by it
+
+    # ----------------------------------------------------------- names
+    def knows(self, ref: Ref) -> bool:
+        """Whether ``from MODULE import *`` provides ``ref`` (for star imports)."""
+        if not ref.is_keras:
+            return False
+        last = ref.last
+        return (
+            catalog.lookup(last) is not None
+            or last in ("Input", "InputLayer", "Sequential", "Model", "merge", "Merge")
+            or last in MERGE_FUNCTIONS
+        )
+
+    # ----------------------------------------------------------- calls
+    def call_ref(self, ref: Ref, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
+        last, path = ref.last, ref.path
+        kwargs = {k: v for k, v in kwargs.items() if k != "__unknown_args__"}
+        if last in DATA_FORMAT_SETTERS and args:
+            value = args[0]
+            if isinstance(value, str):
+                self.data_format = DIM_ORDERING.get(value, value)
+            return None
+        if last == "image_data_format":
+            return self.data_format
+        if last == "image_dim_ordering":
+            return "th" if self.data_format == "channels_first" else "tf"
+        if last in ("int_shape", "shape") and args and isinstance(args[0], Tensor):
+            return args[0].shape
+        if ".ops." in path + "." or path.startswith("keras.backend."):
+            return self.call_op(last, args, kwargs, node)
+        if last == "Input":
+            return self.make_input(args, kwargs, node)
+        if last == "InputLayer":
+            return self.make_input_layer(args, kwargs, node)
+        if last == "Sequential":
+            return self.make_sequential(args, kwargs, node)
+        if last in ("Model", "Functional"):
+            return self.make_functional(args, kwargs, node)
+        if last in MERGE_FUNCTIONS and ".layers" in path:
+            layer = self.make_layer(MERGE_FUNCTIONS[last], args[1:], kwargs, node, called_as=last)
+            return self.call_layer(layer, args[:1], {}, node)
+        if last in ("merge", "Merge"):
+            return self.legacy_merge(last, args, kwargs, node)
+        if catalog.lookup(last) is not None:
+            return self.make_layer(last, args, kwargs, node)
+        module = path.split(".")[1] if "." in path else ""
+        if module in OPAQUE_MODULES:
+            return Opaque(path)
+        if last[:1].isupper() and ".layers" in path:
+            return self.unknown_layer(last, kwargs, node)
+        return Unknown(f"{path}() is not modelled")
+
+    def call_foreign(self, label: str, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
+        """A call into code kerascheck cannot see (another module, a library)."""
+        from kerascheck.interpreter.engine import Foreign
+
+        if label[:1].isupper():
+            return self.unknown_layer(label, kwargs, node)
+        if _has_tensor(args) or _has_tensor(list(kwargs.values())):
+            return Tensor(Unknown(f"{label}() is defined outside this file"))
+        return Foreign(label or "a value")
+
+    def unknown_layer(self, class_name: str, kwargs: dict, node: cst.CSTNode) -> Layer:
+        name = kwargs.get("name")
+        layer = Layer(name if isinstance(name, str) else self.name(class_name), class_name, node)
+        layer.unknown_reason = f"{class_name} is not a layer kerascheck knows"
+        return layer
+
+    def make_layer(self, called_as: str, args: list, kwargs: dict, node: cst.CSTNode, **extra: Any) -> Layer:
+        layer_type = catalog.lookup(called_as)
+        config = layer_type.normalize(args, kwargs, extra.get("called_as", called_as))
+        if not config.get("data_format"):
+            config["data_format"] = self.data_format
+        name = config.get("name")
+        layer = Layer(
+            name if isinstance(name, str) else self.name(layer_type.name),
+            layer_type.name,
+            node,
+            type=layer_type,
+            config=config,
+            called_as=extra.get("called_as", called_as),
+        )
+        if config.get("trainable") is False:
+            layer.trainable = False
+        return layer
+
+    # ----------------------------------------------------------- inputs
+    def make_input(self, args: list, kwargs: dict, node: cst.CSTNode) -> Tensor:
+        shape = kwargs.get("shape", args[0] if args else None)
+        batch_shape = kwargs.get("batch_shape")
+        if batch_shape is None and kwargs.get("tensor") is not None and isinstance(kwargs["tensor"], Tensor):
+            return kwargs["tensor"]
+        full = _input_shape(shape, kwargs.get("batch_size"), batch_shape)
+        layer = self.input_layer(full, kwargs.get("name"), node)
+        return layer.nodes[0].outputs[0]
+
+    def make_input_layer(self, args: list, kwargs: dict, node: cst.CSTNode) -> Layer:
+        shape = kwargs.get("shape", kwargs.get("input_shape", args[0] if args else None))
+        batch_shape = kwargs.get("batch_shape", kwargs.get("batch_input_shape"))
+        full = _input_shape(shape, kwargs.get("batch_size"), batch_shape)
+        return self.input_layer(full, kwargs.get("name"), node)
+
+    def input_layer(self, shape: Any, name: Any, node: cst.CSTNode | None) -> Layer:
+        layer = Layer(name if isinstance(name, str) else self.name("InputLayer"), "InputLayer", node, is_input=True)
+        tensor = Tensor(shape)
+        input_node = Node(layer, [], [tensor])
+        tensor.producer = input_node
+        layer.nodes.append(input_node)
+        return layer
+
+    # ----------------------------------------------------------- models
+    def make_sequential(self, args: list, kwargs: dict, node: cst.CSTNode) -> Model:
+        name = kwargs.get("name", args[1] if len(args) > 1 else None)
+        model = Model(name if isinstance(name, str) else self.name("Sequential"), "Sequential", node, kind="sequential")
+        self.register(model)
+        layers = kwargs.get("layers", args[0] if args else None)
+        if layers is None:
+            return model
+        if isinstance(layers, (list, tuple)):
+            for item in layers:
+                self.sequential_add(model, item)
+        else:
+            model.uncertain = "the list of layers is not known"
+        return model
+
+    def sequential_add(self, model: Model, item: Any) -> None:
+        if self.interp is not None and self.interp.uncertain:
+            model.uncertain = "a layer is added under a condition kerascheck cannot evaluate"
+        if isinstance(item, Tensor) and item.producer is not None and item.producer.is_input and not model.sequence:
+            model.declared_input = item.shape
+            return
+        if isinstance(item, (Layer, Model)):
+            model.sequence.append(item)
+        else:
+            model.uncertain = "a layer that kerascheck cannot determine is added"
+        model.rows = None
+
+    def make_functional(self, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
+        inputs = kwargs.get("inputs", kwargs.get("input", args[0] if args else None))
+        outputs = kwargs.get("outputs", kwargs.get("output", args[1] if len(args) > 1 else None))
+        name = kwargs.get("name")
+        if inputs is None and outputs is None:
+            return Unknown("Model() without inputs and outputs")
+        model = Model(name if isinstance(name, str) else self.name("Functional"), "Functional", node, kind="functional")
+        model.inputs = _flatten_tensors(inputs)
+        model.outputs = _flatten_tensors(outputs)
+        if not model.inputs or not model.outputs or any(not isinstance(t, Tensor) for t in model.inputs + model.outputs):
+            model.uncertain = "the model's inputs or outputs are not known"
+            model.inputs = [t for t in model.inputs if isinstance(t, Tensor)]
+            model.outputs = [t for t in model.outputs if isinstance(t, Tensor)]
+        self.register(model)
+        ensure_rows(model)
+        return model
+
+    def register(self, model: Model) -> None:
+        if self.interp is not None:
+            model.context = self.interp.context()
+            if self.interp.uncertain and not model.uncertain:
+                model.uncertain = "the model is built under a condition kerascheck cannot evaluate"
+        self.models.append(model)
+
+    def instantiate_subclass(self, cls: Class, base: str, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
+        if base == "Model":
+            model = Model(self.name(cls.name), cls.name, node, kind="subclassed")
+            model.uncertain = "subclassed models are not interpreted yet"
+            self.register(model)
+            return model
+        return self.unknown_layer(cls.name, kwargs, node)
+
+    # ----------------------------------------------------------- calling
+    def call_layer(self, layer: Layer, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
+        if not args and "inputs" in kwargs:
+            args = [kwargs.pop("inputs")]
+        if not args:
+            return Unknown("a layer called without inputs")
+        first = _as_tensors(args[0])
+        call_args = getattr(layer.type, "call_args", ())
+        named = {name: value for name, value in zip(call_args, args[1:])}
+        named.update({k: v for k, v in kwargs.items() if k != "__unknown_args__"})
+        call = Call(_shapes(first), {k: _shapes(v) for k, v in named.items()})
+        output = layer.apply(call)
+        return self.record(layer, first, named, output)
+
+    def record(self, operation: Operation, first: Any, named: dict, output: Any) -> Any:
+        """Create the node of a call and its output tensor(s)."""
+        inputs = [t for t in _flat(first) + _flat(list(named.values())) if isinstance(t, Tensor)]
+        node = Node(operation, inputs, [], arguments=(first, named))
+        if isinstance(output, list):
+            node.outputs = [Tensor(shape, node, i) for i, shape in enumerate(output)]
+            result: Any = list(node.outputs)
+        else:
+            node.outputs = [Tensor(output, node, 0)]
+            result = node.outputs[0]
+        operation.nodes.append(node)
+        return result
+
+    def call_model(self, model: Model, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
+        if not args and "inputs" in kwargs:
+            args = [kwargs.pop("inputs")]
+        if not args:
+            return Unknown("a model called without inputs")
+        first = _as_tensors(args[0])
+        if model.kind == "sequential" and sequential_input(model) is None:
+            shapes = _shapes(first)
+            model.declared_input = shapes if not isinstance(shapes, list) else Unknown("several inputs")
+        ensure_rows(model)
+        output = replay_model(model, _shapes(first))
+        return self.record(model, first, {}, output)
+
+    def call_op(self, function: str, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
+        if function == "concatenate" and args:
+            return self.call_layer(self.op_layer("Concatenate", node, catalog.lookup("Concatenate"), kwargs), args[:1], {}, node)
+        op_type = operation(function)
+        tensors = [a for a in args if isinstance(a, Tensor)]
+        if op_type is None or not tensors:
+            if tensors:
+                return Tensor(Unknown(f"keras.ops.{function} is not modelled"))
+            return Unknown(f"{function}() is not modelled")
+        op = self.op_layer(op_type.name, node, op_type, kwargs)
+        first = list(args[:2]) if len(args) >= 2 and function in ("add", "subtract", "multiply", "true_divide", "divide", "power", "maximum", "minimum") else args[0]
+        shapes = [_operand_shape(a) for a in first] if isinstance(first, list) else _shapes(first)
+        output = op.apply(Call(shapes, {}))
+        return self.record(op, first, {}, output)
+
+    def op_layer(self, class_name: str, node: cst.CSTNode, op_type: Any, config: dict) -> Op:
+        config = {k: v for k, v in config.items() if k != "name"}
+        return Op(self.name(class_name), class_name, node, type=op_type, config=config)
+
+    def tensor_binary(self, op_type: type, left: Any, right: Any, node: cst.CSTNode) -> Any:
+        function = TENSOR_OPERATORS.get(op_type)
+        if function is None:
+            return Tensor(Unknown("tensor operator not modelled"))
+        return self.call_op(function, [left, right], {}, node)
+
+    def tensor_unary(self, operator: cst.BaseUnaryOp, value: Tensor, node: cst.CSTNode) -> Any:
+        if isinstance(operator, cst.Minus):
+            return self.call_op("negative", [value], {}, node)
+        if isinstance(operator, cst.Plus):
+            return value
+        return Tensor(Unknown("tensor operator not modelled"))
+
+    def tensor_getitem(self, tensor: Tensor, key: Any, node: cst.CSTNode) -> Any:
+        return Tensor(Unknown("tensor slicing is not modelled"))
+
+    def legacy_merge(self, called_as: str, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
+        from kerascheck.catalog.merging import legacy_merge_layer
+
+        mode = kwargs.pop("mode", "sum")
+        if not isinstance(mode, str):
+            return Tensor(Unknown("merge mode is not known"))
+        class_name, changes = legacy_merge_layer(mode, kwargs)
+        if class_name is None:
+            return Tensor(Unknown(f"merge mode {mode!r} is not modelled"))
+        layer = self.make_layer(class_name, [], changes, node, called_as=called_as)
+        if called_as == "Merge" or not args:
+            return layer
+        return self.call_layer(layer, args[:1], {}, node)
+
+    # ----------------------------------------------------------- attributes
+    def get_attribute(self, obj: Any, name: str, node: cst.CSTNode) -> Any:
+        if isinstance(obj, Tensor):
+            return self.tensor_attribute(obj, name)
+        if isinstance(obj, Model):
+            return self.model_attribute(obj, name)
+        return self.layer_attribute(obj, name)
+
+    def tensor_attribute(self, tensor: Tensor, name: str) -> Any:
+        if name in ("shape", "_keras_shape"):
+            return tensor.shape
+        if name == "ndim":
+            return Unknown("rank") if is_unknown(tensor.shape) else len(tensor.shape)
+        if name == "get_shape":
+            return KerasMethod(tensor, name)
+        return Unknown(f"tensor.{name}")
+
+    def layer_attribute(self, layer: Layer, name: str) -> Any:
+        if name in ("output", "input"):
+            if not layer.nodes:
+                return Unknown(f"the layer has no {name} yet")
+            node = layer.nodes[-1]
+            tensors = node.outputs if name == "output" else node.inputs
+            return tensors[0] if len(tensors) == 1 else list(tensors)
+        if name in ("output_shape", "input_shape"):
+            value = self.layer_attribute(layer, name.split("_")[0])
+            return value.shape if isinstance(value, Tensor) else Unknown(name)
+        if name == "name":
+            return layer.name
+        if name == "trainable":
+            return layer.trainable
+        if name in layer.config:
+            return layer.config[name]
+        if name in ("count_params", "get_config", "get_weights", "set_weights", "build"):
+            return KerasMethod(layer, name)
+        return Unknown(f"layer.{name}")
+
+    def model_attribute(self, model: Model, name: str) -> Any:
+        if name == "layers":
+            return self.model_layers(model)
+        if name in ("output", "outputs", "input", "inputs"):
+            ensure_rows(model)
+            tensors = model.outputs if name.startswith("output") else model.inputs
+            if name.endswith("s"):
+                return list(tensors)
+            return tensors[0] if len(tensors) == 1 else list(tensors)
+        if name in ("output_shape", "input_shape"):
+            value = self.model_attribute(model, name.split("_")[0])
+            return value.shape if isinstance(value, Tensor) else Unknown(name)
+        if name == "name":
+            return model.name
+        if name == "trainable":
+            return model.trainable
+        return KerasMethod(model, name)
+
+    def model_layers(self, model: Model) -> Any:
+        if model.kind == "sequential":
+            return list(model.sequence)
+        ensure_rows(model)
+        inputs = [t.producer.operation for t in model.inputs if t.producer is not None and t.producer.is_input]
+        ops = [r.operation for r in model.rows or [] if not isinstance(r.operation, Op)]
+        return inputs + ops
+
+    def set_attribute(self, obj: Any, name: str, value: Any, uncertain: bool) -> None:
+        if isinstance(obj, Operation) and name == "trainable":
+            if uncertain or is_unknown(value):
+                if isinstance(obj, Model):
+                    obj.uncertain = obj.uncertain or "trainable is set under an unknown condition"
+                else:
+                    obj.weights_reason = "trainable is set under an unknown condition"
+                    obj.weights = None
+                return
+            obj.trainable = bool(value)
+            if isinstance(obj, Model):
+                for op in obj.sequence:
+                    op.trainable = bool(value)
+
+    def instance_attribute(self, instance: Instance, name: str) -> Any:
+        return Unknown(f"{instance.cls.name}.{name}")
+
+    # ----------------------------------------------------------- methods
+    def call_method(self, receiver: Any, name: str, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
+        if isinstance(receiver, KerasMethod):
+            receiver, name = receiver.receiver, receiver.name
+        if isinstance(receiver, Model):
+            return self.model_method(receiver, name, args, kwargs, node)
+        if isinstance(receiver, Tensor) and name == "get_shape":
+            return receiver.shape
+        if isinstance(receiver, Layer) and name == "count_params":
+            trainable, frozen = receiver.param_counts()
+            return Unknown("parameter count") if trainable is None or frozen is None else trainable + frozen
+        return Unknown(f".{name}()")
+
+    def model_method(self, model: Model, name: str, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
+        if name == "add" and args:
+            if model.kind == "sequential":
+                self.sequential_add(model, args[0])
+            return None
+        if name == "pop" and model.kind == "sequential" and model.sequence:
+            model.rows = None
+            return model.sequence.pop()
+        if name == "compile":
+            model.compile_args = dict(kwargs)
+            return None
+        if name == "build":
+            shape = kwargs.get("input_shape", args[0] if args else None)
+            if model.kind == "sequential":
+                model.declared_input = tuple(shape) if isinstance(shape, (list, tuple)) else Unknown("build shape")
+                model.rows = None
+            return None
+        if name == "count_params":
+            ensure_rows(model)
+            trainable, frozen = model.param_counts()
+            return Unknown("parameter count") if trainable is None or frozen is None else trainable + frozen
+        if name == "get_layer":
+            target = kwargs.get("name", args[0] if args else None)
+            index = kwargs.get("index")
+            layers = self.model_layers(model)
+            if isinstance(index, int) and not isinstance(layers, Unknown):
+                return layers[index] if -len(layers) <= index < len(layers) else Unknown("layer index")
+            for layer in layers if isinstance(layers, list) else []:
+                if layer.name == target:
+                    return layer
+            return Unknown(f"layer {target!r}")
+        if name in ("summary", "fit", "fit_generator", "evaluate", "predict", "save", "save_weights", "load_weights"):
+            ensure_rows(model) if name == "summary" else None
+            return None if name in ("summary", "save", "save_weights", "load_weights") else Unknown(name)
+        return Unknown(f"model.{name}()")
+
+
+class KerasMethod:
+    """A method of a Keras object, bound to its receiver."""
+
+    def __init__(self, receiver: Any, name: str) -> None:
+        self.receiver = receiver
+        self.name = name
+
+
+# ---------------------------------------------------------------- helpers
+def _input_shape(shape: Any, batch_size: Any, batch_shape: Any) -> Any:
+    if batch_shape is not None:
+        return tuple(batch_shape) if isinstance(batch_shape, (tuple, list)) else Unknown("batch_shape")
+    if isinstance(shape, int) and not isinstance(shape, bool):
+        shape = (shape,)
+    if not isinstance(shape, (tuple, list)):
+        return Unknown("the input shape is not known")
+    return (batch_size, *shape)
+
+
+def _flat(value: Any) -> list:
+    if isinstance(value, (list, tuple)):
+        out: list = []
+        for item in value:
+            out.extend(_flat(item))
+        return out
+    if isinstance(value, dict):
+        return _flat(list(value.values()))
+    return [value]
+
+
+def _flatten_tensors(value: Any) -> list:
+    return _flat(value) if value is not None else []
+
+
+def _has_tensor(values: list) -> bool:
+    return any(isinstance(v, Tensor) for v in _flat(values))
+
+
+def _as_tensors(value: Any) -> Any:
+    """A layer's first argument: tensors stay, anything else becomes an unknown tensor."""
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_as_tensors(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_tensors(v) for k, v in value.items()}
+    return Tensor(Unknown("the layer's input is not known"))
+
+
+def _shapes(value: Any) -> Any:
+    if isinstance(value, Tensor):
+        return value.shape
+    if isinstance(value, (list, tuple)):
+        return [_shapes(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _shapes(v) for k, v in value.items()}
+    return value
+
+
+def _operand_shape(value: Any) -> Any:
+    """The shape of an operand of tensor arithmetic (a Python number is a scalar)."""
+    if isinstance(value, Tensor):
+        return value.shape
+    if isinstance(value, (int, float)) and not contains_unknown(value):
+        return ()
+    return Unknown("operand")

@@ -1,0 +1,139 @@
+"""Abstract values the interpreter manipulates besides plain Python data.
+
+Plain Python data (ints, strings, tuples, lists, dicts) is represented by
+itself; ``Unknown`` stands for anything not determined statically; graph
+objects (layers, tensors, models) come from ``kerascheck.graph``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import libcst as cst
+
+KERAS_PREFIXES = (
+    ("tensorflow.python.keras", "keras"),
+    ("tensorflow.keras", "keras"),
+    ("tf_keras", "keras"),
+    ("keras.src", "keras"),
+)
+
+
+def canonical(path: str) -> str:
+    """Map every spelling of the Keras package onto ``keras``."""
+    for prefix, replacement in KERAS_PREFIXES:
+        if path == prefix or path.startswith(prefix + "."):
+            return replacement + path[len(prefix):]
+    return path
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A name imported from a library: ``keras.layers.Conv2D``, ``math.ceil``, ``numpy``."""
+
+    path: str
+
+    def attr(self, name: str) -> "Ref":
+        return Ref(canonical(f"{self.path}.{name}"))
+
+    @property
+    def last(self) -> str:
+        return self.path.rsplit(".", 1)[-1]
+
+    @property
+    def is_keras(self) -> bool:
+        return self.path == "keras" or self.path.startswith("keras.")
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """A known object whose contents do not matter (an optimizer, a regularizer...)."""
+
+    what: str
+
+
+class Scope:
+    """Variables of a module, function call or class body."""
+
+    __slots__ = ("vars", "parent", "globals_", "nonlocals", "is_class_body")
+
+    def __init__(self, parent: "Scope | None" = None, is_class_body: bool = False) -> None:
+        self.vars: dict[str, Any] = {}
+        self.parent = parent
+        self.is_class_body = is_class_body
+        self.globals_: set[str] = set()
+        self.nonlocals: set[str] = set()
+
+
+@dataclass(eq=False)
+class Function:
+    """A function (or lambda) defined in the analysed source."""
+
+    name: str
+    node: cst.FunctionDef | cst.Lambda
+    closure: Scope
+    defaults: dict[str, Any]
+    module: Any  # the ModuleState it was defined in
+    is_method: bool = False
+
+
+@dataclass(eq=False)
+class Class:
+    """A class defined in the analysed source."""
+
+    name: str
+    node: cst.ClassDef
+    bases: list[Any]
+    namespace: dict[str, Any]
+
+    def lookup(self, name: str) -> Any:
+        if name in self.namespace:
+            return self.namespace[name]
+        for base in self.bases:
+            if isinstance(base, Class):
+                found = base.lookup(name)
+                if found is not MISSING:
+                    return found
+        return MISSING
+
+    def keras_base(self) -> str | None:
+        """``Layer`` or ``Model`` if the class derives from a Keras base class."""
+        for base in self.bases:
+            if isinstance(base, Class):
+                found = base.keras_base()
+                if found:
+                    return found
+            elif isinstance(base, Ref) and base.is_keras:
+                return "Model" if base.last in ("Model", "Sequential") else "Layer"
+        return None
+
+
+@dataclass(eq=False)
+class Instance:
+    """An instance of a class defined in the source."""
+
+    cls: Class
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class BoundMethod:
+    receiver: Any
+    function: Any
+
+
+@dataclass(eq=False)
+class Builtin:
+    """A function the interpreter implements itself (``len``, ``math.ceil``...)."""
+
+    name: str
+    impl: Callable[..., Any]
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING = _Missing()

@@ -1,0 +1,72 @@
+"""``--output-format json``: the stable, versioned schema other tools read."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kerascheck.analysis import FileReport, LayerReport, ModelReport
+from kerascheck.diagnostics import Diagnostic
+from kerascheck.unknown import is_unknown
+
+
+def shape_json(shape: Any) -> Any:
+    """A shape as JSON: ``[null, 8, 8, 32]``; an unknown dim is ``"?"``; unknown shape ``null``."""
+    if is_unknown(shape) or shape is None:
+        return None
+    if isinstance(shape, list):
+        return [shape_json(s) for s in shape]
+    return ["?" if is_unknown(d) else d for d in shape]
+
+
+def layer_json(layer: LayerReport) -> dict:
+    return {
+        "name": layer.name,
+        "class": layer.class_name,
+        "line": layer.line,
+        "output_shape": shape_json(layer.output_shape),
+        "params": layer.params,
+        "trainable_params": layer.trainable,
+        "non_trainable_params": layer.non_trainable,
+    }
+
+
+def model_json(model: ModelReport) -> dict:
+    out = {
+        "name": model.name,
+        "line": model.line,
+        "kind": model.kind,
+        "layers": [layer_json(layer) for layer in model.layers],
+        "total_params": model.total,
+        "trainable_params": model.trainable,
+        "non_trainable_params": model.non_trainable,
+    }
+    if model.context:
+        out["context"] = model.context
+    return out
+
+
+def diagnostic_json(diagnostic: Diagnostic) -> dict:
+    span = diagnostic.span
+    return {
+        "code": diagnostic.code,
+        "name": diagnostic.name,
+        "severity": diagnostic.severity,
+        "line": span.line,
+        "column": span.column,
+        "end_line": span.end_line,
+        "end_column": span.end_column,
+        "message": diagnostic.message,
+    }
+
+
+def render(reports: list[FileReport], explain: bool = False) -> str:
+    files = [
+        {
+            "path": report.path,
+            "models": [model_json(m) for m in report.models],
+            "diagnostics": [diagnostic_json(d) for d in report.diagnostics],
+        }
+        for report in reports
+    ]
+    return json.dumps({"version": 1, "files": files}, indent=2)
