@@ -430,15 +430,12 @@ class Interpreter:
         closure = scope.parent if scope.is_class_body and scope.parent else scope
         function = Function(node.name.value, node, closure, defaults, self, is_method=scope.is_class_body)
         value: Any = function
-        for decorator in node.decorators:
+        for decorator in reversed(node.decorators):
             deco = self.eval(decorator.decorator, scope)
-            if isinstance(deco, Ref) and deco.last in ("keras_export", "register_keras_serializable", "export"):
-                continue
-            if isinstance(deco, Ref) and deco.last in ("staticmethod", "classmethod", "property", "wraps"):
-                continue
-            if isinstance(deco, (Ref, Opaque)) or is_unknown(deco):
-                continue  # decorators from elsewhere are assumed to return the function
-            value = self.call_value(deco, [value], {}, decorator)
+            # Only decorators defined in this file are applied; others (keras_export,
+            # staticmethod, functools.wraps...) are assumed to return the function.
+            if isinstance(deco, Function):
+                value = self.call_value(deco, [value], {}, decorator)
         self.bind(node.name.value, value, scope)
 
     def define_class(self, node: cst.ClassDef, scope: Scope) -> None:

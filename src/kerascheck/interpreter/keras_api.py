@@ -15,6 +15,7 @@ from kerascheck import catalog
 from kerascheck.catalog.base import Call, to_snake_case
 from kerascheck.catalog.operations import operation
 from kerascheck.graph import Layer, Model, Node, Op, Operation, Tensor
+from kerascheck.interpreter import keras_internals
 from kerascheck.interpreter.values import Class, Instance, Opaque, Ref
 from kerascheck.modelbuild import ensure_rows, replay_model, sequential_input
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
@@ -99,6 +100,9 @@ class KerasAPI:
             return "th" if self.data_format == "channels_first" else "tf"
         if last in ("int_shape", "shape") and args and isinstance(args[0], Tensor):
             return args[0].shape
+        helper = keras_internals.call(last, args, kwargs, self.data_format)
+        if helper is not keras_internals.NOT_A_HELPER:
+            return helper
         if ".ops." in path + "." or path.startswith("keras.backend."):
             return self.call_op(last, args, kwargs, node)
         if last == "Input":

@@ -1,0 +1,100 @@
+"""Regularization layers: dropout and noise variants, ActivityRegularization.
+
+All keep their input's shape and create no weights; Keras only validates
+the rate (and, for the spatial dropouts, the input rank).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, check_rank
+from kerascheck.catalog.convolutional import legacy_data_format
+from kerascheck.unknown import is_unknown
+
+
+def check_fraction(value: Any, what: str, layer: str) -> None:
+    """Raise ``Invalid`` when a known ``value`` is missing or outside [0, 1], as Keras does."""
+    if is_unknown(value) or isinstance(value, bool):
+        return
+    if value is None:
+        raise Invalid(f"{layer} requires {what}")
+    if isinstance(value, (int, float)) and not 0 <= value <= 1:
+        raise Invalid(f"{layer}: {what} must be between 0 and 1, got {value}")
+
+
+class Dropout(LayerType):
+    name = "Dropout"
+    positional = ("rate", "noise_shape", "seed")
+    legacy_kwargs = {"p": "rate"}
+    #: the constructor argument Keras checks to lie in [0, 1]
+    fraction: ClassVar[str] = "rate"
+
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+        check_fraction(cfg.get(self.fraction), self.fraction, self.name)
+        return call.inputs
+
+
+class SpatialDropout(Dropout):
+    """Drops whole feature maps; Keras requires an input of exactly ``rank + 2`` axes."""
+
+    rank: ClassVar[int] = 2
+    positional = ("rate", "data_format", "seed")
+    defaults = {"data_format": None}
+
+    def finish_config(self, cfg: dict[str, Any]) -> dict[str, Any]:
+        return legacy_data_format(cfg)
+
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+        check_rank(call.inputs, self.rank + 2, self.name)
+        return super().output_shape(cfg, call, ex)
+
+
+class SpatialDropout1D(SpatialDropout):
+    name = "SpatialDropout1D"
+    rank = 1
+    positional = ("rate", "seed")
+    defaults = {}
+
+
+class SpatialDropout2D(SpatialDropout):
+    name = "SpatialDropout2D"
+    rank = 2
+
+
+class SpatialDropout3D(SpatialDropout):
+    name = "SpatialDropout3D"
+    rank = 3
+
+
+class GaussianNoise(Dropout):
+    name = "GaussianNoise"
+    positional = ("stddev", "seed")
+    legacy_kwargs = {"sigma": "stddev"}
+    fraction = "stddev"
+
+
+class GaussianDropout(Dropout):
+    name = "GaussianDropout"
+    positional = ("rate", "seed")
+
+
+class AlphaDropout(Dropout):
+    name = "AlphaDropout"
+
+
+class ActivityRegularization(LayerType):
+    name = "ActivityRegularization"
+    positional = ("l1", "l2")
+
+
+LAYERS = (
+    Dropout,
+    SpatialDropout1D,
+    SpatialDropout2D,
+    SpatialDropout3D,
+    GaussianNoise,
+    GaussianDropout,
+    AlphaDropout,
+    ActivityRegularization,
+)
