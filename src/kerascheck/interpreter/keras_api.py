@@ -143,9 +143,13 @@ class KerasAPI:
         layer.unknown_reason = f"{class_name} is not a layer kerascheck knows"
         return layer
 
-    def make_layer(self, called_as: str, args: list, kwargs: dict, node: cst.CSTNode, **extra: Any) -> Layer:
-        layer_type = catalog.lookup(called_as)
-        config = layer_type.normalize(args, kwargs, extra.get("called_as", called_as))
+    def make_layer(self, class_name: str, args: list, kwargs: dict, node: cst.CSTNode, called_as: str = "") -> Layer:
+        """Construct a catalog layer; ``called_as`` is the spelling used (an alias, ``merge``...)."""
+        layer_type = catalog.lookup(class_name)
+        if layer_type is None:
+            return self.unknown_layer(class_name, kwargs, node)
+        called_as = called_as or class_name
+        config = layer_type.normalize(args, kwargs, called_as)
         if not config.get("data_format"):
             config["data_format"] = self.data_format
         name = config.get("name")
@@ -155,7 +159,7 @@ class KerasAPI:
             node,
             type=layer_type,
             config=config,
-            called_as=extra.get("called_as", called_as),
+            called_as=called_as,
         )
         if config.get("trainable") is False:
             layer.trainable = False
