@@ -56,6 +56,11 @@ def input_channels(cfg: dict[str, Any], shape: Shape, layer: str) -> int:
     return channels
 
 
+def window_text(kernel: tuple[int, ...]) -> str:
+    """``3×3``."""
+    return "×".join(str(k) for k in kernel)
+
+
 def count_with_bias(text: str, count: int, bias: int, ex: Explain) -> None:
     """Explain a parameter count: ``text + N biases = total``."""
     if bias:
@@ -191,8 +196,8 @@ class Conv(LayerType):
         kernel = as_tuple(cfg["kernel_size"], n, "kernel_size")
         groups = known(cfg["groups"], "groups")
         channels = input_channels(cfg, shape, self.name)
-        if channels % groups or filters % groups:
-            raise Invalid(f"groups={groups} must divide both {channels} input channels and {filters} filters")
+        if channels % groups:
+            raise Invalid(f"{self.name}: groups={groups} does not divide the {channels} input channels")
         per_group = channels // groups
         weights = [Weight("kernel", (*kernel, per_group, filters))]
         grouped = f" per group of {groups}" if groups > 1 else ""
@@ -202,10 +207,6 @@ class Conv(LayerType):
             weights.append(Weight("bias", (filters,)))
         count_with_bias(text, filters * math.prod(kernel) * per_group, bias, ex)
         return weights
-
-
-def window_text(kernel: tuple[int, ...]) -> str:
-    return "×".join(str(k) for k in kernel)
 
 
 class Conv1D(Conv):
