@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +77,38 @@ class FileReport:
         return any(d.severity == "error" for d in self.diagnostics)
 
 
+STACK_BYTES = 512 * 1024 * 1024
+RECURSION_LIMIT = 30_000
+
+
+def with_deep_stack(function, *args):
+    """Run ``function`` in a thread with a large stack, so deeply nested code ends in
+    a ``RecursionError`` (reported as a diagnostic), never in a crash."""
+    result: list = []
+    errors: list = []
+
+    def target() -> None:
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(RECURSION_LIMIT)
+        try:
+            result.append(function(*args))
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+            errors.append(exc)
+        finally:
+            sys.setrecursionlimit(limit)
+
+    previous = threading.stack_size(STACK_BYTES)
+    try:
+        thread = threading.Thread(target=target, name="kerascheck-analysis")
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    if errors:
+        raise errors[0]
+    return result[0]
+
+
 def analyze_bytes(data: bytes, path: str, options: Options) -> FileReport:
     """Analyse one file's content; never raises."""
     report = FileReport(path)
@@ -131,14 +164,12 @@ def analyze_source(source: str, path: str, options: Options) -> FileReport:
 def interpret(module: cst.Module, options: Options, report: FileReport) -> list[Model]:
     api = KerasAPI(options.data_format)
     interpreter = Interpreter(module, api, options.limits)
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, 20_000))
     try:
         interpreter.run()
     except AnalysisLimit as exc:
         report.diagnostics.append(Diagnostic("KC002", f"{exc}; the rest of the file is not analysed", node=exc.node))
-    finally:
-        sys.setrecursionlimit(limit)
+    for hit in interpreter.limit_hits:
+        report.diagnostics.append(Diagnostic("KC002", f"{hit}; values computed there are unknown", node=hit.node))
     for model in api.models:
         ensure_rows(model)
     return api.models

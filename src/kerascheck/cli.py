@@ -40,7 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    return run_summary(args)
+    from kerascheck.analysis import with_deep_stack
+
+    return with_deep_stack(run_summary, args)
 
 
 def run_summary(args: argparse.Namespace) -> int:

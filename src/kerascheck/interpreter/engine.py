@@ -34,11 +34,16 @@ from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 
 class AnalysisLimit(Exception):
-    """An interpreter budget ran out (steps, time, recursion)."""
+    """An interpreter budget ran out.
 
-    def __init__(self, message: str, node: cst.CSTNode | None) -> None:
+    A *fatal* one (total steps, time) ends the file's analysis; the others
+    (recursion depth, loop length) abandon only the top-level statement.
+    """
+
+    def __init__(self, message: str, node: cst.CSTNode | None, fatal: bool = False) -> None:
         super().__init__(message)
         self.node = node
+        self.fatal = fatal
 
 
 class _Return(Exception):
@@ -166,17 +171,36 @@ class Interpreter:
         self.called: set[int] = set()  # ids of functions called at least once
         self.call_stack: list[tuple[str, cst.CSTNode | None]] = []  # the calls being made
         self.tainted: dict[int, Any] = {}  # containers mutated under an unknown condition
+        self.limit_hits: list[AnalysisLimit] = []
 
     # ------------------------------------------------------------------ driver
     def run(self) -> None:
-        """Run the module body, then every top-level function never called."""
-        try:
-            self.exec_block(self.module.body, self.globals)
-        except _Raise:
-            pass
+        """Run the module body, then every top-level function never called.
+
+        Non-fatal limits are recorded in ``limit_hits`` and the next top-level
+        statement runs; a fatal one propagates.
+        """
+        for statement in self.module.body:
+            try:
+                self.exec_stmt(statement, self.globals)
+            except _Raise:
+                break
+            except (_Return, _Break, _Continue):
+                continue
+            except AnalysisLimit as exc:
+                if exc.fatal:
+                    raise
+                self.limit_hits.append(exc)
+                self.depth, self.uncertain, self.call_stack = 0, 0, []
         for value in list(self.globals.vars.values()):
             if isinstance(value, Function) and id(value) not in self.called and not value.is_method:
-                self.call_with_defaults(value)
+                try:
+                    self.call_with_defaults(value)
+                except AnalysisLimit as exc:
+                    if exc.fatal:
+                        raise
+                    self.limit_hits.append(exc)
+                    self.depth, self.uncertain, self.call_stack = 0, 0, []
 
     def call_with_defaults(self, function: Function) -> None:
         """Report what a never-called builder function builds with its defaults."""
@@ -196,9 +220,9 @@ class Interpreter:
     def tick(self, node: cst.CSTNode) -> None:
         self.steps += 1
         if self.steps > self.limits.max_steps:
-            raise AnalysisLimit(f"stopped after {self.limits.max_steps:,} interpretation steps", node)
+            raise AnalysisLimit(f"stopped after {self.limits.max_steps:,} interpretation steps", node, fatal=True)
         if self.steps % 1024 == 0 and time.monotonic() > self.deadline:
-            raise AnalysisLimit(f"stopped after {self.limits.max_seconds:g} s of interpretation", node)
+            raise AnalysisLimit(f"stopped after {self.limits.max_seconds:g} s of interpretation", node, fatal=True)
 
     # -------------------------------------------------------------- statements
     def exec_block(self, body: Any, scope: Scope) -> None:
