@@ -207,6 +207,8 @@ def test_legacy_spellings(keras, called_as, legacy_args, legacy_kwargs, name, ar
         ("SeparableConv2D", (8, 5), {}, (4, 9, 3), "KC101"),
         ("SeparableConv2D", (8, 3), {"depth_multiplier": 0}, (9, 9, 3), "KC105"),
         ("SeparableConv1D", (8, 3), {}, (9, None), "KC103"),
+        ("SeparableConv1D", (8, 3), {"padding": "causal"}, (9, 3), ""),
+        ("DepthwiseConv1D", (3,), {"padding": "causal"}, (9, 3), ""),
         ("DepthwiseConv2D", (3,), {}, (9, 9, None), "KC103"),
         ("DepthwiseConv1D", (12,), {}, (9, 3), "KC101"),
         ("DepthwiseConv2D", (3,), {}, (9, 9, 3, 3), "KC103"),
