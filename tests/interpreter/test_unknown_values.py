@@ -1,0 +1,146 @@
+"""Unknown, never wrong: what cannot be determined statically is reported as unknown."""
+
+from tests.helpers import analyze, only_model
+
+
+def test_unknown_condition_around_a_layer_makes_totals_unknown():
+    model = only_model(
+        """
+        import sys
+        from tensorflow import keras
+        x = inp = keras.Input(shape=(8,))
+        if len(sys.argv) > 2:
+            x = keras.layers.Dense(4)(x)
+        out = keras.layers.Dense(2)(x)
+        model = keras.Model(inp, out)
+        """
+    )
+    assert model["total_params"] is None
+    assert model["layers"][-1]["params"] is None
+
+
+def test_known_condition_takes_one_branch():
+    known = only_model(
+        """
+        from tensorflow import keras
+        DEEP = False
+        model = keras.Sequential([keras.layers.Dense(4, input_shape=(8,))])
+        if DEEP:
+            model.add(keras.layers.Dense(4))
+        model.add(keras.layers.Dense(2))
+        """
+    )
+    literal = only_model(
+        """
+        from tensorflow import keras
+        model = keras.Sequential([keras.layers.Dense(4, input_shape=(8,)), keras.layers.Dense(2)])
+        """
+    )
+    without_lines = lambda layers: [{k: v for k, v in l.items() if k != "line"} for l in layers]  # noqa: E731
+    assert without_lines(known["layers"]) == without_lines(literal["layers"])
+
+
+def test_layer_added_under_unknown_condition_in_sequential():
+    model = only_model(
+        """
+        import random
+        from keras.models import Sequential
+        from keras.layers import Dense
+        model = Sequential()
+        model.add(Dense(4, input_shape=(8,)))
+        if random.random() > 0.5:
+            model.add(Dense(4))
+        """
+    )
+    assert model["total_params"] is None
+
+
+def test_custom_layer_is_an_unknown_row_and_says_so(capsys):
+    from kerascheck.cli import main
+
+    import tempfile, pathlib, textwrap
+
+    source = textwrap.dedent(
+        """
+        from tensorflow import keras
+        from mylib import FancyLayer
+        inp = keras.Input(shape=(8,))
+        x = FancyLayer(16)(inp)
+        model = keras.Model(inp, keras.layers.Dense(2)(x))
+        """
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        path = pathlib.Path(tmp, "m.py")
+        path.write_text(source)
+        assert main(["summary", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "fancy_layer (FancyLayer)" in out
+    assert "Totals unknown: fancy_layer (FancyLayer)" in out
+
+
+def test_parameter_without_default_is_unknown():
+    model = only_model(
+        """
+        from tensorflow import keras
+        def build(units, n_in=8):
+            return keras.Sequential([keras.layers.Dense(units, input_shape=(n_in,))])
+        """
+    )
+    layer = model["layers"][0]
+    assert layer["output_shape"] == [None, "?"]
+    assert layer["params"] is None and model["total_params"] is None
+
+
+def test_builder_called_in_file_is_reported_per_call_not_with_defaults():
+    report = analyze(
+        """
+        from tensorflow import keras
+        def build(units=3):
+            return keras.Sequential([keras.layers.Dense(units, input_shape=(4,))])
+        a = build(5)
+        b = build(units=7)
+        """
+    )
+    shapes = [m["layers"][0]["output_shape"] for m in report["models"]]
+    assert shapes == [[None, 5], [None, 7]]
+    assert [m["context"] for m in report["models"]] == ["build(5) at line 5", "build(units=7) at line 6"]
+
+
+def test_never_called_builder_is_reported_once_with_defaults():
+    report = analyze(
+        """
+        from tensorflow import keras
+        def build(units=3):
+            return keras.Sequential([keras.layers.Dense(units, input_shape=(4,))])
+        """
+    )
+    assert [m["layers"][0]["output_shape"] for m in report["models"]] == [[None, 3]]
+    assert report["models"][0]["context"] == "build() with its default arguments"
+
+
+def test_list_mutated_under_unknown_condition_is_unknown():
+    model = only_model(
+        """
+        import os
+        from tensorflow import keras
+        sizes = [4]
+        if os.environ.get("BIG"):
+            sizes.append(8)
+        model = keras.Sequential([keras.layers.Input(shape=(3,))])
+        for s in sizes:
+            model.add(keras.layers.Dense(s))
+        """
+    )
+    assert model["total_params"] is None
+
+
+def test_data_derived_input_shape_is_unknown():
+    model = only_model(
+        """
+        import numpy as np
+        from tensorflow import keras
+        x_train = np.load("data.npy")
+        model = keras.Sequential([keras.layers.Dense(4, input_shape=x_train.shape[1:])])
+        """
+    )
+    assert model["layers"][0]["params"] is None
