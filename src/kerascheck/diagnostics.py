@@ -19,6 +19,7 @@ NAMES = {
     "KC103": ("incompatible-rank", "error"),
     "KC104": ("reshape-size-mismatch", "error"),
     "KC105": ("non-integer-size", "error"),
+    "KC107": ("invalid-layer-argument", "error"),
 }
 
 

@@ -118,7 +118,7 @@ class Layer(Operation):
             return Unknown(str(exc))
         except Invalid as exc:
             if not any(p.message == str(exc) for p in self.problems):
-                self.problems.append(Problem(exc.code or "KC103", str(exc), self.source))
+                self.problems.append(Problem(exc.code or "KC107", str(exc), self.source))
             return Unknown(str(exc))
         except (TypeError, ValueError, IndexError, KeyError, ZeroDivisionError, AttributeError) as exc:
             # An argument of a form the catalog does not model: unknown, not wrong.

@@ -1,0 +1,70 @@
+"""Bad input ends in a diagnostic for that file, never a traceback, and quickly."""
+
+from __future__ import annotations
+
+import time
+
+from kerascheck.analysis import Options, analyze_bytes, analyze_source
+from kerascheck.interpreter.engine import Limits
+
+SMALL_MODEL = "import keras\nm = keras.Sequential([keras.layers.Dense(3, input_shape=(4,))])\n"
+
+
+def codes(report) -> list[str]:
+    return [d.code for d in report.diagnostics]
+
+
+def test_syntax_error_is_kc001_with_position():
+    report = analyze_source("import keras\nx = (\n", "bad.py", Options())
+    assert codes(report) == ["KC001"]
+    assert report.diagnostics[0].span.line >= 2
+
+
+def test_binary_and_non_utf8_and_huge_files_are_kc003():
+    assert codes(analyze_bytes(b"keras\0\1\2", "bin.py", Options())) == ["KC003"]
+    assert codes(analyze_bytes(b"import keras\n\xff\xfe", "latin.py", Options())) == ["KC003"]
+    huge = b"import keras\n" + b"x = 1\n" * 1_000_000
+    start = time.perf_counter()
+    assert codes(analyze_bytes(huge, "huge.py", Options())) == ["KC003"]
+    assert time.perf_counter() - start < 5
+
+
+def test_infinite_loop_is_stopped_and_the_model_after_it_still_found():
+    source = "import keras\nwhile True:\n    pass\n" + SMALL_MODEL
+    report = analyze_source(source, "loop.py", Options(limits=Limits(max_iterations=1_000)))
+    assert codes(report) == ["KC002"]
+    assert report.models[0].total == 15
+
+
+def test_unbounded_recursion_is_stopped():
+    source = "import keras\ndef f(n):\n    return f(n + 1)\nf(0)\n" + SMALL_MODEL
+    report = analyze_source(source, "rec.py", Options())
+    assert codes(report) == ["KC002"]
+    assert report.models[0].total == 15
+
+
+def test_step_budget_ends_the_file_with_a_diagnostic():
+    source = "import keras\nfor i in range(10**6):\n    x = i * 2\n"
+    report = analyze_source(source, "steps.py", Options(limits=Limits(max_steps=5_000)))
+    assert codes(report) == ["KC002"]
+
+
+def test_deeply_nested_expression_does_not_crash():
+    source = "import keras\nx = " + "(" * 2000 + "1" + ")" * 2000 + "\n" + SMALL_MODEL
+    from kerascheck.analysis import with_deep_stack
+
+    report = with_deep_stack(analyze_source, source, "deep.py", Options())
+    assert report.models[0].total == 15
+
+
+def test_huge_values_are_not_materialised():
+    source = "import keras\nx = 'a' * 10**9\ny = 10 ** 10 ** 10\nz = list(range(10**12))\n" + SMALL_MODEL
+    start = time.perf_counter()
+    report = analyze_source(source, "big.py", Options())
+    assert time.perf_counter() - start < 5
+    assert report.models[0].total == 15
+
+
+def test_file_without_keras_is_skipped_unparsed():
+    report = analyze_source("def f(:\n", "plain.py", Options())
+    assert report.models == [] and report.diagnostics == []
