@@ -92,9 +92,12 @@ class Lambda(LayerType):
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
         declared = cfg.get("output_shape")
         if isinstance(declared, (tuple, list)) and not any(is_unknown(d) for d in declared):
-            return (call.inputs[0], *declared)
-        transform = cfg.get("_shape_transform")  # set by the interpreter for simple bodies
-        if transform is not None:
+            first = call.inputs
+            while isinstance(first, list):
+                first = first[0]
+            return (first[0], *declared)  # Keras prepends the batch dimension
+        transform = cfg.get("_shape_transform")  # set by the interpreter
+        if declared is None and transform is not None:
             return transform(call.inputs)
         return Unknown("the Lambda's function is not understood")
 

@@ -75,6 +75,47 @@ class Reduce(LayerType):
         return tuple(d for i, d in enumerate(shape) if i not in axes)
 
 
+class GetItem(LayerType):
+    """``x[:, 0]`` on a symbolic tensor: Keras 3's ``GetItem`` operation."""
+
+    name = "GetItem"
+
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+        shape = list(call.inputs)
+        key = known(cfg["key"], "the index")
+        if isinstance(key, int):
+            keys = [key]
+        elif isinstance(key, (tuple, list)):
+            keys = list(key)
+        else:
+            raise Invalid(f"Keras cannot index a tensor with {key!r}; use x[:, ...] forms")
+        if keys.count(Ellipsis) > 1:
+            raise Invalid("an index may hold only one ellipsis")
+        if Ellipsis not in keys:
+            keys.append(Ellipsis)
+        out: list = []
+        while keys:
+            item = keys.pop(0)
+            if item is Ellipsis:
+                consumed = len(shape) - (len(keys) - keys.count(None))
+                out += shape[:consumed]
+                shape = shape[consumed:]
+            elif item is None:
+                out.append(1)
+            elif not shape:
+                raise Invalid(f"too many indices for a tensor of shape {format_shape(call.inputs)}", code="KC103")
+            else:
+                length = shape.pop(0)
+                if isinstance(item, slice):
+                    if is_unknown(length):
+                        out.append(Unknown())
+                    else:
+                        out.append(None if length is None else len(range(*item.indices(length))))
+                elif not isinstance(item, int):
+                    raise Invalid(f"Keras cannot index a tensor with {item!r}")
+        return tuple(out)
+
+
 BINARY = {
     "add": "Add",
     "subtract": "Subtract",
@@ -106,6 +147,8 @@ REDUCE = {"mean": "Mean", "sum": "Sum", "max": "Max", "min": "Min"}
 
 def operation(function: str) -> LayerType | None:
     """The operation type for a ``keras.ops`` function name, if modelled."""
+    if function == "get_item":
+        return GetItem()
     if function in BINARY:
         return Elementwise(BINARY[function])
     if function in UNARY:

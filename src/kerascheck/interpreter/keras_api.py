@@ -163,7 +163,32 @@ class KerasAPI:
         )
         if config.get("trainable") is False:
             layer.trainable = False
+        if layer_type.name == "Lambda":
+            config["_shape_transform"] = self.lambda_transform(config.get("function"), config.get("arguments"))
         return layer
+
+    def lambda_transform(self, function: Any, arguments: Any):
+        """What a Lambda's function does to a shape, found by interpreting it on a tensor."""
+        from kerascheck.interpreter.engine import AnalysisLimit
+        from kerascheck.interpreter.values import Function
+
+        def transform(shapes: Any) -> Any:
+            if not isinstance(function, Function) or not isinstance(arguments, (dict, type(None))):
+                return Unknown("the Lambda's function is not understood")
+            saved, self.name = self.name, Namer()  # its operations are not rows of the model
+            try:
+                result = self.interp.call_function(function, [_tensors_for(shapes)], dict(arguments or {}))
+            except AnalysisLimit:
+                return Unknown("the Lambda's function is too complex")
+            finally:
+                self.name = saved
+            if isinstance(result, Tensor):
+                return result.shape
+            if isinstance(result, list) and result and all(isinstance(t, Tensor) for t in result):
+                return [t.shape for t in result]
+            return Unknown("the Lambda's function is not understood")
+
+        return transform
 
     # ----------------------------------------------------------- inputs
     def make_input(self, args: list, kwargs: dict, node: cst.CSTNode) -> Tensor:
@@ -321,7 +346,8 @@ class KerasAPI:
         return Tensor(Unknown("tensor operator not modelled"))
 
     def tensor_getitem(self, tensor: Tensor, key: Any, node: cst.CSTNode) -> Any:
-        return Tensor(Unknown("tensor slicing is not modelled"))
+        op = self.op_layer("GetItem", node, operation("get_item"), {"key": key})
+        return self.record(op, tensor, {}, op.apply(Call(tensor.shape)))
 
     def legacy_merge(self, called_as: str, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
         from kerascheck.catalog.merging import legacy_merge_layer
@@ -524,6 +550,12 @@ def _shapes(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _shapes(v) for k, v in value.items()}
     return value
+
+
+def _tensors_for(shapes: Any) -> Any:
+    if isinstance(shapes, list):
+        return [_tensors_for(s) for s in shapes]
+    return Tensor(shapes)
 
 
 def _operand_shape(value: Any) -> Any:
