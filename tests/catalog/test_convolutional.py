@@ -280,7 +280,7 @@ def test_parameter_explanation(name, args, shape, line):
 
 def test_shape_explanation():
     _, _, _, ex = run("Conv2D", (8, 7), {"strides": 3}, (None, 28, 28, 1))
-    assert ex.lines == ["dim 1 = floor((28 + 0 − 7) / 3) + 1 = 8", "dim 2 = floor((28 + 0 − 7) / 3) + 1 = 8"]
+    assert ex.lines == ["height = floor((28 + 0 − 7) / 3) + 1 = 8", "width = floor((28 + 0 − 7) / 3) + 1 = 8"]
 
 
 def test_convolution1d_input_dim_and_length():

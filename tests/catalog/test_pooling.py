@@ -148,7 +148,7 @@ def test_unknown_dims_propagate():
 def test_explanation():
     out, ex = run("MaxPooling2D", (3, 2), {}, (None, 28, 9, 1))
     assert out == (None, 13, 4, 1)
-    assert ex.lines == ["dim 1 = floor((28 + 0 − 3) / 2) + 1 = 13", "dim 2 = floor((9 + 0 − 3) / 2) + 1 = 4"]
+    assert ex.lines == ["height = floor((28 + 0 − 3) / 2) + 1 = 13", "width = floor((9 + 0 − 3) / 2) + 1 = 4"]
 
 
 def test_missing_pool_size_message():

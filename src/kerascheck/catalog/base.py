@@ -190,6 +190,12 @@ def channels_axis(cfg: dict[str, Any], rank: int) -> int:
     return 1 if fmt == "channels_first" else rank - 1
 
 
+def spatial_name(index: int, count: int) -> str:
+    """How people call the ``index``-th of ``count`` spatial axes: height, width..."""
+    names = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}.get(count)
+    return names[index] if names else f"axis {index + 1}"
+
+
 def dim_mul(*dims: Dim) -> Dim:
     """Product of dims; None if any is None (Keras), Unknown if any is unknown."""
     if any(is_unknown(d) for d in dims):

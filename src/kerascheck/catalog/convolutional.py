@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from kerascheck.catalog.base import (
+    spatial_name,
     Call,
     Dim,
     Explain,
@@ -176,7 +177,7 @@ class Conv(LayerType):
         self.check_filters(cfg)
         out = list(shape)
         for i, axis in enumerate(spatial_axes(cfg, len(shape))):
-            out[axis] = self.output_length(cfg, window, i, shape[axis], ex, f"dim {axis}")
+            out[axis] = self.output_length(cfg, window, i, shape[axis], ex, spatial_name(i, self.rank))
         out[channels_axis(cfg, len(shape))] = self.output_channels(cfg, shape)
         return tuple(out)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from kerascheck.catalog.base import (
+    spatial_name,
     Call,
     Explain,
     Invalid,
@@ -45,7 +46,7 @@ class Pooling(LayerType):
             raise Invalid(f"{self.name}: padding must be 'valid' or 'same', got {padding!r}")
         out = list(shape)
         for i, axis in enumerate(spatial_axes(cfg, len(shape))):
-            out[axis] = conv_output_length(shape[axis], pool[i], padding, strides[i], ex=ex, axis=f"dim {axis}")
+            out[axis] = conv_output_length(shape[axis], pool[i], padding, strides[i], ex=ex, axis=spatial_name(i, n))
         return tuple(out)
 
 
