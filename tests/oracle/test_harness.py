@@ -1,0 +1,171 @@
+"""The oracle's own checks: fixtures run under real Keras, marks and twins are honest,
+and the comparison really catches differences (none of this needs kerascheck)."""
+
+from __future__ import annotations
+
+import copy
+import runpy
+
+import pytest
+
+from oracle_lib import (
+    FIXTURES,
+    TWIN_SUFFIX,
+    check_schema,
+    compare,
+    fixture_files,
+    fixture_recording,
+    record_keras,
+    twin_of,
+    unknown_lines,
+)
+
+PATHS = fixture_files()
+IDS = [str(p.relative_to(FIXTURES)) for p in PATHS]
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_fixture_runs_and_marks_are_on_layer_lines(keras, path):
+    """The fixture (or twin) builds models with real Keras as-is, every row has a
+    constructor line in the file, and every `# oracle: unknown` mark sits on such a line."""
+    twin = twin_of(path)
+    recording = fixture_recording(keras, path)
+    assert recording.models, "no model constructed"
+    for m in recording.models:
+        assert m.line is not None, f"model {m.name}: constructor line not found"
+        for r in m.rows:
+            assert r.line is not None, f"{m.name}/{r.name}: constructor line not found"
+    marks = unknown_lines(twin or path)
+    row_lines = {r.line for m in recording.models for r in m.rows}
+    stale = sorted(marks - row_lines)
+    assert not stale, f"`# oracle: unknown` on lines that construct no row: {stale}"
+
+
+def test_every_legacy_fixture_has_a_twin():
+    legacy = [p for p in PATHS if "legacy" in p.relative_to(FIXTURES).parts]
+    assert legacy, "no legacy fixture"
+    missing = [p.name for p in legacy if twin_of(p) is None]
+    assert not missing, f"legacy fixtures without a {TWIN_SUFFIX} twin: {missing}"
+    orphans = [
+        p.name
+        for p in FIXTURES.rglob("*" + TWIN_SUFFIX)
+        if not p.with_name(p.name[: -len(TWIN_SUFFIX)] + ".py").exists()
+    ]
+    assert not orphans, f"twins without an original: {orphans}"
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in PATHS if twin_of(p)], ids=[i for p, i in zip(PATHS, IDS) if twin_of(p)]
+)
+def test_legacy_original_does_not_run_on_keras3(keras, path, monkeypatch):
+    """A twin is only needed where Keras 3 really rejects the original spelling."""
+    monkeypatch.chdir(path.parent)
+    fmt = keras.config.image_data_format()
+    try:
+        with pytest.raises(Exception):
+            runpy.run_path(str(path), run_name="__main__")
+    finally:
+        keras.config.set_image_data_format(fmt)
+        keras.backend.clear_session()
+
+
+def _fake_report(recording):
+    """kerascheck's JSON as it should be for ``recording``."""
+    return {
+        "path": "x.py",
+        "models": [
+            {
+                "name": m.name,
+                "line": m.line,
+                "kind": m.kind,
+                "layers": [
+                    {
+                        "name": r.name,
+                        "class": r.cls,
+                        "line": r.line,
+                        "output_shape": r.shape,
+                        "params": r.params,
+                        "trainable_params": r.trainable,
+                        "non_trainable_params": r.non_trainable,
+                    }
+                    for r in m.rows
+                ],
+                "total_params": m.total,
+                "trainable_params": m.trainable,
+                "non_trainable_params": m.non_trainable,
+            }
+            for m in recording.models
+        ],
+        "diagnostics": [],
+    }
+
+
+def test_comparison_catches_differences(keras):
+    path = FIXTURES / "seeds" / "seed002_strided_mnist.py"
+    recording = record_keras(keras, path)
+    good = _fake_report(recording)
+    assert check_schema({"version": 1, "files": [good]}) == []
+    assert compare(recording, good, allowed_unknown=set(), compare_lines=True) == []
+
+    def problems(mutate, allowed=frozenset()):
+        bad = copy.deepcopy(good)
+        mutate(bad)
+        return compare(recording, bad, allowed_unknown=set(allowed), compare_lines=True)
+
+    layers = lambda r: r["models"][0]["layers"]  # noqa: E731
+    assert problems(lambda r: layers(r)[1].__setitem__("output_shape", [None, 3, 3, 64]))
+    assert problems(lambda r: layers(r)[1].__setitem__("output_shape", None))
+    assert problems(lambda r: layers(r)[1].__setitem__("output_shape", [None, "?", 2, 64]))
+    assert problems(lambda r: layers(r)[3].__setitem__("trainable_params", 1))
+    assert problems(lambda r: layers(r)[3].__setitem__("params", None))
+    assert problems(lambda r: layers(r)[0].__setitem__("name", "conv2d_1"))
+    assert problems(lambda r: layers(r)[0].__setitem__("line", 1))
+    assert problems(lambda r: layers(r)[0].__setitem__("class", "Convolution2D"))
+    assert problems(lambda r: layers(r).pop())
+    assert problems(lambda r: r["models"][0].__setitem__("line", 1))
+    assert problems(lambda r: r["models"][0].__setitem__("kind", "functional"))
+    assert problems(lambda r: r["models"][0].__setitem__("total_params", 1))
+    assert problems(lambda r: r["models"][0].__setitem__("total_params", None))
+    assert problems(lambda r: r["models"].append(copy.deepcopy(r["models"][0])))
+    # Unknown is accepted on a marked row (and then the totals may be unknown too),
+    # but a wrong known value is not.
+    line = layers(good)[1]["line"]
+
+    def unknown_row(r):
+        row = layers(r)[1]
+        row.update(output_shape=[None, "?", "?", 64], params=None, trainable_params=None)
+        r["models"][0]["total_params"] = None
+
+    assert not problems(unknown_row, allowed={line})
+    assert problems(lambda r: layers(r)[1].__setitem__("output_shape", [None, "?", 3, 64]), allowed={line})
+    assert problems(lambda r: layers(r)[1].__setitem__("params", 7), allowed={line})
+    msg = "\n".join(problems(lambda r: layers(r)[1].__setitem__("output_shape", [None, 3, 3, 64])))
+    assert "(None, 2, 2, 64)" in msg and "(None, 3, 3, 64)" in msg and "shape" in msg
+
+
+def test_schema_check_rejects_malformed_reports():
+    assert check_schema({"version": 1, "files": []}) == []
+    assert check_schema({"version": 2, "files": []})
+    assert check_schema({"files": []})
+    layer = {
+        "name": "d", "class": "Dense", "line": 3, "output_shape": [None, "?"],
+        "params": None, "trainable_params": None, "non_trainable_params": None,
+    }
+    model = {
+        "name": "m", "line": 1, "kind": "functional", "layers": [layer],
+        "total_params": None, "trainable_params": None, "non_trainable_params": None,
+    }
+    ok = {"version": 1, "files": [{"path": "a.py", "models": [model], "diagnostics": []}]}
+    assert check_schema(ok) == []
+    bad = copy.deepcopy(ok)
+    bad["files"][0]["models"][0]["kind"] = "graph"
+    assert check_schema(bad)
+    bad = copy.deepcopy(ok)
+    bad["files"][0]["models"][0]["layers"][0]["output_shape"] = "(None, 3)"
+    assert check_schema(bad)
+    bad = copy.deepcopy(ok)
+    bad["files"][0]["models"][0]["layers"][0]["params"] = "12"
+    assert check_schema(bad)
+    bad = copy.deepcopy(ok)
+    del bad["files"][0]["diagnostics"]
+    assert check_schema(bad)
