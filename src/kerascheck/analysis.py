@@ -147,6 +147,7 @@ def analyze_source(source: str, path: str, options: Options) -> FileReport:
     positions = Positions(module)
     try:
         models = interpret(module, options, report)
+        positions.prepare(reported_nodes(models, report.diagnostics))
         report.models = [model_report(m, positions, options) for m in models]
         report.diagnostics.extend(layer_problems(models))
     except RecursionError:
@@ -155,6 +156,7 @@ def analyze_source(source: str, path: str, options: Options) -> FileReport:
         report.diagnostics.append(
             Diagnostic("KC000", f"internal error while analysing this file: {type(exc).__name__}: {exc}", span=Span(1, 1, 1, 1))
         )
+    positions.prepare(d.node for d in report.diagnostics if d.span is None)
     for diagnostic in report.diagnostics:
         if diagnostic.span is None:
             diagnostic.span = positions.span(diagnostic.node)
@@ -173,6 +175,19 @@ def interpret(module: cst.Module, options: Options, report: FileReport) -> list[
     for model in api.models:
         ensure_rows(model)
     return api.models
+
+
+def reported_nodes(models: list[Model], diagnostics: list[Diagnostic]) -> list:
+    """Every node whose position a report shows, to compute them in one pass."""
+    nodes = [d.node for d in diagnostics]
+    for model in models:
+        nodes.append(model.source)
+        if model.context and model.context[1] is not None:
+            nodes.append(model.context[1])
+        for row in model.rows or []:
+            nodes.append(row.operation.source)
+            nodes.extend(p.node for p in getattr(row.operation, "problems", ()))
+    return nodes
 
 
 def layer_problems(models: list[Model]) -> list[Diagnostic]:

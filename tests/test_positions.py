@@ -1,0 +1,41 @@
+"""Our reported-nodes-only positions equal libcst's PositionProvider."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from kerascheck.positions import Positions
+
+ROOT = Path(__file__).resolve().parents[1]
+APPLICATIONS = Path(importlib.util.find_spec("keras").submodule_search_locations[0]) / "src" / "applications"
+FILES = sorted((ROOT / "fixtures").rglob("*.py"))[:20] + sorted(APPLICATIONS.glob("*.py"))
+
+
+class Collect(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.nodes: list[cst.CSTNode] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.BaseExpression, cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+            self.nodes.append(node)
+        return True
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_positions_match_libcst(path):
+    module = cst.parse_module(path.read_text(encoding="utf-8"))
+    collector = Collect()
+    module.visit(collector)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    positions = Positions(module)
+    positions.prepare(collector.nodes)
+    for node in collector.nodes:
+        span, want = positions.span(node), expected[node]
+        assert (span.line, span.column) == (want.start.line, want.start.column + 1), node
+        if not isinstance(node, cst.BaseCompoundStatement):
+            assert (span.end_line, span.end_column) == (want.end.line, want.end.column + 1), node
