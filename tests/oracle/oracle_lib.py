@@ -197,9 +197,19 @@ def _row_shape(op, graph_nodes) -> Any:
     nodes = list(op._inbound_nodes)
     if graph_nodes is not None:
         nodes = [n for n in nodes if id(n) in graph_nodes]
-    if not nodes:
-        return None
-    return _shape_of(nodes[-1].output_tensors)
+    if nodes:
+        return _shape_of(nodes[-1].output_tensors)
+    if graph_nodes is None and getattr(op, "_build_shapes_dict", None):
+        # A subclassed model's layers are called inside call(), which leaves no
+        # node; like model.summary(), use the shape the layer was built for.
+        try:
+            out = op.compute_output_shape(**op._build_shapes_dict)
+        except Exception:
+            return None
+        if all(d is None or isinstance(d, int) for d in out):
+            return list(out)
+        return [list(s) for s in out]
+    return None
 
 
 def summarise(keras, model, lines: dict[int, int | None]) -> KerasModel:
