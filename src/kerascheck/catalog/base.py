@@ -212,7 +212,7 @@ def format_shape(shape: ShapeTree) -> str:
     if is_unknown(shape) or shape is None:
         return "?"
     inner = ", ".join("?" if is_unknown(d) else str(d) for d in shape)
-    return f"({inner},)" if len(shape) == 1 else f"({inner})"
+    return f"({inner})"  # Keras prints a rank-1 shape as (None)
 
 
 def conv_output_length(

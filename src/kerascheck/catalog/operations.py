@@ -7,9 +7,10 @@ These types are looked up with ``operation(name)``, separately from layers.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, format_shape, known
+from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Unresolved, format_shape, known
 from kerascheck.unknown import Unknown, is_unknown
 
 
@@ -116,6 +117,94 @@ class GetItem(LayerType):
         return tuple(out)
 
 
+class ReshapeOp(LayerType):
+    """``keras.ops.reshape(x, newshape)``: no batch special case, as Keras computes it."""
+
+    name = "Reshape"
+
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+        shape = tuple(call.inputs)
+        target = known(cfg.get("newshape"), "newshape")
+        target = (target,) if isinstance(target, int) else tuple(target)
+        if None in shape or any(is_unknown(d) for d in shape):
+            if any(is_unknown(d) for d in shape):
+                return tuple(Unknown() if d == -1 else d for d in target)
+            return tuple(None if d == -1 else d for d in target)
+        size = math.prod(shape)
+        if -1 not in target:
+            if math.prod(target) != size:
+                raise Invalid(f"cannot reshape {format_shape(shape)} ({size:,} values) to {target}", code="KC104")
+            return target
+        rest = math.prod(d for d in target if d != -1)
+        if rest == 0 or size % rest:
+            raise Invalid(f"cannot reshape {format_shape(shape)} ({size:,} values) to {target}", code="KC104")
+        return tuple(size // rest if d == -1 else d for d in target)
+
+
+class Transpose(LayerType):
+    name = "Transpose"
+
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+        shape = call.inputs
+        axes = known(cfg.get("axes"), "axes")
+        if axes is None:
+            return tuple(reversed(shape))
+        return tuple(shape[a] for a in axes)
+
+
+class ExpandDims(LayerType):
+    name = "ExpandDims"
+
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+        shape = list(call.inputs)
+        axis = known(cfg.get("axis"), "axis")
+        for a in sorted(a % (len(shape) + 1) for a in (axis if isinstance(axis, (tuple, list)) else (axis,))):
+            shape.insert(a, 1)
+        return tuple(shape)
+
+
+class Squeeze(LayerType):
+    name = "Squeeze"
+
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+        shape = call.inputs
+        axis = known(cfg.get("axis"), "axis")
+        if axis is None:
+            if any(d is None or is_unknown(d) for d in shape):
+                raise Unresolved("which axes are 1 is not known")
+            return tuple(d for d in shape if d != 1)
+        axes = {a % len(shape) for a in (axis if isinstance(axis, (tuple, list)) else (axis,))}
+        return tuple(d for i, d in enumerate(shape) if i not in axes)
+
+
+class Stack(LayerType):
+    name = "Stack"
+
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+        shapes = call.inputs
+        axis = known(cfg.get("axis", 0), "axis")
+        out = list(shapes[0])
+        out.insert(axis % (len(out) + 1), len(shapes))
+        return tuple(out)
+
+
+class ConcatenateOp(LayerType):
+    """``keras.ops.concatenate(xs, axis=0)`` (the layer's default axis is -1)."""
+
+    name = "Concatenate"
+
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+        shapes = call.inputs
+        axis = known(cfg.get("axis", 0), "axis") % len(shapes[0])
+        out = list(shapes[0])
+        sizes = [s[axis] for s in shapes]
+        if any(is_unknown(d) for d in sizes):
+            out[axis] = Unknown()
+        else:
+            out[axis] = None if None in sizes else sum(sizes)
+        return tuple(out)
+
+
 BINARY = {
     "add": "Add",
     "subtract": "Subtract",
@@ -143,12 +232,34 @@ UNARY = {
     "swish": "Silu",
 }
 REDUCE = {"mean": "Mean", "sum": "Sum", "max": "Max", "min": "Min"}
+SHAPING = {
+    "get_item": GetItem,
+    "reshape": ReshapeOp,
+    "transpose": Transpose,
+    "expand_dims": ExpandDims,
+    "squeeze": Squeeze,
+    "stack": Stack,
+    "concatenate": ConcatenateOp,
+}
+#: positional parameters after the tensor argument(s), by function
+OP_PARAMETERS = {
+    "reshape": ("newshape",),
+    "transpose": ("axes",),
+    "expand_dims": ("axis",),
+    "squeeze": ("axis",),
+    "stack": ("axis",),
+    "concatenate": ("axis",),
+    "mean": ("axis", "keepdims"),
+    "sum": ("axis", "keepdims"),
+    "max": ("axis", "keepdims"),
+    "min": ("axis", "keepdims"),
+}
 
 
 def operation(function: str) -> LayerType | None:
     """The operation type for a ``keras.ops`` function name, if modelled."""
-    if function == "get_item":
-        return GetItem()
+    if function in SHAPING:
+        return SHAPING[function]()
     if function in BINARY:
         return Elementwise(BINARY[function])
     if function in UNARY:

@@ -13,7 +13,7 @@ import libcst as cst
 
 from kerascheck import catalog
 from kerascheck.catalog.base import Call, to_snake_case
-from kerascheck.catalog.operations import operation
+from kerascheck.catalog.operations import BINARY as BINARY_OPS, OP_PARAMETERS, operation
 from kerascheck.graph import Layer, Model, Node, Op, Operation, Tensor
 from kerascheck.interpreter import keras_internals
 from kerascheck.interpreter.values import Class, Instance, Opaque, Ref
@@ -314,19 +314,24 @@ class KerasAPI:
         return self.record(model, first, {}, output)
 
     def call_op(self, function: str, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
-        if function == "concatenate" and args:
-            return self.call_layer(self.op_layer("Concatenate", node, catalog.lookup("Concatenate"), kwargs), args[:1], {}, node)
+        """A ``keras.ops`` function on symbolic tensors: an operation row."""
         op_type = operation(function)
-        tensors = [a for a in args if isinstance(a, Tensor)]
+        tensors = [t for t in _flat(args) if isinstance(t, Tensor)]
         if op_type is None or not tensors:
             if tensors:
                 return Tensor(Unknown(f"keras.ops.{function} is not modelled"))
             return Unknown(f"{function}() is not modelled")
-        op = self.op_layer(op_type.name, node, op_type, kwargs)
-        first = list(args[:2]) if len(args) >= 2 and function in ("add", "subtract", "multiply", "true_divide", "divide", "power", "maximum", "minimum") else args[0]
-        shapes = [_operand_shape(a) for a in first] if isinstance(first, list) else _shapes(first)
-        output = op.apply(Call(shapes, {}))
-        return self.record(op, first, {}, output)
+        binary = function in BINARY_OPS
+        first = list(args[:2]) if binary else args[0] if args else None
+        config = dict(zip(OP_PARAMETERS.get(function, ()), args[1:])) if not binary else {}
+        config.update(kwargs)
+        op = self.op_layer(op_type.name, node, op_type, config)
+        if binary:
+            shapes = [_operand_shape(a) for a in first]
+        else:
+            first = _as_tensors(first)
+            shapes = _shapes(first)
+        return self.record(op, first, {}, op.apply(Call(shapes, {})))
 
     def op_layer(self, class_name: str, node: cst.CSTNode, op_type: Any, config: dict) -> Op:
         config = {k: v for k, v in config.items() if k != "name"}
