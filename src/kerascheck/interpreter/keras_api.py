@@ -81,6 +81,7 @@ class KerasAPI:
         last = ref.last
         return (
             catalog.lookup(last) is not None
+            or (".layers" in ref.path and last[:1].isupper())
             or last in ("Input", "InputLayer", "Sequential", "Model", "merge", "Merge")
             or last in MERGE_FUNCTIONS
         )
@@ -224,22 +225,40 @@ class KerasAPI:
             return model
         if isinstance(layers, (list, tuple)):
             for item in layers:
-                self.sequential_add(model, item)
+                self.sequential_add(model, item, node, rebuild=False)
+            self.sequential_rebuilt(model)
         else:
             model.uncertain = "the list of layers is not known"
         return model
 
-    def sequential_add(self, model: Model, item: Any) -> None:
+    def sequential_add(self, model: Model, item: Any, node: cst.CSTNode, rebuild: bool = True) -> None:
+        """``model.add(item)``, consuming names as Keras does (its input layer, and
+        the Functional it rebuilds internally)."""
         if self.interp is not None and self.interp.uncertain:
             model.uncertain = "a layer is added under a condition kerascheck cannot evaluate"
-        if isinstance(item, Tensor) and item.producer is not None and item.producer.is_input and not model.sequence:
-            model.declared_input = item.shape
-            return
-        if isinstance(item, (Layer, Model)):
-            model.sequence.append(item)
-        else:
-            model.uncertain = "a layer that kerascheck cannot determine is added"
+        if isinstance(item, Tensor) and item.producer is not None and item.producer.is_input:
+            item = item.producer.operation
+        if not isinstance(item, (Layer, Model)):
+            item = self.unknown_layer("?", {}, node)
+            item.unknown_reason = "the added layer is not known"
         model.rows = None
+        if not model.sequence and not (isinstance(item, Layer) and item.is_input):
+            declared = item.type.declared_input_shape(item.config) if isinstance(item, Layer) and item.type else None
+            if declared is not None:
+                self.name("InputLayer")
+                model.sequence.append(Layer("input_layer", "InputLayer", item.source, is_input=True))
+                model.declared_input = declared
+        if isinstance(item, Layer) and item.is_input:
+            model.declared_input = item.nodes[0].outputs[0].shape if item.nodes else None
+        model.sequence.append(item)
+        if rebuild:
+            self.sequential_rebuilt(model)
+
+    def sequential_rebuilt(self, model: Model) -> None:
+        """Keras rebuilds a Sequential with an input after each change: a new Functional."""
+        first = model.sequence[0] if model.sequence else None
+        if isinstance(first, Layer) and first.is_input and len(model.sequence) > 1:
+            self.name("Functional")
 
     def make_functional(self, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
         inputs = kwargs.get("inputs", kwargs.get("input", args[0] if args else None))
@@ -307,6 +326,8 @@ class KerasAPI:
             return Unknown("a model called without inputs")
         first = _as_tensors(args[0])
         if model.kind == "sequential" and sequential_input(model) is None:
+            self.name("InputLayer")
+            self.name("Functional")
             shapes = _shapes(first)
             model.declared_input = shapes if not isinstance(shapes, list) else Unknown("several inputs")
         ensure_rows(model)
@@ -425,7 +446,7 @@ class KerasAPI:
 
     def model_layers(self, model: Model) -> Any:
         if model.kind == "sequential":
-            return list(model.sequence)
+            return [op for op in model.sequence if not (isinstance(op, Layer) and op.is_input)]
         ensure_rows(model)
         inputs = [t.producer.operation for t in model.inputs if t.producer is not None and t.producer.is_input]
         ops = [r.operation for r in model.rows or [] if not isinstance(r.operation, Op)]
@@ -440,10 +461,7 @@ class KerasAPI:
                     obj.weights_reason = "trainable is set under an unknown condition"
                     obj.weights = None
                 return
-            obj.trainable = bool(value)
-            if isinstance(obj, Model):
-                for op in obj.sequence:
-                    op.trainable = bool(value)
+            set_trainable(obj, bool(value))
 
     def instance_attribute(self, instance: Instance, name: str) -> Any:
         return Unknown(f"{instance.cls.name}.{name}")
@@ -464,11 +482,13 @@ class KerasAPI:
     def model_method(self, model: Model, name: str, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
         if name == "add" and args:
             if model.kind == "sequential":
-                self.sequential_add(model, args[0])
+                self.sequential_add(model, args[0], node)
             return None
         if name == "pop" and model.kind == "sequential" and model.sequence:
             model.rows = None
-            return model.sequence.pop()
+            popped = model.sequence.pop()
+            self.sequential_rebuilt(model)
+            return popped
         if name == "compile":
             model.compile_args = dict(kwargs)
             return None
@@ -477,6 +497,9 @@ class KerasAPI:
             if model.kind == "sequential":
                 model.declared_input = tuple(shape) if isinstance(shape, (list, tuple)) else Unknown("build shape")
                 model.rows = None
+                if not (model.sequence and isinstance(model.sequence[0], Layer) and model.sequence[0].is_input):
+                    self.name("InputLayer")
+                self.name("Functional")
             return None
         if name == "count_params":
             ensure_rows(model)
@@ -496,6 +519,15 @@ class KerasAPI:
             ensure_rows(model) if name == "summary" else None
             return None if name in ("summary", "save", "save_weights", "load_weights") else Unknown(name)
         return Unknown(f"model.{name}()")
+
+
+def set_trainable(op: Operation, flag: bool) -> None:
+    """``op.trainable = flag``: Keras applies it to every layer inside a model too."""
+    op.trainable = flag
+    if isinstance(op, Model):
+        ensure_rows(op)
+        for inner in [*op.sequence, *(row.operation for row in op.rows or [])]:
+            set_trainable(inner, flag)
 
 
 class KerasMethod:
@@ -523,8 +555,8 @@ def _flat(value: Any) -> list:
         for item in value:
             out.extend(_flat(item))
         return out
-    if isinstance(value, dict):
-        return _flat(list(value.values()))
+    if isinstance(value, dict):  # Keras flattens a dict in key order
+        return _flat([value[k] for k in sorted(value)])
     return [value]
 
 
