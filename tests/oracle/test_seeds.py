@@ -1,6 +1,7 @@
 """The numbers quoted in the seed Q&As, from kerascheck's JSON and from real Keras.
 
-Seed 000: Conv2D(10, (4,4)) on (32, 32, 3) -> 490 params, (None, 29, 29, 10).
+Seed 000: Conv2D(10, (4,4)) on (32, 32, 3) -> 490 params, (None, 29, 29, 10);
+          after a channel-summing Lambda, (None, 32, 32, 1) -> 170 params.
 Seed 001: four same-padded Conv2D without bias on (28, 28, 3) -> 10,104.
 Seed 002: Conv2D(32,(7,7),strides=3) then Conv2D(64,(5,5),strides=2) on
           (28, 28, 1) -> (None, 8, 8, 32) then (None, 2, 2, 64).
@@ -19,6 +20,9 @@ SEEDS = FIXTURES / "seeds"
 # fixture -> per model: (total params, {row index: (output shape, params)})
 QUOTED = {
     "seed000_conv2d_params.py": [(490, {0: ([None, 29, 29, 10], 490)})],
+    "seed000_depth_shared_lambda.py": [
+        (170, {0: ([None, 32, 32, 1], 0), 1: ([None, 29, 29, 10], 170)})
+    ],
     "seed001_same_padding_no_bias.py": [
         (
             10_104,
