@@ -64,7 +64,7 @@ def merged_batch(shapes: list[Shape], layer: str) -> Dim:
     return sizes.pop() if sizes else None
 
 
-def broadcast_dim(a: Dim, b: Dim, shapes: tuple[Shape, Shape], layer: str) -> Dim:
+def broadcast_dim(a: Dim, b: Dim, shapes: list[Shape], layer: str) -> Dim:
     """One axis of Keras's merge broadcasting: None wins, then 1 stretches."""
     if a is None or b is None:
         return None
@@ -73,11 +73,8 @@ def broadcast_dim(a: Dim, b: Dim, shapes: tuple[Shape, Shape], layer: str) -> Di
         return other if not is_unknown(other) and other != 1 else Unknown()
     if a == 1 or b == 1 or a == b:
         return b if a == 1 else a
-    raise Invalid(
-        f"{layer}: shapes {format_shape(shapes[0])} and {format_shape(shapes[1])} are incompatible "
-        f"({a} vs {b} on one axis)",
-        code="KC102",
-    )
+    shown = ", ".join(format_shape(s) for s in shapes)
+    raise Invalid(f"{layer}: inputs {shown} cannot be broadcast together ({a} vs {b})", code="KC102")
 
 
 class Elementwise(LayerType):
@@ -95,7 +92,7 @@ class Elementwise(LayerType):
             longer, shorter = (out, rest) if len(out) >= len(rest) else (rest, out)
             lead = longer[: len(longer) - len(shorter)]
             pairs = zip(longer[len(lead):], shorter)
-            out = lead + tuple(broadcast_dim(a, b, ((None, *out), shape), self.name) for a, b in pairs)
+            out = lead + tuple(broadcast_dim(a, b, shapes, self.name) for a, b in pairs)
         return (batch, *out)
 
 
