@@ -143,12 +143,20 @@ class Op(Layer):
 
 @dataclass(eq=False)
 class Row:
-    """One line of a model summary."""
+    """One line of a model summary; its counts follow the operation's current state
+    (``layer.trainable = False`` after the model was built still counts)."""
 
     operation: Operation
     output_shape: ShapeTree
-    trainable: int | None
-    non_trainable: int | None
+    built: bool = True  # False for a layer of a Sequential that has no input shape
+
+    @property
+    def trainable(self) -> int | None:
+        return self.operation.param_counts()[0] if self.built else None
+
+    @property
+    def non_trainable(self) -> int | None:
+        return self.operation.param_counts()[1] if self.built else None
 
 
 @dataclass(eq=False)

@@ -51,7 +51,7 @@ def build_sequential(model: Model) -> None:
     if shape is None:
         # Not built: Keras shows no shapes and no weights for such a model.
         model.unknown_reason = "the model has no input shape (no input_shape=, Input or build())"
-        model.rows = [Row(op, Unknown("not built"), None, None) for op in layers]
+        model.rows = [Row(op, Unknown("not built"), built=False) for op in layers]
         return
     source = model.sequence[0].source if model.sequence else model.source
     first = Tensor(tuple(shape) if isinstance(shape, (tuple, list)) else shape)
@@ -62,8 +62,7 @@ def build_sequential(model: Model) -> None:
     for op in layers:
         output = call_operation(op, current)
         current = output if isinstance(output, Tensor) else Tensor(Unknown("several outputs in a Sequential"))
-        trainable, frozen = op.param_counts()
-        rows.append(Row(op, current.shape, trainable, frozen))
+        rows.append(Row(op, current.shape))
     model.outputs = [current]
     model.rows = rows
 
@@ -161,8 +160,7 @@ def functional_rows(model: Model) -> list[Row]:
             continue
         node = last_output[op]
         shapes = [t.shape for t in node.outputs]
-        trainable, frozen = op.param_counts()
-        rows.append(Row(op, shapes[0] if len(shapes) == 1 else shapes, trainable, frozen))
+        rows.append(Row(op, shapes[0] if len(shapes) == 1 else shapes))
     return rows
 
 
