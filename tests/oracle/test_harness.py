@@ -15,6 +15,7 @@ from oracle_lib import (
     compare,
     fixture_files,
     fixture_recording,
+    lines_aligned,
     record_keras,
     twin_of,
     unknown_lines,
@@ -169,3 +170,20 @@ def test_schema_check_rejects_malformed_reports():
     bad = copy.deepcopy(ok)
     del bad["files"][0]["diagnostics"]
     assert check_schema(bad)
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in PATHS if twin_of(p)], ids=[i for p, i in zip(PATHS, IDS) if twin_of(p)]
+)
+def test_lines_aligned_twins_are_aligned(keras, path):
+    """A twin marked `# oracle: lines-aligned` has as many lines as its original, and
+    each line where the twin constructs a model or a row calls something there too."""
+    twin = twin_of(path)
+    if not lines_aligned(twin):
+        pytest.skip("twin not line-aligned: lines are not compared")
+    original = path.read_text(encoding="utf-8").splitlines()
+    assert len(twin.read_text(encoding="utf-8").splitlines()) == len(original)
+    recording = fixture_recording(keras, path)
+    lines = {m.line for m in recording.models} | {r.line for m in recording.models for r in m.rows}
+    bad = sorted(n for n in lines if "(" not in original[n - 1].split("#")[0])
+    assert not bad, f"{twin.name} constructs on lines {bad}, where {path.name} calls nothing"
