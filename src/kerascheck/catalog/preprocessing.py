@@ -162,7 +162,7 @@ class Normalization(LayerType):
         shape = call.inputs
         dims = known(tuple(shape[a] for a in self.kept_axes(cfg, shape)), "the normalised axes")
         if None in dims:
-            raise Invalid(f"Normalization needs defined dimensions on its axis, got {format_shape(shape)}", code="KC103")
+            raise Invalid(f"Normalization needs defined dimensions on its axis, got {format_shape(shape)}", "KC103")
         size = math.prod(dims)
         ex.add(f"Normalization: mean and variance of {size:,} features + 1 count = {2 * size + 1:,} (non-trainable)")
         return [Weight("mean", dims, False), Weight("variance", dims, False), Weight("count", (), False)]
