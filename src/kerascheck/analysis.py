@@ -172,8 +172,9 @@ def interpret(module: cst.Module, options: Options, report: FileReport) -> list[
         report.diagnostics.append(Diagnostic("KC002", f"{exc}; the rest of the file is not analysed", node=exc.node))
     for hit in interpreter.limit_hits:
         report.diagnostics.append(Diagnostic("KC002", f"{hit}; values computed there are unknown", node=hit.node))
-    for model in api.models:
-        ensure_rows(model)
+    for _ in range(2):  # building a model may build another one used inside it
+        for model in api.models:
+            ensure_rows(model)
     return api.models
 
 

@@ -71,7 +71,8 @@ def call_operation(op: Operation, tensor: Tensor) -> Any:
     """Apply a layer or a nested model to one tensor, recording the node."""
     if isinstance(op, Model):
         if op.kind == "sequential" and sequential_input(op) is None:
-            op.declared_input = tensor.shape
+            op.declared_input = tensor.shape  # calling an unbuilt Sequential builds it
+            op.rows = None
         ensure_rows(op)
         output = replay_model(op, tensor.shape)
     else:

@@ -88,6 +88,10 @@ class LayerType:
     defaults: ClassVar[dict[str, Any]] = {}
     #: Keras 1/2 keyword → Keras 3 keyword
     legacy_kwargs: ClassVar[dict[str, str]] = {}
+    #: classes of the sublayers Keras creates, auto-named, when the layer is first
+    #: built (MultiHeadAttention's Softmax and Dropout): they take names from the
+    #: same counters as the model's layers
+    built_sublayers: ClassVar[tuple[str, ...]] = ()
     #: keyword arguments that only Keras 1/2 accepted (for the legacy-API rule)
     #: beyond ``legacy_kwargs``; they are ignored
     ignored_legacy_kwargs: ClassVar[tuple[str, ...]] = ()

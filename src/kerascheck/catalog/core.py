@@ -53,6 +53,10 @@ class Activation(LayerType):
     positional = ("activation",)
 
 
+class Identity(LayerType):
+    name = "Identity"
+
+
 class Masking(LayerType):
     name = "Masking"
     positional = ("mask_value",)
@@ -102,4 +106,4 @@ class Lambda(LayerType):
         return Unknown("the Lambda's function is not understood")
 
 
-LAYERS = (Dense, Activation, Masking, Embedding, Lambda)
+LAYERS = (Dense, Activation, Identity, Masking, Embedding, Lambda)

@@ -16,7 +16,7 @@ from kerascheck.catalog.base import Call, to_snake_case
 from kerascheck.catalog.operations import BINARY as BINARY_OPS, OP_PARAMETERS, operation
 from kerascheck.graph import Layer, Model, Node, Op, Operation, Tensor
 from kerascheck.interpreter import keras_internals
-from kerascheck.interpreter.values import Class, Instance, Opaque, Ref
+from kerascheck.interpreter.values import Class, Function, Instance, Opaque, Ref
 from kerascheck.modelbuild import ensure_rows, replay_model, sequential_input
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
@@ -285,12 +285,22 @@ class KerasAPI:
         self.models.append(model)
 
     def instantiate_subclass(self, cls: Class, base: str, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
+        """A subclass of ``keras.Model`` or ``keras.layers.Layer`` defined in the file.
+
+        Its ``__init__`` runs (the layers it creates take their Keras names),
+        but its computation is not interpreted yet: it stays unknown.
+        """
         if base == "Model":
-            model = Model(self.name(cls.name), cls.name, node, kind="subclassed")
-            model.uncertain = "subclassed models are not interpreted yet"
-            self.register(model)
-            return model
-        return self.unknown_layer(cls.name, kwargs, node)
+            obj: Any = Model(self.name(cls.name), cls.name, node, kind="subclassed")
+            obj.uncertain = "subclassed models are not interpreted yet"
+            self.register(obj)
+        else:
+            obj = self.unknown_layer(cls.name, kwargs, node)
+            obj.unknown_reason = f"{cls.name} is a custom layer; custom layers are not interpreted yet"
+        init = cls.lookup("__init__")
+        if isinstance(init, Function):
+            self.interp.call_function(init, [Instance(cls), *args], dict(kwargs), node=node)
+        return obj
 
     # ----------------------------------------------------------- calling
     def call_layer(self, layer: Layer, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
@@ -303,6 +313,9 @@ class KerasAPI:
         named = {name: value for name, value in zip(call_args, args[1:])}
         named.update({k: v for k, v in kwargs.items() if k != "__unknown_args__"})
         call = Call(_shapes(first), {k: _shapes(v) for k, v in named.items()})
+        if not layer.nodes and layer.type is not None:
+            for sublayer in layer.type.built_sublayers:
+                self.name(sublayer)
         output = layer.apply(call)
         return self.record(layer, first, named, output)
 
@@ -330,6 +343,7 @@ class KerasAPI:
             self.name("Functional")
             shapes = _shapes(first)
             model.declared_input = shapes if not isinstance(shapes, list) else Unknown("several inputs")
+            model.rows = None
         ensure_rows(model)
         output = replay_model(model, _shapes(first))
         return self.record(model, first, {}, output)
