@@ -584,7 +584,7 @@ def compare_model(
             ["row", "keras layer", "keras shape", "keras t/nt", "kerascheck layer", "kerascheck shape", "kerascheck t/nt", "mismatch"],
             table_rows,
         )
-        problems.append(title + "\n  " + "\n  ".join(header) + "\n" + table)
+        problems.append(title + "".join("\n  " + h for h in header) + "\n" + table)
     return problems
 
 
