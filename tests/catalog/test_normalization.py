@@ -107,3 +107,13 @@ def test_unknown_channels():
     assert lt.output_shape(cfg, Call(shape), Explain()) is shape
     with pytest.raises(Unresolved):
         lt.weights(cfg, Call(shape), Explain())
+
+
+@pytest.mark.parametrize("name", ["BatchNormalization", "LayerNormalization", "UnitNormalization"])
+def test_unknown_axis_keeps_shape(name):
+    lt = kerascheck.catalog.lookup(name)
+    cfg = lt.normalize((), {"axis": Unknown()}, name)
+    assert lt.output_shape(cfg, Call((None, 4, 5)), Explain()) == (None, 4, 5)
+    if name != "UnitNormalization":
+        with pytest.raises(Unresolved):
+            lt.weights(cfg, Call((None, 4, 5)), Explain())

@@ -134,3 +134,11 @@ def test_unknown_values():
         norm.weights(cfg, Call((None, 8, Unknown())), Explain())
     cfg = norm.normalize((), {"mean": Unknown(), "variance": Unknown()}, "Normalization")
     assert norm.weights(cfg, Call((None, 8, 3)), Explain()) == []
+
+
+def test_normalization_unknown_axis():
+    norm = kerascheck.catalog.lookup("Normalization")
+    cfg = norm.normalize((Unknown(),), {}, "Normalization")
+    assert norm.output_shape(cfg, Call((None, 8, 3)), Explain()) == (None, 8, 3)
+    with pytest.raises(Unresolved):
+        norm.weights(cfg, Call((None, 8, 3)), Explain())

@@ -22,7 +22,7 @@ from kerascheck.catalog.base import (
     known,
 )
 from kerascheck.catalog.convolutional import check_positive
-from kerascheck.unknown import is_unknown
+from kerascheck.unknown import contains_unknown, is_unknown
 
 
 def axis_list(value: Any, layer: str) -> list[int]:
@@ -71,7 +71,8 @@ class AxisNormalization(LayerType):
     defaults = {"axis": -1}
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
-        check_axes(call.inputs, axis_list(cfg["axis"], self.name), self.name)
+        if not contains_unknown(cfg["axis"]):  # the shape is kept whatever the axis
+            check_axes(call.inputs, axis_list(cfg["axis"], self.name), self.name)
         return call.inputs
 
 
@@ -96,8 +97,8 @@ class BatchNormalization(AxisNormalization):
         return args, kwargs
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
-        axis = known(cfg["axis"], "axis")
-        if isinstance(axis, bool) or not isinstance(axis, int):
+        axis = cfg["axis"]
+        if not is_unknown(axis) and (isinstance(axis, bool) or not isinstance(axis, int)):
             raise Invalid(f"BatchNormalization: Keras 3 takes a single int axis, got {axis!r}")
         return super().output_shape(cfg, call, ex)
 

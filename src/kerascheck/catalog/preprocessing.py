@@ -21,6 +21,7 @@ from kerascheck.catalog.base import (
     format_shape,
     known,
 )
+from kerascheck.unknown import contains_unknown
 
 #: Keras 3 layers that keep their input's shape and have no weights
 SHAPE_PRESERVING = (
@@ -153,7 +154,8 @@ class Normalization(LayerType):
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
         if (cfg["mean"] is None) != (cfg["variance"] is None):
             raise Invalid("Normalization: give both mean and variance, or neither")
-        self.kept_axes(cfg, call.inputs)
+        if not contains_unknown(cfg["axis"]):
+            self.kept_axes(cfg, call.inputs)
         return call.inputs
 
     def weights(self, cfg: dict[str, Any], call: Call, ex: Explain) -> list[Weight]:
