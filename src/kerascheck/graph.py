@@ -34,6 +34,8 @@ class Tensor:
     index: int = 0
     #: for a tensor whose identity depends on an unknown condition: the candidates
     alternatives: tuple["Tensor", ...] = ()
+    #: the Keras mask attached to this tensor (``Embedding(mask_zero=True)``...)
+    mask: "Tensor | None" = None
 
 
 @dataclass(eq=False)

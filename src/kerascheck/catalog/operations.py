@@ -214,6 +214,8 @@ BINARY = {
     "power": "Power",
     "maximum": "Maximum",
     "minimum": "Minimum",
+    "not_equal": "NotEqual",
+    "equal": "Equal",
 }
 UNARY = {
     "negative": "Negative",
@@ -231,7 +233,7 @@ UNARY = {
     "silu": "Silu",
     "swish": "Silu",
 }
-REDUCE = {"mean": "Mean", "sum": "Sum", "max": "Max", "min": "Min"}
+REDUCE = {"mean": "Mean", "sum": "Sum", "max": "Max", "min": "Min", "any": "Any", "all": "All"}
 SHAPING = {
     "get_item": GetItem,
     "reshape": ReshapeOp,
@@ -253,6 +255,8 @@ OP_PARAMETERS = {
     "sum": ("axis", "keepdims"),
     "max": ("axis", "keepdims"),
     "min": ("axis", "keepdims"),
+    "any": ("axis", "keepdims"),
+    "all": ("axis", "keepdims"),
 }
 
 

@@ -15,7 +15,7 @@ from kerascheck import catalog
 from kerascheck.catalog.base import Call, to_snake_case
 from kerascheck.catalog.operations import BINARY as BINARY_OPS, OP_PARAMETERS, operation
 from kerascheck.graph import Layer, Model, Node, Op, Operation, Tensor
-from kerascheck.interpreter import keras_internals
+from kerascheck.interpreter import keras_internals, masking
 from kerascheck.interpreter.values import Class, Function, Instance, Opaque, Ref
 from kerascheck.modelbuild import ensure_rows, replay_model, sequential_input
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
@@ -317,7 +317,14 @@ class KerasAPI:
             for sublayer in layer.type.built_sublayers:
                 self.name(sublayer)
         output = layer.apply(call)
-        return self.record(layer, first, named, output)
+        mask = masking.input_mask(first)
+        if mask is not None and layer.class_name in masking.TAKES_MASK and "mask" not in named:
+            named["mask"] = mask  # Keras passes the mask along: it is an input of the call
+        result = self.record(layer, first, named, output)
+        out_mask = masking.output_mask(self, layer, first, mask, node)
+        if isinstance(result, Tensor):
+            result.mask = out_mask
+        return result
 
     def record(self, operation: Operation, first: Any, named: dict, output: Any) -> Any:
         """Create the node of a call and its output tensor(s)."""
