@@ -176,6 +176,7 @@ class MultiHeadAttention(LayerType):
 
     name = "MultiHeadAttention"
     call_args = ATTENTION_CALL_ARGS
+    built_sublayers = ("Softmax", "Dropout")
     positional = ("num_heads", "key_dim", "value_dim", "dropout", "use_bias", "output_shape", "attention_axes")
     defaults = {"value_dim": None, "use_bias": True, "output_shape": None, "use_gate": False}
 

@@ -47,6 +47,8 @@ TENSOR_OPERATORS = {
     cst.Divide: "true_divide",
     cst.Power: "power",
 }
+#: the names a layer's first call argument goes by (``layer(query=q, value=v)``)
+FIRST_CALL_ARGUMENT = ("inputs", "query", "sequences", "x")
 DATA_FORMAT_SETTERS = ("set_image_data_format", "set_image_dim_ordering")
 DIM_ORDERING = {"th": "channels_first", "tf": "channels_last"}
 
@@ -304,8 +306,9 @@ class KerasAPI:
 
     # ----------------------------------------------------------- calling
     def call_layer(self, layer: Layer, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
-        if not args and "inputs" in kwargs:
-            args = [kwargs.pop("inputs")]
+        first_name = next((k for k in FIRST_CALL_ARGUMENT if k in kwargs), None)
+        if not args and first_name is not None:
+            args = [kwargs.pop(first_name)]
         if not args:
             return Unknown("a layer called without inputs")
         first = _as_tensors(args[0])
