@@ -187,3 +187,14 @@ def test_lines_aligned_twins_are_aligned(keras, path):
     lines = {m.line for m in recording.models} | {r.line for m in recording.models for r in m.rows}
     bad = sorted(n for n in lines if "(" not in original[n - 1].split("#")[0])
     assert not bad, f"{twin.name} constructs on lines {bad}, where {path.name} calls nothing"
+
+
+def test_missing_kerascheck_is_a_clear_failure(monkeypatch, capsys):
+    """Without kerascheck.cli the oracle tests fail with a message, not a collection error."""
+    import sys
+
+    from oracle_lib import ReportError, run_kerascheck
+
+    monkeypatch.setitem(sys.modules, "kerascheck.cli", None)
+    with pytest.raises(ReportError, match="not importable"):
+        run_kerascheck(FIXTURES / "seeds" / "seed000_conv2d_params.py", capsys)
