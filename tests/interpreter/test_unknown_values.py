@@ -144,3 +144,21 @@ def test_data_derived_input_shape_is_unknown():
         """
     )
     assert model["layers"][0]["params"] is None
+
+
+def test_identity_test_on_a_tensor_is_not_an_operation():
+    model = only_model(
+        """
+        import keras
+        def head(x, extra=None):
+            if extra is not None:
+                x = keras.layers.Dense(4)(x)
+            if x is None:
+                x = keras.layers.Dense(5)(x)
+            return keras.layers.Dense(2)(x)
+        inp = keras.Input((3,))
+        model = keras.Model(inp, head(inp))
+        """
+    )
+    assert [layer["class"] for layer in model["layers"]] == ["Dense"]
+    assert model["layers"][0]["output_shape"] == [None, 2]

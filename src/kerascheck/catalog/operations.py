@@ -50,6 +50,51 @@ class Elementwise(LayerType):
         return broadcast(first, second, self.name)
 
 
+class Where(LayerType):
+    """``keras.ops.where(condition, x, y)``: the three shapes broadcast together."""
+
+    name = "Where"
+
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+        condition, first, second = call.inputs
+        return broadcast(broadcast(condition, first, self.name), second, self.name)
+
+
+class Matmul(LayerType):
+    """``keras.ops.matmul(a, b)`` and ``a @ b``: batch axes broadcast."""
+
+    name = "Matmul"
+
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+        a, b = call.inputs
+        if len(a) < 2 or len(b) < 2:
+            raise Unresolved("matmul of vectors is not modelled")
+        inner_a, inner_b = a[-1], b[-2]
+        if isinstance(inner_a, int) and isinstance(inner_b, int) and inner_a != inner_b:
+            raise Invalid(f"Matmul: {format_shape(a)} @ {format_shape(b)}: {inner_a} ≠ {inner_b}", code="KC102")
+        return (*broadcast(a[:-2], b[:-2], self.name), a[-2], b[-1])
+
+
+class Einsum(LayerType):
+    """``keras.ops.einsum(equation, *operands)`` without ellipses."""
+
+    name = "Einsum"
+
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+        equation = known(cfg.get("equation"), "the equation").replace(" ", "")
+        if "..." in equation or "->" not in equation:
+            raise Unresolved("einsum with an ellipsis or an implicit output is not modelled")
+        inputs, output = equation.split("->")
+        sizes: dict[str, Any] = {}
+        for letters, shape in zip(inputs.split(","), call.inputs):
+            if len(letters) != len(shape):
+                raise Invalid(f"Einsum: '{letters}' does not match {format_shape(shape)}", code="KC103")
+            for letter, dim in zip(letters, shape):
+                if sizes.get(letter) is None or is_unknown(sizes.get(letter)):
+                    sizes[letter] = dim
+        return tuple(sizes[letter] for letter in output)
+
+
 class Unary(LayerType):
     """A shape-preserving operation on one tensor."""
 
@@ -216,6 +261,10 @@ BINARY = {
     "minimum": "Minimum",
     "not_equal": "NotEqual",
     "equal": "Equal",
+    "greater": "Greater",
+    "greater_equal": "GreaterEqual",
+    "less": "Less",
+    "less_equal": "LessEqual",
 }
 UNARY = {
     "negative": "Negative",
@@ -232,6 +281,19 @@ UNARY = {
     "gelu": "Gelu",
     "silu": "Silu",
     "swish": "Silu",
+    "clip": "Clip",
+    "cast": "Cast",
+    "flip": "Flip",
+    "zeros_like": "ZerosLike",
+    "ones_like": "OnesLike",
+    "log_softmax": "LogSoftmax",
+    "floor": "Floor",
+    "ceil": "Ceil",
+    "round": "Round",
+    "sign": "Sign",
+    "sin": "Sin",
+    "cos": "Cos",
+    "stop_gradient": "StopGradient",
 }
 REDUCE = {"mean": "Mean", "sum": "Sum", "max": "Max", "min": "Min", "any": "Any", "all": "All"}
 SHAPING = {
@@ -242,6 +304,9 @@ SHAPING = {
     "squeeze": Squeeze,
     "stack": Stack,
     "concatenate": ConcatenateOp,
+    "where": Where,
+    "matmul": Matmul,
+    "einsum": Einsum,
 }
 #: positional parameters after the tensor argument(s), by function
 OP_PARAMETERS = {

@@ -122,6 +122,7 @@ COMPARE = {
     cst.Is: lambda a, b: a is b,
     cst.IsNot: lambda a, b: a is not b,
 }
+TENSOR_COMPARISONS = (cst.Equal, cst.NotEqual, cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.GreaterThanEqual)
 PLAIN = (int, float, complex, str, bytes, bool, type(None), tuple, list, dict, set, frozenset, range)
 
 
@@ -667,6 +668,9 @@ class Interpreter:
         for target in node.comparisons:
             right = self.eval(target.comparator, scope)
             op = COMPARE[type(target.operator)]
+            tensor_operand = isinstance(left, Tensor) or isinstance(right, Tensor)
+            if tensor_operand and len(node.comparisons) == 1 and type(target.operator) in TENSOR_COMPARISONS:
+                return self.api.tensor_binary(type(target.operator), left, right, node)
             if isinstance(target.operator, (cst.Is, cst.IsNot)):
                 value = self.identity(left, right, op)
             elif contains_unknown(left) or contains_unknown(right) or not _comparable(left, right):

@@ -7,6 +7,7 @@ layers, tensors and models: each builds or reads the model graph.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import libcst as cst
@@ -46,7 +47,15 @@ TENSOR_OPERATORS = {
     cst.Multiply: "multiply",
     cst.Divide: "true_divide",
     cst.Power: "power",
+    cst.MatrixMultiply: "matmul",
+    cst.GreaterThan: "greater",
+    cst.GreaterThanEqual: "greater_equal",
+    cst.LessThan: "less",
+    cst.LessThanEqual: "less_equal",
+    cst.Equal: "equal",
+    cst.NotEqual: "not_equal",
 }
+EAGER_MATH = {"sqrt": math.sqrt, "exp": math.exp, "log": math.log, "abs": abs, "square": lambda v: v * v}
 #: the names a layer's first call argument goes by (``layer(query=q, value=v)``)
 FIRST_CALL_ARGUMENT = ("inputs", "query", "sequences", "x")
 DATA_FORMAT_SETTERS = ("set_image_data_format", "set_image_dim_ordering")
@@ -360,18 +369,26 @@ class KerasAPI:
 
     def call_op(self, function: str, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
         """A ``keras.ops`` function on symbolic tensors: an operation row."""
-        op_type = operation(function)
         tensors = [t for t in _flat(args) if isinstance(t, Tensor)]
-        if op_type is None or not tensors:
-            if tensors:
-                return Tensor(Unknown(f"keras.ops.{function} is not modelled"))
-            return Unknown(f"{function}() is not modelled")
-        binary = function in BINARY_OPS
-        first = list(args[:2]) if binary else args[0] if args else None
-        config = dict(zip(OP_PARAMETERS.get(function, ()), args[1:])) if not binary else {}
+        if not tensors:
+            return _eager_math(function, args, kwargs)
+        op_type = operation(function)
+        if op_type is None:
+            return Tensor(Unknown(f"keras.ops.{function} is not modelled"))
+        config: dict = {}
+        if function in BINARY_OPS or function == "matmul":
+            first = list(args[:2])
+        elif function == "where":
+            first = list(args[:3])
+        elif function == "einsum":
+            config["equation"] = args[0] if args else kwargs.get("subscripts")
+            first = list(args[1:])
+        else:
+            first = args[0] if args else None
+            config = dict(zip(OP_PARAMETERS.get(function, ()), args[1:]))
         config.update(kwargs)
         op = self.op_layer(op_type.name, node, op_type, config)
-        if binary:
+        if isinstance(first, list) and function != "concatenate" and function != "stack":
             shapes = [_operand_shape(a) for a in first]
         else:
             first = _as_tensors(first)
@@ -611,6 +628,16 @@ def _shapes(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _shapes(v) for k, v in value.items()}
     return value
+
+
+def _eager_math(function: str, args: list, kwargs: dict) -> Any:
+    """``keras.ops.sqrt(8.0)`` on plain numbers is computed at once, not a graph operation."""
+    if function in EAGER_MATH and len(args) == 1 and not kwargs and isinstance(args[0], (int, float)):
+        try:
+            return float(EAGER_MATH[function](args[0]))
+        except (ValueError, OverflowError):
+            return Unknown(f"{function}() of {args[0]}")
+    return Unknown(f"{function}() is not modelled")
 
 
 def _tensors_for(shapes: Any) -> Any:
