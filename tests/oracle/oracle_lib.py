@@ -551,6 +551,9 @@ def compare_model(
             count_keys = [f"{k} unknown" for k in ("trainable_params", "non_trainable_params", "params")]
             if all(k in issues for k in count_keys):
                 issues = [i for i in issues if i not in count_keys] + ["counts unknown"]
+            count_keys = [f"{k} (keras does not know it)" for k in ("trainable_params", "non_trainable_params", "params")]
+            if all(k in issues for k in count_keys):
+                issues = [i for i in issues if i not in count_keys] + ["counts (keras does not know them)"]
         table_rows.append(
             [
                 ("!! " if issues else "   ") + str(i),
