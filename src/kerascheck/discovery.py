@@ -22,7 +22,7 @@ def _is_virtualenv(path: Path) -> bool:
     return (path / "pyvenv.cfg").exists() or (path / "conda-meta").is_dir()
 
 
-def _gitignore(directory: Path) -> pathspec.PathSpec | None:
+def _gitignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
     file = directory / ".gitignore"
     if not file.is_file():
         return None
@@ -30,10 +30,10 @@ def _gitignore(directory: Path) -> pathspec.PathSpec | None:
         lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec]]) -> bool:
+def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.GitIgnoreSpec]]) -> bool:
     for base, spec in specs:
         relative = path.relative_to(base).as_posix() + ("/" if is_dir else "")
         if spec.match_file(relative):
@@ -43,14 +43,14 @@ def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec
 
 def walk(root: Path) -> Iterator[Path]:
     """Python files under ``root``, in a stable order."""
-    specs: list[tuple[Path, pathspec.PathSpec]] = []
+    specs: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
     parent = root.resolve()
     for ancestor in [*reversed(parent.parents), parent]:  # .gitignore files above root apply too
+        if (ancestor / ".git").exists():
+            specs = []  # .gitignore files above a repository's root do not apply in it
         spec = _gitignore(ancestor)
         if spec is not None:
             specs.append((ancestor, spec))
-        if (ancestor / ".git").exists():
-            specs = [(b, s) for b, s in specs if b == ancestor or ancestor in b.parents or b == ancestor]
     yield from _walk(parent, root, specs)
 
 
