@@ -68,3 +68,17 @@ def test_huge_values_are_not_materialised():
 def test_file_without_keras_is_skipped_unparsed():
     report = analyze_source("def f(:\n", "plain.py", Options())
     assert report.models == [] and report.diagnostics == []
+
+
+def test_float_sizes_are_kc105_and_unknown_never_a_float_count():
+    source = (
+        "import keras\n"
+        "w, h, c = 28, 28, 1\n"
+        "m = keras.Sequential([keras.Input((784,)), keras.layers.Dense((w * h * c) / 2), keras.layers.Dense(10)])\n"
+    )
+    report = analyze_source(source, "f.py", Options())
+    assert codes(report) == ["KC105"]
+    assert "392.0" in report.diagnostics[0].message
+    (model,) = report.models
+    assert model.total is None
+    assert all(layer.params is None for layer in model.layers)

@@ -100,9 +100,9 @@ class Layer(Operation):
             self.unknown_reason = self.unknown_reason or f"{self.class_name} is not a layer kerascheck knows"
             return Unknown(self.unknown_reason)
         ex = Explain()
-        output = self._attempt(lambda: self.type.output_shape(self.config, call, ex), call)
+        output = self._attempt(lambda: _checked_shape(self.type.output_shape(self.config, call, ex)), call)
         if self.weights is None and not self.weights_reason:
-            weights = self._attempt(lambda: self.type.weights(self.config, call, ex), call)
+            weights = self._attempt(lambda: _checked_weights(self.type.weights(self.config, call, ex)), call)
             if is_unknown(weights):
                 self.weights_reason = weights.reason or "unknown"
             else:
@@ -119,12 +119,39 @@ class Layer(Operation):
         except Unresolved as exc:
             return Unknown(str(exc))
         except Invalid as exc:
-            if not any(p.message == str(exc) for p in self.problems):
+            if not any(p.code == (exc.code or "KC107") for p in self.problems):  # one per kind
                 self.problems.append(Problem(exc.code or "KC107", str(exc), self.source))
             return Unknown(str(exc))
         except (TypeError, ValueError, IndexError, KeyError, ZeroDivisionError, AttributeError) as exc:
             # An argument of a form the catalog does not model: unknown, not wrong.
             return Unknown(f"cannot evaluate {self.class_name} with these arguments ({exc})")
+
+
+def _is_size(dim: Any) -> bool:
+    return isinstance(dim, int) and not isinstance(dim, bool) and dim > 0
+
+
+def _checked_shape(shape: Any) -> Any:
+    """Keras rejects a layer whose sizes are not positive integers (``Dense(392.0)``)."""
+    for dim in _flat_dims(shape):
+        if not (dim is None or is_unknown(dim) or _is_size(dim) or dim == 0):
+            raise Invalid(f"a size must be a positive integer, got {dim!r}", code="KC105")
+    return shape
+
+
+def _flat_dims(shape: Any) -> list:
+    if isinstance(shape, list):
+        return [d for s in shape for d in _flat_dims(s)]
+    if isinstance(shape, tuple):
+        return list(shape)
+    return []
+
+
+def _checked_weights(weights: list[Weight]) -> list[Weight]:
+    for weight in weights:
+        if not all(_is_size(d) or d == 0 for d in weight.shape):
+            raise Invalid(f"a size must be a positive integer, got {weight.name} of shape {weight.shape}", code="KC105")
+    return weights
 
 
 def _wholly_unknown(inputs: Any) -> bool:

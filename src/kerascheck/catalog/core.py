@@ -27,6 +27,9 @@ class Dense(LayerType):
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
         shape = call.inputs
+        units = cfg.get("units")
+        if not is_unknown(units) and (not isinstance(units, int) or isinstance(units, bool) or units <= 0):
+            raise Invalid(f"Dense: units must be a positive integer, got {units!r}", code="KC105")
         if len(shape) < 2:
             raise Invalid(f"Dense expects an input of rank ≥ 2, got {format_shape(shape)}", code="KC103")
         units = cfg.get("units")
