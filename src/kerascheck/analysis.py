@@ -208,7 +208,7 @@ def layer_problems(models: list[Model]) -> list[Diagnostic]:
 
 def model_report(model: Model, positions: Positions, options: Options) -> ModelReport:
     layers = [layer_report(row.operation, row, positions) for row in model.rows or []]
-    trainable, non_trainable = model.param_counts()
+    trainable, non_trainable = model.totals()
     reason = model.uncertain or model.unknown_reason
     if not reason and trainable is None:
         culprit = next((l for l in layers if l.params is None), None)

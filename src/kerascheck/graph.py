@@ -65,8 +65,12 @@ class Operation:
     trainable: bool = field(default=True, init=False)
 
     def param_counts(self) -> tuple[int | None, int | None]:
-        """(trainable, non-trainable) parameter counts, None where unknown."""
+        """(trainable, non-trainable) counts by each weight's own flag, None where unknown."""
         return 0, 0
+
+    def totals(self) -> tuple[int | None, int | None]:
+        """The counts its own summary row shows (a frozen model shows no trainable weights)."""
+        return self.param_counts()
 
 
 @dataclass(eq=False)
@@ -181,11 +185,11 @@ class Row:
 
     @property
     def trainable(self) -> int | None:
-        return self.operation.param_counts()[0] if self.built else None
+        return self.operation.totals()[0] if self.built else None
 
     @property
     def non_trainable(self) -> int | None:
-        return self.operation.param_counts()[1] if self.built else None
+        return self.operation.totals()[1] if self.built else None
 
 
 @dataclass(eq=False)
@@ -207,13 +211,18 @@ class Model(Operation):
     unknown_reason: str = field(default="", init=False)
 
     def param_counts(self) -> tuple[int | None, int | None]:
-        rows = self.rows or []
+        """Counts by each weight's own trainable flag (how an enclosing model counts it)."""
         if self.uncertain or self.rows is None:
             return None, None
-        trainable = [r.trainable for r in rows]
-        frozen = [r.non_trainable for r in rows]
-        if None in trainable or None in frozen:
+        counts = [r.operation.param_counts() if r.built else (None, None) for r in self.rows]
+        if any(None in pair for pair in counts):
             return None, None
-        if not self.trainable:
-            return 0, sum(trainable) + sum(frozen)
-        return sum(trainable), sum(frozen)
+        return sum(t for t, _ in counts), sum(f for _, f in counts)
+
+    def totals(self) -> tuple[int | None, int | None]:
+        """The model's own totals: a model whose ``trainable`` is False has no
+        trainable weights, whatever its layers' flags."""
+        trainable, frozen = self.param_counts()
+        if trainable is None or frozen is None or self.trainable:
+            return trainable, frozen
+        return 0, trainable + frozen

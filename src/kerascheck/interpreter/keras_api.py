@@ -15,7 +15,7 @@ import libcst as cst
 from kerascheck import catalog
 from kerascheck.catalog.base import Call, to_snake_case
 from kerascheck.catalog.operations import BINARY as BINARY_OPS, OP_PARAMETERS, operation
-from kerascheck.graph import Layer, Model, Node, Op, Operation, Tensor
+from kerascheck.graph import Layer, Model, Node, Op, Operation, Row, Tensor
 from kerascheck.interpreter import keras_internals, masking
 from kerascheck.interpreter.values import Class, Function, Instance, Opaque, Ref
 from kerascheck.modelbuild import ensure_rows, replay_model, sequential_input
@@ -298,8 +298,10 @@ class KerasAPI:
     def instantiate_subclass(self, cls: Class, base: str, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
         """A subclass of ``keras.Model`` or ``keras.layers.Layer`` defined in the file.
 
-        Its ``__init__`` runs (the layers it creates take their Keras names),
-        but its computation is not interpreted yet: it stays unknown.
+        Its ``__init__`` runs (the layers it creates take their Keras names); a
+        model lists the layers it assigned to attributes, as ``model.layers``
+        does, but its computation is not interpreted yet: shapes and counts stay
+        unknown.
         """
         if base == "Model":
             obj: Any = Model(self.name(cls.name), cls.name, node, kind="subclassed")
@@ -308,9 +310,13 @@ class KerasAPI:
         else:
             obj = self.unknown_layer(cls.name, kwargs, node)
             obj.unknown_reason = f"{cls.name} is a custom layer; custom layers are not interpreted yet"
+        instance = Instance(cls)
         init = cls.lookup("__init__")
         if isinstance(init, Function):
-            self.interp.call_function(init, [Instance(cls), *args], dict(kwargs), node=node)
+            self.interp.call_function(init, [instance, *args], dict(kwargs), node=node)
+        if isinstance(obj, Model):
+            tracked = [v for value in instance.attrs.values() for v in _flat(value) if isinstance(v, (Layer, Model))]
+            obj.rows = [Row(op, Unknown("subclassed models are not interpreted yet"), built=False) for op in tracked]
         return obj
 
     # ----------------------------------------------------------- calling
@@ -544,7 +550,7 @@ class KerasAPI:
             return None
         if name == "count_params":
             ensure_rows(model)
-            trainable, frozen = model.param_counts()
+            trainable, frozen = model.totals()
             return Unknown("parameter count") if trainable is None or frozen is None else trainable + frozen
         if name == "get_layer":
             target = kwargs.get("name", args[0] if args else None)
