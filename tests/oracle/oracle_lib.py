@@ -52,6 +52,16 @@ def twin_of(path: Path) -> Path | None:
 LINES_ALIGNED_MARK = re.compile(r"#\s*oracle:\s*lines-aligned\b")
 
 
+LEGACY_INTENT_MARK = re.compile(r"#\s*oracle:\s*legacy-intent\b")
+
+
+def legacy_intent(twin: Path) -> bool:
+    """A twin marked ``# oracle: legacy-intent`` stands for an original that Keras 3
+    runs but whose legacy argument it ignores (``Embedding(input_length=N)``):
+    kerascheck keeps the argument's Keras 1/2 meaning, which the twin spells out."""
+    return bool(LEGACY_INTENT_MARK.search(twin.read_text(encoding="utf-8")))
+
+
 def lines_aligned(twin: Path) -> bool:
     """A twin marked ``# oracle: lines-aligned`` constructs everything on the same
     lines as its original, so constructor lines are compared for it too."""
