@@ -28,6 +28,17 @@ class Options:
     data_format: str = "channels_last"
     explain: bool = False
     limits: Limits = field(default_factory=Limits)
+    #: the rules to run; None means the rules for what Keras itself rejects (KC1xx)
+    rules: tuple | None = None
+    #: rule options by kebab-case name (each rule's defaults fill the rest)
+    rule_options: dict[str, Any] = field(default_factory=dict)
+
+    def selected_rules(self) -> tuple:
+        if self.rules is not None:
+            return self.rules
+        from kerascheck.rules import all_rules
+
+        return tuple(rule for code, rule in all_rules().items() if code.startswith("KC1"))
 
 
 @dataclass
@@ -71,6 +82,7 @@ class FileReport:
     path: str
     models: list[ModelReport] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    source: str = ""  # the text analysed ("" when it could not be read)
 
     @property
     def has_errors(self) -> bool:
@@ -130,7 +142,7 @@ def analyze_bytes(data: bytes, path: str, options: Options) -> FileReport:
 
 def analyze_source(source: str, path: str, options: Options) -> FileReport:
     """Analyse one file's text; never raises."""
-    report = FileReport(path)
+    report = FileReport(path, source=source)
     if not MENTIONS_KERAS.search(source):
         return report
     try:
@@ -146,10 +158,10 @@ def analyze_source(source: str, path: str, options: Options) -> FileReport:
         return report
     positions = Positions(module)
     try:
-        models = interpret(module, options, report)
-        positions.prepare(reported_nodes(models, report.diagnostics))
-        report.models = [model_report(m, positions, options) for m in models]
-        report.diagnostics.extend(layer_problems(models))
+        api = interpret(module, options, report)
+        report.diagnostics.extend(run_rules(path, api, options))
+        positions.prepare(reported_nodes(api.models, report.diagnostics))
+        report.models = [model_report(m, positions, options) for m in api.models]
     except RecursionError:
         report.diagnostics.append(Diagnostic("KC002", "code nested too deeply to interpret", span=Span(1, 1, 1, 1)))
     except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the run
@@ -163,7 +175,7 @@ def analyze_source(source: str, path: str, options: Options) -> FileReport:
     return report
 
 
-def interpret(module: cst.Module, options: Options, report: FileReport) -> list[Model]:
+def interpret(module: cst.Module, options: Options, report: FileReport) -> KerasAPI:
     api = KerasAPI(options.data_format)
     interpreter = Interpreter(module, api, options.limits)
     try:
@@ -175,7 +187,17 @@ def interpret(module: cst.Module, options: Options, report: FileReport) -> list[
     for _ in range(2):  # building a model may build another one used inside it
         for model in api.models:
             ensure_rows(model)
-    return api.models
+    return api
+
+
+def run_rules(path: str, api: KerasAPI, options: Options) -> list[Diagnostic]:
+    from kerascheck.rules.base import RuleContext
+
+    out: list[Diagnostic] = []
+    for rule in options.selected_rules():
+        settings = {**rule.options, **{k: v for k, v in options.rule_options.items() if k in rule.options}}
+        out.extend(rule.check(RuleContext(path, api.models, api.facts, settings)))
+    return out
 
 
 def reported_nodes(models: list[Model], diagnostics: list[Diagnostic]) -> list:
@@ -187,23 +209,7 @@ def reported_nodes(models: list[Model], diagnostics: list[Diagnostic]) -> list:
             nodes.append(model.context[1])
         for row in model.rows or []:
             nodes.append(row.operation.source)
-            nodes.extend(p.node for p in getattr(row.operation, "problems", ()))
     return nodes
-
-
-def layer_problems(models: list[Model]) -> list[Diagnostic]:
-    """Diagnostics for what Keras itself would reject, once per layer and message."""
-    seen: set[tuple[int, str]] = set()
-    out = []
-    for model in models:
-        for row in model.rows or []:
-            op = row.operation
-            for problem in getattr(op, "problems", ()):
-                key = (id(op), problem.message)
-                if key not in seen:
-                    seen.add(key)
-                    out.append(Diagnostic(problem.code, f"{op.name} ({op.class_name}): {problem.message}", node=problem.node))
-    return out
 
 
 def model_report(model: Model, positions: Positions, options: Options) -> ModelReport:

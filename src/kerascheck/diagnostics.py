@@ -39,11 +39,12 @@ class Diagnostic:
     message: str
     node: cst.CSTNode | None = None  # resolved to ``span`` when reported
     span: Span | None = None
+    fix: str | None = None  # how to fix it, in words
+    severity: str = ""  # defaults to the code's severity
+    name: str = ""  # defaults to the code's name
 
-    @property
-    def name(self) -> str:
-        return NAMES[self.code][0]
-
-    @property
-    def severity(self) -> str:
-        return NAMES[self.code][1]
+    def __post_init__(self) -> None:
+        if not self.name or not self.severity:
+            name, severity = NAMES.get(self.code, ("", "error"))
+            self.name = self.name or name
+            self.severity = self.severity or severity

@@ -81,6 +81,9 @@ class Layer(Operation):
     config: dict[str, Any] = field(default_factory=dict)
     called_as: str = ""
     is_input: bool = False
+    #: how the constructor was called: the number of positional arguments and the keywords
+    positional_count: int = 0
+    keywords: tuple[str, ...] = ()
     weights: list[Weight] | None = field(default=None, init=False)  # None: not built
     weights_reason: str = field(default="", init=False)
     explain: list[str] = field(default_factory=list, init=False)
@@ -226,3 +229,11 @@ class Model(Operation):
         if trainable is None or frozen is None or self.trainable:
             return trainable, frozen
         return 0, trainable + frozen
+
+
+@dataclass
+class Facts:
+    """What the interpreter saw in a file besides its models (for rules about usage)."""
+
+    #: attributes read that Keras 3 removed (``layer.output_shape``): (node, name)
+    legacy_attributes: list[tuple[cst.CSTNode, str]] = field(default_factory=list)

@@ -15,7 +15,7 @@ import libcst as cst
 from kerascheck import catalog
 from kerascheck.catalog.base import Call, to_snake_case
 from kerascheck.catalog.operations import BINARY as BINARY_OPS, OP_PARAMETERS, operation
-from kerascheck.graph import Layer, Model, Node, Op, Operation, Row, Tensor
+from kerascheck.graph import Facts, Layer, Model, Node, Op, Operation, Row, Tensor
 from kerascheck.interpreter import keras_internals, masking
 from kerascheck.interpreter.values import Class, Function, Instance, Opaque, Ref
 from kerascheck.modelbuild import ensure_rows, replay_model, sequential_input
@@ -81,6 +81,7 @@ class KerasAPI:
     def __init__(self, data_format: str = "channels_last") -> None:
         self.data_format = data_format
         self.models: list[Model] = []
+        self.facts = Facts()
         self.name = Namer()
         self.interp: Any = None  # the Interpreter, set by it
 
@@ -172,6 +173,8 @@ class KerasAPI:
             type=layer_type,
             config=config,
             called_as=called_as,
+            positional_count=len(args),
+            keywords=tuple(k for k in kwargs if k != "__unknown_args__"),
         )
         if config.get("trainable") is False:
             layer.trainable = False
@@ -442,7 +445,7 @@ class KerasAPI:
             return self.tensor_attribute(obj, name)
         if isinstance(obj, Model):
             return self.model_attribute(obj, name)
-        return self.layer_attribute(obj, name)
+        return self.layer_attribute(obj, name, node)
 
     def tensor_attribute(self, tensor: Tensor, name: str) -> Any:
         if name in ("shape", "_keras_shape"):
@@ -453,7 +456,7 @@ class KerasAPI:
             return KerasMethod(tensor, name)
         return Unknown(f"tensor.{name}")
 
-    def layer_attribute(self, layer: Layer, name: str) -> Any:
+    def layer_attribute(self, layer: Layer, name: str, node: cst.CSTNode) -> Any:
         if name in ("output", "input"):
             if not layer.nodes:
                 return Unknown(f"the layer has no {name} yet")
@@ -461,7 +464,8 @@ class KerasAPI:
             tensors = node.outputs if name == "output" else node.inputs
             return tensors[0] if len(tensors) == 1 else list(tensors)
         if name in ("output_shape", "input_shape"):
-            value = self.layer_attribute(layer, name.split("_")[0])
+            self.facts.legacy_attributes.append((node, name))
+            value = self.layer_attribute(layer, name.split("_")[0], node)
             return value.shape if isinstance(value, Tensor) else Unknown(name)
         if name == "name":
             return layer.name
