@@ -135,7 +135,7 @@ class KerasAPI:
             return self.make_layer(last, args, kwargs, node)
         module = path.split(".")[1] if "." in path else ""
         if module in OPAQUE_MODULES:
-            return Opaque(path)
+            return Opaque(path, dict(kwargs))
         if last[:1].isupper() and ".layers" in path:
             return self.unknown_layer(last, kwargs, node)
         return Unknown(f"{path}() is not modelled")

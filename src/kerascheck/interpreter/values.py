@@ -48,9 +48,15 @@ class Ref:
 
 @dataclass(frozen=True)
 class Opaque:
-    """A known object whose contents do not matter (an optimizer, a regularizer...)."""
+    """A Keras object whose contents do not change shapes (an optimizer, a loss...).
+
+    ``what`` is its canonical path (``keras.losses.CategoricalCrossentropy``);
+    ``arguments`` keeps the keyword arguments it was created with, for rules
+    (``from_logits=True``).
+    """
 
     what: str
+    arguments: dict = field(default_factory=dict, hash=False, compare=False)
 
 
 class Scope:
