@@ -690,8 +690,6 @@ class Interpreter:
     @staticmethod
     def identity(left: Any, right: Any, op: Any) -> Any:
         if is_unknown(left) or is_unknown(right):
-            if (left is None or right is None) and not (is_unknown(left) and is_unknown(right)):
-                return Unknown("identity of an unknown value")
             return Unknown("identity of an unknown value")
         return op(left, right)
 
@@ -810,11 +808,8 @@ class Interpreter:
             return self.api.tensor_getitem(container, key, node)
         if isinstance(container, (Layer, Model)):
             return Unknown("subscript of a layer")
-        if contains_unknown(key) or is_unknown(container):
-            if isinstance(container, (list, tuple)) and not is_unknown(key) and isinstance(key, int):
-                pass
-            else:
-                return Unknown("subscript with an unknown value")
+        if is_unknown(container) or contains_unknown(key):
+            return Unknown("subscript with an unknown value")
         if not isinstance(container, PLAIN):
             return Unknown("subscript of an object")
         try:
