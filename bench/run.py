@@ -34,14 +34,13 @@ What it prints
    path (``python -X importtime``): libcst, the interpreter, Keras and friends
    must not be among them.
 
-3. Where kerascheck's time goes over the whole fixtures folder, by calling the
-   pipeline's pieces (see ``src/kerascheck/analysis.py``) one at a time:
-   reading (read + decode), parsing (``libcst.parse_module``), interpretation
-   (``analysis.interpret``), positions (``kerascheck.positions.Positions`` as the
-   pipeline uses it: the reported nodes are named, then resolved in one pass;
-   only files that report something pay for it), reporting (``model_report``,
-   ``layer_problems``, diagnostic spans) and rendering (the JSON reporter, which
-   ``analyze_bytes`` does not include).  Each stage is the median of ``--runs``
+3. Where kerascheck's time goes over the whole fixtures folder, as the pipeline
+   itself times it (``analyze_source(..., timings=...)`` in
+   ``src/kerascheck/analysis.py``): reading (read + decode), parsing
+   (``libcst.parse_module``), interpretation, rules, reporting (report data and
+   the source positions of what is reported, computed in one pass) and
+   rendering (the JSON reporter, which ``analyze_bytes`` does not include).
+   Each stage is the median of ``--runs``
    runs per file, summed over files, and shown as a share of the total.  For
    reference, libcst's full ``PositionProvider`` (through
    ``MetadataWrapper(unsafe_skip_copy=True)``, every node of the module) is timed
@@ -281,71 +280,20 @@ def startup_imports() -> dict:
 # 3. stage breakdown and libcst throughput
 
 
-STAGES = ("reading", "parsing", "interpretation", "positions", "reporting", "rendering")
+STAGES = ("reading", "parsing", "interpretation", "rules", "reporting", "rendering")
 
 
 def stage_times(path: Path) -> dict[str, float]:
-    """One pass of the pipeline of ``analyze_source``, stage by stage."""
-    import libcst as cst
-
-    from kerascheck import analysis
-    from kerascheck.analysis import (MENTIONS_KERAS, FileReport, Options, interpret, layer_problems,
-                                     model_report)
-    from kerascheck.positions import Positions
+    """One pass of the pipeline, timed stage by stage by ``analyze_source`` itself
+    (reporting includes the source positions of what is reported)."""
+    from kerascheck.analysis import Options, analyze_source
     from kerascheck.reporters import json_report
 
     times = dict.fromkeys(STAGES, 0.0)
-    options = Options()
     start = now()
     source = path.read_bytes().decode("utf-8-sig")
     times["reading"] = now() - start
-    report = FileReport(str(path))
-    if not MENTIONS_KERAS.search(source):
-        return times
-    start = now()
-    try:
-        module = cst.parse_module(source)
-    except (cst.ParserSyntaxError, RecursionError):
-        times["parsing"] = now() - start
-        return times
-    times["parsing"] = now() - start
-
-    start = now()
-    try:
-        models = interpret(module, options, report)
-    except Exception:  # noqa: BLE001 - the real pipeline reports it as KC000
-        models = []
-    times["interpretation"] = now() - start
-
-    # Positions as the pipeline computes them (kerascheck.positions.Positions): name
-    # the reported nodes, then force the resolution with a first span() call.  Only
-    # files that report something pay for it, as in the real pipeline.
-    positions = Positions(module)
-    if models or report.diagnostics:
-        start = now()
-        reported_nodes = getattr(analysis, "reported_nodes", None)
-        if reported_nodes is not None:
-            nodes = list(reported_nodes(models, report.diagnostics))
-        else:
-            nodes = [m.source for m in models] + [d.node for d in report.diagnostics]
-        if hasattr(positions, "prepare"):
-            positions.prepare(nodes)
-        first = next((n for n in nodes if n is not None), None)
-        if first is not None:
-            positions.span(first)
-        times["positions"] = now() - start
-
-    start = now()
-    try:
-        report.models = [model_report(m, positions, options) for m in models]
-        report.diagnostics.extend(layer_problems(models))
-    except Exception:  # noqa: BLE001
-        pass
-    for diagnostic in report.diagnostics:
-        if diagnostic.span is None:
-            diagnostic.span = positions.span(diagnostic.node)
-    times["reporting"] = now() - start
-
+    report = analyze_source(source, str(path), Options(), timings=times)
     start = now()
     json_report.render([report])
     times["rendering"] = now() - start

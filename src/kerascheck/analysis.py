@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,8 +141,10 @@ def analyze_bytes(data: bytes, path: str, options: Options) -> FileReport:
     return analyze_source(source, path, options)
 
 
-def analyze_source(source: str, path: str, options: Options) -> FileReport:
-    """Analyse one file's text; never raises."""
+def analyze_source(source: str, path: str, options: Options, timings: dict[str, float] | None = None) -> FileReport:
+    """Analyse one file's text; never raises.  ``timings`` (for the benchmark) receives
+    the seconds spent in each stage: parsing, interpretation, rules, reporting."""
+    clock = _Stages(timings)
     report = FileReport(path, source=source)
     if not MENTIONS_KERAS.search(source):
         return report
@@ -156,10 +159,13 @@ def analyze_source(source: str, path: str, options: Options) -> FileReport:
     except RecursionError:
         report.diagnostics.append(Diagnostic("KC002", "code nested too deeply to parse: not analysed", span=Span(1, 1, 1, 1)))
         return report
+    clock.lap("parsing")
     positions = Positions(module)
     try:
         api = interpret(module, options, report)
+        clock.lap("interpretation")
         report.diagnostics.extend(run_rules(path, api, options))
+        clock.lap("rules")
         positions.prepare(reported_nodes(api.models, report.diagnostics))
         report.models = [model_report(m, positions, options) for m in api.models]
     except RecursionError:
@@ -172,7 +178,22 @@ def analyze_source(source: str, path: str, options: Options) -> FileReport:
     for diagnostic in report.diagnostics:
         if diagnostic.span is None:
             diagnostic.span = positions.span(diagnostic.node)
+    clock.lap("reporting")
     return report
+
+
+class _Stages:
+    """Accumulates the time between laps into a dict, when one is given."""
+
+    def __init__(self, into: dict[str, float] | None) -> None:
+        self.into = into
+        self.start = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        if self.into is not None:
+            now = time.perf_counter()
+            self.into[stage] = self.into.get(stage, 0.0) + now - self.start
+            self.start = now
 
 
 def interpret(module: cst.Module, options: Options, report: FileReport) -> KerasAPI:
