@@ -162,3 +162,20 @@ def test_identity_test_on_a_tensor_is_not_an_operation():
     )
     assert [layer["class"] for layer in model["layers"]] == ["Dense"]
     assert model["layers"][0]["output_shape"] == [None, 2]
+
+
+def test_break_under_unknown_condition_makes_the_loop_unknown_not_endless():
+    report = analyze(
+        """
+        import os
+        from tensorflow import keras
+        depth = 0
+        while True:
+            depth += 1
+            if os.environ.get("STOP"):
+                break
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(depth)])
+        """
+    )
+    assert report["diagnostics"] == []
+    assert report["models"][0]["layers"][0]["output_shape"] == [None, "?"]

@@ -99,6 +99,8 @@ PURE_METHODS: dict[type, frozenset[str]] = {
     tuple: frozenset(("index", "count")),
     list: frozenset(("index", "count", "copy")),
     dict: frozenset(("get", "keys", "values", "items", "copy")),
+    set: frozenset(("union", "intersection", "difference", "issubset", "issuperset", "copy")),
+    frozenset: frozenset(("union", "intersection", "difference", "issubset", "issuperset")),
     int: frozenset(("bit_length",)),
     float: frozenset(("is_integer",)),
 }

@@ -59,6 +59,11 @@ class _Continue(Exception):
     pass
 
 
+class _UncertainExit(Exception):
+    """A ``break`` or ``continue`` under a condition that cannot be evaluated: how
+    the enclosing loop goes on is unknown."""
+
+
 class _Raise(Exception):
     """A ``raise`` statement ran: the enclosing function's result is unknown."""
 
@@ -68,7 +73,7 @@ class Limits:
     max_steps: int = 2_000_000
     max_seconds: float = 10.0
     max_depth: int = 60
-    max_iterations: int = 100_000
+    max_iterations: int = 10_000
 
 
 class Foreign(Unknown):
@@ -186,7 +191,7 @@ class Interpreter:
                 self.exec_stmt(statement, self.globals)
             except _Raise:
                 break
-            except (_Return, _Break, _Continue):
+            except (_Return, _Break, _Continue, _UncertainExit):
                 continue
             except AnalysisLimit as exc:
                 if exc.fatal:
@@ -339,6 +344,7 @@ class Interpreter:
     def fork(self, scope: Scope, node: cst.CSTNode, first, second) -> None:
         """Run two alternatives on copies of the local variables and join them."""
         before = dict(scope.vars)
+        left_loop = False
         self.uncertain += 1
         outer_node, self.uncertain_node = self.uncertain_node, self.uncertain_node or node
         results = []
@@ -350,8 +356,10 @@ class Interpreter:
                     branch()
                 except _Return as ret:
                     returned = ret.value
-                except (_Break, _Continue, _Raise):
-                    returned = Unknown("control flow under an unknown condition")
+                except (_Break, _Continue, _UncertainExit):
+                    left_loop = True
+                except _Raise:
+                    returned = Unknown("a raise under an unknown condition")
                 results.append((scope.vars, returned))
         finally:
             self.uncertain -= 1
@@ -361,6 +369,8 @@ class Interpreter:
         for key in vars_a.keys() | vars_b.keys():
             merged[key] = join(vars_a.get(key, MISSING), vars_b.get(key, MISSING))
         scope.vars = merged
+        if left_loop:
+            raise _UncertainExit()
         if ret_a is not MISSING and ret_b is not MISSING:
             raise _Return(join(ret_a, ret_b))
         if ret_a is not MISSING or ret_b is not MISSING:
@@ -385,6 +395,9 @@ class Interpreter:
                 break
             except _Continue:
                 continue
+            except _UncertainExit:
+                self.forget_loop(stmt, scope)
+                return
         if not broke and stmt.orelse is not None:
             self.exec_block(stmt.orelse.body, scope)
 
@@ -408,19 +421,29 @@ class Interpreter:
                 return
             except _Continue:
                 continue
+            except _UncertainExit:
+                self.forget_loop(stmt, scope)
+                return
+
+    def forget_loop(self, stmt: cst.For | cst.While, scope: Scope) -> None:
+        """After a loop whose iterations cannot be followed: what it assigns is unknown."""
+        for name in _assigned_names(stmt.body):
+            scope.vars[name] = Unknown("assigned in a loop kerascheck cannot follow")
 
     def run_unknown_loop(self, stmt: cst.For | cst.While, scope: Scope) -> None:
         """A loop over unknown values: run its body once, uncertainly, then forget."""
         if isinstance(stmt, cst.For):
             self.assign(stmt.target, Unknown("loop variable over unknown values"), scope)
-        self.fork(scope, stmt, lambda: self._loop_body_once(stmt, scope), lambda: None)
-        for name in _assigned_names(stmt.body):
-            scope.vars[name] = Unknown("assigned in a loop over unknown values")
+        try:
+            self.fork(scope, stmt, lambda: self._loop_body_once(stmt, scope), lambda: None)
+        except _UncertainExit:
+            pass
+        self.forget_loop(stmt, scope)
 
     def _loop_body_once(self, stmt: cst.For | cst.While, scope: Scope) -> None:
         try:
             self.exec_block(stmt.body, scope)
-        except (_Break, _Continue):
+        except (_Break, _Continue, _UncertainExit):
             pass
 
     def exec_try(self, stmt: cst.Try, scope: Scope) -> None:
