@@ -7,10 +7,11 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import libcst as cst
 
+from kerascheck import suppression
 from kerascheck.diagnostics import Diagnostic, Span
 from kerascheck.graph import Layer, Model, Operation
 from kerascheck.interpreter.engine import AnalysisLimit, Interpreter, Limits
@@ -33,6 +34,8 @@ class Options:
     rules: tuple | None = None
     #: rule options by kebab-case name (each rule's defaults fill the rest)
     rule_options: dict[str, Any] = field(default_factory=dict)
+    #: which codes are reported (None: all); applied with the inline suppressions
+    reports: Callable[[str], bool] | None = None
 
     def selected_rules(self) -> tuple:
         if self.rules is not None:
@@ -124,6 +127,14 @@ def with_deep_stack(function, *args):
 
 def analyze_bytes(data: bytes, path: str, options: Options) -> FileReport:
     """Analyse one file's content; never raises."""
+    source = _decode(data, path)
+    if isinstance(source, FileReport):
+        return finish(source, options)
+    return analyze_source(source, path, options)
+
+
+def _decode(data: bytes, path: str) -> str | FileReport:
+    """The file's text, or a report saying why it is not analysed."""
     report = FileReport(path)
     if len(data) > MAX_FILE_BYTES:
         report.diagnostics.append(
@@ -134,17 +145,32 @@ def analyze_bytes(data: bytes, path: str, options: Options) -> FileReport:
         report.diagnostics.append(Diagnostic("KC003", "file looks binary (it contains NUL bytes): not analysed", span=Span(1, 1, 1, 1)))
         return report
     try:
-        source = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         report.diagnostics.append(Diagnostic("KC003", f"file is not valid UTF-8 ({exc.reason} at byte {exc.start}): not analysed", span=Span(1, 1, 1, 1)))
         return report
-    return analyze_source(source, path, options)
 
 
 def analyze_source(source: str, path: str, options: Options, timings: dict[str, float] | None = None) -> FileReport:
     """Analyse one file's text; never raises.  ``timings`` (for the benchmark) receives
     the seconds spent in each stage: parsing, interpretation, rules, reporting."""
     clock = _Stages(timings)
+    report = _analyze(source, path, options, clock)
+    finish(report, options)
+    clock.lap("reporting")
+    return report
+
+
+def finish(report: FileReport, options: Options) -> FileReport:
+    """Keep the diagnostics the options report and no comment suppresses."""
+    diagnostics = report.diagnostics
+    if options.reports is not None:
+        diagnostics = [d for d in diagnostics if options.reports(d.code)]
+    report.diagnostics = suppression.apply(diagnostics, report.source)
+    return report
+
+
+def _analyze(source: str, path: str, options: Options, clock: "_Stages") -> FileReport:
     report = FileReport(path, source=source)
     if not MENTIONS_KERAS.search(source):
         return report
@@ -178,7 +204,6 @@ def analyze_source(source: str, path: str, options: Options, timings: dict[str, 
     for diagnostic in report.diagnostics:
         if diagnostic.span is None:
             diagnostic.span = positions.span(diagnostic.node)
-    clock.lap("reporting")
     return report
 
 
@@ -214,11 +239,12 @@ def interpret(module: cst.Module, options: Options, report: FileReport) -> Keras
 def run_rules(path: str, api: KerasAPI, options: Options) -> list[Diagnostic]:
     from kerascheck.rules.base import RuleContext
 
-    out: list[Diagnostic] = []
+    out: dict[tuple, Diagnostic] = {}  # one per code, node and message (a layer may be in several models)
     for rule in options.selected_rules():
         settings = {**rule.options, **{k: v for k, v in options.rule_options.items() if k in rule.options}}
-        out.extend(rule.check(RuleContext(path, api.models, api.facts, settings)))
-    return out
+        for diagnostic in rule.check(RuleContext(path, api.models, api.facts, settings)):
+            out.setdefault((diagnostic.code, id(diagnostic.node), diagnostic.message), diagnostic)
+    return list(out.values())
 
 
 def reported_nodes(models: list[Model], diagnostics: list[Diagnostic]) -> list:

@@ -1,4 +1,4 @@
-"""The ``kerascheck`` command line.
+"""The ``kerascheck`` command line: ``summary``, ``check`` and ``rule``.
 
 Heavy modules (libcst, the interpreter) are imported only when a command
 runs, so ``kerascheck --version`` starts instantly.
@@ -7,11 +7,26 @@ runs, so ``kerascheck --version`` starts instantly.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import functools
+import os
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
 
 from kerascheck import __version__
 
+if TYPE_CHECKING:
+    from kerascheck.analysis import FileReport
+    from kerascheck.config import Settings
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+CHECK_FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github")
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+class UsageError(Exception):
+    """A problem with the command line or the configuration (exit code 2)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,14 +36,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"kerascheck {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
     summary = commands.add_parser("summary", help="print a Keras-style summary of every model found")
-    summary.add_argument("paths", nargs="*", metavar="PATH", help="files or folders ('-' reads standard input)")
+    _add_input_options(summary)
     summary.add_argument("--output-format", choices=("table", "json"), default="table")
     summary.add_argument("--explain", action="store_true", help="show how each shape and parameter count is derived")
-    summary.add_argument("--data-format", choices=("channels_last", "channels_first"), default=None,
-                         help="the default image data format (as keras.config.set_image_data_format)")
-    summary.add_argument("--stdin-filename", metavar="NAME", help="the name to report for standard input")
+
+    check = commands.add_parser("check", help="report what is wrong or suspicious in the models found")
+    _add_input_options(check)
+    check.add_argument("--output-format", choices=CHECK_FORMATS, default=None,
+                       help="how to print diagnostics (default: full on a terminal, concise otherwise)")
+    check.add_argument("--fail-on", choices=("error", "warning", "info"), default="warning",
+                       help="the lowest severity that makes the exit code 1 (default: warning)")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when diagnostics are found")
+    check.add_argument("--statistics", action="store_true", help="print the number of diagnostics per code instead")
+    check.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to check (replaces the configured ones)")
+    check.add_argument("--extend-select", metavar="CODES", help="comma-separated codes or prefixes to check as well")
+    check.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes not to report")
+    check.add_argument("--force-exclude", action="store_true",
+                       help="apply the configured exclude to files named on the command line too (for pre-commit)")
+
+    rule = commands.add_parser("rule", help="print a rule's documentation")
+    rule.add_argument("code", nargs="?", metavar="CODE", help="a rule code (KC201) or name (fractional-stride-drop)")
+    rule.add_argument("--all", action="store_true", help="list every rule")
     return parser
+
+
+def _add_input_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("paths", nargs="*", metavar="PATH", help="files or folders ('-' reads standard input)")
+    command.add_argument("--config", metavar="FILE", type=Path,
+                         help="a pyproject.toml whose [tool.kerascheck] applies to every file")
+    command.add_argument("--data-format", choices=("channels_last", "channels_first"), default=None,
+                         help="the default image data format (as keras.config.set_image_data_format)")
+    command.add_argument("--stdin-filename", metavar="NAME", help="the name to report for standard input")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,31 +80,135 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    from kerascheck.analysis import with_deep_stack
+    try:
+        if args.command == "rule":
+            return run_rule(args)
+        from kerascheck.analysis import with_deep_stack
 
-    return with_deep_stack(run_summary, args)
+        return with_deep_stack(run_summary if args.command == "summary" else run_check, args)
+    except UsageError as exc:
+        print(f"kerascheck: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
 
 
-def run_summary(args: argparse.Namespace) -> int:
+# ------------------------------------------------------------------ analysing files
+def analyse(args: argparse.Namespace, for_check: bool) -> list[FileReport]:
+    """Analyse every file the arguments name, each with the settings that apply to it."""
     from kerascheck.analysis import Options, analyze_bytes
+    from kerascheck.config import ConfigError
+    from kerascheck.rules import all_rules
+    from kerascheck.rules.base import AnalysisRule
+
+    reports = []
+    try:
+        for path, data in _inputs(args):
+            settings = _settings(args, path)
+            shown = path.as_posix() if path is not None else "-"
+            enabled = functools.partial(settings.enabled, path=path)
+            if for_check:
+                rules = tuple(r for c, r in all_rules().items() if enabled(c) and not isinstance(r, AnalysisRule))
+            else:  # a summary shows what Keras itself rejects (KC1xx)
+                rules = tuple(r for c, r in all_rules().items() if c.startswith("KC1") and enabled(c))
+            options = Options(
+                data_format=args.data_format or settings.data_format or "channels_last",
+                explain=getattr(args, "explain", False),
+                rules=rules,
+                rule_options=settings.rule_options,
+                reports=enabled,
+            )
+            reports.append(analyze_bytes(data, shown, options))
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    return reports
+
+
+def _inputs(args: argparse.Namespace) -> Iterator[tuple[Path | None, bytes]]:
+    """(path, content) of each file to analyse; ``None`` path for unnamed standard input."""
     from kerascheck.discovery import expand
+
+    force = getattr(args, "force_exclude", False)
+    for raw in args.paths or ["."]:
+        if raw == "-":
+            path = Path(args.stdin_filename) if args.stdin_filename else None
+            if path is not None and force and _settings(args, path).is_excluded(path):
+                continue
+            yield path, sys.stdin.buffer.read()
+            continue
+        named = Path(raw)
+        if not named.exists():
+            raise UsageError(f"{raw}: no such file or folder")
+        if named.is_file() and force and _settings(args, named).is_excluded(named):
+            continue
+        for path in expand([raw], excluded=lambda p, is_dir: _settings(args, p).is_excluded(p, is_dir)):
+            try:
+                yield path, path.read_bytes()
+            except OSError as exc:
+                raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _settings(args: argparse.Namespace, path: Path | None) -> Settings:
+    from kerascheck.config import settings_for
+
+    settings = settings_for(path if path is not None else Path.cwd() / "-", args.config)
+    changes = {}
+    for option in ("select", "extend_select", "ignore"):
+        value = getattr(args, option, None)
+        if value is not None:
+            changes[option] = _codes_option(value, option)
+    return dataclasses.replace(settings, **changes) if changes else settings
+
+
+def _codes_option(value: str, option: str) -> tuple[str, ...]:
+    from kerascheck.config import ConfigError, _codes
+
+    try:
+        return _codes([c for c in value.split(",") if c.strip()], f"--{option.replace('_', '-')}")
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+# ------------------------------------------------------------------ commands
+def run_summary(args: argparse.Namespace) -> int:
     from kerascheck.reporters import json_report, table
 
-    options = Options(data_format=args.data_format or "channels_last", explain=args.explain)
-    paths = args.paths or ["."]
-    reports = []
-    for raw in paths:
-        if raw == "-":
-            data = sys.stdin.buffer.read()
-            reports.append(analyze_bytes(data, args.stdin_filename or "-", options))
-            continue
-        for path in expand([raw]):
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                print(f"kerascheck: cannot read {path}: {exc.strerror}", file=sys.stderr)
-                return EXIT_USAGE
-            reports.append(analyze_bytes(data, path.as_posix(), options))
+    reports = analyse(args, for_check=False)
     renderer = json_report if args.output_format == "json" else table
     sys.stdout.write(renderer.render(reports, explain=args.explain) + "\n")
     return EXIT_FINDINGS if any(r.has_errors for r in reports) else EXIT_OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from kerascheck import reporters
+
+    reports = analyse(args, for_check=True)
+    for report in reports:
+        report.diagnostics.sort(key=lambda d: (d.span.line, d.span.column, d.code))
+    if args.statistics:
+        text = reporters.statistics(reports)
+    else:
+        output_format = args.output_format or ("full" if sys.stdout.isatty() else "concise")
+        color = output_format == "full" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        text = reporters.check_reporter(output_format).render(reports, color=color)
+    if text:
+        sys.stdout.write(text + "\n")
+    threshold = SEVERITY_RANK[args.fail_on]
+    failed = any(SEVERITY_RANK[d.severity] >= threshold for r in reports for d in r.diagnostics)
+    return EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
+
+
+def run_rule(args: argparse.Namespace) -> int:
+    from kerascheck.rules import all_rules
+    from kerascheck.rules.docs import rule_list, rule_page
+
+    rules = all_rules()
+    if args.all:
+        sys.stdout.write(rule_list(rules.values()) + "\n")
+        return EXIT_OK
+    if not args.code:
+        raise UsageError("name a rule (kerascheck rule KC201) or use --all")
+    wanted = args.code.strip()
+    rule = rules.get(wanted.upper()) or next((r for r in rules.values() if r.name == wanted.lower()), None)
+    if rule is None:
+        raise UsageError(f"no rule {wanted!r}; `kerascheck rule --all` lists them")
+    sys.stdout.write(rule_page(rule) + "\n")
+    return EXIT_OK

@@ -8,21 +8,6 @@ import libcst as cst
 
 SEVERITIES = ("error", "warning", "info")
 
-#: codes reported by the analysis itself (rules add their own)
-NAMES = {
-    "KC000": ("internal-error", "error"),
-    "KC001": ("syntax-error", "error"),
-    "KC002": ("analysis-limit", "info"),
-    "KC003": ("unreadable-file", "error"),
-    "KC101": ("non-positive-dimension", "error"),
-    "KC102": ("merge-shape-mismatch", "error"),
-    "KC103": ("incompatible-rank", "error"),
-    "KC104": ("reshape-size-mismatch", "error"),
-    "KC105": ("non-integer-size", "error"),
-    "KC107": ("invalid-layer-argument", "error"),
-}
-
-
 @dataclass(frozen=True)
 class Span:
     """1-based lines and columns; the end column is exclusive."""
@@ -45,6 +30,8 @@ class Diagnostic:
 
     def __post_init__(self) -> None:
         if not self.name or not self.severity:
-            name, severity = NAMES.get(self.code, ("", "error"))
-            self.name = self.name or name
-            self.severity = self.severity or severity
+            from kerascheck.rules import all_rules  # every code is documented as a rule
+
+            rule = all_rules()[self.code]
+            self.name = self.name or rule.name
+            self.severity = self.severity or rule.severity

@@ -2,6 +2,7 @@
 
 Folders are walked recursively for ``*.py``, skipping hidden folders,
 virtual environments and what the ``.gitignore`` files on the way ignore.
+A caller may exclude more (the configured ``exclude``) with a predicate.
 Files named explicitly are always analysed.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pathspec
 
@@ -41,7 +42,15 @@ def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.GitIgnor
     return False
 
 
-def walk(root: Path) -> Iterator[Path]:
+#: ``excluded(path, is_dir)``: whether the caller excludes a file or folder found
+Excluded = Callable[[Path, bool], bool]
+
+
+def _never(path: Path, is_dir: bool) -> bool:
+    return False
+
+
+def walk(root: Path, excluded: Excluded = _never) -> Iterator[Path]:
     """Python files under ``root``, in a stable order."""
     specs: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
     parent = root.resolve()
@@ -51,10 +60,10 @@ def walk(root: Path) -> Iterator[Path]:
         spec = _gitignore(ancestor)
         if spec is not None:
             specs.append((ancestor, spec))
-    yield from _walk(parent, root, specs)
+    yield from _walk(parent, root, specs, excluded)
 
 
-def _walk(directory: Path, shown: Path, specs: list) -> Iterator[Path]:
+def _walk(directory: Path, shown: Path, specs: list, excluded: Excluded) -> Iterator[Path]:
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError:
@@ -67,19 +76,20 @@ def _walk(directory: Path, shown: Path, specs: list) -> Iterator[Path]:
         if entry.is_dir(follow_symlinks=False):
             if entry.name.startswith(".") or entry.name in SKIPPED_DIRS or _is_virtualenv(path):
                 continue
-            if _ignored(path, True, specs):
+            if _ignored(path, True, specs) or excluded(path, True):
                 continue
-            yield from _walk(path, shown / entry.name, specs)
+            yield from _walk(path, shown / entry.name, specs, excluded)
         elif entry.name.endswith(".py") and entry.is_file() and not _ignored(path, False, specs):
-            yield shown / entry.name
+            if not excluded(path, False):
+                yield shown / entry.name
 
 
-def expand(paths: list[str]) -> Iterator[Path]:
+def expand(paths: list[str], excluded: Excluded = _never) -> Iterator[Path]:
     """The files named or found under the folders named, each once."""
     seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)
-        found = walk(path) if path.is_dir() else iter([path])
+        found = walk(path, excluded) if path.is_dir() else iter([path])
         for file in found:
             key = file.resolve()
             if key not in seen:

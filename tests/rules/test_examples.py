@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kerascheck.analysis import Options, analyze_source
+from kerascheck.analysis import Options, analyze_bytes
 from kerascheck.rules import all_rules
 
 CASES = [
@@ -19,13 +19,14 @@ CASES = [
 @pytest.mark.parametrize("rule, example", CASES)
 def test_rule_example(rule, example):
     options = Options(rules=tuple(all_rules().values()), rule_options=example.options)
-    report = analyze_source(example.source, "example.py", options)
+    source = example.source if isinstance(example.source, bytes) else example.source.encode()
+    report = analyze_bytes(source, "example.py", options)
     found = [d for d in report.diagnostics if d.code == rule.code]
     assert len(found) == example.count, [d.message for d in report.diagnostics]
     for diagnostic in found:
         assert example.contains in diagnostic.message
         assert diagnostic.name == rule.name and diagnostic.severity in ("error", "warning", "info")
-    assert not [d for d in report.diagnostics if d.code in ("KC000", "KC001")]
+    assert not [d for d in report.diagnostics if d.code in ("KC000", "KC001") and d.code != rule.code]
 
 
 @pytest.mark.parametrize("code", list(all_rules()))
@@ -35,4 +36,4 @@ def test_rule_is_documented(code):
     assert rule.severity in ("error", "warning", "info")
     for heading in ("## What it does", "## Why it matters", "## Example", "## Fix"):
         assert heading in rule.docs, f"{code} docs lack {heading!r}"
-    assert rule.invalid, f"{code} has no invalid example"
+    assert rule.invalid or code == "KC000", f"{code} has no invalid example"  # no source may fail

@@ -57,6 +57,7 @@ def diagnostic_json(diagnostic: Diagnostic) -> dict:
         "end_line": span.end_line,
         "end_column": span.end_column,
         "message": diagnostic.message,
+        "fix": diagnostic.fix,
     }
 
 

@@ -23,9 +23,10 @@ from kerascheck.modelbuild import traverse
 @dataclass(frozen=True)
 class Example:
     """A source example of a rule; ``count`` diagnostics of the rule are expected,
-    and each message must contain ``contains`` when given."""
+    and each message must contain ``contains`` when given.  A ``bytes`` source is
+    a file's raw content (for what is found before decoding)."""
 
-    source: str
+    source: str | bytes
     count: int = 1
     contains: str = ""
     options: dict[str, Any] = field(default_factory=dict)
@@ -56,6 +57,14 @@ class Rule:
         self, node: cst.CSTNode | None, message: str, fix: str | None = None, severity: str | None = None
     ) -> Diagnostic:
         return Diagnostic(self.code, message, node=node, fix=fix, severity=severity or self.severity, name=self.name)
+
+
+class AnalysisRule(Rule):
+    """A code the analysis pipeline reports itself (a file it cannot read, parse or
+    finish); the class carries its documentation and examples."""
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        return iter(())
 
 
 class LayerProblemRule(Rule):

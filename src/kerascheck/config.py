@@ -1,0 +1,207 @@
+"""``[tool.kerascheck]`` in ``pyproject.toml``: which rules run, where, with what options.
+
+The settings for a file come from the nearest ``pyproject.toml`` above it that
+has a ``[tool.kerascheck]`` table (``--config FILE`` names one for every file).
+Paths in the settings (``exclude``, ``per-file-ignores``) are relative to the
+folder of that file.  Unknown keys and bad values raise ``ConfigError`` naming
+the key, never a traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pathspec
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+DATA_FORMATS = ("channels_last", "channels_first")
+GENERAL_KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "exclude", "data-format")
+
+
+class ConfigError(Exception):
+    """A configuration problem, with the file and key it concerns."""
+
+
+def all_codes() -> list[str]:
+    from kerascheck.rules import all_rules
+
+    return list(all_rules())
+
+
+def rule_option_defaults() -> dict[str, Any]:
+    """Every rule option by kebab-case name, with its default."""
+    from kerascheck.rules import all_rules
+
+    return {name: default for rule in all_rules().values() for name, default in rule.options.items()}
+
+
+@dataclass
+class Settings:
+    """The settings that apply to the files under ``root``."""
+
+    root: Path
+    source: Path | None = None  # the pyproject.toml they came from
+    select: tuple[str, ...] = ("KC",)
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[pathspec.GitIgnoreSpec, tuple[str, ...]], ...] = ()
+    exclude: pathspec.GitIgnoreSpec | None = None
+    data_format: str | None = None
+    rule_options: dict[str, Any] = field(default_factory=dict)
+
+    def enabled(self, code: str, path: Path | None = None) -> bool:
+        """Whether ``code`` is reported for ``path``.  The analysis's own codes (KC0xx)
+        are always on unless ignored by name; otherwise the most specific of the
+        matching ``select``/``ignore`` prefixes decides (``ignore`` wins a tie)."""
+        ignored = _longest_prefix(code, self.ignore + self.file_ignores(path))
+        if code.startswith("KC0"):
+            return ignored < 0
+        selected = _longest_prefix(code, self.select + self.extend_select)
+        return selected >= 0 and selected > ignored
+
+    def file_ignores(self, path: Path | None) -> tuple[str, ...]:
+        relative = self.relative(path)
+        if relative is None:
+            return ()
+        return tuple(code for spec, codes in self.per_file_ignores if spec.match_file(relative) for code in codes)
+
+    def is_excluded(self, path: Path, is_dir: bool = False) -> bool:
+        relative = self.relative(path)
+        return self.exclude is not None and relative is not None and self.exclude.match_file(relative + ("/" if is_dir else ""))
+
+    def relative(self, path: Path | None) -> str | None:
+        if path is None:
+            return None
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return None
+
+
+def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> int:
+    return max((len(p) for p in prefixes if code.startswith(p)), default=-1)
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest ``pyproject.toml`` at or above ``start`` with a ``[tool.kerascheck]`` table."""
+    return _find_in(start.resolve())
+
+
+@lru_cache(maxsize=None)
+def _find_in(directory: Path) -> Path | None:
+    candidate = directory / "pyproject.toml"
+    if candidate.is_file() and _has_table(candidate):
+        return candidate
+    return None if directory.parent == directory else _find_in(directory.parent)
+
+
+def _has_table(path: Path) -> bool:
+    try:
+        return "kerascheck" in _read_toml(path).get("tool", {})
+    except ConfigError:
+        return True  # report the error when it is loaded
+
+
+@lru_cache(maxsize=None)
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as file:
+            return tomllib.load(file)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+@lru_cache(maxsize=None)
+def load(path: Path) -> Settings:
+    """The settings in ``path`` (a ``pyproject.toml``; a file without the table
+    gives the defaults, rooted at its folder)."""
+    path = path.resolve()
+    table = _read_toml(path).get("tool", {}).get("kerascheck", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.kerascheck] must be a table")
+    return parse(table, path.parent, path)
+
+
+def parse(table: dict[str, Any], root: Path, source: Path | None = None) -> Settings:
+    """Validate a ``[tool.kerascheck]`` table into ``Settings``."""
+    where = f"{source or 'configuration'}: [tool.kerascheck]"
+    options = rule_option_defaults()
+    settings = Settings(root=root, source=source)
+    for key, value in table.items():
+        if key in ("select", "ignore", "extend-select"):
+            setattr(settings, key.replace("-", "_"), _codes(value, f"{where} {key}"))
+        elif key == "per-file-ignores":
+            settings.per_file_ignores = _per_file_ignores(value, f"{where} {key}")
+        elif key == "exclude":
+            settings.exclude = pathspec.GitIgnoreSpec.from_lines(_strings(value, f"{where} exclude"))
+        elif key == "data-format":
+            if value not in DATA_FORMATS:
+                raise ConfigError(f"{where} data-format must be one of {', '.join(DATA_FORMATS)}, got {value!r}")
+            settings.data_format = value
+        elif key in options:
+            settings.rule_options[key] = option_value(key, value, options[key], where)
+        else:
+            known = [*GENERAL_KEYS, *options]
+            hint = difflib.get_close_matches(key, known, n=1)
+            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+            raise ConfigError(f"{where} has an unknown key {key!r}{suggestion}; known keys: {', '.join(known)}")
+    return settings
+
+
+def option_value(key: str, value: Any, default: Any, where: str = "") -> Any:
+    """Check a rule option against its default's type: numbers stay non-negative,
+    shares, ratios and rates lie in [0, 1]; an option without default takes a
+    positive integer."""
+    label = f"{where} {key}".strip()
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"{label} must be a number, got {value!r}")
+    if (default is None or isinstance(default, int)) and not isinstance(value, int):
+        raise ConfigError(f"{label} must be an integer, got {value!r}")
+    if value < 0 or (default is None and value == 0):
+        raise ConfigError(f"{label} must be positive, got {value!r}")
+    if key.endswith(("-share", "-ratio", "-rate")) and value > 1:
+        raise ConfigError(f"{label} must be between 0 and 1, got {value!r}")
+    return value
+
+
+def _strings(value: Any, label: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{label} must be a list of strings, got {value!r}")
+    return value
+
+
+def _codes(value: Any, label: str) -> tuple[str, ...]:
+    codes = tuple(c.strip().upper() for c in _strings(value, label))
+    known = all_codes()
+    for code in codes:
+        if not any(k.startswith(code) for k in known):
+            raise ConfigError(f"{label}: {code!r} is not a rule code or a prefix of one (see `kerascheck rule --all`)")
+    return codes
+
+
+def _per_file_ignores(value: Any, label: str) -> tuple:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{label} must be a table of glob = [codes], got {value!r}")
+    return tuple(
+        (pathspec.GitIgnoreSpec.from_lines([pattern]), _codes(codes, f"{label} {pattern!r}"))
+        for pattern, codes in value.items()
+    )
+
+
+def settings_for(file: Path, override: Path | None = None) -> Settings:
+    """The settings that apply to ``file`` (``override``: ``--config FILE``)."""
+    if override is not None:
+        return load(override)
+    found = find_pyproject(file.parent if file.suffix else file)
+    return load(found) if found is not None else Settings(root=Path.cwd().resolve())

@@ -1,0 +1,35 @@
+"""KC001 syntax-error."""
+
+from kerascheck.rules.base import AnalysisRule, Example
+
+
+class SyntaxErrorRule(AnalysisRule):
+    code = "KC001"
+    name = "syntax-error"
+    severity = "error"
+    summary = "The file cannot be parsed as Python."
+    docs = """\
+## What it does
+Reports a file that is not valid Python 3, at the place the parser stopped.
+kerascheck goes on with the other files.
+
+## Why it matters
+Nothing in the file can be checked, and Python would refuse to run it.
+
+## Example
+```python
+import keras
+model = keras.Sequential([keras.layers.Dense(10)
+```
+
+## Fix
+Correct the syntax (often an unclosed bracket or Python 2 code such as `print x`).
+"""
+    valid = (Example("import keras\nmodel = keras.Sequential([keras.layers.Dense(10)])\n", 0),)
+    invalid = (
+        Example("import keras\nmodel = keras.Sequential([keras.layers.Dense(10)\n", contains="cannot parse"),
+        Example("import keras\nprint 'training'\n"),
+    )
+
+
+RULE = SyntaxErrorRule()
