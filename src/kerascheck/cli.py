@@ -99,11 +99,12 @@ def analyse(args: argparse.Namespace, for_check: bool) -> list[FileReport]:
     from kerascheck.rules import all_rules
     from kerascheck.rules.base import AnalysisRule
 
+    overrides = _code_overrides(args)
+    settings_of = functools.partial(_settings, args.config, overrides)
     reports = []
     try:
-        for path, data in _inputs(args):
-            settings = _settings(args, path)
-            shown = path.as_posix() if path is not None else "-"
+        for path, data in _inputs(args, settings_of):
+            settings = settings_of(path)
             enabled = functools.partial(settings.enabled, path=path)
             if for_check:
                 rules = tuple(r for c, r in all_rules().items() if enabled(c) and not isinstance(r, AnalysisRule))
@@ -116,13 +117,13 @@ def analyse(args: argparse.Namespace, for_check: bool) -> list[FileReport]:
                 rule_options=settings.rule_options,
                 reports=enabled,
             )
-            reports.append(analyze_bytes(data, shown, options))
+            reports.append(analyze_bytes(data, path.as_posix() if path is not None else "-", options))
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     return reports
 
 
-def _inputs(args: argparse.Namespace) -> Iterator[tuple[Path | None, bytes]]:
+def _inputs(args: argparse.Namespace, settings_of) -> Iterator[tuple[Path | None, bytes]]:
     """(path, content) of each file to analyse; ``None`` path for unnamed standard input."""
     from kerascheck.discovery import expand
 
@@ -130,41 +131,42 @@ def _inputs(args: argparse.Namespace) -> Iterator[tuple[Path | None, bytes]]:
     for raw in args.paths or ["."]:
         if raw == "-":
             path = Path(args.stdin_filename) if args.stdin_filename else None
-            if path is not None and force and _settings(args, path).is_excluded(path):
+            if path is not None and force and settings_of(path).is_excluded(path):
                 continue
             yield path, sys.stdin.buffer.read()
             continue
         named = Path(raw)
         if not named.exists():
             raise UsageError(f"{raw}: no such file or folder")
-        if named.is_file() and force and _settings(args, named).is_excluded(named):
+        if named.is_file() and force and settings_of(named).is_excluded(named):
             continue
-        for path in expand([raw], excluded=lambda p, is_dir: _settings(args, p).is_excluded(p, is_dir)):
+        for path in expand([raw], excluded=lambda p, is_dir: settings_of(p).is_excluded(p, is_dir)):
             try:
                 yield path, path.read_bytes()
             except OSError as exc:
                 raise UsageError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def _settings(args: argparse.Namespace, path: Path | None) -> Settings:
-    from kerascheck.config import settings_for
+def _code_overrides(args: argparse.Namespace) -> dict[str, tuple[str, ...]]:
+    """``--select``, ``--extend-select`` and ``--ignore``, validated."""
+    from kerascheck.config import ConfigError, parse_codes
 
-    settings = settings_for(path if path is not None else Path.cwd() / "-", args.config)
-    changes = {}
+    overrides = {}
     for option in ("select", "extend_select", "ignore"):
         value = getattr(args, option, None)
         if value is not None:
-            changes[option] = _codes_option(value, option)
-    return dataclasses.replace(settings, **changes) if changes else settings
+            try:
+                overrides[option] = parse_codes(value.split(","), f"--{option.replace('_', '-')}")
+            except ConfigError as exc:
+                raise UsageError(str(exc)) from None
+    return overrides
 
 
-def _codes_option(value: str, option: str) -> tuple[str, ...]:
-    from kerascheck.config import ConfigError, _codes
+def _settings(config: Path | None, overrides: dict, path: Path | None) -> Settings:
+    from kerascheck.config import settings_for
 
-    try:
-        return _codes([c for c in value.split(",") if c.strip()], f"--{option.replace('_', '-')}")
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
+    settings = settings_for(path if path is not None else Path.cwd() / "-", config)
+    return dataclasses.replace(settings, **overrides) if overrides else settings
 
 
 # ------------------------------------------------------------------ commands

@@ -140,7 +140,7 @@ def parse(table: dict[str, Any], root: Path, source: Path | None = None) -> Sett
     settings = Settings(root=root, source=source)
     for key, value in table.items():
         if key in ("select", "ignore", "extend-select"):
-            setattr(settings, key.replace("-", "_"), _codes(value, f"{where} {key}"))
+            setattr(settings, key.replace("-", "_"), parse_codes(value, f"{where} {key}"))
         elif key == "per-file-ignores":
             settings.per_file_ignores = _per_file_ignores(value, f"{where} {key}")
         elif key == "exclude":
@@ -181,8 +181,9 @@ def _strings(value: Any, label: str) -> list[str]:
     return value
 
 
-def _codes(value: Any, label: str) -> tuple[str, ...]:
-    codes = tuple(c.strip().upper() for c in _strings(value, label))
+def parse_codes(value: Any, label: str) -> tuple[str, ...]:
+    """Rule codes or prefixes (``KC2``), each checked against the known codes."""
+    codes = tuple(c.strip().upper() for c in _strings(value, label) if c.strip())
     known = all_codes()
     for code in codes:
         if not any(k.startswith(code) for k in known):
@@ -194,7 +195,7 @@ def _per_file_ignores(value: Any, label: str) -> tuple:
     if not isinstance(value, dict):
         raise ConfigError(f"{label} must be a table of glob = [codes], got {value!r}")
     return tuple(
-        (pathspec.GitIgnoreSpec.from_lines([pattern]), _codes(codes, f"{label} {pattern!r}"))
+        (pathspec.GitIgnoreSpec.from_lines([pattern]), parse_codes(codes, f"{label} {pattern!r}"))
         for pattern, codes in value.items()
     )
 
