@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from collections import Counter
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -26,6 +27,12 @@ CHECK_MODULES = {
 
 def check_reporter(output_format: str) -> ModuleType:
     return importlib.import_module(f"{__name__}.{CHECK_MODULES[output_format]}")
+
+
+def source_lines(source: str) -> list[str]:
+    """The source's lines as Python numbers them: ``str.splitlines`` would also break
+    at form feeds and U+2028 inside strings or comments, shifting later lines."""
+    return re.split(r"\r\n|\r|\n", source)
 
 
 def statistics(reports: list[FileReport]) -> str:

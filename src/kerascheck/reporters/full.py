@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kerascheck.analysis import FileReport
 from kerascheck.diagnostics import Diagnostic
-from kerascheck.reporters import tally
+from kerascheck.reporters import source_lines, tally
 
 COLORS = {"error": "31", "warning": "33", "info": "36", "code": "1", "dim": "2", "caret": "31"}
 
@@ -37,6 +37,6 @@ def render_one(path: str, lines: list[str], d: Diagnostic, color: bool) -> str:
 def render(reports: list[FileReport], color: bool = False) -> str:
     blocks = []
     for report in reports:
-        lines = report.source.splitlines()
+        lines = source_lines(report.source)
         blocks += [render_one(report.path, lines, d, color) for d in report.diagnostics]
     return "\n\n".join([*blocks, tally(reports)])
