@@ -106,3 +106,18 @@ def test_rule_command(capsys):
     listing = capsys.readouterr().out.splitlines()
     assert listing[0].startswith("KC000  internal-error")
     assert any(line.startswith("KC101  non-positive-dimension") for line in listing)
+
+
+def test_console_without_unicode_gets_replacement_characters_not_a_traceback(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    root = project(tmp_path, **{"m.py": BAD})
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    done = subprocess.run(
+        [sys.executable, "-m", "kerascheck", "check", "--select", "KC101", str(root / "m.py")],
+        capture_output=True, text=True, encoding="cp1252", errors="replace", env=env,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "KC101" in done.stdout and "Traceback" not in done.stderr

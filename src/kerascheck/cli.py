@@ -80,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    _tolerant_output()
     try:
         if args.command == "rule":
             return run_rule(args)
@@ -89,6 +90,14 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"kerascheck: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _tolerant_output() -> None:
+    """Messages hold characters such as ``−`` and ``×``: a console that cannot show
+    them (cp1252 on Windows) gets a replacement character, not a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
 
 
 # ------------------------------------------------------------------ analysing files
