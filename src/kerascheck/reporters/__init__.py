@@ -32,7 +32,8 @@ def check_reporter(output_format: str) -> ModuleType:
 def source_lines(source: str) -> list[str]:
     """The source's lines as Python numbers them: ``str.splitlines`` would also break
     at form feeds and U+2028 inside strings or comments, shifting later lines."""
-    return re.split(r"\r\n|\r|\n", source)
+    lines = re.split(r"\r\n|\r|\n", source)
+    return lines[:-1] if lines[-1] == "" else lines
 
 
 def statistics(reports: list[FileReport]) -> str:
