@@ -48,6 +48,11 @@ What it prints
    the installed ``keras/src/applications/*.py`` (read in place from
    site-packages).
 
+4. As a user runs them (``--cold-files N``, default 5): ``kerascheck summary FILE``
+   against ``python FILE`` with Keras, each in a fresh process with its imports
+   (what someone checking a model actually waits for), and one ``kerascheck
+   summary`` over the whole fixtures folder.
+
 ``--json FILE`` writes all of these numbers as JSON as well.
 """
 
@@ -377,6 +382,41 @@ def kerascheck_phase(files: list[Path], runs: int) -> dict:
     return out
 
 
+def cold_processes(files: list[Path], folder: Path) -> dict:
+    """What a user waits for: ``kerascheck summary FILE`` against ``python FILE``
+    (its Keras 3 twin if it has one), each in a fresh process, imports included;
+    and one ``kerascheck summary`` over the whole folder."""
+    env = {**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
+    rows = []
+    for path in files:
+        start = now()
+        subprocess.run(console_script() + ["summary", str(path)], capture_output=True)
+        ours = now() - start
+        start = now()
+        done = subprocess.run([sys.executable, str(twin_of(path) or path)], capture_output=True, env=env, cwd=path.parent)
+        theirs = now() - start
+        rows.append({"file": rel(path), "kerascheck_seconds": ours, "keras_seconds": theirs,
+                     "keras_failed": done.returncode != 0})
+    start = now()
+    subprocess.run(console_script() + ["summary", str(folder)], capture_output=True)
+    return {"files": rows, "folder": rel(folder), "folder_files": len(fixture_files(folder)),
+            "folder_kerascheck_seconds": now() - start}
+
+
+def print_cold(cold: dict) -> None:
+    print()
+    print("4. As a user runs them: each command in a fresh process, imports included (ms)")
+    width = max(len(r["file"]) for r in cold["files"])
+    print(f"   {'fixture':<{width}}  {'kerascheck summary FILE':>23}  {'python FILE (Keras)':>19}  {'ratio':>7}")
+    for r in cold["files"]:
+        ratio = r["keras_seconds"] / r["kerascheck_seconds"]
+        failed = "  (Keras run failed)" if r["keras_failed"] else ""
+        print(f"   {r['file']:<{width}}  {r['kerascheck_seconds'] * 1000:23.0f}  {r['keras_seconds'] * 1000:19.0f}  "
+              f"{ratio:6.1f}x{failed}")
+    print(f"   one `kerascheck summary {cold['folder']}` over all {cold['folder_files']} files: "
+          f"{cold['folder_kerascheck_seconds'] * 1000:.0f} ms")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--fixtures", type=Path, default=REPO / "fixtures", help="folder of fixture files (default: fixtures/)")
@@ -384,6 +424,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keras-runs", type=int, default=3, help="timed runs per file for Keras (median; default 3)")
     parser.add_argument("--startup-runs", type=int, default=10, help="runs of `kerascheck --version` (default 10)")
     parser.add_argument("--skip-keras", action="store_true", help="only time kerascheck")
+    parser.add_argument("--cold-files", type=int, default=5,
+                        help="fixtures timed as a user runs them, each in a fresh process (default 5; 0 skips)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the numbers as JSON to FILE")
     args = parser.parse_args(argv)
     if args.runs < 1 or args.keras_runs < 1 or args.startup_runs < 1:
@@ -514,6 +556,12 @@ def main(argv: list[str] | None = None) -> int:
               f"PositionProvider {t['positions_lines_per_second']:,.0f} lines/s "
               f"({t['positions_seconds'] * 1000:.1f} ms){note}")
 
+    cold = {}
+    if not args.skip_keras and args.cold_files > 0:
+        print("timing fresh processes ...", file=sys.stderr, flush=True)
+        cold = cold_processes(files[: args.cold_files], args.fixtures)
+        print_cold(cold)
+
     if args.json:
         data = {
             "kerascheck_version": kerascheck.__version__,
@@ -527,6 +575,7 @@ def main(argv: list[str] | None = None) -> int:
             "startup": {"median_seconds": startup_s, "samples": startup_samples, "budget_seconds": STARTUP_BUDGET_S,
                         "within_budget": startup_s <= STARTUP_BUDGET_S, "python_bare_seconds": python_s, **imports},
             "breakdown": b,
+            "fresh_processes": cold,
             "libcst_throughput": {"fixtures": check["throughput_fixtures"],
                                   "keras_applications": check["throughput_applications"]},
         }
