@@ -84,6 +84,9 @@ class Layer(Operation):
     #: how the constructor was called: the number of positional arguments and the keywords
     positional_count: int = 0
     keywords: tuple[str, ...] = ()
+    #: the positional arguments followed a Keras 1 convention the catalog rewrote
+    #: (``Convolution2D(32, 3, 3)``, ``BatchNormalization(1e-3, 0, 1)``)
+    legacy_positional: bool = False
     weights: list[Weight] | None = field(default=None, init=False)  # None: not built
     weights_reason: str = field(default="", init=False)
     explain: list[str] = field(default_factory=list, init=False)
@@ -237,3 +240,6 @@ class Facts:
 
     #: attributes read that Keras 3 removed (``layer.output_shape``): (node, name)
     legacy_attributes: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
+    #: calls spelled the Keras 1/2 way: (node, function, argument), e.g.
+    #: ``set_image_dim_ordering`` with ``'th'``, ``Model`` with its legacy keywords
+    legacy_calls: list[tuple[cst.CSTNode, str, Any]] = field(default_factory=list)

@@ -102,6 +102,8 @@ class KerasAPI:
     def call_ref(self, ref: Ref, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
         last, path = ref.last, ref.path
         kwargs = {k: v for k, v in kwargs.items() if k != "__unknown_args__"}
+        if last in ("set_image_dim_ordering", "image_dim_ordering"):
+            self.facts.legacy_calls.append((node, last, args[0] if args else None))
         if last in DATA_FORMAT_SETTERS and args:
             value = args[0]
             if isinstance(value, str):
@@ -175,6 +177,7 @@ class KerasAPI:
             called_as=called_as,
             positional_count=len(args),
             keywords=tuple(k for k in kwargs if k != "__unknown_args__"),
+            legacy_positional=_rewritten(layer_type.legacy_args(list(args), dict(kwargs), called_as)[0], args),
         )
         if config.get("trainable") is False:
             layer.trainable = False
@@ -280,6 +283,8 @@ class KerasAPI:
         name = kwargs.get("name")
         if inputs is None and outputs is None:
             return Unknown("Model() without inputs and outputs")
+        if "input" in kwargs or "output" in kwargs:
+            self.facts.legacy_calls.append((node, "Model", tuple(k for k in ("input", "output") if k in kwargs)))
         model = Model(name if isinstance(name, str) else self.name("Functional"), "Functional", node, kind="functional")
         model.inputs = _flatten_tensors(inputs)
         model.outputs = _flatten_tensors(outputs)
@@ -442,6 +447,8 @@ class KerasAPI:
     # ----------------------------------------------------------- attributes
     def get_attribute(self, obj: Any, name: str, node: cst.CSTNode) -> Any:
         if isinstance(obj, Tensor):
+            if name == "_keras_shape":
+                self.facts.legacy_attributes.append((node, name))
             return self.tensor_attribute(obj, name)
         if isinstance(obj, Model):
             return self.model_attribute(obj, name)
@@ -598,6 +605,11 @@ def _input_shape(shape: Any, batch_size: Any, batch_shape: Any) -> Any:
     if not isinstance(shape, (tuple, list)):
         return Unknown("the input shape is not known")
     return (batch_size, *shape)
+
+
+def _rewritten(args: list, original: list) -> bool:
+    """Whether a layer type's ``legacy_args`` changed the positional arguments."""
+    return len(args) != len(original) or any(a is not b for a, b in zip(args, original))
 
 
 def _flat(value: Any) -> list:
