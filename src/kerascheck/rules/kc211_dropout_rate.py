@@ -1,0 +1,186 @@
+"""KC211 dropout-rate."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from kerascheck.diagnostics import Diagnostic
+from kerascheck.graph import Layer, Operation
+from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
+
+#: layers that drop units (or whole feature maps) with probability ``rate``
+DROPPING = ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "AlphaDropout")
+#: layers whose training-time noise divides by ``1 - rate``
+DIVIDING = ("GaussianDropout", "AlphaDropout")
+#: layers looked through to find what a dropout follows (Keras 1 wrote Dense, Activation, Dropout)
+LOOKED_THROUGH = (
+    "Activation",
+    "ReLU",
+    "LeakyReLU",
+    "PReLU",
+    "ELU",
+    "BatchNormalization",
+    "LayerNormalization",
+)
+BELOW_ONE = "give the fraction to drop, below 1"
+SEQ = "import keras\nfrom keras import layers\n"
+
+
+class DropoutRate(Rule):
+    code = "KC211"
+    name = "dropout-rate"
+    severity = "warning"
+    summary = "A dropout rate of 1 (everything dropped), or a very high rate after a hidden Dense layer."
+    docs = """\
+## What it does
+Reports dropout layers (`Dropout`, `SpatialDropout1D/2D/3D`, `GaussianDropout`,
+`AlphaDropout`) whose rate is exactly 1, and `Dropout`/`AlphaDropout` layers
+whose rate exceeds `max-dropout-rate` (default 0.5) right after a hidden
+`Dense` layer (an activation or normalisation layer in between is looked
+through).  Rates outside [0, 1] are KC107 errors, since Keras rejects them.
+
+## Why it matters
+During training a dropout layer keeps a fraction 1 − rate of its input.  At
+rate 1 it keeps nothing: `Dropout` outputs zeros, so nothing before it ever
+learns, and `GaussianDropout`/`AlphaDropout` divide by 1 − rate = 0 on the
+first training step.  A rate such as 0.8 after a Dense layer keeps one unit in
+five on each step: usually a typo for 0.2 (Keras 1's `Dropout(p)` and Keras 3's
+`Dropout(rate)` both give the fraction dropped), and at best a much slower,
+noisier training than the 0.5 that the dropout paper recommends for hidden
+layers.
+
+## Example
+```python
+x = keras.layers.Dense(128, activation="relu")(x)
+x = keras.layers.Dropout(0.8)(x)  # keeps 20% of the 128 units
+```
+
+## Fix
+Use the fraction to *drop*: `Dropout(0.2)` keeps 80%.  Raise
+`max-dropout-rate` if such a rate is deliberate.
+"""
+    options = {"max-dropout-rate": 0.5}
+    valid = (
+        Example(SEQ + "m = keras.Sequential([keras.Input((8,)), layers.Dense(64), layers.Dropout(0.5)])\n", 0),
+        # a high rate on the input features, not after a hidden Dense layer
+        Example(SEQ + "m = keras.Sequential([keras.Input((8,)), layers.Dropout(0.8), layers.Dense(4)])\n", 0),
+        # the threshold is an option
+        Example(
+            SEQ + "m = keras.Sequential([keras.Input((8,)), layers.Dense(64), layers.Dropout(0.7)])\n",
+            0,
+            options={"max-dropout-rate": 0.75},
+        ),
+        # a rate outside [0, 1] is KC107's
+        Example(SEQ + "m = keras.Sequential([keras.Input((8,)), layers.Dense(64), layers.Dropout(1.5)])\n", 0),
+        # GaussianNoise's argument is a standard deviation, not a rate
+        Example(SEQ + "m = keras.Sequential([keras.Input((8,)), layers.Dense(64), layers.GaussianNoise(1.0)])\n", 0),
+        # the rate is unknown
+        Example(
+            SEQ + "import sys\nr = float(sys.argv[1])\n"
+            "m = keras.Sequential([keras.Input((8,)), layers.Dense(64), layers.Dropout(r)])\n",
+            0,
+        ),
+    )
+    invalid = (
+        Example(
+            SEQ + "m = keras.Sequential([keras.Input((8,)), layers.Dense(64), layers.Dropout(1.0), layers.Dense(1)])\n",
+            contains="dropout (Dropout): rate=1.0 drops every unit: it keeps 1 − 1.0 = 0% of its input during"
+            " training, so it outputs zeros",
+        ),
+        Example(
+            SEQ + "x = keras.Input((16, 16, 8))\ny = layers.SpatialDropout2D(1)(x)\nm = keras.Model(x, y)\n",
+            contains="drops every feature map",
+        ),
+        Example(
+            SEQ + "x = keras.Input((8,))\ny = layers.GaussianDropout(1.0)(x)\nm = keras.Model(x, y)\n",
+            contains="divides by 1 − rate = 0",
+        ),
+        # Keras 1 style: Dense, Activation, Dropout(p=...)
+        Example(
+            "from keras.models import Sequential\nfrom keras.layers import Dense, Activation, Dropout\n"
+            "m = Sequential()\nm.add(Dense(128, input_dim=784))\nm.add(Activation('relu'))\n"
+            "m.add(Dropout(p=0.8))\nm.add(Dense(10))\n",
+            contains="dropout (Dropout): rate=0.8 after the hidden layer dense (Dense, 128 units) keeps only"
+            " 1 − 0.8 = 20% of its units during training (max-dropout-rate is 0.5)",
+        ),
+        Example(
+            SEQ + "x = keras.Input((32,))\nh = layers.Dense(64, activation='selu')(x)\n"
+            "h = layers.AlphaDropout(0.6)(h)\nm = keras.Model(x, layers.Dense(1)(h))\n",
+            contains="keeps only 1 − 0.6 = 40%",
+        ),
+        Example(
+            SEQ + "m = keras.Sequential([keras.Input((8,)), layers.Dense(64), layers.Dropout(0.3)])\n",
+            options={"max-dropout-rate": 0.25},
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        limit = ctx.options["max-dropout-rate"]
+        for model in ctx.models:
+            view = ModelView(model)
+            for layer in view.layers():
+                rate = layer.config.get("rate")
+                if layer.class_name not in (*DROPPING, *DIVIDING) or not _is_number(rate) or not 0 <= rate <= 1:
+                    continue
+                if rate == 1:
+                    yield self.diagnostic(layer.source, _rate_one(layer, rate), fix=BELOW_ONE)
+                    continue
+                dense = _after_dense(view, layer)
+                if rate > limit and dense is not None and layer.class_name in ("Dropout", "AlphaDropout"):
+                    yield self.diagnostic(
+                        layer.source,
+                        f"{_describe(layer)}: rate={rate} after the hidden layer {_describe(dense, units=True)} keeps "
+                        f"only 1 − {rate} = {_percent(1 - rate)} of its units during training "
+                        f"(max-dropout-rate is {limit})",
+                        fix=f"if {rate} is the fraction to keep, write {layer.class_name}({_complement(rate)}); "
+                        "otherwise lower the rate",
+                    )
+
+
+def _rate_one(layer: Layer, rate: Any) -> str:
+    if layer.class_name in DIVIDING:
+        return f"{_describe(layer)}: rate={rate}: training fails, since Keras divides by 1 − rate = 0"
+    what = "feature map" if layer.class_name.startswith("Spatial") else "unit"
+    return (
+        f"{_describe(layer)}: rate={rate} drops every {what}: it keeps 1 − {rate} = 0% of its input during "
+        "training, so it outputs zeros and the layers before it never learn"
+    )
+
+
+def _after_dense(view: ModelView, layer: Layer) -> Layer | None:
+    """The Dense layer ``layer`` follows, looking through activations and normalisations."""
+    current: Operation | None = _previous(view, layer)
+    while isinstance(current, Layer) and current.class_name in LOOKED_THROUGH:
+        current = _previous(view, current)
+    return current if isinstance(current, Layer) and current.class_name == "Dense" else None
+
+
+def _previous(view: ModelView, op: Operation) -> Operation | None:
+    """The one operation ``op`` is called on (in a Sequential, the row before it, built or not)."""
+    if view.model.kind == "sequential":
+        index = next((i for i, other in enumerate(view.operations) if other is op), 0)
+        return view.operations[index - 1] if index > 0 else None
+    before = view.predecessors(op)
+    return before[0] if len(before) == 1 else None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _percent(fraction: float) -> str:
+    return f"{round(fraction * 100, 1):g}%"
+
+
+def _complement(rate: float) -> str:
+    return f"{round(1 - rate, 6):g}"
+
+
+def _describe(layer: Layer, units: bool = False) -> str:
+    count = layer.config.get("units")
+    if units and _is_number(count):
+        return f"{layer.name} ({layer.class_name}, {count} units)"
+    return f"{layer.name} ({layer.class_name})"
+
+
+RULE = DropoutRate()
