@@ -213,6 +213,7 @@ class Model(Operation):
     outputs: list[Tensor] = field(default_factory=list)
     uncertain: str = ""  # why the model's structure depends on unknown values
     compile_args: dict[str, Any] | None = None
+    compile_source: cst.CSTNode | None = None  # the model.compile(...) call
     rows: list[Row] | None = field(default=None, init=False)
     unknown_reason: str = field(default="", init=False)
 

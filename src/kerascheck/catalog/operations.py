@@ -322,6 +322,8 @@ OP_PARAMETERS = {
     "min": ("axis", "keepdims"),
     "any": ("axis", "keepdims"),
     "all": ("axis", "keepdims"),
+    "softmax": ("axis",),
+    "log_softmax": ("axis",),
 }
 
 

@@ -101,7 +101,7 @@ class KerasAPI:
     # ----------------------------------------------------------- calls
     def call_ref(self, ref: Ref, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
         last, path = ref.last, ref.path
-        kwargs = {k: v for k, v in kwargs.items() if k != "__unknown_args__"}
+        raw_kwargs, kwargs = kwargs, {k: v for k, v in kwargs.items() if k != "__unknown_args__"}
         if last in ("set_image_dim_ordering", "image_dim_ordering"):
             self.facts.legacy_calls.append((node, last, args[0] if args else None))
         if last in DATA_FORMAT_SETTERS and args:
@@ -137,7 +137,7 @@ class KerasAPI:
             return self.make_layer(last, args, kwargs, node)
         module = path.split(".")[1] if "." in path else ""
         if module in OPAQUE_MODULES:
-            return Opaque(path, dict(kwargs))
+            return Opaque(path, dict(kwargs), tuple(args), complete="__unknown_args__" not in raw_kwargs)
         if last[:1].isupper() and ".layers" in path:
             return self.unknown_layer(last, kwargs, node)
         return Unknown(f"{path}() is not modelled")
@@ -548,7 +548,10 @@ class KerasAPI:
             self.sequential_rebuilt(model)
             return popped
         if name == "compile":
-            model.compile_args = dict(kwargs)
+            # optimizer and loss are the first two parameters in Keras 2 and 3 alike
+            positional = {} if "__unknown_args__" in kwargs else dict(zip(("optimizer", "loss"), args))
+            model.compile_args = {**positional, **{k: v for k, v in kwargs.items() if k != "__unknown_args__"}}
+            model.compile_source = node
             return None
         if name == "build":
             shape = kwargs.get("input_shape", args[0] if args else None)

@@ -52,11 +52,14 @@ class Opaque:
 
     ``what`` is its canonical path (``keras.losses.CategoricalCrossentropy``);
     ``arguments`` keeps the keyword arguments it was created with, for rules
-    (``from_logits=True``).
+    (``from_logits=True``), ``positional`` its positional ones; ``complete`` is
+    False when ``*args``/``**kwargs`` of unknown content were passed too.
     """
 
     what: str
     arguments: dict = field(default_factory=dict, hash=False, compare=False)
+    positional: tuple = field(default=(), hash=False, compare=False)
+    complete: bool = field(default=True, hash=False, compare=False)
 
 
 class Scope:
