@@ -63,6 +63,7 @@ class Operation:
     source: cst.CSTNode | None
     nodes: list[Node] = field(default_factory=list, init=False)
     trainable: bool = field(default=True, init=False)
+    named: bool = field(default=False, init=False)  # its name was given in the source (name=...)
 
     def param_counts(self) -> tuple[int | None, int | None]:
         """(trainable, non-trainable) counts by each weight's own flag, None where unknown."""

@@ -155,6 +155,7 @@ class KerasAPI:
     def unknown_layer(self, class_name: str, kwargs: dict, node: cst.CSTNode) -> Layer:
         name = kwargs.get("name")
         layer = Layer(name if isinstance(name, str) else self.name(class_name), class_name, node)
+        layer.named = isinstance(name, str)
         layer.unknown_reason = f"{class_name} is not a layer kerascheck knows"
         return layer
 
@@ -179,6 +180,7 @@ class KerasAPI:
             keywords=tuple(k for k in kwargs if k != "__unknown_args__"),
             legacy_positional=_rewritten(layer_type.legacy_args(list(args), dict(kwargs), called_as)[0], args),
         )
+        layer.named = isinstance(name, str)
         if config.get("trainable") is False:
             layer.trainable = False
         if layer_type.name == "Lambda":
@@ -226,6 +228,7 @@ class KerasAPI:
 
     def input_layer(self, shape: Any, name: Any, node: cst.CSTNode | None) -> Layer:
         layer = Layer(name if isinstance(name, str) else self.name("InputLayer"), "InputLayer", node, is_input=True)
+        layer.named = isinstance(name, str)
         tensor = Tensor(shape)
         input_node = Node(layer, [], [tensor])
         tensor.producer = input_node
@@ -236,6 +239,7 @@ class KerasAPI:
     def make_sequential(self, args: list, kwargs: dict, node: cst.CSTNode) -> Model:
         name = kwargs.get("name", args[1] if len(args) > 1 else None)
         model = Model(name if isinstance(name, str) else self.name("Sequential"), "Sequential", node, kind="sequential")
+        model.named = isinstance(name, str)
         self.register(model)
         layers = kwargs.get("layers", args[0] if args else None)
         if layers is None:
@@ -286,6 +290,7 @@ class KerasAPI:
         if "input" in kwargs or "output" in kwargs:
             self.facts.legacy_calls.append((node, "Model", tuple(k for k in ("input", "output") if k in kwargs)))
         model = Model(name if isinstance(name, str) else self.name("Functional"), "Functional", node, kind="functional")
+        model.named = isinstance(name, str)
         model.inputs = _flatten_tensors(inputs)
         model.outputs = _flatten_tensors(outputs)
         if not model.inputs or not model.outputs or any(not isinstance(t, Tensor) for t in model.inputs + model.outputs):
