@@ -1,0 +1,155 @@
+"""KC208 bias-before-batchnorm."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from kerascheck.catalog.base import Unresolved, channels_axis
+from kerascheck.catalog.convolutional import Conv
+from kerascheck.catalog.core import Dense
+from kerascheck.catalog.normalization import BatchNormalization
+from kerascheck.catalog.rnn import ConvLSTM
+from kerascheck.diagnostics import Diagnostic
+from kerascheck.graph import Layer
+from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
+
+SEQ = "import keras\nfrom keras import layers\n"
+LINEAR = (None, "linear")
+
+
+class BiasBeforeBatchNorm(Rule):
+    code = "KC208"
+    name = "bias-before-batchnorm"
+    severity = "info"
+    summary = "A convolution or Dense bias that the BatchNormalization right after cancels."
+    docs = """\
+## What it does
+Finds a convolution (any kind) or `Dense` layer with `use_bias=True` and no
+activation whose output goes only into `BatchNormalization` layers that
+normalise its channel axis (the last axis, or axis 1 for `channels_first`
+convolutions) with `center=True`.
+
+## Why it matters
+Batch normalisation subtracts the per-channel mean — during training the
+batch's, at inference the moving average, which has learnt the bias too — so a
+constant added per channel just before has no effect on anything.  The bias
+weights are trained, saved and counted for nothing; the normalisation's own
+`beta` already provides the offset.  Keras's own ResNet50 carries 26,560 such
+parameters in 53 convolutions.
+
+## Example
+```python
+x = keras.layers.Conv2D(64, 3, padding="same")(x)  # 64 biases, cancelled
+x = keras.layers.BatchNormalization()(x)
+```
+
+## Fix
+Pass `use_bias=False` to the layer before the normalisation.
+"""
+    valid = (
+        Example(
+            SEQ + "x = keras.Input((32, 32, 3))\ny = layers.Conv2D(16, 3, use_bias=False)(x)\n"
+            "m = keras.Model(x, layers.BatchNormalization()(y))\n",
+            0,
+        ),
+        # the activation comes first: the bias shifts what ReLU cuts
+        Example(
+            SEQ + "m = keras.Sequential([keras.Input((32,)), layers.Dense(16, activation='relu'),"
+            " layers.BatchNormalization()])\n",
+            0,
+        ),
+        # the output is also used elsewhere
+        Example(
+            SEQ + "x = keras.Input((16,))\ny = layers.Dense(16)(x)\n"
+            "m = keras.Model(x, [layers.BatchNormalization()(y), y])\n",
+            0,
+        ),
+        # channels_first feature map normalised over its last axis: the bias is not per normalised slice
+        Example(
+            SEQ + "m = keras.Sequential([keras.Input((3, 8, 8)), layers.Conv2D(8, 3, data_format='channels_first'),"
+            " layers.BatchNormalization(axis=-1)])\n",
+            0,
+        ),
+        Example(
+            SEQ + "m = keras.Sequential([keras.Input((32,)), layers.Dense(16), layers.BatchNormalization(center=False)])\n",
+            0,
+        ),
+        Example(
+            SEQ + "import sys\nact = sys.argv[1]\n"
+            "m = keras.Sequential([keras.Input((32,)), layers.Dense(16, activation=act), layers.BatchNormalization()])\n",
+            0,
+        ),
+    )
+    invalid = (
+        Example(
+            SEQ + "x = keras.Input((224, 224, 3))\ny = layers.Conv2D(64, 7, strides=2, name='conv1_conv')(x)\n"
+            "y = layers.BatchNormalization(axis=3, epsilon=1.001e-5, name='conv1_bn')(y)\n"
+            "m = keras.Model(x, layers.Activation('relu')(y))\n",
+            contains="conv1_conv (Conv2D): its 64 bias parameters are wasted: conv1_bn (BatchNormalization)",
+        ),
+        Example(
+            SEQ + "m = keras.Sequential([keras.Input((32,)), layers.Dense(128, activation='linear'),"
+            " layers.BatchNormalization(), layers.Activation('relu')])\n",
+            contains="128 bias parameters",
+        ),
+        Example(
+            SEQ + "m = keras.Sequential([keras.Input((3, 8, 8)), layers.Conv2D(8, 3, data_format='channels_first'),"
+            " layers.BatchNormalization(axis=1)])\n",
+        ),
+        Example(
+            SEQ + "m = keras.Sequential([keras.Input((8, 8, 4)), layers.DepthwiseConv2D(3, depth_multiplier=2),"
+            " layers.BatchNormalization()])\n",
+            contains="its 8 bias parameters",
+        ),
+        # Keras 1 spelling
+        Example(
+            SEQ + "from keras.layers import Convolution2D\nm = keras.Sequential([keras.Input((8, 8, 3)),"
+            " Convolution2D(16, 3, 3, bias=True), layers.BatchNormalization()])\n",
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        for model in ctx.models:
+            view = ModelView(model)
+            for layer in view.layers():
+                biases = bias_size(layer)
+                after = view.successors(layer)
+                if not biases or not after or view.is_output(layer):
+                    continue
+                if all(cancels(bn, layer, view) for bn in after):
+                    names = ", ".join(f"{bn.name} ({bn.class_name})" for bn in after)
+                    yield self.diagnostic(
+                        layer.source,
+                        f"{layer.name} ({layer.class_name}): its {biases:,} bias parameters are wasted: {names} "
+                        "right after subtracts the per-channel mean, which cancels any bias",
+                        fix="Pass use_bias=False; the BatchNormalization's beta already provides the offset.",
+                    )
+
+
+def bias_size(layer: Layer) -> int:
+    """The size of the bias of a linear convolution or Dense layer (0 otherwise or if unknown)."""
+    if not isinstance(layer.type, (Conv, Dense)) or isinstance(layer.type, ConvLSTM) or layer.weights is None:
+        return 0
+    activation = layer.config.get("activation")
+    if not (activation is None or isinstance(activation, str) and activation in LINEAR):
+        return 0
+    return sum(w.size for w in layer.weights if w.name == "bias")
+
+
+def cancels(op: object, layer: Layer, view: ModelView) -> bool:
+    """Whether ``op`` is a centring BatchNormalization over ``layer``'s channel axis."""
+    if not isinstance(op, Layer) or not isinstance(op.type, BatchNormalization):
+        return False
+    shape = view.output_shape.get(id(layer))
+    axis, center = op.config.get("axis"), op.config.get("center")
+    if not isinstance(shape, tuple) or center is not True or not isinstance(axis, int) or isinstance(axis, bool):
+        return False
+    rank = len(shape)
+    try:
+        channel = rank - 1 if isinstance(layer.type, Dense) else channels_axis(layer.config, rank)
+    except Unresolved:
+        return False
+    return -rank <= axis < rank and axis % rank == channel
+
+
+RULE = BiasBeforeBatchNorm()
