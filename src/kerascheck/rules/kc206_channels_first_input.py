@@ -10,6 +10,7 @@ from kerascheck.catalog.pooling import GlobalPooling, Pooling
 from kerascheck.diagnostics import Diagnostic
 from kerascheck.graph import Layer, Model, Node, Tensor
 from kerascheck.modelbuild import traverse
+from kerascheck.rules._call_sites import once_per_call_site
 from kerascheck.rules.base import Example, Rule, RuleContext
 from kerascheck.unknown import contains_unknown
 
@@ -132,13 +133,8 @@ first, pass `data_format="channels_first"` to the layers (or set it globally).
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
-        for model in ctx.models:
-            if model.rows is None:
-                continue
-            for tensor in model.inputs:
-                diagnostic = self.check_input(model, tensor)
-                if diagnostic is not None:
-                    yield diagnostic
+        checked = (self.check_input(model, tensor) for model in ctx.models for tensor in model.inputs)
+        return once_per_call_site(d for d in checked if d is not None)
 
     def check_input(self, model: Model, tensor: Tensor) -> Diagnostic | None:
         shape = tensor.shape

@@ -6,6 +6,7 @@ from typing import Any, Iterator
 
 from kerascheck.diagnostics import Diagnostic
 from kerascheck.graph import Layer, Operation
+from kerascheck.rules._call_sites import once_per_call_site
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
 
 #: layers that drop units (or whole feature maps) with probability ``rate``
@@ -115,6 +116,9 @@ Use the fraction to *drop*: `Dropout(0.2)` keeps 80%.  Raise
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        return once_per_call_site(self.findings(ctx))
+
+    def findings(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         limit = ctx.options["max-dropout-rate"]
         for model in ctx.models:
             view = ModelView(model)

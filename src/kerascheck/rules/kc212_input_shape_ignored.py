@@ -8,6 +8,7 @@ from kerascheck.catalog.base import format_shape
 from kerascheck.diagnostics import Diagnostic
 from kerascheck.graph import Layer, Model
 from kerascheck.modelbuild import sequential_input
+from kerascheck.rules._call_sites import once_per_call_site
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
 from kerascheck.unknown import contains_unknown
 
@@ -113,6 +114,9 @@ first layer only), and remove `input_shape=`/`input_dim=` from the others.
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        return once_per_call_site(self.findings(ctx))
+
+    def findings(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         matching = ctx.options["report-matching"]
         for model in ctx.models:
             view = ModelView(model)

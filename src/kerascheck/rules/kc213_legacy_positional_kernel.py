@@ -8,6 +8,7 @@ from kerascheck.catalog.base import Call, Explain, Invalid, Unresolved, format_s
 from kerascheck.catalog.convolutional import Conv
 from kerascheck.diagnostics import Diagnostic
 from kerascheck.graph import Layer
+from kerascheck.rules._call_sites import once_per_call_site
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
 from kerascheck.unknown import contains_unknown
 
@@ -60,6 +61,8 @@ write it by keyword, `Conv2D(8, 5, strides=5)`.
             "m = Sequential([Convolution2D(8, 5, 5, input_shape=(28, 28, 1))])\n",
             0,
         ),
+        # strides given twice: Python rejects the call before Keras sees it
+        Example(SEQ + "m = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(8, 5, 5, strides=2)])\n", 0),
         # Conv1D's third positional argument was not a kernel axis in Keras 1 either
         Example(SEQ + "m = keras.Sequential([keras.Input((100, 8)), layers.Conv1D(16, 3, 3)])\n", 0),
         # the arguments are unknown
@@ -97,6 +100,12 @@ write it by keyword, `Conv2D(8, 5, strides=5)`.
             SEQ + "m = keras.Sequential([keras.Input((8, 8, 4)), layers.Conv2DTranspose(8, 3, 3)])\n",
             contains="(None, 24, 24, 8) instead of (None, 10, 10, 8)",
         ),
+        # a helper applied twice: one diagnostic for its one call site
+        Example(
+            SEQ + "def block(x):\n    return layers.Conv2D(8, 3, 3, padding='same')(x)\n"
+            "x = keras.Input((32, 32, 3))\nm = keras.Model(x, block(block(x)))\n",
+            contains="(None, 11, 11, 8) instead of (None, 32, 32, 8)",
+        ),
         # the input is unknown: the stride is still reported
         Example(
             SEQ + "m = keras.Sequential([layers.Conv2D(8, 5, 5)])\n",
@@ -105,6 +114,9 @@ write it by keyword, `Conv2D(8, 5, strides=5)`.
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        return once_per_call_site(self.findings(ctx))
+
+    def findings(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         for model in ctx.models:
             view = ModelView(model)
             for layer in view.layers():
@@ -140,6 +152,8 @@ def _keras1_kernel(layer: Layer) -> tuple[tuple[int, ...], list[tuple[str, Any]]
     if rank < 2 or layer.positional_count != 1 + rank or layer.legacy_positional:
         return None
     names = layer_type.positional[1 : 1 + rank]
+    if any(layer_type.legacy_kwargs.get(k, k) in names for k in layer.keywords):
+        return None  # also given by keyword: Python rejects the call
     values = [layer.config.get(name) for name in names]
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
         return None
