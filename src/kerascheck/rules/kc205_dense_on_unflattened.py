@@ -1,0 +1,138 @@
+"""KC205 dense-on-unflattened."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from kerascheck.diagnostics import Diagnostic
+from kerascheck.graph import Layer
+from kerascheck.rules._heads import POINTWISE, PROBABILITY, Head, describe, heads, rank, shape_text
+from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
+
+IMPORT = "import keras\nfrom keras import layers\n"
+CNN = IMPORT + """\
+m = keras.Sequential([
+    keras.Input((28, 28, 1)),
+    layers.Conv2D(32, 3, activation='relu'),{between}
+    layers.Dense(10, activation='softmax'),
+])
+"""
+
+
+class DenseOnUnflattened(Rule):
+    code = "KC205"
+    name = "dense-on-unflattened"
+    severity = "warning"
+    summary = "A Dense layer on a spatial feature map makes the classifier output a map, not a vector."
+    docs = """\
+## What it does
+Finds a `Dense` layer applied to a feature map of rank 4 or more (the output of
+`Conv2D`, `MaxPooling2D`...) on the way to a classifier output (a `Dense` ending
+in softmax or sigmoid) that therefore keeps the spatial axes: the model outputs
+`(None, 26, 26, 10)` where `(None, 10)` was meant. The diagnostic points at the
+first `Dense` applied to the map.
+
+Dense prediction is left alone: a model whose output keeps its input's spatial
+size (segmentation, one label per pixel) may use `Dense` as a 1×1 convolution.
+Sequences (rank 3) are KC214's business.
+
+## Why it matters
+`Dense` only transforms the last axis; unlike Keras 1 it does not flatten its
+input. The model builds, then `fit` fails with "Shapes (None, 10) and
+(None, 26, 26, 10) are incompatible" — or trains one classifier per pixel if
+the labels happen to broadcast.
+
+## Example
+```python
+model = keras.Sequential([
+    keras.Input((28, 28, 1)),
+    layers.Conv2D(32, 3, activation="relu"),
+    layers.Dense(10, activation="softmax"),  # (None, 26, 26, 10)
+])
+```
+
+## Fix
+Add `layers.Flatten()` or `layers.GlobalAveragePooling2D()` before the first
+`Dense`.
+"""
+    valid = (
+        Example(CNN.format(between="\n    layers.Flatten(),"), 0),
+        Example(CNN.format(between="\n    layers.GlobalAveragePooling2D(),"), 0),
+        # one label per pixel, at the input's resolution
+        Example(IMPORT + """\
+inp = keras.Input((64, 64, 3))
+x = layers.Conv2D(16, 3, padding='same', activation='relu')(inp)
+m = keras.Model(inp, layers.Dense(4, activation='softmax')(x))
+""", 0),
+        # a pointwise Dense inside a convolutional block, pooled before the head
+        Example(IMPORT + """\
+inp = keras.Input((32, 32, 3))
+x = layers.Conv2D(48, 4, strides=4)(inp)
+x = layers.Dense(192, activation='gelu')(x)
+x = layers.Dense(48)(x)
+x = layers.GlobalAveragePooling2D()(x)
+m = keras.Model(inp, layers.Dense(100, activation='softmax')(x))
+""", 0),
+        # feature extractor without classifier
+        Example(IMPORT + "m = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(8, 3), layers.Dense(4)])\n", 0),
+    )
+    invalid = (
+        Example(CNN.format(between=""), contains="(None, 26, 26, 10) instead of (None, 10)"),
+        Example(CNN.format(between="\n    layers.MaxPooling2D(),\n    layers.Dense(128, activation='relu'),"),
+                contains="dense (Dense) is applied to a (None, 13, 13, 32) feature map"),
+        Example(IMPORT + "from keras.models import Sequential\n"
+                "from keras.layers import Convolution2D, Dense, Activation\n"
+                "m = Sequential()\nm.add(Convolution2D(32, 3, 3, input_shape=(1, 28, 28), dim_ordering='th'))\n"
+                "m.add(Dense(1))\nm.add(Activation('sigmoid'))\n", contains="(None, 32, 26, 1) instead of (None, 1)"),
+        Example(IMPORT + """\
+import tensorflow as tf
+inp = tf.keras.Input((16, 16, 16, 1))
+x = tf.keras.layers.Conv3D(8, 3, activation='relu')(inp)
+x = tf.keras.layers.MaxPooling3D()(x)
+m = tf.keras.Model(inp, tf.keras.layers.Dense(3, activation='softmax')(x))
+""", contains="(None, 7, 7, 7, 3)"),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        for model in ctx.models:
+            view = ModelView(model)
+            for head in heads(view):
+                if not _spatial_classifier(view, head):
+                    continue
+                dense = _first_dense(view, head.layer)
+                (feeding,) = view.input_shapes(dense)
+                intended = shape_text((head.shape[0], head.shape[-1]))
+                yield self.diagnostic(
+                    dense.source,
+                    f"{describe(dense)} is applied to a {shape_text(feeding)} feature map without Flatten or"
+                    f" pooling, so the model outputs {shape_text(head.shape)} instead of {intended}",
+                    fix=f"add layers.Flatten() or a global pooling layer before {dense.name}",
+                )
+
+
+def _spatial_classifier(view: ModelView, head: Head) -> bool:
+    """A Dense classifier whose output keeps spatial axes its input does not have."""
+    layer = head.layer
+    n = rank(head.shape)
+    if layer is None or layer.class_name != "Dense" or head.activation not in PROBABILITY or n is None or n < 4:
+        return False
+    feeding = view.input_shapes(layer)
+    if len(feeding) != 1 or rank(feeding[0]) != n:
+        return False
+    spatial = head.shape[1:-1]
+    return not any(rank(t.shape) == n and t.shape[1:-1] == spatial for t in view.model.inputs)
+
+
+def _first_dense(view: ModelView, layer: Layer) -> Layer:
+    """The first Dense of the run of per-position layers that ends at ``layer``."""
+    first = current = layer
+    while True:
+        parents = view.predecessors(current)
+        if len(parents) != 1 or not isinstance(parents[0], Layer) or parents[0].class_name not in POINTWISE:
+            return first
+        current = parents[0]
+        if current.class_name == "Dense":
+            first = current
+
+
+RULE = DenseOnUnflattened()

@@ -1,0 +1,216 @@
+"""KC210 output-loss-mismatch."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from kerascheck.diagnostics import Diagnostic
+from kerascheck.rules._heads import (
+    BINARY,
+    CATEGORICAL,
+    PROBABILITY,
+    SPARSE,
+    Head,
+    Loss,
+    describe,
+    heads,
+    losses,
+    rank,
+    shape_text,
+)
+from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
+
+IMPORT = "import keras\nfrom keras import layers\n"
+MLP = IMPORT + "m = keras.Sequential([keras.Input((20,)), layers.Dense(64, activation='relu'), layers.Dense({head})])\n"
+
+
+class OutputLossMismatch(Rule):
+    code = "KC210"
+    name = "output-loss-mismatch"
+    severity = "warning"
+    summary = "The output layer's activation or units do not suit the loss given to compile()."
+    docs = """\
+## What it does
+Compares each output's final activation and number of units with the loss
+`model.compile(loss=...)` gives it (a string, a `keras.losses` function or
+object; one loss for all outputs, a list in output order or a dict by output
+name) and reports:
+
+- `categorical_crossentropy` or `sparse_categorical_crossentropy` on a single
+  unit;
+- `from_logits=True` after a softmax or sigmoid;
+- `categorical_crossentropy` (or the sparse one) after a sigmoid;
+- `binary_crossentropy` after a softmax over more than two units (on two, with
+  one-hot labels, it is twice the categorical cross-entropy);
+- a cross-entropy with `from_logits=False` (the default) on outputs that are
+  not probabilities: no activation (raw logits), relu, tanh...
+
+The diagnostic points at the layer applying the output's final activation (for
+an output without activation, the layer computing it). Outputs whose activation
+or loss kerascheck cannot determine are left alone.
+
+## Why it matters
+None of these fail: the model trains, badly or not at all.
+Categorical cross-entropy on one unit is always 0 (the single value is
+normalised to 1), and the sparse variant rejects every label but 0.
+With `from_logits=True` the loss applies its own softmax or sigmoid a second
+time (Keras's TensorFlow backend notices and undoes it with a warning; JAX and
+PyTorch do not). Categorical cross-entropy after a sigmoid ignores that each
+unit is an independent probability; binary cross-entropy after a softmax
+scores each class as an independent yes/no, and `accuracy` then becomes binary
+accuracy, which looks excellent for any many-class model. With
+`from_logits=False`, Keras clips outputs into [1e-7, 1 − 1e-7] before taking the
+log: raw logits outside that range get no gradient.
+
+## Example
+```python
+model = keras.Sequential([
+    keras.Input((20,)),
+    layers.Dense(64, activation="relu"),
+    layers.Dense(10, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+```
+
+## Fix
+Pair `softmax` with `categorical_crossentropy` or `sparse_categorical_crossentropy`,
+`sigmoid` with `binary_crossentropy`; to train on logits, leave the output
+without activation and pass `from_logits=True` to the loss object.
+"""
+    valid = (
+        Example(MLP.format(head="10, activation='softmax'") + "m.compile('adam', 'categorical_crossentropy')\n", 0),
+        Example(MLP.format(head="1, activation='sigmoid'") + "m.compile(loss='binary_crossentropy')\n", 0),
+        Example(MLP.format(head="10")
+                + "m.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))\n", 0),
+        Example(MLP.format(head="1") + "m.compile(loss=keras.losses.BinaryCrossentropy(True))\n", 0),
+        Example(MLP.format(head="1") + "m.compile(loss='mse')\n", 0),
+        Example(MLP.format(head="2, activation='softmax'") + "m.compile(loss='binary_crossentropy')\n", 0),
+        Example(MLP.format(head="10") + "m.compile(loss='categorical_hinge')\n", 0),
+        Example(MLP.format(head="5") + "m.add(layers.Activation('softmax'))\n"
+                "m.compile(loss=keras.losses.categorical_crossentropy)\n", 0),
+        # from_logits comes from elsewhere: unknown
+        Example(MLP.format(head="10") + "import sys\nflag = sys.argv[1] == 'x'\n"
+                "m.compile(loss=keras.losses.CategoricalCrossentropy(from_logits=flag))\n", 0),
+        Example(MLP.format(head="10") + "import json\ncfg = json.load(open('c.json'))\n"
+                "m.compile(loss=keras.losses.CategoricalCrossentropy(**cfg))\n", 0),
+        # a custom output layer: its activation is unknown
+        Example(IMPORT + "from mylib import Head\nm = keras.Sequential([keras.Input((20,)), Head(10)])\n"
+                "m.compile(loss='categorical_crossentropy')\n", 0),
+        # not built, and a Reshape makes the unit count unknown
+        Example(IMPORT + "m = keras.Sequential([layers.Dense(20, activation='sigmoid'), layers.Reshape((4, 5))])\n"
+                "m.compile(loss='categorical_crossentropy')\n", 0),
+        # per-output losses by name
+        Example(IMPORT + """\
+inp = keras.Input((32,))
+h = layers.Dense(64, activation='relu')(inp)
+age = layers.Dense(1, name='age')(h)
+gender = layers.Dense(2, activation='softmax', name='gender')(h)
+m = keras.Model(inp, [age, gender])
+m.compile(optimizer='adam', loss={'age': 'mse', 'gender': 'sparse_categorical_crossentropy'})
+""", 0),
+        # the discriminator's sigmoid, seen through the nested model
+        Example(IMPORT + """\
+d = keras.Sequential([keras.Input((8,)), layers.Dense(1, activation='sigmoid')], name='d')
+g = keras.Sequential([keras.Input((4,)), layers.Dense(8)], name='g')
+z = keras.Input((4,))
+gan = keras.Model(z, d(g(z)))
+gan.compile(loss='binary_crossentropy', optimizer='adam')
+""", 0),
+    )
+    invalid = (
+        Example(MLP.format(head="10, activation='sigmoid'")
+                + "m.compile(optimizer='adam', loss='categorical_crossentropy')\n",
+                contains="dense_1 (Dense) gives the output a sigmoid over 10 units"),
+        Example(MLP.format(head="5, activation='softmax'")
+                + "m.compile('adam', 'binary_crossentropy', metrics=['accuracy'])\n",
+                contains="binary_crossentropy"),
+        Example(MLP.format(head="10, activation='softmax'")
+                + "m.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))\n",
+                contains="from_logits=True"),
+        Example(MLP.format(head="1, activation='sigmoid'") + "m.compile(loss=keras.losses.BinaryCrossentropy(True))\n",
+                contains="from_logits=True"),
+        Example(MLP.format(head="1, activation='sigmoid'") + "m.compile(loss='categorical_crossentropy')\n",
+                contains="always 0"),
+        Example(MLP.format(head="1, activation='sigmoid'") + "m.compile(loss='sparse_categorical_crossentropy')\n",
+                contains="every label but 0"),
+        Example(MLP.format(head="10") + "m.compile(optimizer='sgd', loss='categorical_crossentropy')\n",
+                contains="without activation"),
+        Example(IMPORT + "import tensorflow as tf\n"
+                "m = tf.keras.Sequential([tf.keras.layers.Dense(1, activation='tanh', input_shape=(4,))])\n"
+                "m.compile(loss=tf.keras.losses.binary_crossentropy)\n", contains="tanh"),
+        # legacy Keras 1 spelling, activation after the layer
+        Example(IMPORT + "from keras.models import Sequential\nfrom keras.layers import Dense, Activation\n"
+                "m = Sequential()\nm.add(Dense(output_dim=10, input_dim=100))\nm.add(Activation('sigmoid'))\n"
+                "m.compile(loss='categorical_crossentropy', optimizer='sgd')\n", contains="activation (Activation)"),
+        # a Sequential without input shape: the units come from the arguments
+        Example(IMPORT + "m = keras.Sequential([layers.Flatten(), layers.Dense(128, activation='relu'),"
+                " layers.Dense(10, activation='sigmoid'), layers.Dropout(0.1)])\n"
+                "m.compile(loss='sparse_categorical_crossentropy')\n", contains="sigmoid over 10 units"),
+        # one loss per output, in a list
+        Example(IMPORT + """\
+inp = keras.Input((32,))
+h = layers.Dense(64, activation='relu')(inp)
+a = layers.Dense(3, activation='softmax')(h)
+b = layers.Dense(1, activation='sigmoid')(h)
+m = keras.Model(inp, [a, b])
+m.compile(loss=['categorical_crossentropy', keras.losses.BinaryFocalCrossentropy(from_logits=True)])
+""", contains="dense_2 (Dense)"),
+        # one loss for every output
+        Example(IMPORT + """\
+inp = keras.Input((32,))
+a = layers.Dense(3, activation='softmax')(inp)
+b = layers.Dense(4, activation='softmax')(inp)
+m = keras.Model(inp, [a, b])
+m.compile(loss='binary_crossentropy')
+""", count=2),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        for model in ctx.models:
+            outputs = heads(ModelView(model))
+            for head, loss in zip(outputs, losses(model, outputs) or []):
+                if loss is None or head.activation is None or head.activation_layer is None or head.units is None:
+                    continue
+                problem = mismatch(head, loss)
+                if problem is not None:
+                    message, fix = problem
+                    yield self.diagnostic(head.activation_layer.source, message, fix=fix)
+
+
+def mismatch(head: Head, loss: Loss) -> tuple[str, str] | None:
+    """The message and fix for a head that does not suit its loss, if it does not."""
+    activation, units = head.activation, head.units
+    count = f"{units} unit{'s' * (units != 1)}"
+    if (rank(head.shape) or 0) > 2:
+        count += f" per position {shape_text(head.shape)}"
+    ends = f"{describe(head.activation_layer)} gives the output a {activation} over {count}"
+    if activation == "linear":
+        ends = f"{describe(head.activation_layer)} gives the output {count} without activation"
+    probabilistic = loss.name in CATEGORICAL | SPARSE | BINARY
+    if units == 1 and loss.name in CATEGORICAL:
+        return (f"{ends}, and loss {loss.name} on a single unit is always 0: the model learns nothing",
+                "use binary_crossentropy with a sigmoid output, or one unit per class with softmax")
+    if units == 1 and loss.name in SPARSE:
+        return (f"{ends}, but loss {loss.name} needs one unit per class: every label but 0 is out of range",
+                "use binary_crossentropy with a sigmoid output, or one unit per class with softmax")
+    if probabilistic and loss.from_logits and activation in PROBABILITY:
+        return (f"{ends}, but loss {loss.name} has from_logits=True and applies a {_expected(loss)} of its own on top",
+                f"remove the {activation} activation (keep the outputs as logits), or drop from_logits=True")
+    if activation in ("sigmoid", "hard_sigmoid") and loss.name in CATEGORICAL | SPARSE:
+        return (f"{ends}, but loss {loss.name} expects a softmax distribution over the classes",
+                "use activation='softmax' for one label per sample, or binary_crossentropy for several labels")
+    if activation == "softmax" and loss.name in BINARY and units > 2:
+        return (f"{ends}, but loss {loss.name} scores each of the {units} units as an independent yes/no",
+                "use categorical_crossentropy (or sparse_categorical_crossentropy for integer labels)")
+    if probabilistic and loss.from_logits is False and activation not in PROBABILITY:
+        return (f"{ends}, but loss {loss.name} (from_logits=False) expects probabilities: Keras clips the"
+                " outputs into [1e-7, 1 - 1e-7], and those outside get no gradient",
+                f"add activation='{_expected(loss)}', or pass from_logits=True to the loss object")
+    return None
+
+
+def _expected(loss: Loss) -> str:
+    return "sigmoid" if loss.name in BINARY else "softmax"
+
+
+RULE = OutputLossMismatch()
