@@ -70,6 +70,12 @@ Keras choose.
             "x = keras.Input((8,))\nm = keras.Model(x, layers.Dense(2, name='a')(inner(x)))\n",
             0,
         ),
+        # only one of the two branches runs
+        Example(
+            SEQ + "import sys\nx = keras.Input((8,))\nif sys.argv[1]:\n    y = layers.Dense(4, name='a')(x)\n"
+            "else:\n    y = layers.Dense(8, name='a')(x)\nm = keras.Model(x, y)\n",
+            0,
+        ),
         # the name is not known
         Example(
             SEQ + "import sys\nm = keras.Sequential([keras.Input((4,)), layers.Dense(2, name=sys.argv[1]),"
@@ -106,6 +112,8 @@ Keras choose.
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         for model in ctx.models:
+            if model.uncertain:
+                continue  # both branches of an unknown condition are in the graph
             members = operations(model)
             first: dict[str, Operation] = {}
             for op in members:

@@ -151,26 +151,34 @@ def zero_padding_after(view: ModelView, layer: Layer) -> dict[int, int]:
 
 def describe(slide: Slide, lost: list[tuple[int, int]]) -> str:
     """``(8 − 5) / 2 = 1.5 on height and width: the last row and column of the 8×8 input are never read``."""
-    dropped = dict(lost)
     groups: dict[tuple, list[int]] = {}
     for i, _ in lost:
         groups.setdefault((slide.length(i), slide.span(i), slide.strides[i]), []).append(i)
     parts = [f"{arithmetic(*key)} on {' and '.join(slide.axis_name(i) for i in axes)}" for key, axes in groups.items()]
-    counts = {r for _, r in lost}
-    if len(counts) == 1:
-        (r,) = counts
-        names = [slide.position_name(i) + ("s" if r > 1 else "") for i, _ in lost]
-        what = f"the last {'' if r == 1 else f'{r} '}{' and '.join(names)}"
-    else:
-        what = " and ".join(f"the last {plural(r, slide.position_name(i))}" for i, r in lost)
     verb = "is" if len(lost) == 1 and lost[0][1] == 1 else "are"
-    text = f"{'; '.join(parts)}: {what} of the {slide.extent()} input {verb} never read"
+    text = f"{'; '.join(parts)}: {trailing(slide, lost)} of the {slide.extent()} input {verb} never read"
     lengths = [slide.length(i) for i in range(len(slide.axes))]
     if len(lost) > 1 and None not in lengths and max(slide.dilation) == 1:
+        dropped = dict(lost)
         total = math.prod(lengths)
         kept = math.prod(n - dropped.get(i, 0) for i, n in enumerate(lengths))
         text += f" ({total - kept:,} of its {total:,} positions)"
     return text
+
+
+def trailing(slide: Slide, lost: list[tuple[int, int]]) -> str:
+    """``the last row and column``, ``the last 2 rows and the last column``."""
+    counts = {r for _, r in lost}
+    if len(counts) == 1:
+        (r,) = counts
+        names = [slide.position_name(i) + ("s" if r > 1 else "") for i, _ in lost]
+        return f"the last {'' if r == 1 else f'{r} '}{enumerate_words(names)}"
+    return enumerate_words([f"the last {plural(r, slide.position_name(i))}" for i, r in lost])
+
+
+def enumerate_words(words: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def arithmetic(n: int, span: int, stride: int) -> str:

@@ -6,7 +6,7 @@ from typing import Any, Iterator
 
 from kerascheck.catalog.core import Dense
 from kerascheck.diagnostics import Diagnostic
-from kerascheck.graph import Layer, Operation
+from kerascheck.graph import Layer, Model, Operation
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
 
 SEQ = "import keras\nfrom keras import layers\n"
@@ -104,22 +104,23 @@ compression is intended.
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         ratio = ctx.options["bottleneck-ratio"]
         for model in ctx.models:
-            if reconstructs(model):
+            if model.uncertain or reconstructs(model):
                 continue
             view = ModelView(model)
             for layer in view.layers():
-                shapes = view.input_shapes(layer)
-                narrow, wide_in = width(view.output_shape.get(id(layer))), width(shapes[0]) if len(shapes) == 1 else None
-                if not isinstance(layer.type, Dense) or narrow is None or wide_in is None or view.is_output(layer):
+                if not isinstance(layer.type, Dense) or view.is_output(layer):
                     continue
+                shapes = view.input_shapes(layer)
+                wide_in = width(shapes[0]) if len(shapes) == 1 else None
+                narrow = width(view.output_shape.get(id(layer)))
                 after = next_dense(layer, view)
                 wide_out = width(view.output_shape.get(id(after))) if after is not None else None
-                if wide_out is None or not (narrow < ratio * wide_in and narrow < ratio * wide_out) or gates(after, view):
+                if wide_in is None or narrow is None or wide_out is None:
                     continue
-                text = message(layer, after, wide_in, narrow, wide_out)
-                if text is not None:
-                    yield self.diagnostic(layer.source, text, fix=FIX)
-
+                if narrow < ratio * wide_in and narrow < ratio * wide_out and not gates(after, view):
+                    text = message(layer, after, wide_in, narrow, wide_out)
+                    if text is not None:
+                        yield self.diagnostic(layer.source, text, fix=FIX)
 
 FIX = "Widen the narrow layer, or narrow its neighbours gradually, unless the compression is intended."
 
@@ -161,7 +162,7 @@ def gates(layer: Operation, view: ModelView) -> bool:
     return False
 
 
-def reconstructs(model: Any) -> bool:
+def reconstructs(model: Model) -> bool:
     """A model whose one output has its one input's shape: an autoencoder."""
     ins, outs = model.inputs, model.outputs
     return len(ins) == 1 and len(outs) == 1 and isinstance(ins[0].shape, tuple) and ins[0].shape == outs[0].shape

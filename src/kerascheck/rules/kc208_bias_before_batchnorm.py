@@ -74,6 +74,12 @@ Pass `use_bias=False` to the layer before the normalisation.
             SEQ + "m = keras.Sequential([keras.Input((32,)), layers.Dense(16), layers.BatchNormalization(center=False)])\n",
             0,
         ),
+        # the normalisation is only there on one branch
+        Example(
+            SEQ + "import sys\nx = keras.Input((16,))\ny = layers.Dense(16)(x)\nif sys.argv[1]:\n"
+            "    y = layers.BatchNormalization()(y)\nm = keras.Model(x, y)\n",
+            0,
+        ),
         Example(
             SEQ + "import sys\nact = sys.argv[1]\n"
             "m = keras.Sequential([keras.Input((32,)), layers.Dense(16, activation=act), layers.BatchNormalization()])\n",
@@ -110,6 +116,8 @@ Pass `use_bias=False` to the layer before the normalisation.
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         for model in ctx.models:
+            if model.uncertain:
+                continue  # the layers after it depend on a condition
             view = ModelView(model)
             for layer in view.layers():
                 biases = bias_size(layer)

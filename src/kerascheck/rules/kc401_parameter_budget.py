@@ -33,7 +33,7 @@ the device.
 
 ## Example
 ```toml
-[tool.kerascheck.rules]
+[tool.kerascheck]
 max-params = 1_000_000
 ```
 ```python
