@@ -81,7 +81,7 @@ def keras3_misreads(layer: Layer) -> str:
     if not (layer.legacy_positional and isinstance(layer.type, Conv)) or layer.type.rank != 2:
         return ""
     kernel = layer.config.get("kernel_size")
-    if layer.called_as in (layer.class_name, *REMOVED_ALIASES) or not isinstance(kernel, tuple) or len(kernel) != 2:
+    if layer.called_as in (layer.class_name, *REMOVED_ALIASES) or not _ints(kernel, 2):
         return ""
     return (
         f"Keras 3 still has {layer.called_as} but reads {_conv_call(layer)} as a {kernel[0]}×{kernel[0]} kernel"
@@ -94,8 +94,8 @@ def _positional(layer: Layer) -> str:
     if not layer.legacy_positional:
         return ""
     if isinstance(layer.type, Conv):
-        kernel = layer.config.get("kernel_size")
-        return f"{_conv_call(layer)} → {layer.class_name}({_show(layer.config.get('filters'))}, {_show(kernel)})"
+        kernel = f"({_dims(layer)})"
+        return f"{_conv_call(layer)} → {layer.class_name}({_show(layer.config.get('filters')) or '…'}, {kernel})"
     if layer.class_name == "BatchNormalization":
         names = [n for n, i in KEYWORD_ORDER.items() if i < layer.positional_count and n != "mode"]
         given = ", ".join(f"{n}={_show(layer.config.get(n))}" for n in names)
@@ -105,10 +105,21 @@ def _positional(layer: Layer) -> str:
 
 def _conv_call(layer: Layer) -> str:
     """How the Keras 1 convolution was written: ``Convolution2D(32, 3, 3)``."""
+    rest = ", …" if layer.positional_count > 1 + layer.type.rank else ""
+    return f"{layer.called_as}({_show(layer.config.get('filters')) or '…'}, {_dims(layer)}{rest})"
+
+
+def _dims(layer: Layer) -> str:
+    """The kernel's sizes, ``3, 3`` (``…`` for unknown ones)."""
     kernel = layer.config.get("kernel_size")
-    dims = ", ".join(_show(k) for k in kernel) if isinstance(kernel, tuple) else "…"
-    rest = ", …" if layer.positional_count > 1 + len(kernel or ()) else ""
-    return f"{layer.called_as}({_show(layer.config.get('filters'))}, {dims}{rest})"
+    if not isinstance(kernel, tuple):
+        return ", ".join(["…"] * layer.type.rank)
+    return ", ".join(_show(k) or "…" for k in kernel)
+
+
+def _ints(value: Any, n: int) -> bool:
+    """A tuple of ``n`` known ints."""
+    return isinstance(value, tuple) and len(value) == n and all(isinstance(v, int) for v in value)
 
 
 def _keyword(layer: Layer, keyword: str) -> str:
@@ -135,13 +146,24 @@ def _keyword(layer: Layer, keyword: str) -> str:
 
 def _input_length(layer: Layer) -> str:
     """Keras 1/2's ``input_length``: Keras 3 ignores it (Embedding) or rejects it."""
-    declared = layer.type.declared_input_shape(layer.config)
-    shape = _show(declared[1:]) if isinstance(declared, tuple) and not contains_unknown(declared) else ""
     if layer.class_name == "Embedding":
         old = "input_length (Keras 3 ignores it)"
+        if _called_on_input(layer):
+            return f"{old} → remove it"
     else:  # Keras 1's input_dim and input_length together declare a (length, input_dim) input
         old = "/".join(k for k in ("input_dim", "input_length") if k in layer.keywords)
+    declared = layer.type.declared_input_shape(layer.config)
+    shape = _show(declared[1:]) if isinstance(declared, tuple) and not contains_unknown(declared) else ""
     return f"{old} → keras.Input(shape={shape or '…'})"
+
+
+def _called_on_input(layer: Layer) -> bool:
+    """Whether the layer is called on a ``keras.Input`` of the source (not one its own arguments declare)."""
+    return any(
+        tensor.producer is not None and tensor.producer.is_input and tensor.producer.operation.source is not layer.source
+        for node in layer.nodes
+        for tensor in node.inputs
+    )
 
 
 def _merge(layer: Layer) -> str:

@@ -129,7 +129,7 @@ Use the Keras 3 spelling the message gives:
         ),
         Example(
             SEQ + "m = keras.Sequential([keras.Input((10,)), layers.Embedding(1000, 8, input_length=10)])\n",
-            contains="input_length (Keras 3 ignores it) → keras.Input(shape=(10,))",
+            contains="input_length (Keras 3 ignores it) → remove it",
         ),
         Example(
             K1 + "m = Sequential([Embedding(1000, 8, input_length=10),"
