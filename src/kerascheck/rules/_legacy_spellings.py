@@ -159,11 +159,8 @@ def _input_length(layer: Layer) -> str:
 
 def _called_on_input(layer: Layer) -> bool:
     """Whether the layer is called on a ``keras.Input`` of the source (not one its own arguments declare)."""
-    return any(
-        tensor.producer is not None and tensor.producer.is_input and tensor.producer.operation.source is not layer.source
-        for node in layer.nodes
-        for tensor in node.inputs
-    )
+    producers = [t.producer for node in layer.nodes for t in node.inputs if t.producer is not None]
+    return any(p.is_input and p.operation.source is not layer.source for p in producers)
 
 
 def _merge(layer: Layer) -> str:

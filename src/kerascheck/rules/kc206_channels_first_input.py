@@ -145,7 +145,7 @@ first, pass `data_format="channels_first"` to the layers (or set it globally).
             return None
         if any(layer.type.rank + 2 != len(shape) for layer, _ in reached):
             return None
-        layer, node = next(((l, n) for l, n in reached if isinstance(l.type, Conv)), reached[0])
+        layer, node = next(((op, n) for op, n in reached if isinstance(op.type, Conv)), reached[0])
         sides = "×".join(str(d) for d in shape[1:-1])
         kind = "image" if len(shape) == 4 else "volume"
         reading = f"Keras reads it as a {sides} {kind} with {shape[-1]} channels"

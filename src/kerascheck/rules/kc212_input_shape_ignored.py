@@ -77,6 +77,12 @@ first layer only), and remove `input_shape=`/`input_dim=` from the others.
         Example(
             SEQ + "x = keras.Input((12, 8))\ny = layers.LSTM(4, input_shape=(None, 8))(x)\nm = keras.Model(x, y)\n", 0
         ),
+        # which layer comes first is unknown
+        Example(
+            SEQ + "import sys\nm = keras.Sequential()\nif len(sys.argv) > 1:\n"
+            "    m.add(layers.Dense(8, input_shape=(4,)))\nm.add(layers.Dense(2, input_shape=(16,)))\n",
+            0,
+        ),
         # what the layer receives is unknown
         Example(
             SEQ + "import sys\nn = int(sys.argv[1])\n"
@@ -119,6 +125,8 @@ first layer only), and remove `input_shape=`/`input_dim=` from the others.
     def findings(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         matching = ctx.options["report-matching"]
         for model in ctx.models:
+            if model.kind == "sequential" and model.uncertain:
+                continue  # which layer comes first depends on an unknown condition
             view = ModelView(model)
             for layer in view.layers():
                 keyword = _shape_keyword(layer)
