@@ -75,6 +75,12 @@ Use the fraction to *drop*: `Dropout(0.2)` keeps 80%.  Raise
         Example(SEQ + "m = keras.Sequential([keras.Input((8,)), layers.Dense(64), layers.Dropout(1.5)])\n", 0),
         # GaussianNoise's argument is a standard deviation, not a rate
         Example(SEQ + "m = keras.Sequential([keras.Input((8,)), layers.Dense(64), layers.GaussianNoise(1.0)])\n", 0),
+        # the Dense layer before it is added under an unknown condition
+        Example(
+            SEQ + "import sys\nm = keras.Sequential([keras.Input((4, 2)), layers.Flatten()])\n"
+            "if len(sys.argv) > 1:\n    m.add(layers.Dense(64))\nm.add(layers.Dropout(0.8))\n",
+            0,
+        ),
         # the rate is unknown
         Example(
             SEQ + "import sys\nr = float(sys.argv[1])\n"
@@ -162,6 +168,8 @@ def _after_dense(view: ModelView, layer: Layer) -> Layer | None:
 def _previous(view: ModelView, op: Operation) -> Operation | None:
     """The one operation ``op`` is called on (in a Sequential, the row before it, built or not)."""
     if view.model.kind == "sequential":
+        if view.model.uncertain:
+            return None  # a layer may or may not come in between
         index = next((i for i, other in enumerate(view.operations) if other is op), 0)
         return view.operations[index - 1] if index > 0 else None
     before = view.predecessors(op)
