@@ -37,10 +37,10 @@ size (segmentation, one label per pixel) may use `Dense` as a 1×1 convolution.
 Sequences (rank 3) are KC214's business.
 
 ## Why it matters
-`Dense` only transforms the last axis; unlike Keras 1 it does not flatten its
-input. The model builds, then `fit` fails with "Shapes (None, 10) and
-(None, 26, 26, 10) are incompatible" — or trains one classifier per pixel if
-the labels happen to broadcast.
+`Dense` only transforms the last axis of its input; it never flattens it. The
+model builds and summarises without complaint, then `fit` fails: "Arguments
+`target` and `output` must have the same rank (ndim). Received:
+target.shape=(None, 10), output.shape=(None, 26, 26, 10)".
 
 ## Example
 ```python

@@ -56,8 +56,9 @@ Finds three misuses of softmax:
 A softmax over one value is always exactly 1: the layer's weights get no
 gradient and a binary classifier built this way predicts the positive class for
 every sample (Keras 3 only warns at run time). On hidden features a softmax
-forces the units to compete for a total of 1, so most of them are pushed toward
-0 and the next layer sees a nearly constant input. A second activation after a
+forces the units to compete for a total of 1: most of them end up near 0, and
+the next layer sees small values tied together rather than independent
+features. A second activation after a
 softmax distorts the probabilities: another softmax flattens them toward
 uniform, a ReLU does nothing, a sigmoid squeezes them into [0.5, 0.73].
 

@@ -46,9 +46,10 @@ predicts the next token over the whole vocabulary of the model's `Embedding` (a
 language model); or the output is not a classifier.
 
 ## Why it matters
-Training then fails with "Shapes (None, 1) and (None, 100, 1) are
-incompatible" — or, worse, runs: Keras broadcasts a per-sequence label over
-every step, and the model learns to classify each prefix of the sequence.
+The model builds and summarises without complaint, then `fit` with one label
+per sequence fails: "Arguments `target` and `output` must have the same rank
+(ndim). Received: target.shape=(None,), output.shape=(None, 100, 1)". Labels
+reshaped to fit make the model classify every prefix of the sequence instead.
 
 ## Example
 ```python

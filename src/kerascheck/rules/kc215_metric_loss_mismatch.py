@@ -44,7 +44,8 @@ mean squared error still has a meaningful accuracy.
 ## Why it matters
 Accuracy counts predictions that match the target class. For a continuous
 target Keras still computes it — `"accuracy"` becomes binary accuracy on one
-output unit (predictions rounded at 0.5) or categorical accuracy on several — so
+output unit (predictions rounded at 0.5) or (sparse) categorical accuracy on
+several (the largest output taken as the class) — so
 the training log shows a number near 0 (or a meaningless one) that hides how
 well the regression is doing.
 
