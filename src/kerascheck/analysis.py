@@ -204,7 +204,22 @@ def _analyze(source: str, path: str, options: Options, clock: "_Stages") -> File
     for diagnostic in report.diagnostics:
         if diagnostic.span is None:
             diagnostic.span = positions.span(diagnostic.node)
+    report.diagnostics = merge_repeats(report.diagnostics)
     return report
+
+
+def merge_repeats(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One diagnostic per code and place: a call that creates a layer in a loop, or
+    in a helper called several times, is reported once, saying how often."""
+    groups: dict[tuple, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        groups.setdefault((diagnostic.code, diagnostic.span), []).append(diagnostic)
+    merged = []
+    for first, *more in groups.values():
+        if more:
+            first.message += f" (and {len(more)} more layer{'s' if len(more) > 1 else ''} created by this call)"
+        merged.append(first)
+    return merged
 
 
 class _Stages:
@@ -240,9 +255,10 @@ def run_rules(path: str, api: KerasAPI, options: Options) -> list[Diagnostic]:
     from kerascheck.rules.base import RuleContext
 
     out: dict[tuple, Diagnostic] = {}  # one per code, node and message (a layer may be in several models)
+    views: dict = {}  # each model's view is built once, for every rule
     for rule in options.selected_rules():
         settings = {**rule.options, **{k: v for k, v in options.rule_options.items() if k in rule.options}}
-        for diagnostic in rule.check(RuleContext(path, api.models, api.facts, settings)):
+        for diagnostic in rule.check(RuleContext(path, api.models, api.facts, settings, views)):
             out.setdefault((diagnostic.code, id(diagnostic.node), diagnostic.message), diagnostic)
     return list(out.values())
 

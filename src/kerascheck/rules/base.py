@@ -38,6 +38,14 @@ class RuleContext:
     models: list[Model]
     facts: Facts
     options: dict[str, Any]  # rule options by kebab-case name (defaults filled in)
+    #: the views of the file's models, shared by every rule run on it
+    views: dict[int, "ModelView"] = field(default_factory=dict)
+
+    def view(self, model: Model) -> "ModelView":
+        """The model's ``ModelView``, built once per file."""
+        if id(model) not in self.views:
+            self.views[id(model)] = ModelView(model)
+        return self.views[id(model)]
 
 
 class Rule:

@@ -110,7 +110,7 @@ Use `padding="same"`, or a kernel size and stride that tile the input exactly
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         for model in ctx.models:
-            view = ModelView(model)
+            view = ctx.view(model)
             for layer in view.layers():
                 shapes = view.input_shapes(layer)
                 slide = sliding_window(layer, shapes[0]) if len(shapes) == 1 else None

@@ -120,7 +120,7 @@ Shrink the feature map before the head: `GlobalAveragePooling2D` instead of
             if trainable is None or frozen is None or trainable + frozen <= 0:
                 continue
             total = trainable + frozen
-            view = ModelView(model)
+            view = ctx.view(model)
             for layer in view.layers():
                 count, shape = params(layer), flattened_map(layer, view)
                 if shape is None or count is None or count < least or count < share * total:

@@ -32,7 +32,7 @@ Finds the narrowest hidden layer with fewer features than the model's output
 layer has units, through which everything reaching that output must pass:
 `Dense(8)` → `Dense(10, activation="softmax")`. Only feature vectors
 `(batch, features)` are compared; for a softmax output, N − 1 features are
-enough for N classes. Wide layers are left alone: the option `max-width`
+enough for N classes. Wide layers are left alone: the option `bottleneck-max-width`
 (default 32) sets the widest layer reported, since wide representations below
 the class count are common, sound designs: 64 features for CIFAR-100's 100
 classes (the CIFAR ResNets), 768 for ImageNet's 1,000 (ConvNeXt-T).
@@ -64,7 +64,7 @@ model = keras.Sequential([
 Make the hidden layer at least as wide as the output (usually wider), or check
 whether its size and the output's were swapped.
 """
-    options = {"max-width": 32}
+    options = {"bottleneck-max-width": 32}
     valid = (
         Example(MLP.format(hidden=64, units=10, activation="softmax"), 0),
         Example(MLP.format(hidden=9, units=10, activation="softmax"), 0),
@@ -103,7 +103,7 @@ m = keras.Model(inp, layers.Dense(64, activation='relu')(x))
                 contains="dense_1 (Dense) has 8 features, fewer than the 10 units of the output layer dense_2 (Dense)"),
         Example(MLP.format(hidden=32, units=100, activation="softmax")),
         Example(MLP.format(hidden=4, units=5, activation="sigmoid"), contains="4 features"),
-        Example(MLP.format(hidden=48, units=100, activation="softmax"), options={"max-width": 50}),
+        Example(MLP.format(hidden=48, units=100, activation="softmax"), options={"bottleneck-max-width": 50}),
         # a narrow global pooling before a wider head
         Example(IMPORT + """\
 inp = keras.Input((32, 32, 3))
@@ -127,9 +127,9 @@ m = keras.Sequential([keras.Input((64,)), encoder, layers.Dense(5, activation='s
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
-        max_width = ctx.options["max-width"]
+        max_width = ctx.options["bottleneck-max-width"]
         for model in ctx.models:
-            view = ModelView(model)
+            view = ctx.view(model)
             reported: set[int] = set()
             for head in heads(view):
                 found = _narrowest(view, head, max_width)

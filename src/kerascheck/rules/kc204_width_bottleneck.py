@@ -106,7 +106,7 @@ compression is intended.
         for model in ctx.models:
             if model.uncertain or reconstructs(model):
                 continue
-            view = ModelView(model)
+            view = ctx.view(model)
             for layer in view.layers():
                 if not isinstance(layer.type, Dense) or view.is_output(layer):
                     continue

@@ -95,7 +95,7 @@ m = tf.keras.Model(inp, tf.keras.layers.Dense(3, activation='softmax')(x))
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         for model in ctx.models:
-            view = ModelView(model)
+            view = ctx.view(model)
             for head in heads(view):
                 if not _spatial_classifier(view, head):
                     continue

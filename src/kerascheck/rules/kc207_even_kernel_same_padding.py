@@ -7,7 +7,7 @@ from typing import Iterator
 from kerascheck.catalog.convolutional import Conv
 from kerascheck.diagnostics import Diagnostic
 from kerascheck.rules._windows import Slide, sliding_window
-from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
+from kerascheck.rules.base import Example, Rule, RuleContext
 
 SEQ = "import keras\nfrom keras import layers\n"
 
@@ -86,7 +86,7 @@ not reported.
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         for model in ctx.models:
-            view = ModelView(model)
+            view = ctx.view(model)
             for layer in view.layers():
                 shapes = view.input_shapes(layer)
                 slide = sliding_window(layer, shapes[0]) if len(shapes) == 1 else None

@@ -27,14 +27,15 @@ class BiasBeforeBatchNorm(Rule):
 Finds a convolution (any kind) or `Dense` layer with `use_bias=True` and no
 activation whose output goes only into `BatchNormalization` layers that
 normalise its channel axis (the last axis, or axis 1 for `channels_first`
-convolutions) with `center=True`.
+convolutions), with or without `center`.
 
 ## Why it matters
 Batch normalisation subtracts the per-channel mean — during training the
 batch's, at inference the moving average, which has learnt the bias too — so a
 constant added per channel just before has no effect on anything.  The bias
 weights are trained, saved and counted for nothing; the normalisation's own
-`beta` already provides the offset.  Keras's own ResNet50 carries 26,560 such
+`beta` already provides the offset (with `center=False` there is none, and the
+bias cannot add one).  Keras's own ResNet50 carries 26,560 such
 parameters in 53 convolutions.
 
 ## Example
@@ -70,10 +71,6 @@ Pass `use_bias=False` to the layer before the normalisation.
             " layers.BatchNormalization(axis=-1)])\n",
             0,
         ),
-        Example(
-            SEQ + "m = keras.Sequential([keras.Input((32,)), layers.Dense(16), layers.BatchNormalization(center=False)])\n",
-            0,
-        ),
         # the normalisation is only there on one branch
         Example(
             SEQ + "import sys\nx = keras.Input((16,))\ny = layers.Dense(16)(x)\nif sys.argv[1]:\n"
@@ -87,6 +84,11 @@ Pass `use_bias=False` to the layer before the normalisation.
         ),
     )
     invalid = (
+        # without center the mean is still subtracted: the bias is cancelled all the same
+        Example(
+            SEQ + "m = keras.Sequential([keras.Input((32,)), layers.Dense(16), layers.BatchNormalization(center=False)])\n",
+            contains="its 16 bias parameters are wasted",
+        ),
         Example(
             SEQ + "x = keras.Input((224, 224, 3))\ny = layers.Conv2D(64, 7, strides=2, name='conv1_conv')(x)\n"
             "y = layers.BatchNormalization(axis=3, epsilon=1.001e-5, name='conv1_bn')(y)\n"
@@ -118,7 +120,7 @@ Pass `use_bias=False` to the layer before the normalisation.
         for model in ctx.models:
             if model.uncertain:
                 continue  # the layers after it depend on a condition
-            view = ModelView(model)
+            view = ctx.view(model)
             for layer in view.layers():
                 biases = bias_size(layer)
                 after = view.successors(layer)
@@ -130,7 +132,10 @@ Pass `use_bias=False` to the layer before the normalisation.
                         layer.source,
                         f"{layer.name} ({layer.class_name}): its {biases:,} bias parameters are wasted: {names} "
                         "right after subtracts the per-channel mean, which cancels any bias",
-                        fix="Pass use_bias=False; the BatchNormalization's beta already provides the offset.",
+                        fix="Pass use_bias=False; "
+                        + ("the BatchNormalization's beta already provides the offset."
+                           if all(bn.config.get("center") is True for bn in after)
+                           else "with center=False the normalised output has no offset either way."),
                     )
 
 
@@ -145,12 +150,13 @@ def bias_size(layer: Layer) -> int:
 
 
 def cancels(op: object, layer: Layer, view: ModelView) -> bool:
-    """Whether ``op`` is a centring BatchNormalization over ``layer``'s channel axis."""
+    """Whether ``op`` is a BatchNormalization over ``layer``'s channel axis (it subtracts
+    the mean, with or without ``center``)."""
     if not isinstance(op, Layer) or not isinstance(op.type, BatchNormalization):
         return False
     shape = view.output_shape.get(id(layer))
-    axis, center = op.config.get("axis"), op.config.get("center")
-    if not isinstance(shape, tuple) or center is not True or not isinstance(axis, int) or isinstance(axis, bool):
+    axis = op.config.get("axis")
+    if not isinstance(shape, tuple) or not isinstance(axis, int) or isinstance(axis, bool):
         return False
     rank = len(shape)
     try:

@@ -138,7 +138,7 @@ m = keras.Model(inp, layers.Dense(1)(layers.Flatten()(w)))
         for model in ctx.models:
             if model.uncertain:
                 continue
-            view = ModelView(model)
+            view = ctx.view(model)
             for op in view.operations:
                 axes = softmax_axes(op)
                 if axes is None or not isinstance(op, Layer):

@@ -18,7 +18,7 @@ from kerascheck.rules._heads import (
     rank,
     shape_text,
 )
-from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
+from kerascheck.rules.base import Example, Rule, RuleContext
 
 IMPORT = "import keras\nfrom keras import layers\n"
 MLP = IMPORT + "m = keras.Sequential([keras.Input((20,)), layers.Dense(64, activation='relu'), layers.Dense({head})])\n"
@@ -167,7 +167,7 @@ m.compile(loss='binary_crossentropy')
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         for model in ctx.models:
-            outputs = heads(ModelView(model))
+            outputs = heads(ctx.view(model))
             for head, loss in zip(outputs, losses(model, outputs) or []):
                 if loss is None or head.activation is None or head.activation_layer is None or head.units is None:
                     continue

@@ -127,7 +127,7 @@ Use the fraction to *drop*: `Dropout(0.2)` keeps 80%.  Raise
     def findings(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         limit = ctx.options["max-dropout-rate"]
         for model in ctx.models:
-            view = ModelView(model)
+            view = ctx.view(model)
             for layer in view.layers():
                 rate = layer.config.get("rate")
                 if layer.class_name not in (*DROPPING, *DIVIDING) or not _is_number(rate) or not 0 <= rate <= 1:

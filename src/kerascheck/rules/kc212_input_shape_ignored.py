@@ -9,7 +9,7 @@ from kerascheck.diagnostics import Diagnostic
 from kerascheck.graph import Layer, Model
 from kerascheck.modelbuild import sequential_input
 from kerascheck.rules._call_sites import once_per_call_site
-from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
+from kerascheck.rules.base import Example, Rule, RuleContext
 from kerascheck.unknown import contains_unknown
 
 SEQ = "import keras\nfrom keras import layers\n"
@@ -127,7 +127,7 @@ first layer only), and remove `input_shape=`/`input_dim=` from the others.
         for model in ctx.models:
             if model.kind == "sequential" and model.uncertain:
                 continue  # which layer comes first depends on an unknown condition
-            view = ModelView(model)
+            view = ctx.view(model)
             for layer in view.layers():
                 keyword = _shape_keyword(layer)
                 if keyword is None or _honoured(model, layer):

@@ -118,7 +118,7 @@ write it by keyword, `Conv2D(8, 5, strides=5)`.
 
     def findings(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         for model in ctx.models:
-            view = ModelView(model)
+            view = ctx.view(model)
             for layer in view.layers():
                 after = _keras1_kernel(layer)
                 if after is None:

@@ -130,7 +130,7 @@ m = keras.Model(inp, layers.Dense(4, activation='softmax')(x))
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         for model in ctx.models:
-            view = ModelView(model)
+            view = ctx.view(model)
             if len(model.inputs) != 1 or rank(model.inputs[0].shape) not in (2, 3):
                 continue
             for head in heads(view):

@@ -16,7 +16,7 @@ from kerascheck.rules._heads import (
     losses,
     per_output,
 )
-from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
+from kerascheck.rules.base import Example, Rule, RuleContext
 
 IMPORT = "import keras\nfrom keras import layers\n"
 REGRESSOR = IMPORT + (
@@ -104,7 +104,7 @@ m.compile(loss={'age': 'mse', 'gender': 'sparse_categorical_crossentropy'},
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         for model in ctx.models:
-            outputs = heads(ModelView(model))
+            outputs = heads(ctx.view(model))
             given = losses(model, outputs)
             wanted = metrics(model.compile_args or {}, outputs)
             if given is None or wanted is None:

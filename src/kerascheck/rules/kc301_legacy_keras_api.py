@@ -7,7 +7,7 @@ from typing import Any, Iterator
 from kerascheck.diagnostics import Diagnostic
 from kerascheck.graph import Layer
 from kerascheck.rules._legacy_spellings import keras3_misreads, spellings
-from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
+from kerascheck.rules.base import Example, Rule, RuleContext
 
 #: attributes Keras 3 removed → (what has them, what to read instead)
 ATTRIBUTES = {
@@ -158,7 +158,7 @@ Use the Keras 3 spelling the message gives:
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         seen: set[int] = set()  # one diagnostic per call site, even for layers built in a loop
         for model in ctx.models:
-            for layer in _with_sublayers(ModelView(model).layers()):
+            for layer in _with_sublayers(ctx.view(model).layers()):
                 if id(layer.source) not in seen:
                     seen.add(id(layer.source))
                     diagnostic = self.layer_diagnostic(layer)
