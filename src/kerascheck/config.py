@@ -160,10 +160,14 @@ def parse(table: dict[str, Any], root: Path, source: Path | None = None) -> Sett
 
 
 def option_value(key: str, value: Any, default: Any, where: str = "") -> Any:
-    """Check a rule option against its default's type: numbers stay non-negative,
-    shares, ratios and rates lie in [0, 1]; an option without default takes a
-    positive integer."""
+    """Check a rule option against its default's type: a switch takes true/false;
+    numbers stay non-negative, shares, ratios and rates lie in [0, 1]; an option
+    without default takes a positive integer."""
     label = f"{where} {key}".strip()
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{label} must be true or false, got {value!r}")
+        return value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(f"{label} must be a number, got {value!r}")
     if (default is None or isinstance(default, int)) and not isinstance(value, int):
