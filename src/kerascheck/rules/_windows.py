@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 from kerascheck.catalog.base import Invalid, Unresolved, as_tuple, known, spatial_name
 from kerascheck.catalog.convolutional import Conv, ConvTranspose, spatial_axes
 from kerascheck.catalog.pooling import Pooling
 from kerascheck.graph import Layer
+from kerascheck.rules.base import ModelView, RuleContext
 
 #: what one position of each spatial axis is called, by number of spatial axes
 POSITIONS = {1: ("position",), 2: ("row", "column"), 3: ("slice", "row", "column")}
@@ -72,6 +73,18 @@ def sliding_window(layer: Layer, shape: Any) -> Slide | None:
     if not all(isinstance(v, int) and v > 0 for v in pool + strides):
         return None
     return Slide(shape, axes, pool, strides, (1,) * kind.rank, padding)
+
+
+def windows(ctx: RuleContext) -> Iterator[tuple[ModelView, Layer, Slide]]:
+    """Each convolution and local pooling layer of the file's models, with its
+    window on the input of its (last) call, where that is known."""
+    for model in ctx.models:
+        view = ctx.view(model)
+        for layer in view.layers():
+            shapes = view.input_shapes(layer)
+            slide = sliding_window(layer, shapes[0]) if len(shapes) == 1 else None
+            if slide is not None:
+                yield view, layer, slide
 
 
 def plural(count: int, word: str) -> str:

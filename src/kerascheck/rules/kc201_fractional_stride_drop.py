@@ -10,7 +10,7 @@ from kerascheck.catalog.convolutional import spatial_axes
 from kerascheck.catalog.reshaping import ZeroPadding
 from kerascheck.diagnostics import Diagnostic
 from kerascheck.graph import Layer
-from kerascheck.rules._windows import Slide, plural, sliding_window
+from kerascheck.rules._windows import Slide, plural, windows
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
 
 SEQ = "import keras\nfrom keras import layers\n"
@@ -109,21 +109,17 @@ Use `padding="same"`, or a kernel size and stride that tile the input exactly
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
-        for model in ctx.models:
-            view = ctx.view(model)
-            for layer in view.layers():
-                shapes = view.input_shapes(layer)
-                slide = sliding_window(layer, shapes[0]) if len(shapes) == 1 else None
-                if slide is None or slide.padding != "valid":
-                    continue
-                padded = zero_padding_after(view, layer)
-                lost = [(i, r) for i in range(len(slide.axes)) if (r := unread(slide, i)) > padded.get(slide.axes[i], 0)]
-                if lost:
-                    yield self.diagnostic(
-                        layer.source,
-                        f"{layer.name} ({layer.class_name}): {describe(slide, lost)}",
-                        fix="Use padding='same', or a kernel size and stride that tile the input exactly.",
-                    )
+        for view, layer, slide in windows(ctx):
+            if slide.padding != "valid":
+                continue
+            padded = zero_padding_after(view, layer)
+            lost = [(i, r) for i in range(len(slide.axes)) if (r := unread(slide, i)) > padded.get(slide.axes[i], 0)]
+            if lost:
+                yield self.diagnostic(
+                    layer.source,
+                    f"{layer.name} ({layer.class_name}): {describe(slide, lost)}",
+                    fix="Use padding='same', or a kernel size and stride that tile the input exactly.",
+                )
 
 
 def unread(slide: Slide, i: int) -> int:

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from kerascheck.catalog.convolutional import Conv
 from kerascheck.diagnostics import Diagnostic
-from kerascheck.rules._windows import Slide, sliding_window
+from kerascheck.rules._windows import Slide, windows
 from kerascheck.rules.base import Example, Rule, RuleContext
 
 SEQ = "import keras\nfrom keras import layers\n"
@@ -85,20 +85,16 @@ not reported.
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
-        for model in ctx.models:
-            view = ctx.view(model)
-            for layer in view.layers():
-                shapes = view.input_shapes(layer)
-                slide = sliding_window(layer, shapes[0]) if len(shapes) == 1 else None
-                if slide is None or slide.padding != "same" or not isinstance(layer.type, Conv):
-                    continue
-                uneven = {i: total for i in range(len(slide.axes)) if (total := odd_padding(slide, i))}
-                if uneven:
-                    yield self.diagnostic(
-                        layer.source,
-                        f"{layer.name} ({layer.class_name}): {describe(slide, uneven)}",
-                        fix="Use an odd kernel size with padding='same', or pad explicitly with a ZeroPadding layer.",
-                    )
+        for _, layer, slide in windows(ctx):
+            if slide.padding != "same" or not isinstance(layer.type, Conv):
+                continue
+            uneven = {i: total for i in range(len(slide.axes)) if (total := odd_padding(slide, i))}
+            if uneven:
+                yield self.diagnostic(
+                    layer.source,
+                    f"{layer.name} ({layer.class_name}): {describe(slide, uneven)}",
+                    fix="Use an odd kernel size with padding='same', or pad explicitly with a ZeroPadding layer.",
+                )
 
 
 def odd_padding(slide: Slide, i: int) -> int:
