@@ -16,7 +16,8 @@ from typing import Any, Iterator
 import libcst as cst
 
 from kerascheck.graph import Layer, Model, Tensor
-from kerascheck.interpreter import builtins
+from kerascheck.interpreter import arrays, builtins
+from kerascheck.interpreter.arrays import Array
 from kerascheck.interpreter.keras_api import KerasMethod
 from kerascheck.interpreter.values import (
     MISSING,
@@ -137,7 +138,7 @@ def truth(value: Any) -> Any:
         return value
     if isinstance(value, (list, tuple, dict, set)) and contains_unknown(value) and len(value) == 0:
         return False
-    if isinstance(value, PLAIN):
+    if isinstance(value, (PLAIN, arrays.Scalar)):
         return bool(value)
     return True  # objects (layers, tensors, functions) are truthy
 
@@ -181,7 +182,8 @@ class Interpreter:
 
     # ------------------------------------------------------------------ driver
     def run(self) -> None:
-        """Run the module body, then every top-level function never called.
+        """Run the module body, then each entry point: a top-level function that
+        nothing in the file calls (by name, or at run time).
 
         Non-fatal limits are recorded in ``limit_hits`` and the next top-level
         statement runs; a fatal one propagates.
@@ -198,8 +200,9 @@ class Interpreter:
                     raise
                 self.limit_hits.append(exc)
                 self.depth, self.uncertain, self.call_stack = 0, 0, []
+        helpers = called_by_name(self.module)
         for value in list(self.globals.vars.values()):
-            if isinstance(value, Function) and id(value) not in self.called and not value.is_method:
+            if self.is_entry_point(value, helpers):
                 try:
                     self.call_with_defaults(value)
                 except AnalysisLimit as exc:
@@ -208,9 +211,20 @@ class Interpreter:
                     self.limit_hits.append(exc)
                     self.depth, self.uncertain, self.call_stack = 0, 0, []
 
+    def is_entry_point(self, value: Any, helpers: set[str]) -> bool:
+        return (
+            isinstance(value, Function)
+            and isinstance(value.node, cst.FunctionDef)
+            and not value.is_method
+            and id(value) not in self.called
+            and value.name not in helpers
+        )
+
     def call_with_defaults(self, function: Function) -> None:
-        """Report what a never-called builder function builds with its defaults."""
+        """Report what a never-called builder function builds with its defaults, as
+        if it were called in a fresh Keras session (names start over)."""
         self.deadline = max(self.deadline, time.monotonic() + self.limits.max_seconds / 4)
+        self.api.new_session()
         self.call_stack.append((f"{function.name}() with its default arguments", None))
         try:
             self.call_function(function, [], {}, default_unknown=True)
@@ -279,6 +293,9 @@ class Interpreter:
         elif isinstance(small, cst.AugAssign):
             current = self.eval(small.target, scope)
             value = self.eval(small.value, scope)
+            if isinstance(current, Array):  # NumPy changes the array itself
+                self.assign(small.target, arrays.inplace(current), scope)
+                return
             self.assign(small.target, self.binary(AUGOPS[type(small.operator)], current, value, small), scope)
         elif isinstance(small, cst.Return):
             raise _Return(None if small.value is None else self.eval(small.value, scope))
@@ -366,7 +383,7 @@ class Interpreter:
             self.uncertain_node = outer_node
         (vars_a, ret_a), (vars_b, ret_b) = results
         merged = {}
-        for key in vars_a.keys() | vars_b.keys():
+        for key in dict.fromkeys([*vars_a, *vars_b]):  # in order (entry points run in it)
             merged[key] = join(vars_a.get(key, MISSING), vars_b.get(key, MISSING))
         scope.vars = merged
         if left_loop:
@@ -539,7 +556,9 @@ class Interpreter:
         elif isinstance(target, cst.Subscript):
             container = self.eval(target.value, scope)
             key = self.eval_slice(target, scope)
-            if isinstance(container, (list, dict)) and not is_unknown(key):
+            if isinstance(container, Array):
+                arrays.forget(container)
+            elif isinstance(container, (list, dict)) and not is_unknown(key):
                 if self.uncertain:
                     self.taint(container)
                 try:
@@ -581,6 +600,8 @@ class Interpreter:
             if self.uncertain and name in receiver.attrs:
                 value = join(receiver.attrs[name], value)
             receiver.attrs[name] = value
+        elif isinstance(receiver, Array):
+            arrays.set_attribute(receiver, name, value, uncertain=bool(self.uncertain))
         else:
             self.api.set_attribute(receiver, name, value, uncertain=bool(self.uncertain))
 
@@ -624,16 +645,25 @@ class Interpreter:
         return Unknown("string")
 
     def eval_FormattedString(self, node: cst.FormattedString, scope: Scope) -> Any:
-        parts = []
-        for part in node.parts:
+        return self.format_parts(node.parts, scope)
+
+    def format_parts(self, parts: Any, scope: Scope) -> Any:
+        """The text of f-string parts (a format spec is made of parts too), or Unknown."""
+        out = []
+        for part in parts:
             if isinstance(part, cst.FormattedStringText):
-                parts.append(part.value)
+                out.append(part.value)
                 continue
             value = self.eval(part.expression, scope)
-            if part.format_spec or part.conversion or not isinstance(value, (str, int, float, bool)):
-                return Unknown("f-string")
-            parts.append(str(value))
-        return "".join(parts)
+            spec = self.format_parts(part.format_spec or (), scope)
+            if part.equal is not None or is_unknown(spec) or not _formattable(value):
+                return Unknown("f-string of an unknown value")
+            conversion = {"r": repr, "s": str, "a": ascii}.get(part.conversion or "")
+            try:
+                out.append(format(conversion(value) if conversion else value, spec))
+            except (TypeError, ValueError) as exc:
+                return Unknown(f"f-string failed: {exc}")
+        return "".join(out)
 
     def eval_Ellipsis(self, node: cst.Ellipsis, scope: Scope) -> Any:
         return Ellipsis
@@ -755,6 +785,8 @@ class Interpreter:
     def binary(self, op_type: type, left: Any, right: Any, node: cst.CSTNode) -> Any:
         if isinstance(left, Tensor) or isinstance(right, Tensor):
             return self.api.tensor_binary(op_type, left, right, node)
+        if arrays.is_numpy(left) or arrays.is_numpy(right):
+            return arrays.binary(BINOPS[op_type], left, right)
         if contains_unknown(left) or contains_unknown(right):
             return Unknown("arithmetic on an unknown value")
         if not (isinstance(left, PLAIN) and isinstance(right, PLAIN)):
@@ -796,8 +828,10 @@ class Interpreter:
 
     def get_attribute(self, receiver: Any, name: str, node: cst.CSTNode) -> Any:
         if isinstance(receiver, Ref):
-            constant = builtins.CONSTANTS.get(f"{receiver.path}.{name}")
-            return constant if constant is not None else receiver.attr(name)
+            constant = builtins.CONSTANTS.get(f"{receiver.path}.{name}", MISSING)
+            return constant if constant is not MISSING else receiver.attr(name)
+        if isinstance(receiver, Array):
+            return arrays.attribute(receiver, name)
         if isinstance(receiver, Instance):
             if name in receiver.attrs:
                 return receiver.attrs[name]
@@ -829,6 +863,8 @@ class Interpreter:
         key = self.eval_slice(node, scope)
         if isinstance(container, Tensor):
             return self.api.tensor_getitem(container, key, node)
+        if isinstance(container, Array):
+            return arrays.getitem(container, key)
         if isinstance(container, (Layer, Model)):
             return Unknown("subscript of a layer")
         if is_unknown(container) or contains_unknown(key):
@@ -948,6 +984,10 @@ class Interpreter:
         if isinstance(func, Ref):
             if func.is_keras:
                 return self.api.call_ref(func, args, kwargs, node)
+            if func.path.startswith("numpy."):
+                result = arrays.call_numpy(func.path[len("numpy."):], args, kwargs)
+                if result is not arrays.NOT_ARRAY:
+                    return result
             if func.path in builtins.PURE:
                 return builtins.call_pure(func.path, args, kwargs)
             return self.api.call_foreign(func.last, args, kwargs, node)
@@ -1109,6 +1149,31 @@ class Interpreter:
         return builtins.call_pure("list", [sorted(args[0], reverse=bool(kwargs.get("reverse")))], {}) if not contains_unknown(args[0]) and isinstance(args[0], (list, tuple, set, range, dict)) else Unknown("sorted")
 
 
+def called_by_name(module: cst.Module) -> set[str]:
+    """Names of the top-level functions that code of the module calls, outside
+    their own bodies: helpers, reached through their callers."""
+    defined = {s.name.value for s in module.body if isinstance(s, cst.FunctionDef)}
+    called: set[str] = set()
+
+    class Collector(cst.CSTVisitor):
+        def __init__(self) -> None:
+            self.functions: list[str] = []  # the enclosing functions, outermost first
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            self.functions.append(node.name.value)
+
+        def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+            self.functions.pop()
+
+        def visit_Call(self, node: cst.Call) -> None:
+            func = node.func
+            if isinstance(func, cst.Name) and func.value in defined and func.value not in self.functions[:1]:
+                called.add(func.value)
+
+    module.visit(Collector())
+    return called
+
+
 class _Unknowable(Exception):
     """A comprehension iterates over unknown values."""
 
@@ -1122,6 +1187,13 @@ def _dotted(node: cst.BaseExpression) -> str:
     if isinstance(node, cst.Attribute):
         return f"{_dotted(node.value)}.{node.attr.value}"
     return ""
+
+
+def _formattable(value: Any) -> bool:
+    """Plain data whose text Python determines (no objects, nothing unknown)."""
+    if isinstance(value, (tuple, list)):
+        return all(_formattable(v) for v in value)
+    return isinstance(value, (str, int, float, bool, type(None)))
 
 
 def _has_unknown_items(value: Any) -> bool:

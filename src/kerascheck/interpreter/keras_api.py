@@ -16,7 +16,7 @@ from kerascheck import catalog
 from kerascheck.catalog.base import Call, to_snake_case
 from kerascheck.catalog.operations import BINARY as BINARY_OPS, OP_PARAMETERS, operation
 from kerascheck.graph import Facts, Layer, Model, Node, Op, Operation, Row, Tensor
-from kerascheck.interpreter import keras_internals, masking
+from kerascheck.interpreter import datasets, keras_internals, masking
 from kerascheck.interpreter.values import Class, Function, Instance, Opaque, Ref
 from kerascheck.modelbuild import ensure_rows, replay_model, sequential_input
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
@@ -62,17 +62,34 @@ DATA_FORMAT_SETTERS = ("set_image_data_format", "set_image_dim_ordering")
 DIM_ORDERING = {"th": "channels_first", "tf": "channels_last"}
 
 
+UNKNOWN_NAME = "?"
+
+
 class Namer:
     """Keras's auto-naming in a fresh session: ``dense``, ``dense_1``..."""
 
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
+        self.uncertain: set[str] = set()  # prefixes whose count is not known
 
     def __call__(self, class_name: str) -> str:
         prefix = to_snake_case(class_name)
         count = self.counts.get(prefix, 0)
         self.counts[prefix] = count + 1
+        if prefix in self.uncertain:
+            return UNKNOWN_NAME
         return prefix if count == 0 else f"{prefix}_{count}"
+
+    def given(self, name: Any, class_name: str) -> str:
+        """The name of an object created with ``name=name``: Keras auto-names it
+        when ``name`` is None.  An unknown name may be None, so it is unknown, and
+        so are the later auto-names it may have shifted."""
+        if isinstance(name, str):
+            return name
+        if name is None:
+            return self(class_name)
+        self.uncertain.add(to_snake_case(class_name))
+        return UNKNOWN_NAME
 
 
 class KerasAPI:
@@ -86,6 +103,10 @@ class KerasAPI:
         self.interp: Any = None  # the Interpreter, set by it
 
     # ----------------------------------------------------------- names
+    def new_session(self) -> None:
+        """``keras.backend.clear_session()``: auto-names start over."""
+        self.name = Namer()
+
     def knows(self, ref: Ref) -> bool:
         """Whether ``from MODULE import *`` provides ``ref`` (for star imports)."""
         if not ref.is_keras:
@@ -118,6 +139,9 @@ class KerasAPI:
         helper = keras_internals.call(last, args, kwargs, self.data_format)
         if helper is not keras_internals.NOT_A_HELPER:
             return helper
+        data = datasets.call(path, args, raw_kwargs, self.data_format)
+        if data is not datasets.NOT_DATA:
+            return data
         if ".ops." in path + "." or path.startswith("keras.backend."):
             return self.call_op(last, args, kwargs, node)
         if last == "Input":
@@ -154,7 +178,7 @@ class KerasAPI:
 
     def unknown_layer(self, class_name: str, kwargs: dict, node: cst.CSTNode) -> Layer:
         name = kwargs.get("name")
-        layer = Layer(name if isinstance(name, str) else self.name(class_name), class_name, node)
+        layer = Layer(self.name.given(name, class_name), class_name, node)
         layer.named = isinstance(name, str)
         layer.unknown_reason = f"{class_name} is not a layer kerascheck knows"
         return layer
@@ -170,7 +194,7 @@ class KerasAPI:
             config["data_format"] = self.data_format
         name = config.get("name")
         layer = Layer(
-            name if isinstance(name, str) else self.name(layer_type.name),
+            self.name.given(name, layer_type.name),
             layer_type.name,
             node,
             type=layer_type,
@@ -227,7 +251,7 @@ class KerasAPI:
         return self.input_layer(full, kwargs.get("name"), node)
 
     def input_layer(self, shape: Any, name: Any, node: cst.CSTNode | None) -> Layer:
-        layer = Layer(name if isinstance(name, str) else self.name("InputLayer"), "InputLayer", node, is_input=True)
+        layer = Layer(self.name.given(name, "InputLayer"), "InputLayer", node, is_input=True)
         layer.named = isinstance(name, str)
         tensor = Tensor(shape)
         input_node = Node(layer, [], [tensor])
@@ -238,7 +262,7 @@ class KerasAPI:
     # ----------------------------------------------------------- models
     def make_sequential(self, args: list, kwargs: dict, node: cst.CSTNode) -> Model:
         name = kwargs.get("name", args[1] if len(args) > 1 else None)
-        model = Model(name if isinstance(name, str) else self.name("Sequential"), "Sequential", node, kind="sequential")
+        model = Model(self.name.given(name, "Sequential"), "Sequential", node, kind="sequential")
         model.named = isinstance(name, str)
         self.register(model)
         layers = kwargs.get("layers", args[0] if args else None)
@@ -289,7 +313,7 @@ class KerasAPI:
             return Unknown("Model() without inputs and outputs")
         if "input" in kwargs or "output" in kwargs:
             self.facts.legacy_calls.append((node, "Model", tuple(k for k in ("input", "output") if k in kwargs)))
-        model = Model(name if isinstance(name, str) else self.name("Functional"), "Functional", node, kind="functional")
+        model = Model(self.name.given(name, "Functional"), "Functional", node, kind="functional")
         model.named = isinstance(name, str)
         model.inputs = _flatten_tensors(inputs)
         model.outputs = _flatten_tensors(outputs)

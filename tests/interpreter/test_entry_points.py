@@ -1,0 +1,68 @@
+"""Which functions are reported with their default arguments: the entry points."""
+
+from tests.helpers import analyze
+
+
+def test_helper_called_by_another_function_is_not_an_entry_point():
+    report = analyze(
+        """
+        from tensorflow import keras
+        def Net(depth, name="net"):
+            x = inp = keras.Input(shape=(4,))
+            for _ in range(depth):
+                x = keras.layers.Dense(3)(x)
+            return keras.Model(inp, x, name=name)
+        def Net2():
+            return Net(2, name="net2")
+        def Net3():
+            return Net(3, name="net3")
+        """
+    )
+    assert [(m["name"], m["context"]) for m in report["models"]] == [
+        ("net2", "Net2() with its default arguments"),
+        ("net3", "Net3() with its default arguments"),
+    ]
+
+
+def test_each_entry_point_runs_in_a_fresh_session():
+    report = analyze(
+        """
+        from tensorflow import keras
+        def a():
+            return keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+        def b():
+            return keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
+        """
+    )
+    assert [(m["name"], m["layers"][0]["name"]) for m in report["models"]] == [("sequential", "dense")] * 2
+
+
+def test_entry_points_run_in_definition_order_after_an_unknown_condition():
+    report = analyze(
+        """
+        import os
+        from tensorflow import keras
+        def first():
+            return keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)], name="first")
+        def second():
+            return keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)], name="second")
+        def third():
+            return keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)], name="third")
+        if os.environ.get("DOC"):
+            third.__doc__ = "x"
+        """
+    )
+    assert [m["name"] for m in report["models"]] == ["first", "second", "third"]
+
+
+def test_a_recursive_builder_is_still_an_entry_point():
+    report = analyze(
+        """
+        from tensorflow import keras
+        def build(n=2):
+            if n == 0:
+                return keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+            return build(n - 1)
+        """
+    )
+    assert [m["context"] for m in report["models"]] == ["build() with its default arguments"]
