@@ -145,11 +145,7 @@ def operations(model: Model) -> list[Operation]:
         found = inputs + [row.operation for row in model.rows]
     else:
         return []
-    unique: list[Operation] = []
-    for op in found:
-        if not any(op is seen for seen in unique):
-            unique.append(op)
-    return unique
+    return list({id(op): op for op in found}.values())
 
 
 RULE = DuplicateLayerName()

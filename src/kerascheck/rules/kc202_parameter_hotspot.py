@@ -5,13 +5,18 @@ from __future__ import annotations
 import math
 from typing import Iterator
 
-from kerascheck.catalog.core import Dense
+from kerascheck.catalog.activations import ELU, PReLU, LeakyReLU, ReLU, Softmax
+from kerascheck.catalog.core import Activation, Dense, Identity
+from kerascheck.catalog.normalization import AxisNormalization
+from kerascheck.catalog.regularization import ActivityRegularization, Dropout
 from kerascheck.catalog.reshaping import Flatten, Reshape
 from kerascheck.diagnostics import Diagnostic
 from kerascheck.graph import Layer
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
 
 SEQ = "import keras\nfrom keras import layers\n"
+#: layers between a flattening and the Dense that change neither the values' layout nor their number
+PASS_THROUGH = (Dropout, ActivityRegularization, AxisNormalization, Activation, Identity, ReLU, LeakyReLU, PReLU, ELU, Softmax)
 VGG_HEAD = (
     SEQ + "m = keras.Sequential([keras.Input((14, 14, 512)), layers.MaxPooling2D(2), layers.Flatten(),"
     " layers.Dense(4096, activation='relu'), layers.Dense(1000, activation='softmax')])\n"
@@ -90,6 +95,13 @@ Shrink the feature map before the head: `GlobalAveragePooling2D` instead of
         ),
     )
     invalid = (
+        # only the Dense on the flattened map: the next one reads the first one's units
+        Example(
+            SEQ + "m = keras.Sequential([keras.Input((16, 16, 4)), layers.Conv2D(4, 1), layers.Flatten(),"
+            " layers.Dense(1024), layers.Dense(1024)])\n",
+            contains="dense (Dense) holds 1,049,600",
+            options={"hotspot-share": 0.3},
+        ),
         Example(
             VGG_HEAD,
             contains="dense (Dense) holds 102,764,544 of the 106,861,544 parameters of sequential (96%): "
@@ -163,7 +175,7 @@ def flattened_map(layer: Layer, view: ModelView) -> tuple[int, ...] | None:
         output = view.output_shape.get(id(op))
         if isinstance(op.type, (Flatten, Reshape)) and isinstance(output, tuple) and len(output) == 2:
             break
-        if output != shapes[0]:
+        if not isinstance(op.type, PASS_THROUGH) or output != shapes[0]:
             return None
     dims = shapes[0][1:]
     if len(dims) < 2 or not all(isinstance(d, int) for d in dims) or not view.predecessors(op):
