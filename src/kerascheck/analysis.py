@@ -16,12 +16,14 @@ from kerascheck.diagnostics import Diagnostic, Span
 from kerascheck.graph import Layer, Model, Operation
 from kerascheck.interpreter.engine import AnalysisLimit, Interpreter, Limits
 from kerascheck.interpreter.keras_api import KerasAPI
+from kerascheck.interpreter.modules import Project
 from kerascheck.modelbuild import ensure_rows
 from kerascheck.positions import Positions
 from kerascheck.unknown import is_unknown
 
 MAX_FILE_BYTES = 1_000_000
-# A file that never mentions Keras cannot define a Keras model: skip it unparsed.
+# A file that never mentions Keras, nor imports a module of its project, cannot
+# define a Keras model: skip it unparsed.
 MENTIONS_KERAS = re.compile(r"keras|tensorflow")
 
 
@@ -172,7 +174,8 @@ def finish(report: FileReport, options: Options) -> FileReport:
 
 def _analyze(source: str, path: str, options: Options, clock: "_Stages") -> FileReport:
     report = FileReport(path, source=source)
-    if not MENTIONS_KERAS.search(source):
+    project = Project.of(path)
+    if not MENTIONS_KERAS.search(source) and not (project and project.imported_by(source)):
         return report
     try:
         module = cst.parse_module(source)
@@ -188,7 +191,7 @@ def _analyze(source: str, path: str, options: Options, clock: "_Stages") -> File
     clock.lap("parsing")
     positions = Positions(module)
     try:
-        api = interpret(module, options, report)
+        api = interpret(module, options, report, project)
         clock.lap("interpretation")
         report.diagnostics.extend(run_rules(path, api, options))
         clock.lap("rules")
@@ -236,9 +239,9 @@ class _Stages:
             self.start = now
 
 
-def interpret(module: cst.Module, options: Options, report: FileReport) -> KerasAPI:
+def interpret(module: cst.Module, options: Options, report: FileReport, project: Project | None = None) -> KerasAPI:
     api = KerasAPI(options.data_format)
-    interpreter = Interpreter(module, api, options.limits)
+    interpreter = Interpreter(module, api, options.limits, project)
     try:
         interpreter.run()
     except AnalysisLimit as exc:

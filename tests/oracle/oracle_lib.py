@@ -119,13 +119,14 @@ def _count(weights) -> int:
     return int(sum(math.prod(w.shape) for w in weights))
 
 
-def _locate(obj, filename: str) -> tuple[int | None, bool]:
+def _locate(obj, filename: str, siblings: frozenset[str] = frozenset()) -> tuple[int | None, bool]:
     """(line in ``filename`` where ``obj`` is being constructed, constructed directly there?).
 
     Frames running ``obj``'s own ``__init__``/``__new__`` chain (including a
     fixture-defined subclass's ``__init__``) are skipped, so the line is the
     constructor *call*.  "Directly" means the first frame outside that chain is
-    in the fixture (not inside Keras, e.g. the InputLayer a Sequential adds).
+    in the fixture or one of its ``siblings`` (modules of the same project it
+    calls), not inside Keras (e.g. the InputLayer a Sequential adds).
     """
     frame = sys._getframe(2)
     direct: bool | None = None
@@ -135,9 +136,10 @@ def _locate(obj, filename: str) -> tuple[int | None, bool]:
         if code.co_name in ("__init__", "__new__") and frame.f_locals.get("self") is obj:
             frame = frame.f_back
             continue
-        in_file = os.path.normcase(os.path.abspath(code.co_filename)) == filename
+        where = os.path.normcase(os.path.abspath(code.co_filename))
+        in_file = where == filename
         if direct is None:
-            direct = in_file
+            direct = in_file or where in siblings
         if in_file:
             line = frame.f_lineno
             break
@@ -146,7 +148,7 @@ def _locate(obj, filename: str) -> tuple[int | None, bool]:
 
 
 @contextlib.contextmanager
-def _recording(keras, filename: str):
+def _recording(keras, filename: str, siblings: frozenset[str] = frozenset()):
     """Patch ``Operation.__init__`` to note each operation's constructor line."""
     from keras.src.ops.operation import Operation
 
@@ -157,7 +159,7 @@ def _recording(keras, filename: str):
     def patched(self, *args, **kwargs):
         if id(self) not in seen:
             seen.add(id(self))
-            line, direct = _locate(self, filename)
+            line, direct = _locate(self, filename, siblings)
             created.append((self, line, direct))
         return original(self, *args, **kwargs)
 
@@ -272,17 +274,20 @@ def summarise(keras, model, lines: dict[int, int | None]) -> KerasModel:
     )
 
 
-def record_keras(keras, path: Path, *, run=None) -> Recording:
+def record_keras(keras, path: Path, *, run=None, siblings=()) -> Recording:
     """Run ``path`` with real Keras; every model it constructs, in order.
 
     ``run`` (default: execute ``path`` as ``__main__`` from its own folder)
     may instead be any callable that builds models from code in ``path``.
+    Models constructed in one of ``siblings`` (other files of the project that
+    ``path`` calls) count too; lines are always those of ``path``.
     """
     path = Path(path).resolve()
     filename = os.path.normcase(str(path))
+    others = frozenset(os.path.normcase(str(Path(s).resolve())) for s in siblings)
     keras.backend.clear_session()
     out = io.StringIO()
-    with _global_keras_state(keras), _recording(keras, filename) as created:
+    with _global_keras_state(keras), _recording(keras, filename, others) as created:
         if run is None:
             cwd = os.getcwd()
             os.chdir(path.parent)

@@ -18,6 +18,7 @@ import libcst as cst
 from kerascheck.graph import Layer, Model, Tensor
 from kerascheck.interpreter import builtins
 from kerascheck.interpreter.keras_api import KerasMethod
+from kerascheck.interpreter.modules import Importer, ModuleState, Project
 from kerascheck.interpreter.values import (
     MISSING,
     Builtin,
@@ -159,16 +160,21 @@ def join(a: Any, b: Any) -> Any:
 
 
 class Interpreter:
-    """Runs one module; ``api`` models Keras, ``limits`` bounds the work."""
+    """Runs one module; ``api`` models Keras, ``limits`` bounds the work, ``project``
+    locates the modules it imports (None: none is followed)."""
 
-    def __init__(self, module: cst.Module, api: Any, limits: Limits | None = None) -> None:
+    def __init__(self, module: cst.Module, api: Any, limits: Limits | None = None, project: Project | None = None) -> None:
         self.module = module
         self.api = api
         api.interp = self
         self.limits = limits or Limits()
-        self.globals = Scope()
-        self.globals.vars["__name__"] = "__main__"
-        self.star_imports: list[Ref] = []
+        self.main = ModuleState("__main__", project.package if project else "", module)
+        self.globals = self.main.globals
+        self.importer = Importer(project, self.main, self.run_module)
+        #: while code of another module runs: the call (or import) in the analysed
+        #: file that led there, which stands for its nodes (lines, diagnostics)
+        self.anchor: cst.CSTNode | None = None
+        self.importing = 0  # > 0 while an imported module's body runs
         self.steps = 0
         self.deadline = time.monotonic() + self.limits.max_seconds
         self.depth = 0
@@ -214,6 +220,7 @@ class Interpreter:
         return (
             isinstance(value, Function)
             and isinstance(value.node, cst.FunctionDef)
+            and value.module is self.main
             and not value.is_method
             and id(value) not in self.called
             and value.name not in helpers
@@ -231,6 +238,30 @@ class Interpreter:
             pass
         finally:
             self.call_stack.pop()
+
+    def run_module(self, module: ModuleState, node: cst.CSTNode) -> None:
+        """Run the body of a module imported by ``node`` (its own state, certain)."""
+        outer = self.anchor, self.uncertain
+        self.anchor, self.uncertain = self.site(node), 0
+        self.importing += 1
+        try:
+            for statement in module.tree.body:
+                try:
+                    self.exec_stmt(statement, module.globals)
+                except _Raise:
+                    break
+                except (_Return, _Break, _Continue, _UncertainExit):
+                    continue
+        except AnalysisLimit as exc:
+            exc.node = self.anchor
+            raise
+        finally:
+            self.importing -= 1
+            self.anchor, self.uncertain = outer
+
+    def site(self, node: Any) -> Any:
+        """The node of the analysed file that stands for ``node``."""
+        return node if self.anchor is None else self.anchor
 
     def context(self) -> tuple[str, cst.CSTNode | None] | None:
         """The outermost call being made (how a model built in a function was reached)."""
@@ -303,12 +334,13 @@ class Interpreter:
             raise _Raise()
         elif isinstance(small, cst.Import):
             for alias in small.names:
-                path = canonical(_dotted(alias.name))
+                dotted = _dotted(alias.name)
+                module = self.importer.load(dotted, small)
                 if alias.asname is not None:
-                    self.assign(alias.asname.name, Ref(path), scope)
+                    self.assign(alias.asname.name, module or Ref(canonical(dotted)), scope)
                 else:
-                    name = _dotted(alias.name).split(".")[0]
-                    self.bind(name, Ref(canonical(name)), scope)
+                    name = dotted.split(".")[0]
+                    self.bind(name, self.importer.load(name, small) or Ref(canonical(name)), scope)
         elif isinstance(small, cst.ImportFrom):
             self.exec_import_from(small, scope)
         elif isinstance(small, cst.Global):
@@ -320,18 +352,29 @@ class Interpreter:
                 scope.vars.pop(small.target.value, None)
 
     def exec_import_from(self, stmt: cst.ImportFrom, scope: Scope) -> None:
-        if stmt.relative or stmt.module is None:
-            base = None  # a sibling module: not followed (yet); its names are unknown
-        else:
-            base = canonical(_dotted(stmt.module))
+        importer = scope.module or self.main
+        dotted = self.importer.absolute(importer, len(stmt.relative), _dotted(stmt.module) if stmt.module else "")
+        module = self.importer.load(dotted, stmt) if dotted else None
+        # a relative import the project does not resolve: its names are unknown
+        base = canonical(dotted) if dotted and not stmt.relative else None
         if isinstance(stmt.names, cst.ImportStar):
-            if base is not None:
-                self.star_imports.append(Ref(base))
+            if module is not None:
+                for name, value in list(module.globals.vars.items()):
+                    if not name.startswith("_"):
+                        self.bind(name, value, scope)
+                importer.star_imports.extend(module.star_imports)
+            elif base is not None:
+                importer.star_imports.append(Ref(base))
             return
         for alias in stmt.names:
             name = _dotted(alias.name)
             bound = alias.asname.name.value if alias.asname is not None else name
-            value = Ref(canonical(f"{base}.{name}")) if base else Foreign(name)
+            if module is not None:
+                value = self.importer.attribute(module, name, stmt)
+            else:
+                value = (dotted and self.importer.load(f"{dotted}.{name}", stmt)) or MISSING
+            if value is MISSING:  # a library's name (or one the project does not define)
+                value = Ref(canonical(f"{base}.{name}")) if base else Foreign(name)
             self.bind(bound, value, scope)
 
     def exec_if(self, stmt: cst.If, scope: Scope) -> None:
@@ -489,7 +532,7 @@ class Interpreter:
             if param.default is not None:
                 defaults[param.name.value] = self.eval(param.default, scope)
         closure = scope.parent if scope.is_class_body and scope.parent else scope
-        function = Function(node.name.value, node, closure, defaults, self, is_method=scope.is_class_body)
+        function = Function(node.name.value, node, closure, defaults, scope.module or self.main, is_method=scope.is_class_body)
         value: Any = function
         for decorator in reversed(node.decorators):
             deco = self.eval(decorator.decorator, scope)
@@ -509,7 +552,7 @@ class Interpreter:
     # ------------------------------------------------------------- variables
     def bind(self, name: str, value: Any, scope: Scope) -> None:
         if name in scope.globals_:
-            self.globals.vars[name] = value
+            (scope.module or self.main).globals.vars[name] = value
             return
         if name in scope.nonlocals:
             outer = scope.parent
@@ -527,15 +570,13 @@ class Interpreter:
             if name in current.vars and (current is scope or not current.is_class_body):
                 return current.vars[name]
             current = current.parent
-        if name in self.globals.vars:
-            return self.globals.vars[name]
         if name in BUILTIN_NAMES:
             return BUILTIN_NAMES[name]
         if name in self.engine_builtins:
             return Builtin(name, self.engine_builtins[name])
         if name in builtins.PURE:
             return Builtin(name, lambda args, kwargs, n=name: builtins.call_pure(n, args, kwargs))
-        for module in self.star_imports:
+        for module in (scope.module or self.main).star_imports:
             candidate = module.attr(name)
             if self.api.knows(candidate):
                 return candidate
@@ -715,7 +756,7 @@ class Interpreter:
             op = COMPARE[type(target.operator)]
             tensor_operand = isinstance(left, Tensor) or isinstance(right, Tensor)
             if tensor_operand and len(node.comparisons) == 1 and type(target.operator) in TENSOR_COMPARISONS:
-                return self.api.tensor_binary(type(target.operator), left, right, node)
+                return self.api.tensor_binary(type(target.operator), left, right, self.site(node))
             if isinstance(target.operator, (cst.Is, cst.IsNot)):
                 value = self.identity(left, right, op)
             elif contains_unknown(left) or contains_unknown(right) or not _comparable(left, right):
@@ -760,7 +801,7 @@ class Interpreter:
             cond = truth(value)
             return cond if is_unknown(cond) else not cond
         if isinstance(value, Tensor):
-            return self.api.tensor_unary(node.operator, value, node)
+            return self.api.tensor_unary(node.operator, value, self.site(node))
         if contains_unknown(value) or not isinstance(value, (int, float, complex, bool)):
             return Unknown("unary operation on an unknown value")
         if isinstance(node.operator, cst.Minus):
@@ -776,7 +817,7 @@ class Interpreter:
 
     def binary(self, op_type: type, left: Any, right: Any, node: cst.CSTNode) -> Any:
         if isinstance(left, Tensor) or isinstance(right, Tensor):
-            return self.api.tensor_binary(op_type, left, right, node)
+            return self.api.tensor_binary(op_type, left, right, self.site(node))
         if contains_unknown(left) or contains_unknown(right):
             return Unknown("arithmetic on an unknown value")
         if not (isinstance(left, PLAIN) and isinstance(right, PLAIN)):
@@ -805,7 +846,7 @@ class Interpreter:
         for param in (*node.params.params, *node.params.kwonly_params):
             if param.default is not None:
                 defaults[param.name.value] = self.eval(param.default, scope)
-        return Function("<lambda>", node, scope, defaults, self)
+        return Function("<lambda>", node, scope, defaults, scope.module or self.main)
 
     def eval_NamedExpr(self, node: cst.NamedExpr, scope: Scope) -> Any:
         value = self.eval(node.value, scope)
@@ -817,6 +858,9 @@ class Interpreter:
         return self.get_attribute(receiver, node.attr.value, node)
 
     def get_attribute(self, receiver: Any, name: str, node: cst.CSTNode) -> Any:
+        if isinstance(receiver, ModuleState):
+            found = self.importer.attribute(receiver, name, node)
+            return Unknown(f"{receiver.name}.{name} is not defined") if found is MISSING else found
         if isinstance(receiver, Ref):
             constant = builtins.CONSTANTS.get(f"{receiver.path}.{name}")
             return constant if constant is not None else receiver.attr(name)
@@ -835,7 +879,7 @@ class Interpreter:
         if is_unknown(receiver):
             return Unknown(f"attribute of an unknown value")
         if isinstance(receiver, (Layer, Model, Tensor)):
-            return self.api.get_attribute(receiver, name, node)
+            return self.api.get_attribute(receiver, name, self.site(node))
         if isinstance(receiver, PLAIN):
             if name in builtins.MUTATING_METHODS and isinstance(receiver, (list, dict, set)):
                 return BoundMethod(receiver, name)
@@ -850,7 +894,7 @@ class Interpreter:
         container = self.eval(node.value, scope)
         key = self.eval_slice(node, scope)
         if isinstance(container, Tensor):
-            return self.api.tensor_getitem(container, key, node)
+            return self.api.tensor_getitem(container, key, self.site(node))
         if isinstance(container, (Layer, Model)):
             return Unknown("subscript of a layer")
         if is_unknown(container) or contains_unknown(key):
@@ -957,6 +1001,7 @@ class Interpreter:
 
     def call_value(self, func: Any, args: list[Any], kwargs: dict[str, Any], node: cst.CSTNode) -> Any:
         self.tick(node)
+        node = self.site(node)
         if isinstance(func, Function):
             return self.call_function(func, args, kwargs, node=node)
         if isinstance(func, Builtin):
@@ -1010,11 +1055,13 @@ class Interpreter:
     ) -> Any:
         self.called.add(id(function))
         if self.depth >= self.limits.max_depth:
-            raise AnalysisLimit(f"calls nested deeper than {self.limits.max_depth}", node or function.node)
+            raise AnalysisLimit(f"calls nested deeper than {self.limits.max_depth}", self.site(node or function.node))
         scope = Scope(function.closure)
         self.bind_parameters(function, args, kwargs, scope, default_unknown)
         self.depth += 1
         self.call_stack.append((function.name, node))
+        outer = self.anchor  # code of another module stands for itself by the call that reached it
+        self.anchor = None if function.module is self.main else outer if outer is not None else node
         try:
             if isinstance(function.node, cst.Lambda):
                 return self.eval(function.node.body, scope)
@@ -1029,9 +1076,14 @@ class Interpreter:
             if "__maybe_returned__" in scope.vars:
                 return join(value, scope.vars["__maybe_returned__"])
             return value
+        except AnalysisLimit as exc:
+            if outer is None and self.anchor is not None:
+                exc.node = self.anchor
+            raise
         finally:
             self.depth -= 1
             self.call_stack.pop()
+            self.anchor = outer
 
     def bind_parameters(self, function: Function, args: list, kwargs: dict, scope: Scope, default_unknown: bool) -> None:
         params = function.node.params

@@ -323,6 +323,8 @@ class KerasAPI:
         return model
 
     def register(self, model: Model) -> None:
+        if self.interp is not None and self.interp.importing:
+            return  # built by an imported module's body: reported with that module
         if self.interp is not None:
             model.context = self.interp.context()
             if self.interp.uncertain and not model.uncertain:

@@ -12,6 +12,9 @@ from typing import Any
 from kerascheck.graph import Tensor
 from kerascheck.unknown import Unknown, contains_unknown
 
+#: the Keras modules whose helpers are modelled here: never read from source
+MODULES = frozenset({"keras.applications.imagenet_utils"})
+
 
 def obtain_input_shape(
     input_shape: Any,

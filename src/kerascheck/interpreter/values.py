@@ -63,16 +63,18 @@ class Opaque:
 
 
 class Scope:
-    """Variables of a module, function call or class body."""
+    """Variables of a module, function call or class body; ``module`` is the
+    module whose code it belongs to (a ``modules.ModuleState``)."""
 
-    __slots__ = ("vars", "parent", "globals_", "nonlocals", "is_class_body")
+    __slots__ = ("vars", "parent", "globals_", "nonlocals", "is_class_body", "module")
 
-    def __init__(self, parent: "Scope | None" = None, is_class_body: bool = False) -> None:
+    def __init__(self, parent: "Scope | None" = None, is_class_body: bool = False, module: Any = None) -> None:
         self.vars: dict[str, Any] = {}
         self.parent = parent
         self.is_class_body = is_class_body
         self.globals_: set[str] = set()
         self.nonlocals: set[str] = set()
+        self.module = module if module is not None or parent is None else parent.module
 
 
 @dataclass(eq=False)

@@ -1,0 +1,169 @@
+"""Cross-module analysis: the other modules of the analysed file's project.
+
+When the analysed file imports a module of its own project — a sibling
+(``import blocks``), a relative import (``from . import blocks``), a module of
+its package or of its ``pyproject.toml`` project (``from models.blocks import
+conv``) — that module is read, parsed and its body interpreted once per
+analysis; what the file then uses from it runs like the file's own code.
+
+Keras and TensorFlow stay modelled by the catalog: a module of theirs is
+followed only by a file in the same folder (``keras/src/applications/
+resnet_v2.py`` follows ``resnet.py``), and the Keras modules whose helpers
+``keras_internals`` models are never read.  A file of an installed package
+(under ``site-packages``) follows only the modules of its own folder.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import libcst as cst
+
+from kerascheck.interpreter import keras_internals
+from kerascheck.interpreter.values import MISSING, Scope, canonical
+
+MAX_MODULES = 64  # modules followed per analysis
+MAX_BYTES = 1_000_000
+INSTALLED = ("site-packages", "dist-packages")
+CATALOG_PACKAGES = ("keras", "tensorflow", "tf_keras")
+IMPORTS = re.compile(r"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import\b|import[ \t]+([\w., \t]+))", re.MULTILINE)
+
+
+@dataclass(eq=False)
+class ModuleState:
+    """A module being interpreted: the analysed file (``__main__``) or one it imports."""
+
+    name: str  # its dotted name
+    package: str  # where its relative imports start
+    tree: cst.Module | None  # None for a namespace package (a folder)
+    path: Path | None = None
+    star_imports: list[Any] = field(default_factory=list)  # Refs of ``from LIBRARY import *``
+
+    def __post_init__(self) -> None:
+        self.globals = Scope(module=self)
+        self.globals.vars["__name__"] = self.name
+
+
+class Project:
+    """Where the modules a file imports are found, and which ones are followed."""
+
+    def __init__(self, path: Path) -> None:
+        folder = path.parent
+        top = folder
+        while (top / "__init__.py").is_file():
+            top = top.parent
+        self.file = path
+        self.folder = folder
+        self.package = ".".join(folder.relative_to(top).parts)
+        self.roots = [folder] + ([top] if top != folder else [])
+        self.scopes = [folder]
+        if not any(part in INSTALLED for part in path.parts):
+            if top != folder:
+                self.scopes.append(top / folder.relative_to(top).parts[0])
+            project = next((p for p in (folder, *folder.parents) if (p / "pyproject.toml").is_file()), None)
+            if project is not None:
+                self.roots += [project, project / "src"]
+                self.scopes.append(project)
+
+    @classmethod
+    def of(cls, path: str) -> "Project | None":
+        """The project of an analysed file; None when it is not a file on disk."""
+        try:
+            file = Path(path).resolve()
+            return cls(file) if file.is_file() else None
+        except (OSError, ValueError):
+            return None
+
+    def imported_by(self, source: str) -> bool:
+        """Whether ``source`` seems to import a module of the project (it may then
+        build Keras models without naming Keras itself)."""
+        for match in IMPORTS.finditer(source):
+            if match.group(1):
+                return True  # a relative import
+            names = [match.group(2)] if match.group(2) else [n.split()[0] for n in match.group(3).split(",") if n.strip()]
+            if any(self.locate(name.split(".")[0]) is not None for name in names):
+                return True
+        return False
+
+    def locate(self, name: str) -> Path | None:
+        """The file (or namespace folder) of module ``name``, if it is followed."""
+        parts = name.split(".")
+        if not all(part.isidentifier() for part in parts):
+            return None
+        folders = []
+        for root in self.roots:
+            base = root.joinpath(*parts)
+            for candidate in (base.with_name(base.name + ".py"), base / "__init__.py"):
+                if candidate.is_file():
+                    return candidate if self.follows(name, candidate) else None
+            if base.is_dir():
+                folders.append(base)
+        return next((f for f in folders if self.follows(name, f)), None)
+
+    def follows(self, name: str, path: Path) -> bool:
+        if canonical(name) in keras_internals.MODULES:
+            return False
+        if name.split(".")[0] in CATALOG_PACKAGES:
+            return path.parent == self.folder or path == self.folder
+        return any(path == scope or scope in path.parents for scope in self.scopes)
+
+
+class Importer:
+    """Loads the project's modules for one analysis, each once (``run`` runs a body)."""
+
+    def __init__(self, project: Project | None, main: ModuleState, run) -> None:
+        self.project = project
+        self.run = run
+        self.modules: dict[Path, ModuleState | None] = {}
+        if project is not None:
+            self.modules[project.file] = main
+
+    def load(self, name: str, node: cst.CSTNode) -> ModuleState | None:
+        """Module ``name`` of the project, interpreted; None if it is not followed."""
+        if self.project is None or not name:
+            return None
+        path = self.project.locate(name)
+        if path is None:
+            return None
+        if path in self.modules:
+            return self.modules[path]
+        if len(self.modules) >= MAX_MODULES:
+            return None
+        state = self.modules[path] = _read(name, path)
+        if state is not None and state.tree is not None:
+            self.run(state, node)
+        return state
+
+    def attribute(self, module: ModuleState, name: str, node: cst.CSTNode) -> Any:
+        """``module.name``: a global of the module, a followed submodule, or MISSING."""
+        if name in module.globals.vars:
+            return module.globals.vars[name]
+        submodule = self.load(f"{module.name}.{name}", node)
+        return MISSING if submodule is None else submodule
+
+    def absolute(self, module: ModuleState, level: int, name: str) -> str | None:
+        """The absolute name of ``from .name import`` (``level`` dots) in ``module``."""
+        if not level:
+            return name
+        parts = module.package.split(".") if module.package else []
+        if level - 1 > len(parts) or (level - 1 == len(parts) and not name):
+            return None
+        base = parts[: len(parts) - (level - 1)]
+        return ".".join([*base, name] if name else base) or None
+
+
+def _read(name: str, path: Path) -> ModuleState | None:
+    if path.is_dir():
+        return ModuleState(name, name, None, path)
+    try:
+        data = path.read_bytes()
+        if len(data) > MAX_BYTES:
+            return None
+        tree = cst.parse_module(data.decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, cst.ParserSyntaxError, RecursionError):
+        return None
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    return ModuleState(name, package, tree, path)

@@ -1,0 +1,57 @@
+"""Which imported modules are followed (``interpreter.modules.Project``)."""
+
+from pathlib import Path
+
+from kerascheck.interpreter.modules import Project
+
+
+def touch(root: Path, *names: str) -> None:
+    for name in names:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("")
+
+
+def test_an_installed_package_follows_only_its_own_folder(tmp_path):
+    lib = tmp_path / "site-packages" / "mylib"
+    touch(lib, "__init__.py", "models/__init__.py", "models/net.py", "models/helpers.py", "layers/__init__.py", "layers/blocks.py")
+    project = Project.of(str(lib / "models" / "net.py"))
+    assert project.package == "mylib.models"
+    assert project.locate("mylib.models.helpers") == lib / "models" / "helpers.py"
+    assert project.locate("helpers") == lib / "models" / "helpers.py"
+    assert project.locate("mylib.layers.blocks") is None
+
+
+def test_a_project_follows_its_packages_and_pyproject_folder(tmp_path):
+    touch(tmp_path, "pyproject.toml", "src/proj/__init__.py", "src/proj/nets/__init__.py", "src/proj/nets/net.py", "src/proj/blocks.py", "tools/util.py")
+    project = Project.of(str(tmp_path / "src" / "proj" / "nets" / "net.py"))
+    assert project.locate("proj.blocks") == tmp_path / "src" / "proj" / "blocks.py"
+    assert project.locate("tools.util") == tmp_path / "tools" / "util.py"
+    assert project.locate("numpy") is None
+
+
+def test_keras_modules_are_the_catalogs_except_a_files_own_siblings(tmp_path):
+    touch(
+        tmp_path,
+        "pyproject.toml",
+        "keras/__init__.py",
+        "keras/src/__init__.py",
+        "keras/src/layers/__init__.py",
+        "keras/src/applications/__init__.py",
+        "keras/src/applications/resnet.py",
+        "keras/src/applications/resnet_v2.py",
+        "keras/src/applications/imagenet_utils.py",
+    )
+    project = Project.of(str(tmp_path / "keras" / "src" / "applications" / "resnet_v2.py"))
+    assert project.locate("keras.src.applications.resnet") == tmp_path / "keras" / "src" / "applications" / "resnet.py"
+    assert project.locate("keras.src.layers") is None
+    assert project.locate("keras.src.applications.imagenet_utils") is None  # modelled: keras_internals
+
+
+def test_imports_of_the_project_are_noticed_without_parsing(tmp_path):
+    touch(tmp_path, "net.py", "blocks.py")
+    project = Project.of(str(tmp_path / "net.py"))
+    assert project.imported_by("import os\nfrom blocks import conv\n")
+    assert project.imported_by("import os, blocks as b\n")
+    assert project.imported_by("from . import x\n")
+    assert not project.imported_by("import os, sys\nfrom collections import deque\n")
