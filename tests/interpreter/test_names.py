@@ -31,3 +31,19 @@ def test_unknown_name_is_unknown_and_so_are_the_auto_names_it_may_shift():
     )
     assert model["name"] == "?"
     assert [layer["name"] for layer in model["layers"]] == ["?", "?", "dropout"]
+
+
+def test_percent_formatting():
+    model = only_model(
+        """
+        from tensorflow import keras
+        block_id = 3
+        x = inp = keras.Input(shape=(4,))
+        x = keras.layers.Dense(2, name="conv_pad_%d" % block_id)(x)
+        x = keras.layers.Dense(2, name="%s_%02d" % ("block", 7))(x)
+        x = keras.layers.Dense(2, name="%(a)s" % {"a": "mapped"})(x)
+        x = keras.layers.Dense(2, name="%09999d" % 1)(x)
+        model = keras.Model(inp, x)
+        """
+    )
+    assert [layer["name"] for layer in model["layers"]] == ["conv_pad_3", "block_07", "mapped", "?"]

@@ -9,6 +9,7 @@ objects (layers, tensors, models) are handled by ``keras_api``.
 from __future__ import annotations
 
 import operator
+import re
 import time
 from dataclasses import dataclass
 from typing import Any, Iterator
@@ -829,7 +830,7 @@ class Interpreter:
         if op_type is cst.Multiply and _repeat_size(left, right) > builtins.MAX_SIZE:
             return Unknown("value too large to track")
         if op_type is cst.Modulo and isinstance(left, str):
-            return Unknown("%-formatting")
+            return _percent_format(left, right)
         try:
             return BINOPS[op_type](left, right)
         except (TypeError, ValueError, ZeroDivisionError, OverflowError) as exc:
@@ -1221,6 +1222,21 @@ def _dotted(node: cst.BaseExpression) -> str:
     if isinstance(node, cst.Attribute):
         return f"{_dotted(node.value)}.{node.attr.value}"
     return ""
+
+
+#: a %-conversion with a width or precision of four digits or more, or given by ``*``
+_WIDE_CONVERSION = re.compile(r"%[^%a-zA-Z]*(\d{4}|\*)")
+
+
+def _percent_format(text: str, values: Any) -> Any:
+    """``text % values`` on plain data (``"conv_pad_%d" % block_id``), or Unknown."""
+    items = values.values() if isinstance(values, dict) else [values]
+    if not all(_formattable(v) for v in items) or _WIDE_CONVERSION.search(text):
+        return Unknown("%-formatting of an unknown value")
+    try:
+        return text % values
+    except (TypeError, ValueError, KeyError, OverflowError) as exc:
+        return Unknown(f"%-formatting failed: {exc}")
 
 
 def _formattable(value: Any) -> bool:
