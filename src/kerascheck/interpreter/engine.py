@@ -17,7 +17,8 @@ from typing import Any, Iterator
 import libcst as cst
 
 from kerascheck.graph import Layer, Model, Tensor
-from kerascheck.interpreter import builtins
+from kerascheck.interpreter import arrays, builtins
+from kerascheck.interpreter.arrays import Array
 from kerascheck.interpreter.keras_api import KerasMethod
 from kerascheck.interpreter.modules import Importer, ModuleState, Project
 from kerascheck.interpreter.values import (
@@ -139,7 +140,7 @@ def truth(value: Any) -> Any:
         return value
     if isinstance(value, (list, tuple, dict, set)) and contains_unknown(value) and len(value) == 0:
         return False
-    if isinstance(value, PLAIN):
+    if isinstance(value, (PLAIN, arrays.Scalar)):
         return bool(value)
     return True  # objects (layers, tensors, functions) are truthy
 
@@ -324,6 +325,9 @@ class Interpreter:
         elif isinstance(small, cst.AugAssign):
             current = self.eval(small.target, scope)
             value = self.eval(small.value, scope)
+            if isinstance(current, Array):  # NumPy changes the array itself
+                self.assign(small.target, arrays.inplace(current), scope)
+                return
             self.assign(small.target, self.binary(AUGOPS[type(small.operator)], current, value, small), scope)
         elif isinstance(small, cst.Return):
             raise _Return(None if small.value is None else self.eval(small.value, scope))
@@ -594,7 +598,9 @@ class Interpreter:
         elif isinstance(target, cst.Subscript):
             container = self.eval(target.value, scope)
             key = self.eval_slice(target, scope)
-            if isinstance(container, (list, dict)) and not is_unknown(key):
+            if isinstance(container, Array):
+                arrays.forget(container)
+            elif isinstance(container, (list, dict)) and not is_unknown(key):
                 if self.uncertain:
                     self.taint(container)
                 try:
@@ -636,6 +642,8 @@ class Interpreter:
             if self.uncertain and name in receiver.attrs:
                 value = join(receiver.attrs[name], value)
             receiver.attrs[name] = value
+        elif isinstance(receiver, Array):
+            arrays.set_attribute(receiver, name, value, uncertain=bool(self.uncertain))
         else:
             self.api.set_attribute(receiver, name, value, uncertain=bool(self.uncertain))
 
@@ -819,6 +827,8 @@ class Interpreter:
     def binary(self, op_type: type, left: Any, right: Any, node: cst.CSTNode) -> Any:
         if isinstance(left, Tensor) or isinstance(right, Tensor):
             return self.api.tensor_binary(op_type, left, right, self.site(node))
+        if arrays.is_numpy(left) or arrays.is_numpy(right):
+            return arrays.binary(BINOPS[op_type], left, right)
         if contains_unknown(left) or contains_unknown(right):
             return Unknown("arithmetic on an unknown value")
         if not (isinstance(left, PLAIN) and isinstance(right, PLAIN)):
@@ -863,8 +873,10 @@ class Interpreter:
             found = self.importer.attribute(receiver, name, node)
             return Unknown(f"{receiver.name}.{name} is not defined") if found is MISSING else found
         if isinstance(receiver, Ref):
-            constant = builtins.CONSTANTS.get(f"{receiver.path}.{name}")
-            return constant if constant is not None else receiver.attr(name)
+            constant = builtins.CONSTANTS.get(f"{receiver.path}.{name}", MISSING)
+            return constant if constant is not MISSING else receiver.attr(name)
+        if isinstance(receiver, Array):
+            return arrays.attribute(receiver, name)
         if isinstance(receiver, Instance):
             if name in receiver.attrs:
                 return receiver.attrs[name]
@@ -896,6 +908,8 @@ class Interpreter:
         key = self.eval_slice(node, scope)
         if isinstance(container, Tensor):
             return self.api.tensor_getitem(container, key, self.site(node))
+        if isinstance(container, Array):
+            return arrays.getitem(container, key)
         if isinstance(container, (Layer, Model)):
             return Unknown("subscript of a layer")
         if is_unknown(container) or contains_unknown(key):
@@ -1016,6 +1030,10 @@ class Interpreter:
         if isinstance(func, Ref):
             if func.is_keras:
                 return self.api.call_ref(func, args, kwargs, node)
+            if func.path.startswith("numpy."):
+                result = arrays.call_numpy(func.path[len("numpy."):], args, kwargs)
+                if result is not arrays.NOT_ARRAY:
+                    return result
             if func.path in builtins.PURE:
                 return builtins.call_pure(func.path, args, kwargs)
             return self.api.call_foreign(func.last, args, kwargs, node)

@@ -16,7 +16,7 @@ from kerascheck import catalog
 from kerascheck.catalog.base import Call, to_snake_case
 from kerascheck.catalog.operations import BINARY as BINARY_OPS, OP_PARAMETERS, operation
 from kerascheck.graph import Facts, Layer, Model, Node, Op, Operation, Row, Tensor
-from kerascheck.interpreter import keras_internals, masking
+from kerascheck.interpreter import datasets, keras_internals, masking
 from kerascheck.interpreter.values import Class, Function, Instance, Opaque, Ref
 from kerascheck.modelbuild import ensure_rows, replay_model, sequential_input
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
@@ -139,6 +139,9 @@ class KerasAPI:
         helper = keras_internals.call(last, args, kwargs, self.data_format)
         if helper is not keras_internals.NOT_A_HELPER:
             return helper
+        data = datasets.call(path, args, raw_kwargs, self.data_format)
+        if data is not datasets.NOT_DATA:
+            return data
         if ".ops." in path + "." or path.startswith("keras.backend."):
             return self.call_op(last, args, kwargs, node)
         if last == "Input":

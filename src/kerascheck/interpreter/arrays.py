@@ -1,0 +1,535 @@
+"""NumPy arrays of known shape (the data of ``keras.datasets``) and the usual steps on them.
+
+An ``Array`` is what kerascheck knows of one NumPy array object: its shape
+(each dimension an int or ``Unknown``; the whole shape ``Unknown`` once it is
+lost), its dtype (a NumPy name, ``"integer"`` when only that is documented, or
+``Unknown``), whether it holds
+variable-length sequences (``ragged``: an object array of word-index lists)
+and, for integer labels, ``classes``: the labels are exactly ``0..classes-1``,
+each present.  The functions below are what NumPy and the Keras data
+utilities do to such arrays; a result that would depend on the values is
+``Unknown``.  Changing values in place (``y[...] = v``, ``y += 1``, an
+unmodelled method or function) forgets ``classes`` of the array and of every
+view sharing its ``Buffer``; shapes change in place only through
+``x.shape = ...`` and ``x.resize()``.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from kerascheck.interpreter.values import Builtin, Ref
+from kerascheck.unknown import Unknown, contains_unknown, is_unknown
+
+INTEGER = "integer"  # an integer dtype of undocumented width
+INTEGER_BITS = {"int8": 8, "int16": 16, "int32": 32, "int64": 64, "uint8": 8, "uint16": 16, "uint32": 32, "uint64": 64}
+FLOAT_DTYPES = frozenset(("float16", "float32", "float64"))
+DTYPES = frozenset(INTEGER_BITS) | FLOAT_DTYPES | {"bool", "object"}
+DTYPE_ALIASES = {"float": "float64", "int": "int64", "double": "float64", "half": "float16"}
+ELEMENTWISE = (operator.add, operator.sub, operator.mul, operator.truediv, operator.floordiv, operator.mod, operator.pow)
+REDUCTIONS = ("max", "amax", "min", "amin", "mean", "std", "var", "sum")
+
+
+@dataclass(eq=False)
+class Buffer:
+    """The memory an array shares with its views; ``written`` once its values may have changed."""
+
+    written: bool = False
+
+
+@dataclass(eq=False)
+class Array:
+    """A NumPy array: ``shape``, ``dtype``, ``classes`` (for labels), ``ragged``."""
+
+    shape: Any
+    dtype: Any
+    labels: int | None = None  # the class count, while the buffer is unchanged
+    ragged: bool = False
+    buffer: Buffer = field(default_factory=Buffer)
+
+    @property
+    def classes(self) -> int | None:
+        return None if self.buffer.written else self.labels
+
+    def __len__(self) -> int:
+        """``len(x)``: the first dimension; a TypeError (an unknown ``len()``) when unknown."""
+        if is_unknown(self.shape) or not self.shape or not isinstance(self.shape[0], int):
+            raise TypeError("the length of this array is not known")
+        return self.shape[0]
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A NumPy scalar of known value (``np.max(y) + 1``): not a Python ``int``, so
+    Keras 3 layers that check for one (``Dense(units)``) reject it."""
+
+    value: int | float
+    dtype: Any
+
+    def __int__(self) -> int:
+        return int(self.value)
+
+    def __float__(self) -> float:
+        return float(self.value)
+
+    def __index__(self) -> int:
+        if not isinstance(self.value, int):
+            raise TypeError("a NumPy float is not an index")
+        return self.value
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __repr__(self) -> str:
+        if self.dtype in INTEGER_BITS or self.dtype in FLOAT_DTYPES:
+            return f"np.{self.dtype}({self.value})"
+        return f"a NumPy {'integer' if self.dtype == INTEGER else 'scalar'} {self.value}"
+
+
+def is_numpy(value: Any) -> bool:
+    """An ``Array`` or a ``Scalar``: arithmetic on it follows NumPy."""
+    return isinstance(value, (Array, Scalar))
+
+
+NOT_ARRAY = object()
+"""Returned by ``call_numpy`` for a call that is not on an ``Array``."""
+
+
+def forget(array: Array) -> None:
+    """The array's values (and its views') may have changed: class counts are no longer known."""
+    array.buffer.written = True
+
+
+def lose_shape(array: Array) -> None:
+    array.shape = Unknown("the array's shape changed in a way kerascheck does not follow")
+    array.dtype = Unknown("the array's dtype")
+    forget(array)
+
+
+def view(array: Array, shape: Any, classes: int | None) -> Array:
+    """A NumPy view of ``array`` (or a result that may be one): the same buffer."""
+    return Array(shape, array.dtype, classes, array.ragged, array.buffer)
+
+
+def copy(array: Array, dtype: Any = None) -> Array:
+    return Array(array.shape, array.dtype if dtype is None else dtype, array.classes, array.ragged)
+
+
+def _dim() -> Unknown:
+    return Unknown("a dimension that depends on the data")
+
+
+def _dtype(value: Any) -> Any:
+    """A NumPy dtype name from ``'float32'``, ``np.float32``, ``float``; Unknown otherwise."""
+    if isinstance(value, Ref) and value.path.startswith("numpy."):
+        value = value.last
+    elif isinstance(value, Builtin):
+        value = value.name
+    if not isinstance(value, str):
+        return Unknown("dtype")
+    value = DTYPE_ALIASES.get(value, value)
+    return value if value in DTYPES else Unknown(f"dtype {value!r}")
+
+
+def _known(shape: Any) -> bool:
+    return not is_unknown(shape) and all(isinstance(d, int) for d in shape)
+
+
+# ----------------------------------------------------------------- shapes
+def reshape(array: Array, new: Any) -> Any:
+    """``x.reshape(new)``: one ``-1`` is inferred; an unknown dimension of ``x`` passed
+    back unchanged (``x.reshape(x.shape[0], -1)``) cancels out."""
+    if isinstance(new, int) and not isinstance(new, bool):
+        new = (new,)
+    if is_unknown(array.shape) or not isinstance(new, (tuple, list)):
+        return Unknown("reshape to an unknown shape")
+    if any(isinstance(d, bool) or not (isinstance(d, int) or is_unknown(d)) for d in new):
+        return Unknown("reshape to a shape that is not made of integers")
+    if sum(1 for d in new if isinstance(d, int) and d == -1) > 1 or any(isinstance(d, int) and d < -1 for d in new):
+        return Unknown("an invalid reshape")
+    old_unknown = [d for d in array.shape if is_unknown(d)]
+    new_unknown = [d for d in new if is_unknown(d)]
+    for dim in list(new_unknown):  # the same unknown on both sides cancels out
+        match = next((i for i, d in enumerate(old_unknown) if d is dim), None)
+        if match is not None:
+            old_unknown.pop(match)
+            new_unknown.remove(dim)
+    old_size = math.prod(d for d in array.shape if isinstance(d, int))
+    new_size = math.prod(d for d in new if isinstance(d, int) and d != -1)
+    unknown = bool(old_unknown or new_unknown)
+    if -1 in [d for d in new if isinstance(d, int)]:
+        if unknown:
+            inferred: Any = _dim()
+        elif new_size == 0 or old_size % new_size:
+            return Unknown("an invalid reshape")
+        else:
+            inferred = old_size // new_size
+        new = [inferred if isinstance(d, int) and d == -1 else d for d in new]
+    elif not unknown and old_size != new_size:
+        return Unknown("an invalid reshape")
+    return view(array, tuple(new), array.classes)
+
+
+def expand_dims(array: Array, axis: Any) -> Any:
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    if is_unknown(array.shape) or not all(_is_int(a) for a in axes):
+        return Unknown("expand_dims of an unknown shape")
+    rank = len(array.shape) + len(axes)
+    positions = {a + rank if a < 0 else a for a in axes}
+    if len(positions) != len(axes) or not all(0 <= p < rank for p in positions):
+        return Unknown("expand_dims with an invalid axis")
+    dims = iter(array.shape)
+    shape = tuple(1 if i in positions else next(dims) for i in range(rank))
+    return view(array, shape, array.classes)
+
+
+def squeeze(array: Array, axis: Any = None) -> Any:
+    if is_unknown(array.shape):
+        return Unknown("squeeze of an unknown shape")
+    rank = len(array.shape)
+    if axis is None:
+        if any(is_unknown(d) for d in array.shape):
+            return Unknown("squeeze: which dimensions are 1 is not known")
+        axes = {i for i, d in enumerate(array.shape) if d == 1}
+    else:
+        given = axis if isinstance(axis, (tuple, list)) else (axis,)
+        if not all(_is_int(a) and -rank <= a < rank for a in given):
+            return Unknown("squeeze with an invalid axis")
+        axes = {a % rank for a in given}
+        if any(isinstance(array.shape[a], int) and array.shape[a] != 1 for a in axes):
+            return Unknown("squeeze of a dimension that is not 1")
+    shape = tuple(d for i, d in enumerate(array.shape) if i not in axes)
+    return view(array, shape, array.classes)
+
+
+def transpose(array: Array, axes: Any = None) -> Any:
+    if is_unknown(array.shape):
+        return Unknown("transpose of an unknown shape")
+    rank = len(array.shape)
+    order = tuple(range(rank))[::-1] if axes is None else tuple(axes) if isinstance(axes, (tuple, list)) else None
+    if order is None or not all(_is_int(a) and -rank <= a < rank for a in order):
+        return Unknown("transpose with unknown axes")
+    order = tuple(a % rank for a in order)
+    if sorted(order) != list(range(rank)):
+        return Unknown("transpose with invalid axes")
+    return view(array, tuple(array.shape[a] for a in order), array.classes)
+
+
+def flatten(array: Array) -> Any:
+    if is_unknown(array.shape):
+        return Unknown("flatten of an unknown shape")
+    size = math.prod(array.shape) if _known(array.shape) else _dim()
+    return view(array, (size,), array.classes)
+
+
+def getitem(array: Array, key: Any) -> Any:
+    """Basic indexing: integers, slices, ``None``/``np.newaxis`` and one ``...``."""
+    items = key if isinstance(key, tuple) else (key,)
+    if is_unknown(array.shape) or contains_unknown(items):
+        return Unknown("indexing with unknown values")
+    if any(not (item is None or item is Ellipsis or isinstance(item, slice) or _is_int(item)) for item in items):
+        return Unknown("advanced indexing")
+    consumed = sum(1 for item in items if item is not None and item is not Ellipsis)
+    ellipses = sum(1 for item in items if item is Ellipsis)
+    rank = len(array.shape)
+    if ellipses > 1 or consumed > rank:
+        return Unknown("an invalid index")
+    fill = (slice(None),) * (rank - consumed)
+    if ellipses:
+        at = items.index(Ellipsis)
+        items = items[:at] + fill + items[at + 1 :]
+    else:
+        items = items + fill
+    shape: list[Any] = []
+    dims = iter(array.shape)
+    subset = False
+    for item in items:
+        if item is None:
+            shape.append(1)
+            continue
+        dim = next(dims)
+        if _is_int(item):
+            if isinstance(dim, int) and not -dim <= item < dim:
+                return Unknown("an index out of range")
+            subset |= dim != 1
+            continue
+        if item == slice(None):
+            shape.append(dim)
+            continue
+        if not all(part is None or _is_int(part) for part in (item.start, item.stop, item.step)):
+            return Unknown("a slice with bounds that are not integers")
+        if item.step == 0:
+            return Unknown("a slice step of zero")
+        length = len(range(*item.indices(dim))) if isinstance(dim, int) else _dim()
+        subset |= length != dim
+        shape.append(length)
+    if not shape:
+        return Unknown("an element of an array")
+    return view(array, tuple(shape), None if subset else array.classes)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# ------------------------------------------------------------ arithmetic
+def broadcast(left: Any, right: Any) -> Any:
+    """NumPy's broadcasting of two shapes (a program that runs had them compatible)."""
+    shape: list[Any] = []
+    for i in range(1, max(len(left), len(right)) + 1):
+        a = left[-i] if i <= len(left) else 1
+        b = right[-i] if i <= len(right) else 1
+        if a is b or a == 1:
+            shape.append(b)
+        elif b == 1:
+            shape.append(a)
+        elif isinstance(a, int) and isinstance(b, int):
+            if a != b:
+                return Unknown("shapes that do not broadcast")
+            shape.append(a)
+        else:  # one is unknown: where it runs, the known one (not 1) is the size
+            shape.append(a if isinstance(a, int) else b if isinstance(b, int) else _dim())
+    return tuple(reversed(shape))
+
+
+def _result_dtype(op: Callable, dtypes: list[Any], python: Any) -> Any:
+    """The dtype of ``op`` on arrays of ``dtypes`` and a Python scalar (NumPy 2 rules)."""
+    if any(is_unknown(d) for d in dtypes) or len(set(dtypes)) != 1:
+        return Unknown("dtype")
+    dtype = dtypes[0]
+    if dtype in FLOAT_DTYPES:
+        return dtype
+    if _is_integer(dtype) and (op is operator.truediv or isinstance(python, float)):
+        return "float64"
+    return dtype if _is_integer(dtype) else Unknown("dtype")
+
+
+def _is_integer(dtype: Any) -> bool:
+    return dtype == INTEGER or dtype in INTEGER_BITS
+
+
+def binary(op: Callable, left: Any, right: Any) -> Any:
+    """``x / 255``, ``x - mean``, ``2 * x``, ``np.max(y) + 1``: the result's shape
+    (or value) and dtype."""
+    if op not in ELEMENTWISE:
+        return Unknown("this operator on arrays is not modelled")
+    if not all(is_numpy(v) or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in (left, right)):
+        return Unknown("arithmetic of an array with an unknown value")
+    if isinstance(left, Scalar) and not isinstance(right, Array) or isinstance(right, Scalar) and not isinstance(left, Array):
+        return _scalar_binary(op, left, right)
+    if any(isinstance(v, Array) and (is_unknown(v.shape) or v.ragged) for v in (left, right)):
+        return Unknown("arithmetic on an array of unknown shape")
+    shapes = [v.shape if isinstance(v, Array) else () for v in (left, right)]
+    dtypes = [v.dtype for v in (left, right) if is_numpy(v)]
+    python = next((v for v in (left, right) if not is_numpy(v)), None)
+    shape = broadcast(*shapes)
+    if is_unknown(shape):
+        return shape
+    return Array(shape, _result_dtype(op, dtypes, python))
+
+
+def _scalar_binary(op: Callable, left: Any, right: Any) -> Any:
+    dtypes = [v.dtype for v in (left, right) if isinstance(v, Scalar)]
+    python = next((v for v in (left, right) if not isinstance(v, Scalar)), None)
+    dtype = _result_dtype(op, dtypes, python)
+    try:
+        value = op(*(v.value if isinstance(v, Scalar) else v for v in (left, right)))
+    except (ArithmeticError, ValueError) as exc:
+        return Unknown(f"NumPy arithmetic failed: {exc}")
+    if isinstance(dtype, str) and dtype in INTEGER_BITS:
+        bits = INTEGER_BITS[dtype]
+        low, high = (0, 2**bits) if dtype.startswith("u") else (-(2 ** (bits - 1)), 2 ** (bits - 1))
+        if not isinstance(value, int) or not low <= value < high:
+            return Unknown("NumPy integer overflow")
+    elif dtype in FLOAT_DTYPES:
+        value = float(value)
+    elif not _is_integer(dtype) or not isinstance(value, int):
+        return Unknown("the type of a NumPy result")
+    return Scalar(value, dtype)
+
+
+def inplace(array: Array) -> Array:
+    """``x /= v``: NumPy changes the values of ``x`` itself, never its shape or dtype."""
+    forget(array)
+    return array
+
+
+def set_attribute(array: Array, name: str, value: Any, uncertain: bool) -> None:
+    """``x.shape = (...)`` reshapes ``x`` itself; any other assignment loses what is known."""
+    result = reshape(array, value) if name == "shape" and not uncertain else None
+    if isinstance(result, Array):
+        array.shape = result.shape
+    else:
+        lose_shape(array)
+
+
+# ------------------------------------------------------------ reductions
+def reduce(array: Array, name: str, axis: Any = None, keepdims: Any = False) -> Any:
+    """``max``, ``min``, ``mean``, ``std``, ``var``, ``sum`` over ``axis``."""
+    name = {"amax": "max", "amin": "min"}.get(name, name)
+    if is_unknown(array.shape) or array.ragged or not isinstance(keepdims, bool):
+        return Unknown(f"{name}() of an array")
+    if axis is None:
+        if keepdims or array.classes is None or name not in ("max", "min"):
+            return Unknown(f"{name}() depends on the data")
+        value = array.classes - 1 if name == "max" else 0
+        if array.dtype in FLOAT_DTYPES:
+            return Scalar(float(value), array.dtype)
+        return Scalar(value, array.dtype) if _is_integer(array.dtype) else Unknown(f"{name}() of an unknown dtype")
+    rank = len(array.shape)
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    if not all(_is_int(a) and -rank <= a < rank for a in axes):
+        return Unknown(f"{name}() over an invalid axis")
+    axes = {a % rank for a in axes}
+    shape = tuple(1 if i in axes else d for i, d in enumerate(array.shape) if keepdims or i not in axes)
+    if name in ("max", "min"):
+        dtype = array.dtype
+    elif name == "sum":
+        dtype = array.dtype if array.dtype in FLOAT_DTYPES else Unknown("dtype of a sum")
+    else:
+        dtype = _result_dtype(operator.truediv, [array.dtype], None)
+    return Array(shape, dtype)
+
+
+def unique(array: Array) -> Any:
+    """``np.unique(y)``: the sorted distinct values (the classes of labels)."""
+    if is_unknown(array.shape) or array.ragged:
+        return Unknown("unique() of an array")
+    count = array.classes if array.classes is not None else _dim()
+    return Array((count,), array.dtype, array.classes)
+
+
+def astype(array: Array, dtype: Any) -> Any:
+    if array.ragged:
+        return Unknown("variable-length sequences cannot be cast")
+    return copy(array, _dtype(dtype))
+
+
+# ---------------------------------------------------------------- access
+def attribute(array: Array, name: str) -> Any:
+    """``x.shape``, ``x.ndim``, ``x.dtype``, ``x.size``, ``x.T`` and the methods of ``x``."""
+    if name == "shape":
+        return array.shape
+    if name == "ndim":
+        return Unknown("rank") if is_unknown(array.shape) else len(array.shape)
+    if name == "dtype":
+        return Unknown("dtype") if array.dtype == INTEGER else array.dtype
+    if name == "size":
+        return math.prod(array.shape) if _known(array.shape) else Unknown("size")
+    if name == "T":
+        return transpose(array)
+    return Builtin(name, lambda args, kwargs: method(array, name, args, kwargs))
+
+
+def method(array: Array, name: str, args: list, kwargs: dict) -> Any:
+    """``x.reshape(...)``, ``x.astype(...)``, ``x.max()``..."""
+    if "__unknown_args__" in kwargs:
+        forget(array)
+        return Unknown(f".{name}() with unknown arguments")
+    if name == "reshape":
+        shape = kwargs.get("shape", args[0] if len(args) == 1 else tuple(args))
+        return reshape(array, shape)
+    if name == "astype" and (args or "dtype" in kwargs):
+        return astype(array, kwargs.get("dtype", args[0] if args else None))
+    if name in REDUCTIONS:
+        return reduce(array, name, kwargs.get("axis", args[0] if args else None), kwargs.get("keepdims", False))
+    if name == "squeeze":
+        return squeeze(array, kwargs.get("axis", args[0] if args else None))
+    if name == "transpose":
+        axes = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else (tuple(args) or None)
+        return transpose(array, axes)
+    if name in ("flatten", "ravel"):
+        return flatten(array)
+    if name == "copy":
+        return copy(array)
+    if name == "resize":
+        lose_shape(array)
+        return None
+    forget(array)  # a method kerascheck does not model may change the values
+    return Unknown(f"array.{name}()")
+
+
+NUMPY_FUNCTIONS = {
+    "reshape": lambda a, shape=None, newshape=None, **k: reshape(a, shape if shape is not None else newshape),
+    "expand_dims": lambda a, axis: expand_dims(a, axis),
+    "squeeze": lambda a, axis=None: squeeze(a, axis),
+    "transpose": lambda a, axes=None: transpose(a, axes),
+    "ravel": lambda a: flatten(a),
+    "unique": lambda a: unique(a),
+    "array": lambda a, dtype=None: copy(a) if dtype is None else astype(a, dtype),
+    "asarray": lambda a, dtype=None: a if dtype is None else astype(a, dtype),
+    **{
+        name: (lambda a, axis=None, keepdims=False, name=name: reduce(a, name, axis, keepdims))
+        for name in REDUCTIONS
+    },
+}
+
+
+def call_numpy(name: str, args: list, kwargs: dict) -> Any:
+    """``np.NAME(x, ...)`` on an ``Array`` (``NOT_ARRAY`` when ``x`` is not one)."""
+    if not args or not isinstance(args[0], Array):
+        return NOT_ARRAY
+    function = NUMPY_FUNCTIONS.get(name)
+    if function is None or "__unknown_args__" in kwargs:
+        for value in [*args, *kwargs.values()]:
+            if isinstance(value, Array):
+                forget(value)  # the function may change the values in place
+        return Unknown(f"numpy.{name}() of an array is not modelled")
+    try:
+        return function(*args, **kwargs)
+    except TypeError:
+        return Unknown(f"numpy.{name}() with these arguments is not modelled")
+
+
+# --------------------------------------------------- Keras data utilities
+def to_categorical(args: list, kwargs: dict) -> Any:
+    """``keras.utils.to_categorical(y, num_classes)`` (Keras 1: ``nb_classes``):
+    one-hot rows; without a count, ``max(y) + 1``."""
+    labels = args[0] if args else kwargs.get("x", kwargs.get("y"))
+    count = args[1] if len(args) > 1 else kwargs.get("num_classes", kwargs.get("nb_classes"))
+    if not isinstance(labels, Array) or is_unknown(labels.shape) or labels.ragged or "__unknown_args__" in kwargs:
+        return Unknown("to_categorical() of unknown labels")
+    shape = labels.shape
+    if len(shape) > 1:
+        if is_unknown(shape[-1]):
+            return Unknown("to_categorical(): whether the last axis is 1 is not known")
+        if shape[-1] == 1:
+            shape = shape[:-1]
+    if isinstance(count, Scalar) and isinstance(count.value, int):
+        count = count.value
+    if is_unknown(count):
+        count = Unknown("the number of classes is not known")
+    elif not count:
+        count = labels.classes if labels.classes is not None else Unknown("max(y) + 1 depends on the data")
+    elif not _is_int(count) or (labels.classes is not None and count < labels.classes):
+        return Unknown("to_categorical() fails with this number of classes")
+    dtype = _dtype(kwargs["dtype"]) if "dtype" in kwargs else "float64"
+    return Array((*shape, count), dtype)
+
+
+def pad_sequences(args: list, kwargs: dict) -> Any:
+    """``pad_sequences(x, maxlen=N)``: ``(samples, N)``; without ``maxlen`` the
+    longest sequence decides (unknown for data)."""
+    names = ("sequences", "maxlen", "dtype", "padding", "truncating", "value")
+    bound = {**dict(zip(names, args)), **kwargs}
+    sequences, maxlen = bound.get("sequences"), bound.get("maxlen")
+    if not isinstance(sequences, Array) or is_unknown(sequences.shape) or "__unknown_args__" in kwargs:
+        return Unknown("pad_sequences() of unknown sequences")
+    if sequences.ragged:
+        rest: tuple = ()
+    elif len(sequences.shape) >= 2:
+        rest = sequences.shape[2:]
+        maxlen = sequences.shape[1] if maxlen is None else maxlen
+    else:
+        return Unknown("pad_sequences() of an array that holds no sequences")
+    if maxlen is None:
+        maxlen = Unknown("the longest sequence depends on the data")
+    elif not (_is_int(maxlen) or is_unknown(maxlen)):
+        return Unknown("pad_sequences() with an invalid maxlen")
+    return Array((sequences.shape[0], maxlen, *rest), _dtype(bound.get("dtype", "int32")))
