@@ -1,6 +1,7 @@
 """The oracle: what real Keras 3 builds from a fixture, and kerascheck's report of it.
 
-``record_keras(path)`` executes a fixture file with real Keras and returns every
+``record_keras(path)`` executes a fixture file with real Keras (its
+``keras.datasets`` served offline, see ``offline_datasets``) and returns every
 model the file constructed, in construction order, with the row list Keras's
 ``model.summary()`` would print (minus ``InputLayer`` rows): class, name, output
 shape, trainable / non-trainable counts and the line of the fixture where each
@@ -26,6 +27,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from offline_datasets import offline_datasets
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 UNKNOWN_MARK = re.compile(r"#\s*oracle:\s*unknown\b")
@@ -293,7 +296,7 @@ def record_keras(keras, path: Path, *, run=None, siblings=()) -> Recording:
             os.chdir(path.parent)
             sys.path.insert(0, str(path.parent))
             try:
-                with contextlib.redirect_stdout(out):
+                with contextlib.redirect_stdout(out), offline_datasets(keras):
                     runpy.run_path(str(path), run_name="__main__")
             finally:
                 sys.path.remove(str(path.parent))
