@@ -34,6 +34,66 @@ def _copy(value: Any, deep: bool) -> Any:
     return value
 
 
+class Float64(float):
+    """An element of a NumPy float array: its value and ``str`` are a float's; its
+    ``repr`` (``np.float64(0.5)`` in NumPy 2) is left unknown."""
+
+    def __repr__(self) -> str:
+        raise TypeError("the repr of a NumPy float")
+
+
+class Vector:
+    """A 1-D NumPy float array of known values (``np.linspace``).  It iterates and
+    has a length; its arithmetic, comparisons, truth and text are NumPy's, and
+    left unknown (``__str__``/``__format__``/``__eq__`` refuse)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[float]) -> None:
+        self.items = tuple(Float64(v) for v in items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __eq__(self, other: object) -> bool:
+        raise TypeError("comparison of a NumPy array")
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        raise TypeError("the text of a NumPy array")
+
+    def __format__(self, spec: str) -> str:
+        raise TypeError("the text of a NumPy array")
+
+    def __repr__(self) -> str:
+        return f"Vector({len(self.items)} values)"
+
+
+def _linspace(start: Any, stop: Any, num: Any = 50, endpoint: Any = True) -> Any:
+    """``numpy.linspace`` on two numbers, computed as NumPy does (float64)."""
+    numbers = (start, stop)
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in numbers):
+        return Unknown("numpy.linspace() of values that are not numbers")
+    if not isinstance(num, int) or isinstance(num, bool) or not 0 <= num <= MAX_SIZE or not isinstance(endpoint, bool):
+        return Unknown("numpy.linspace() with these arguments")
+    start, stop = float(start), float(stop)
+    div = num - 1 if endpoint else num
+    delta = stop - start
+    if div > 0:
+        step = delta / div
+        values = [i / div * delta if step == 0 else i * step for i in range(num)]
+    else:
+        values = [i * delta for i in range(num)]
+    values = [v + start for v in values]
+    if endpoint and num > 1:
+        values[-1] = stop
+    return Vector(values)
+
+
 def _int(value: Any = 0, base: Any = None) -> Any:
     return int(value) if base is None else int(value, base)
 
@@ -82,6 +142,7 @@ PURE: dict[str, Callable[..., Any]] = {
     "numpy.sqrt": math.sqrt,
     "numpy.int32": int,
     "numpy.int64": int,
+    "numpy.linspace": _linspace,
     "copy.copy": lambda v: _copy(v, False),
     "copy.deepcopy": lambda v: _copy(v, True),
     "operator.add": lambda a, b: a + b,

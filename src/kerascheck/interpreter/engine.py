@@ -138,6 +138,8 @@ def truth(value: Any) -> Any:
     """Python truthiness, or Unknown."""
     if is_unknown(value):
         return value
+    if isinstance(value, builtins.Vector):
+        return Unknown("the truth of a NumPy array")
     if isinstance(value, (list, tuple, dict, set)) and contains_unknown(value) and len(value) == 0:
         return False
     if isinstance(value, (PLAIN, arrays.Scalar)):
@@ -527,6 +529,8 @@ class Interpreter:
             return iter(list(value)) if not isinstance(value, range) else iter(value)
         if isinstance(value, dict):
             return iter(list(value)) if id(value) not in self.tainted else None
+        if isinstance(value, builtins.Vector):
+            return iter(value)
         return None
 
     # ------------------------------------------------------------ definitions
