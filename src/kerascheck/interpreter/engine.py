@@ -31,6 +31,7 @@ from kerascheck.interpreter.values import (
     Opaque,
     Ref,
     Scope,
+    Super,
     canonical,
 )
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
@@ -556,6 +557,9 @@ class Interpreter:
         body = Scope(scope, is_class_body=True)
         cls = Class(node.name.value, node, bases, body.vars)
         self.exec_block(node.body, body)
+        for value in body.vars.values():
+            if isinstance(value, Function) and value.owner is None:
+                value.owner = cls
         self.bind(node.name.value, cls, scope)
 
     # ------------------------------------------------------------- variables
@@ -581,6 +585,8 @@ class Interpreter:
             current = current.parent
         if name in BUILTIN_NAMES:
             return BUILTIN_NAMES[name]
+        if name == "super":
+            return Builtin(name, lambda args, kwargs: self.super_of(scope, args))
         if name in self.engine_builtins:
             return Builtin(name, self.engine_builtins[name])
         if name in builtins.PURE:
@@ -890,6 +896,8 @@ class Interpreter:
             if found is not MISSING:
                 return found
             return self.api.instance_attribute(receiver, name)
+        if isinstance(receiver, Super):
+            return self.super_attribute(receiver, name)
         if isinstance(receiver, Class):
             found = receiver.lookup(name)
             return found if found is not MISSING else Unknown(f"{receiver.name}.{name}")
@@ -1081,6 +1089,8 @@ class Interpreter:
             raise AnalysisLimit(f"calls nested deeper than {self.limits.max_depth}", self.site(node or function.node))
         scope = Scope(function.closure)
         self.bind_parameters(function, args, kwargs, scope, default_unknown)
+        if function.is_method and args:
+            scope.vars["__self__"], scope.vars["__class__"] = args[0], function.owner  # for super()
         self.depth += 1
         self.call_stack.append((function.name, node))
         outer = self.anchor  # code of another module stands for itself by the call that reached it
@@ -1158,7 +1168,6 @@ class Interpreter:
             "hasattr": lambda args, kwargs: Unknown("hasattr"),
             "map": self._map,
             "sorted": self._sorted,
-            "super": lambda args, kwargs: Unknown("super()"),
             "type": lambda args, kwargs: Unknown("type()"),
             "iter": lambda args, kwargs: args[0] if args and isinstance(args[0], (list, tuple)) else Unknown("iter"),
             "next": lambda args, kwargs: Unknown("next()"),
@@ -1167,6 +1176,28 @@ class Interpreter:
             "exec": lambda args, kwargs: Unknown("exec()"),
             "eval": lambda args, kwargs: Unknown("eval()"),
         }
+
+    def super_of(self, scope: Scope, args: list) -> Any:
+        """``super()`` in a method (with no arguments): its receiver's next classes."""
+        receiver, owner = self.lookup("__self__", scope, self.module), self.lookup("__class__", scope, self.module)
+        if args or not isinstance(receiver, Instance) or not isinstance(owner, Class):
+            return Unknown("super()")
+        return Super(receiver, owner)
+
+    def super_attribute(self, found: Super, name: str) -> Any:
+        """``super().name``: from the classes after the method's own in the receiver's MRO."""
+        order = found.receiver.cls.mro()
+        after = order[order.index(found.owner) + 1 :] if found.owner in order else []
+        for cls in after:
+            if isinstance(cls, Class):
+                if name in cls.namespace:
+                    value = cls.namespace[name]
+                    return BoundMethod(found.receiver, value) if isinstance(value, Function) else value
+            elif isinstance(cls, Ref) and cls.is_keras:
+                return self.api.super_attribute(found.receiver, name)
+            else:
+                break
+        return Unknown(f"super().{name}")
 
     def _isinstance(self, args: list, kwargs: dict) -> Any:
         if len(args) != 2 or is_unknown(args[0]):

@@ -16,7 +16,7 @@ from kerascheck import catalog
 from kerascheck.catalog.base import Call, to_snake_case
 from kerascheck.catalog.operations import BINARY as BINARY_OPS, OP_PARAMETERS, operation
 from kerascheck.graph import Facts, Layer, Model, Node, Op, Operation, Row, Tensor
-from kerascheck.interpreter import datasets, keras_internals, masking
+from kerascheck.interpreter import custom_layers, datasets, keras_internals, masking
 from kerascheck.interpreter.values import Class, Function, Instance, Opaque, Ref
 from kerascheck.modelbuild import ensure_rows, replay_model, sequential_input
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
@@ -71,9 +71,15 @@ class Namer:
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
         self.uncertain: set[str] = set()  # prefixes whose count is not known
+        #: a layer's call() is being traced: Keras may trace it more than once, so
+        #: how many names a layer made there takes is unknown
+        self.tracing = False
 
     def __call__(self, class_name: str) -> str:
         prefix = to_snake_case(class_name)
+        if self.tracing:
+            self.uncertain.add(prefix)
+            return UNKNOWN_NAME
         count = self.counts.get(prefix, 0)
         self.counts[prefix] = count + 1
         if prefix in self.uncertain:
@@ -101,6 +107,7 @@ class KerasAPI:
         self.facts = Facts()
         self.name = Namer()
         self.interp: Any = None  # the Interpreter, set by it
+        self.scratch = 0  # > 0 while a custom layer's call() is traced: no rows, no names
 
     # ----------------------------------------------------------- names
     def new_session(self) -> None:
@@ -326,8 +333,8 @@ class KerasAPI:
         return model
 
     def register(self, model: Model) -> None:
-        if self.interp is not None and self.interp.importing:
-            return  # built by an imported module's body: reported with that module
+        if self.scratch or (self.interp is not None and self.interp.importing):
+            return  # built by an imported module's body (reported with it) or inside a layer
         if self.interp is not None:
             model.context = self.interp.context()
             if self.interp.uncertain and not model.uncertain:
@@ -335,20 +342,23 @@ class KerasAPI:
         self.models.append(model)
 
     def instantiate_subclass(self, cls: Class, base: str, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
-        """A subclass of ``keras.Model`` or ``keras.layers.Layer`` defined in the file.
+        """A subclass of ``keras.Model`` or of a Keras layer defined in the file.
 
-        Its ``__init__`` runs (the layers it creates take their Keras names); a
-        model lists the layers it assigned to attributes, as ``model.layers``
-        does, but its computation is not interpreted yet: shapes and counts stay
-        unknown.
+        A direct subclass of ``keras.layers.Layer`` is interpreted
+        (``custom_layers``).  Otherwise its ``__init__`` runs (the layers it
+        creates take their Keras names); a model lists the layers it assigned to
+        attributes, as ``model.layers`` does, but its computation is not
+        interpreted yet: shapes and counts stay unknown.
         """
         if base == "Model":
             obj: Any = Model(self.name(cls.name), cls.name, node, kind="subclassed")
             obj.uncertain = "subclassed models are not interpreted yet"
             self.register(obj)
+        elif custom_layers.keras_layer_subclass(cls):
+            return custom_layers.instantiate(self, cls, args, kwargs, node)
         else:
             obj = self.unknown_layer(cls.name, kwargs, node)
-            obj.unknown_reason = f"{cls.name} is a custom layer; custom layers are not interpreted yet"
+            obj.unknown_reason = f"{cls.name} subclasses a Keras layer other than Layer, or overrides __call__: not interpreted yet"
         instance = Instance(cls)
         init = cls.lookup("__init__")
         if isinstance(init, Function):
@@ -442,7 +452,8 @@ class KerasAPI:
 
     def op_layer(self, class_name: str, node: cst.CSTNode, op_type: Any, config: dict) -> Op:
         config = {k: v for k, v in config.items() if k != "name"}
-        return Op(self.name(class_name), class_name, node, type=op_type, config=config)
+        name = UNKNOWN_NAME if self.scratch else self.name(class_name)  # backend ops, in a layer's call()
+        return Op(name, class_name, node, type=op_type, config=config)
 
     def tensor_binary(self, op_type: type, left: Any, right: Any, node: cst.CSTNode) -> Any:
         function = TENSOR_OPERATORS.get(op_type)
@@ -553,12 +564,22 @@ class KerasAPI:
             set_trainable(obj, bool(value))
 
     def instance_attribute(self, instance: Instance, name: str) -> Any:
+        if isinstance(instance.keras, Layer):
+            return custom_layers.attribute(instance, name)
         return Unknown(f"{instance.cls.name}.{name}")
+
+    def super_attribute(self, receiver: Instance, name: str) -> Any:
+        """``super().name`` in a method of a Layer subclass: Keras's ``Layer``."""
+        if isinstance(receiver.keras, Layer):
+            return KerasMethod(receiver, f"super.{name}")
+        return Unknown(f"super().{name}")
 
     # ----------------------------------------------------------- methods
     def call_method(self, receiver: Any, name: str, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
         if isinstance(receiver, KerasMethod):
             receiver, name = receiver.receiver, receiver.name
+        if isinstance(receiver, Instance) and isinstance(receiver.keras, Layer):
+            return custom_layers.method(self, receiver, name, args, kwargs)
         if isinstance(receiver, Model):
             return self.model_method(receiver, name, args, kwargs, node)
         if isinstance(receiver, Tensor) and name == "get_shape":

@@ -87,6 +87,7 @@ class Function:
     defaults: dict[str, Any]
     module: Any  # the ModuleState it was defined in
     is_method: bool = False
+    owner: Any = None  # the Class whose body defined it (for super())
 
 
 @dataclass(eq=False)
@@ -108,6 +109,21 @@ class Class:
                     return found
         return MISSING
 
+    def mro(self) -> list[Any]:
+        """Python's method resolution order (C3); a base that is not a class of
+        the source (``keras.layers.Layer``) ends its own line."""
+        lines = [base.mro() if isinstance(base, Class) else [base] for base in self.bases] + [list(self.bases)]
+        order: list[Any] = [self]
+        while True:
+            lines = [line for line in lines if line]
+            if not lines:
+                return order
+            head = next((line[0] for line in lines if not any(line[0] in other[1:] for other in lines)), MISSING)
+            if head is MISSING:
+                return order  # Python rejects this hierarchy
+            order.append(head)
+            lines = [line[1:] if line[0] == head else line for line in lines]
+
     def keras_base(self) -> str | None:
         """``Layer`` or ``Model`` if the class derives from a Keras base class."""
         for base in self.bases:
@@ -122,10 +138,20 @@ class Class:
 
 @dataclass(eq=False)
 class Instance:
-    """An instance of a class defined in the source."""
+    """An instance of a class defined in the source; ``keras`` is the layer it is,
+    for a subclass of ``keras.layers.Layer``."""
 
     cls: Class
     attrs: dict[str, Any] = field(default_factory=dict)
+    keras: Any = None
+
+
+@dataclass(eq=False)
+class Super:
+    """``super()`` in a method of ``owner`` called on ``receiver``."""
+
+    receiver: Any
+    owner: Any
 
 
 @dataclass(eq=False)
