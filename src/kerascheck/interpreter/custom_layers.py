@@ -22,7 +22,7 @@ from kerascheck.interpreter.values import Class, Function, Instance
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 #: arguments of ``add_weight`` (Keras 3) that may be given positionally, in order
-ADD_WEIGHT = ("shape", "initializer", "dtype", "trainable")
+ADD_WEIGHT = ("shape", "initializer", "dtype")
 #: ``Layer.__init__`` keywords kept in the layer's config (for Sequential and rules)
 INIT_KEYWORDS = ("name", "trainable", "dtype", "input_shape", "batch_input_shape", "batch_size", "input_dim")
 
@@ -43,10 +43,12 @@ class SubclassType(LayerType):
     def add_weight(self, args: list, kwargs: dict) -> Any:
         """``self.add_weight(...)``: a variable of the layer (a tensor of its shape)."""
         arguments = dict(zip(ADD_WEIGHT, args)) | kwargs
-        shape = arguments.get("shape", ())
-        shape = tuple(shape) if isinstance(shape, (list, tuple)) else shape
+        shape = arguments.get("shape")
+        shape = () if shape is None else tuple(shape) if isinstance(shape, (list, tuple)) else shape
         trainable = arguments.get("trainable", True)
-        if self.api.interp.uncertain or "__unknown_args__" in kwargs:
+        if len(args) > len(ADD_WEIGHT) or set(kwargs) & set(ADD_WEIGHT[: len(args)]):
+            self.own = Unknown(f"{self.name} calls add_weight with arguments Keras 3 rejects")
+        elif self.api.interp.uncertain or "__unknown_args__" in kwargs:
             self.own = Unknown(f"{self.name} adds a weight under a condition kerascheck cannot evaluate")
         elif not isinstance(shape, tuple) or contains_unknown(shape) or not all(_is_size(d) for d in shape):
             self.own = Unknown(f"{self.name} adds a weight of unknown shape")
