@@ -8,6 +8,7 @@ objects (layers, tensors, models) are handled by ``keras_api``.
 
 from __future__ import annotations
 
+import dataclasses
 import operator
 import re
 import time
@@ -1242,24 +1243,34 @@ def called_by_name(module: cst.Module) -> set[str]:
     their own bodies: helpers, reached through their callers."""
     defined = {s.name.value for s in module.body if isinstance(s, cst.FunctionDef)}
     called: set[str] = set()
-
-    class Collector(cst.CSTVisitor):
-        def __init__(self) -> None:
-            self.functions: list[str] = []  # the enclosing functions, outermost first
-
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-            self.functions.append(node.name.value)
-
-        def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
-            self.functions.pop()
-
-        def visit_Call(self, node: cst.Call) -> None:
-            func = node.func
-            if isinstance(func, cst.Name) and func.value in defined and func.value not in self.functions[:1]:
-                called.add(func.value)
-
-    module.visit(Collector())
+    for statement in module.body:
+        own = statement.name.value if isinstance(statement, cst.FunctionDef) else None
+        for node in _walk(statement):
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
+                name = node.func.value
+                if name in defined and name != own:
+                    called.add(name)
     return called
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """Every node under ``node`` (a few times faster than a libcst visitor)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        names = _FIELDS.get(type(current))
+        if names is None:
+            names = _FIELDS[type(current)] = tuple(f.name for f in dataclasses.fields(current))
+        for name in names:
+            value = getattr(current, name)
+            if isinstance(value, cst.CSTNode):
+                stack.append(value)
+            elif isinstance(value, (list, tuple)):
+                stack.extend(item for item in value if isinstance(item, cst.CSTNode))
 
 
 class _Unknowable(Exception):
