@@ -53,6 +53,14 @@ What it prints
    (what someone checking a model actually waits for), and one ``kerascheck
    summary`` over the whole fixtures folder.
 
+5. keras.applications: ``analyze_bytes`` over every file of the installed
+   ``keras/src/applications`` folder (median of ``--runs`` passes over the
+   folder, after a warm-up) against Keras building each public constructor the
+   analysis reports (``NAME() with its default arguments``, 40 models) with
+   those defaults, its weights download refused (one build per model after one
+   warm-up build, ``clear_session()`` and the refusal outside the timed
+   region), as a ratio.
+
 ``--json FILE`` writes all of these numbers as JSON as well.
 """
 
@@ -358,6 +366,83 @@ def parse_throughput(files: list[Path], runs: int) -> dict:
     }
 
 
+APPLICATION_CONTEXT = re.compile(r"^(\w+)\(\) with its default arguments$")
+
+
+class _Download(Exception):
+    """Keras asked for an application's pretrained weights: the model is built."""
+
+
+def time_applications_kerascheck(files: list[Path], runs: int) -> dict:
+    """kerascheck over the whole applications folder, and the constructors it reports."""
+    from kerascheck.analysis import Options, analyze_bytes
+
+    def once():
+        return [analyze_bytes(path.read_bytes(), str(path), Options()) for path in files]
+
+    reports = once()  # warm-up
+    samples = []
+    for _ in range(runs):
+        gc.collect()
+        seconds, reports = timed(once)
+        samples.append(seconds)
+    models = [(match.group(1), model) for report in reports for model in report.models
+              if (match := APPLICATION_CONTEXT.match(model.context))]
+    builders = list(dict.fromkeys(name for name, _ in models))
+    totals = {name: model.total for name, model in models if model.total is not None}
+    return {"seconds": median(samples), "samples": samples, "files": len(files), "builders": builders,
+            "rows": sum(len(model.layers) for _, model in models), "known_totals": len(totals)}
+
+
+def time_applications_keras(builders: list[str]) -> dict:
+    """Keras building each constructor with its default arguments (no weights download)."""
+    with contextlib.redirect_stderr(io.StringIO()):
+        import keras
+    from keras.src.utils import file_utils
+
+    def refuse(*args, **kwargs):
+        raise _Download()
+
+    def build(name: str) -> float:
+        keras.backend.clear_session()
+        gc.collect()
+        original, file_utils.get_file = file_utils.get_file, refuse
+        sink = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+                start = now()
+                try:
+                    getattr(keras.applications, name)()
+                except _Download:
+                    pass
+                return now() - start
+        finally:
+            file_utils.get_file = original
+            keras.backend.clear_session()
+
+    build("MobileNetV3Small")  # warm-up: TensorFlow's first graph work
+    seconds = {}
+    for name in builders:
+        seconds[name] = build(name)
+        print(f"  keras  {name:<60} {ms(seconds[name])} ms", file=sys.stderr, flush=True)
+    return {"seconds": seconds, "total_seconds": sum(seconds.values())}
+
+
+def print_applications(ours: dict, theirs: dict | None) -> None:
+    print()
+    print(f"5. keras.applications: kerascheck over the {ours['files']} files of keras/src/applications "
+          f"vs Keras building the {len(ours['builders'])} models they define (default arguments, no download)")
+    print(f"   kerascheck: {ours['seconds'] * 1000:.1f} ms for the folder (median of {len(ours['samples'])}), "
+          f"{len(ours['builders'])} models, {ours['rows']:,} rows, {ours['known_totals']} with known totals")
+    if theirs is None:
+        print("   (Keras timings skipped)")
+        return
+    slowest = sorted(theirs["seconds"].items(), key=lambda item: -item[1])[:3]
+    print(f"   keras:      {theirs['total_seconds'] * 1000:.1f} ms for the {len(theirs['seconds'])} models "
+          f"(slowest: {', '.join(f'{n} {t * 1000:.0f} ms' for n, t in slowest)})")
+    print(f"   ratio (keras / kerascheck): {theirs['total_seconds'] / ours['seconds']:.1f}x")
+
+
 def keras_applications() -> list[Path]:
     """The installed ``keras/src/applications/*.py``, located without importing keras."""
     import importlib.util
@@ -379,6 +464,7 @@ def kerascheck_phase(files: list[Path], runs: int) -> dict:
     out["throughput_fixtures"] = parse_throughput(files, runs)
     applications = keras_applications()
     out["throughput_applications"] = parse_throughput(applications, min(runs, 3)) if applications else None
+    out["applications"] = time_applications_kerascheck(applications, min(runs, 3)) if applications else None
     return out
 
 
@@ -562,6 +648,14 @@ def main(argv: list[str] | None = None) -> int:
         cold = cold_processes(files[: args.cold_files], args.fixtures)
         print_cold(cold)
 
+    applications = check["applications"]
+    keras_applications_timings = None
+    if applications:
+        if not args.skip_keras:
+            print("timing keras.applications ...", file=sys.stderr, flush=True)
+            keras_applications_timings = time_applications_keras(applications["builders"])
+        print_applications(applications, keras_applications_timings)
+
     if args.json:
         data = {
             "kerascheck_version": kerascheck.__version__,
@@ -576,6 +670,7 @@ def main(argv: list[str] | None = None) -> int:
                         "within_budget": startup_s <= STARTUP_BUDGET_S, "python_bare_seconds": python_s, **imports},
             "breakdown": b,
             "fresh_processes": cold,
+            "applications": {"kerascheck": applications, "keras": keras_applications_timings},
             "libcst_throughput": {"fixtures": check["throughput_fixtures"],
                                   "keras_applications": check["throughput_applications"]},
         }
