@@ -82,3 +82,53 @@ def test_float_sizes_are_kc105_and_unknown_never_a_float_count():
     (model,) = report.models
     assert model.total is None
     assert all(layer.params is None for layer in model.layers)
+
+
+def test_ten_thousand_layer_loop_is_exact_and_every_rule_stays_linear():
+    source = (
+        "import keras\n"
+        "model = keras.Sequential([keras.Input((32,))])\n"
+        "for i in range(10000):\n"
+        "    model.add(keras.layers.Dense(32))\n"
+        "model.add(keras.layers.Dense(10, activation='softmax'))\n"
+    )
+    from kerascheck.analysis import with_deep_stack
+    from kerascheck.rules import all_rules
+
+    start = time.perf_counter()
+    report = with_deep_stack(analyze_source, source, "loop.py", Options(rules=tuple(all_rules().values())))
+    assert time.perf_counter() - start < 60  # a hang guard: a quadratic rule took minutes here
+    (model,) = report.models
+    assert len(model.layers) == 10_001
+    assert model.total == 10_000 * (32 * 32 + 32) + 32 * 10 + 10
+    assert [d.code for d in report.diagnostics if d.severity != "info"] == []
+
+
+def test_a_loop_past_the_budget_is_a_diagnostic_and_unknown():
+    source = (
+        "import keras\n"
+        "model = keras.Sequential([keras.Input((8,))])\n"
+        "for i in range(20000):\n"
+        "    model.add(keras.layers.Dense(8))\n"
+    )
+    from kerascheck.analysis import with_deep_stack
+
+    report = with_deep_stack(analyze_source, source, "loop.py", Options())
+    assert codes(report) == ["KC002"]
+    assert "10,000" in report.diagnostics[0].message
+    assert report.models[0].total is None
+
+
+def test_a_functional_chain_past_the_budget_is_unknown_not_partial():
+    source = (
+        "import keras\n"
+        "x = inp = keras.Input((8,))\n"
+        "for i in range(20000):\n"
+        "    x = keras.layers.Dense(8)(x)\n"
+        "model = keras.Model(inp, x)\n"
+    )
+    from kerascheck.analysis import with_deep_stack
+
+    report = with_deep_stack(analyze_source, source, "chain.py", Options())
+    assert codes(report) == ["KC002"]
+    assert all(model.total is None for model in report.models)

@@ -451,7 +451,8 @@ class Interpreter:
         broke = False
         for count, item in enumerate(items):
             if count >= self.limits.max_iterations:
-                raise AnalysisLimit(f"a loop ran more than {self.limits.max_iterations:,} times", stmt)
+                self.loop_budget_spent(stmt, scope)
+                return
             self.assign(stmt.target, item, scope)
             try:
                 self.exec_block(stmt.body, scope)
@@ -479,7 +480,8 @@ class Interpreter:
                 return
             count += 1
             if count > self.limits.max_iterations:
-                raise AnalysisLimit(f"a loop ran more than {self.limits.max_iterations:,} times", stmt)
+                self.loop_budget_spent(stmt, scope)
+                return
             try:
                 self.exec_block(stmt.body, scope)
             except _Break:
@@ -489,6 +491,14 @@ class Interpreter:
             except _UncertainExit:
                 self.forget_loop(stmt, scope)
                 return
+
+    def loop_budget_spent(self, stmt: cst.For | cst.While, scope: Scope) -> None:
+        """A loop past the iteration budget: its remaining iterations are not followed,
+        so it ends as a loop over unknown values (what it assigns is unknown, a model it
+        adds layers to is uncertain) rather than with the partial state of the last
+        iteration followed, which would give wrong counts."""
+        self.limit_hits.append(AnalysisLimit(f"a loop ran more than {self.limits.max_iterations:,} times", self.site(stmt)))
+        self.run_unknown_loop(stmt, scope)
 
     def forget_loop(self, stmt: cst.For | cst.While, scope: Scope) -> None:
         """After a loop whose iterations cannot be followed: what it assigns is unknown."""
