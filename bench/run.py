@@ -87,6 +87,8 @@ os.environ["KERAS_BACKEND"] = "tensorflow"
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "oracle"))
+from offline_datasets import offline_datasets  # noqa: E402 - keras.datasets served as the oracle serves them
 TWIN_SUFFIX = ".keras3.py"
 TARGET_RATIO = 50.0
 STARTUP_BUDGET_S = 0.150
@@ -195,7 +197,8 @@ def exec_fixture(keras, path: Path, source: str) -> float:
     sys.path.insert(0, str(path.parent))
     sys.argv = [str(path)]
     try:
-        with keras_state(keras), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        with keras_state(keras), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), \
+                offline_datasets(keras):
             namespace = {"__name__": "__main__", "__file__": str(path), "__builtins__": __builtins__}
             start = now()
             try:

@@ -211,9 +211,10 @@ class Interpreter:
                     raise
                 self.limit_hits.append(exc)
                 self.depth, self.uncertain, self.call_stack = 0, 0, []
-        helpers = called_by_name(self.module)
-        for value in list(self.globals.vars.values()):
-            if self.is_entry_point(value, helpers):
+        candidates = [v for v in self.globals.vars.values() if self.may_be_entry_point(v)]
+        helpers = called_by_name(self.module) if candidates else set()  # a walk of every node: only when needed
+        for value in candidates:
+            if value.name not in helpers and id(value) not in self.called:  # an earlier one may have run it
                 try:
                     self.call_with_defaults(value)
                 except AnalysisLimit as exc:
@@ -222,14 +223,15 @@ class Interpreter:
                     self.limit_hits.append(exc)
                     self.depth, self.uncertain, self.call_stack = 0, 0, []
 
-    def is_entry_point(self, value: Any, helpers: set[str]) -> bool:
+    def may_be_entry_point(self, value: Any) -> bool:
+        """A top-level function of the file that did not run (an entry point unless
+        some code of the file calls it by name)."""
         return (
             isinstance(value, Function)
             and isinstance(value.node, cst.FunctionDef)
             and value.module is self.main
             and not value.is_method
             and id(value) not in self.called
-            and value.name not in helpers
         )
 
     def call_with_defaults(self, function: Function) -> None:
