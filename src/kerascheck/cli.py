@@ -15,14 +15,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from kerascheck import __version__
+from kerascheck.diagnostics import SEVERITIES
+from kerascheck.reporters import CHECK_MODULES
 
 if TYPE_CHECKING:
     from kerascheck.analysis import FileReport
     from kerascheck.config import Settings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-CHECK_FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github")
-SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+CHECK_FORMATS = tuple(CHECK_MODULES)
+SEVERITY_RANK = {severity: rank for rank, severity in enumerate(reversed(SEVERITIES))}  # info 0 … error 2
 
 
 class UsageError(Exception):

@@ -1,6 +1,6 @@
 """Names are Keras's or unknown, never wrong: f-strings, unknown names."""
 
-from tests.helpers import analyze, only_model
+from tests.helpers import only_model
 
 
 def test_f_string_with_format_spec_and_conversion():

@@ -915,7 +915,7 @@ class Interpreter:
             found = receiver.lookup(name)
             return found if found is not MISSING else Unknown(f"{receiver.name}.{name}")
         if is_unknown(receiver):
-            return Unknown(f"attribute of an unknown value")
+            return Unknown("attribute of an unknown value")
         if isinstance(receiver, (Layer, Model, Tensor)):
             return self.api.get_attribute(receiver, name, self.site(node))
         if isinstance(receiver, PLAIN):
