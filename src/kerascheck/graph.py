@@ -217,12 +217,21 @@ class Model(Operation):
     compile_source: cst.CSTNode | None = None  # the model.compile(...) call
     rows: list[Row] | None = field(default=None, init=False)
     unknown_reason: str = field(default="", init=False)
+    # Subclassed: the layers its attributes hold (``model.layers``), in the order
+    # Keras tracks them; whether call() was traced on an input; the interpreter's
+    # instance of the class, and how to trace call() on other input shapes
+    tracked: list[Operation] = field(default_factory=list, init=False)
+    traced: bool = field(default=False, init=False)
+    owner: Any = field(default=None, init=False)
+    trace: Any = field(default=None, init=False)
 
     def param_counts(self) -> tuple[int | None, int | None]:
         """Counts by each weight's own trainable flag (how an enclosing model counts it)."""
-        if self.uncertain or self.rows is None:
+        if self.uncertain or self.rows is None or (self.kind == "subclassed" and not self.traced):
             return None, None
-        counts = [r.operation.param_counts() if r.built else (None, None) for r in self.rows]
+        # A layer of a subclassed model that call() never used stays unbuilt: no weights.
+        unbuilt = (0, 0) if self.kind == "subclassed" else (None, None)
+        counts = [r.operation.param_counts() if r.built else unbuilt for r in self.rows]
         if any(None in pair for pair in counts):
             return None, None
         return sum(t for t, _ in counts), sum(f for _, f in counts)
@@ -245,3 +254,5 @@ class Facts:
     #: calls spelled the Keras 1/2 way: (node, function, argument), e.g.
     #: ``set_image_dim_ordering`` with ``'th'``, ``Model`` with its legacy keywords
     legacy_calls: list[tuple[cst.CSTNode, str, Any]] = field(default_factory=list)
+    #: ``model.build(shape)`` on a subclassed model: (node, model)
+    subclassed_builds: list[tuple[cst.CSTNode, Any]] = field(default_factory=list)

@@ -24,7 +24,7 @@ def ensure_rows(model: Model) -> None:
     elif model.kind == "functional":
         model.rows = functional_rows(model)
     else:
-        model.rows = []
+        model.rows = subclassed_rows(model)
 
 
 def sequential_input(model: Model) -> Any:
@@ -171,9 +171,37 @@ def _producers(tensor: Tensor) -> list[Node]:
     return [tensor.producer] if tensor.producer is not None else []
 
 
+# -------------------------------------------------------------- subclassed
+def subclassed_rows(model: Model) -> list[Row]:
+    """A subclassed model's rows: ``model.layers`` (the layers its attributes hold),
+    each with the output shape of its calls once call() has run on an input."""
+    if not model.traced:
+        model.unknown_reason = model.unknown_reason or (
+            "the model is never called on an input of known shape "
+            "(call it on keras.Input(shape=...), build() it, or give --input-shape)"
+        )
+        return [Row(op, Unknown("the model is not built"), built=False) for op in model.tracked]
+    rows = []
+    for op in model.tracked:
+        if not op.nodes:
+            rows.append(Row(op, Unknown("call() never uses it: Keras leaves it unbuilt"), built=False))
+            continue
+        shapes = [_node_shape(node) for node in op.nodes]
+        same = all(shape == shapes[0] for shape in shapes) and not any(is_unknown(s) for s in shapes)
+        rows.append(Row(op, shapes[0] if same else Unknown("called on inputs of different shapes")))
+    return rows
+
+
+def _node_shape(node: Node) -> Any:
+    shapes = [t.shape for t in node.outputs]
+    return shapes[0] if len(shapes) == 1 else shapes
+
+
 # ------------------------------------------------------------------ replay
 def replay_model(model: Model, shapes: Any) -> Any:
     """The output shape(s) of a model called on inputs of ``shapes``."""
+    if model.kind == "subclassed":
+        return model.trace(shapes) if model.trace is not None else Unknown("the model's call() is not known")
     own = [t.shape for t in model.inputs]
     given = shapes if isinstance(shapes, list) else [shapes]
     outputs = [t.shape for t in model.outputs]

@@ -487,6 +487,52 @@ def call_numpy(name: str, args: list, kwargs: dict) -> Any:
         return Unknown(f"numpy.{name}() with these arguments is not modelled")
 
 
+# --------------------------------------------------------- new arrays
+#: functions that make an array of a given shape (the data to call a model on):
+#: name → (position of the shape argument, its keyword, whether the shape is
+#: spread over the positional arguments, the dtype by default)
+CREATORS = {
+    "zeros": (0, "shape", False, "float64"),
+    "ones": (0, "shape", False, "float64"),
+    "empty": (0, "shape", False, "float64"),
+    "full": (0, "shape", False, Unknown("the dtype of the fill value")),
+    "random.random": (0, "size", False, "float64"),
+    "random.random_sample": (0, "size", False, "float64"),
+    "random.rand": (0, "", True, "float64"),
+    "random.randn": (0, "", True, "float64"),
+    "random.normal": (2, "size", False, "float64"),
+    "random.uniform": (2, "size", False, "float64"),
+}
+#: the same for TensorFlow, keras.ops and keras.random: the shape comes first
+TENSOR_CREATORS = ("zeros", "ones", "fill", "random.normal", "random.uniform", "normal", "uniform", "truncated_normal")
+
+
+def create(name: str, args: list, kwargs: dict, tensor: bool = False) -> Any:
+    """``np.zeros((2, 3))``, ``np.random.rand(2, 3)``, ``tf.zeros(...)``: a new array of that
+    shape (``NOT_ARRAY`` when ``name`` makes none); tensors are float32 by default."""
+    if tensor:
+        if name.removeprefix("random.") not in [c.removeprefix("random.") for c in TENSOR_CREATORS]:
+            return NOT_ARRAY
+        shape = args[0] if args else kwargs.get("shape", kwargs.get("dims"))
+        dtype: Any = "float32"
+    else:
+        if name not in CREATORS:
+            return NOT_ARRAY
+        position, keyword, spread, dtype = CREATORS[name]
+        shape = tuple(args) if spread else args[position] if len(args) > position else kwargs.get(keyword)
+    if "__unknown_args__" in kwargs:
+        return Unknown(f"{name}() with unknown arguments")
+    if isinstance(shape, int) and not isinstance(shape, bool):
+        shape = (shape,)
+    if isinstance(shape, list):
+        shape = tuple(shape)
+    if not isinstance(shape, tuple) or not all(_is_int(d) and d >= 0 for d in shape):
+        return Unknown(f"{name}() of an unknown shape")
+    if "dtype" in kwargs:
+        dtype = _dtype(kwargs["dtype"])
+    return Array(shape, dtype)
+
+
 # --------------------------------------------------- Keras data utilities
 def to_categorical(args: list, kwargs: dict) -> Any:
     """``keras.utils.to_categorical(y, num_classes)`` (Keras 1: ``nb_classes``):

@@ -18,7 +18,7 @@ from typing import Any, Iterator
 import libcst as cst
 
 from kerascheck.graph import Layer, Model, Tensor
-from kerascheck.interpreter import arrays, builtins
+from kerascheck.interpreter import arrays, builtins, subclassed_models
 from kerascheck.interpreter.arrays import Array
 from kerascheck.interpreter.keras_api import KerasMethod
 from kerascheck.interpreter.modules import Importer, ModuleState, Project
@@ -161,8 +161,16 @@ def join(a: Any, b: Any) -> Any:
             pass
     if isinstance(a, Tensor) and isinstance(b, Tensor):
         alternatives = (*(a.alternatives or (a,)), *(b.alternatives or (b,)))
-        return Tensor(Unknown("depends on a condition kerascheck cannot evaluate"), alternatives=alternatives)
+        # Which tensor it is stays unknown; its shape is known when both agree.
+        shape = a.shape if _same_shape(a.shape, b.shape) else Unknown("depends on a condition kerascheck cannot evaluate")
+        return Tensor(shape, alternatives=alternatives)
     return Unknown("depends on a condition kerascheck cannot evaluate")
+
+
+def _same_shape(a: Any, b: Any) -> bool:
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return type(a) is type(b) and len(a) == len(b) and all(_same_shape(x, y) for x, y in zip(a, b))
+    return not is_unknown(a) and not is_unknown(b) and (a is None or isinstance(a, int)) and a == b
 
 
 class Interpreter:
@@ -662,6 +670,8 @@ class Interpreter:
 
     def set_attribute(self, receiver: Any, name: str, value: Any) -> None:
         if isinstance(receiver, Instance):
+            if isinstance(receiver.keras, Model) and receiver.keras.kind == "subclassed":
+                subclassed_models.track(self.api, receiver.keras, value)
             if self.uncertain and name in receiver.attrs:
                 value = join(receiver.attrs[name], value)
             receiver.attrs[name] = value
@@ -900,6 +910,8 @@ class Interpreter:
             return constant if constant is not MISSING else receiver.attr(name)
         if isinstance(receiver, Array):
             return arrays.attribute(receiver, name)
+        if isinstance(receiver, Model) and receiver.owner is not None:
+            receiver = receiver.owner  # an instance of a Model subclass: its own attributes first
         if isinstance(receiver, Instance):
             if name in receiver.attrs:
                 return receiver.attrs[name]
@@ -1057,6 +1069,12 @@ class Interpreter:
                 return self.api.call_ref(func, args, kwargs, node)
             if func.path.startswith("numpy."):
                 result = arrays.call_numpy(func.path[len("numpy."):], args, kwargs)
+                if result is arrays.NOT_ARRAY:
+                    result = arrays.create(func.path[len("numpy."):], args, kwargs)
+                if result is not arrays.NOT_ARRAY:
+                    return result
+            if func.path.startswith("tensorflow."):
+                result = arrays.create(func.path[len("tensorflow."):], args, kwargs, tensor=True)
                 if result is not arrays.NOT_ARRAY:
                     return result
             if func.path in builtins.PURE:

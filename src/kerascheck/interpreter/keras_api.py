@@ -15,8 +15,8 @@ import libcst as cst
 from kerascheck import catalog
 from kerascheck.catalog.base import Call, to_snake_case
 from kerascheck.catalog.operations import BINARY as BINARY_OPS, OP_PARAMETERS, operation
-from kerascheck.graph import Facts, Layer, Model, Node, Op, Operation, Row, Tensor
-from kerascheck.interpreter import custom_layers, datasets, keras_internals, masking
+from kerascheck.graph import Facts, Layer, Model, Node, Op, Operation, Tensor
+from kerascheck.interpreter import arrays, custom_layers, datasets, keras_internals, masking, subclassed_models
 from kerascheck.interpreter.values import Class, Function, Instance, Opaque, Ref
 from kerascheck.modelbuild import ensure_rows, replay_model, sequential_input
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
@@ -108,6 +108,9 @@ class KerasAPI:
         self.name = Namer()
         self.interp: Any = None  # the Interpreter, set by it
         self.scratch = 0  # > 0 while a custom layer's call() is traced: no rows, no names
+        #: the subclassed models' call()s being traced: each layer or model called, with
+        #: the interpreter's uncertainty at the time
+        self.traces: list[list[tuple[Operation, int]]] = []
 
     # ----------------------------------------------------------- names
     def new_session(self) -> None:
@@ -149,6 +152,10 @@ class KerasAPI:
         data = datasets.call(path, args, raw_kwargs, self.data_format)
         if data is not datasets.NOT_DATA:
             return data
+        if path.startswith(("keras.ops.", "keras.random.")) and not _has_tensor(args):
+            created = arrays.create(path.split(".", 2)[2], args, kwargs, tensor=True)
+            if created is not arrays.NOT_ARRAY:
+                return created
         if ".ops." in path + "." or path.startswith("keras.backend."):
             return self.call_op(last, args, kwargs, node)
         if last == "Input":
@@ -312,7 +319,9 @@ class KerasAPI:
         if isinstance(first, Layer) and first.is_input and len(model.sequence) > 1:
             self.name("Functional")
 
-    def make_functional(self, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
+    def make_functional(self, args: list, kwargs: dict, node: cst.CSTNode, model: Model | None = None) -> Any:
+        """``Model(inputs, outputs)``; ``model``: an instance of a subclass that
+        passes them to ``super().__init__`` (Keras makes it a Functional)."""
         inputs = kwargs.get("inputs", kwargs.get("input", args[0] if args else None))
         outputs = kwargs.get("outputs", kwargs.get("output", args[1] if len(args) > 1 else None))
         name = kwargs.get("name")
@@ -320,7 +329,10 @@ class KerasAPI:
             return Unknown("Model() without inputs and outputs")
         if "input" in kwargs or "output" in kwargs:
             self.facts.legacy_calls.append((node, "Model", tuple(k for k in ("input", "output") if k in kwargs)))
-        model = Model(self.name.given(name, "Functional"), "Functional", node, kind="functional")
+        if model is None:
+            model = Model(self.name.given(name, "Functional"), "Functional", node, kind="functional")
+        else:
+            model.name, model.kind = self.name.given(name, model.class_name), "functional"
         model.named = isinstance(name, str)
         model.inputs = _flatten_tensors(inputs)
         model.outputs = _flatten_tensors(outputs)
@@ -344,28 +356,20 @@ class KerasAPI:
     def instantiate_subclass(self, cls: Class, base: str, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
         """A subclass of ``keras.Model`` or of a Keras layer defined in the file.
 
-        A direct subclass of ``keras.layers.Layer`` is interpreted
-        (``custom_layers``).  Otherwise its ``__init__`` runs (the layers it
-        creates take their Keras names); a model lists the layers it assigned to
-        attributes, as ``model.layers`` does, but its computation is not
-        interpreted yet: shapes and counts stay unknown.
+        A model is interpreted by ``subclassed_models``, a direct subclass of
+        ``keras.layers.Layer`` by ``custom_layers``.  Otherwise its ``__init__``
+        runs (the layers it creates take their Keras names) and the layer is
+        unknown.
         """
         if base == "Model":
-            obj: Any = Model(self.name(cls.name), cls.name, node, kind="subclassed")
-            obj.uncertain = "subclassed models are not interpreted yet"
-            self.register(obj)
-        elif custom_layers.keras_layer_subclass(cls):
+            return subclassed_models.instantiate(self, cls, args, kwargs, node)
+        if custom_layers.keras_layer_subclass(cls):
             return custom_layers.instantiate(self, cls, args, kwargs, node)
-        else:
-            obj = self.unknown_layer(cls.name, kwargs, node)
-            obj.unknown_reason = f"{cls.name} subclasses a Keras layer other than Layer, or overrides __call__: not interpreted yet"
-        instance = Instance(cls)
+        obj = self.unknown_layer(cls.name, kwargs, node)
+        obj.unknown_reason = f"{cls.name} subclasses a Keras layer other than Layer, or overrides __call__: not interpreted yet"
         init = cls.lookup("__init__")
         if isinstance(init, Function):
-            self.interp.call_function(init, [instance, *args], dict(kwargs), node=node)
-        if isinstance(obj, Model):
-            tracked = [v for value in instance.attrs.values() for v in _flat(value) if isinstance(v, (Layer, Model))]
-            obj.rows = [Row(op, Unknown("subclassed models are not interpreted yet"), built=False) for op in tracked]
+            self.interp.call_function(init, [Instance(cls), *args], dict(kwargs), node=node)
         return obj
 
     # ----------------------------------------------------------- calling
@@ -388,10 +392,16 @@ class KerasAPI:
         if mask is not None and layer.class_name in masking.TAKES_MASK and "mask" not in named:
             named["mask"] = mask  # Keras passes the mask along: it is an input of the call
         result = self.record(layer, first, named, output)
+        self.note_call(layer)
         out_mask = masking.output_mask(self, layer, first, mask, node)
         if isinstance(result, Tensor):
             result.mask = out_mask
         return result
+
+    def note_call(self, op: Operation) -> None:
+        """A layer or model called while a subclassed model's call() is traced."""
+        if self.traces:
+            self.traces[-1].append((op, self.interp.uncertain))
 
     def record(self, operation: Operation, first: Any, named: dict, output: Any) -> Any:
         """Create the node of a call and its output tensor(s)."""
@@ -407,6 +417,11 @@ class KerasAPI:
         return result
 
     def call_model(self, model: Model, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
+        if model.kind == "subclassed":
+            result = subclassed_models.call(self, model, args, kwargs, node)
+            self.note_call(model)
+            return result
+        self.note_call(model)
         if not args and "inputs" in kwargs:
             args = [kwargs.pop("inputs")]
         if not args:
@@ -545,6 +560,8 @@ class KerasAPI:
         return KerasMethod(model, name)
 
     def model_layers(self, model: Model) -> Any:
+        if model.kind == "subclassed":
+            return list(model.tracked)
         if model.kind == "sequential":
             return [op for op in model.sequence if not (isinstance(op, Layer) and op.is_input)]
         ensure_rows(model)
@@ -566,11 +583,14 @@ class KerasAPI:
     def instance_attribute(self, instance: Instance, name: str) -> Any:
         if isinstance(instance.keras, Layer):
             return custom_layers.attribute(instance, name)
+        if isinstance(instance.keras, Model):
+            found = subclassed_models.attribute(instance.keras, name)
+            return found if found is not None else self.model_attribute(instance.keras, name)
         return Unknown(f"{instance.cls.name}.{name}")
 
     def super_attribute(self, receiver: Instance, name: str) -> Any:
-        """``super().name`` in a method of a Layer subclass: Keras's ``Layer``."""
-        if isinstance(receiver.keras, Layer):
+        """``super().name`` in a method of a Layer or Model subclass: Keras's."""
+        if isinstance(receiver.keras, (Layer, Model)):
             return KerasMethod(receiver, f"super.{name}")
         return Unknown(f"super().{name}")
 
@@ -580,6 +600,10 @@ class KerasAPI:
             receiver, name = receiver.receiver, receiver.name
         if isinstance(receiver, Instance) and isinstance(receiver.keras, Layer):
             return custom_layers.method(self, receiver, name, args, kwargs)
+        if isinstance(receiver, Instance) and isinstance(receiver.keras, Model):
+            if name == "super.__init__":
+                return subclassed_models.model_init(self, receiver.keras, args, kwargs)
+            receiver, name = receiver.keras, name.removeprefix("super.")
         if isinstance(receiver, Model):
             return self.model_method(receiver, name, args, kwargs, node)
         if isinstance(receiver, Tensor) and name == "get_shape":
@@ -605,6 +629,8 @@ class KerasAPI:
             model.compile_args = {**positional, **{k: v for k, v in kwargs.items() if k != "__unknown_args__"}}
             model.compile_source = node
             return None
+        if name == "build" and model.kind == "subclassed":
+            return subclassed_models.build(self, model, args, kwargs, node)
         if name == "build":
             shape = kwargs.get("input_shape", args[0] if args else None)
             if model.kind == "sequential":

@@ -1,0 +1,202 @@
+"""Subclasses of ``keras.Model`` defined in the analysed code.
+
+Keras 3 names such a model in ``super().__init__()``, tracks the layers
+assigned to its attributes (``model.layers``, in assignment order, lists and
+dicts of layers included) and builds them the first time the model is called:
+``call()`` runs on the input and every layer it calls builds its weights.
+kerascheck interprets ``__init__`` and ``call()`` the same way, on:
+
+- ``model(keras.Input(shape=...))`` or any symbolic tensor (also as a layer of
+  a Functional or Sequential model),
+- ``model(x)`` on an array of known shape (``np.zeros((1, 28, 28, 1))``,
+  ``tf.zeros(...)``, ``keras.datasets`` data), the batch size included,
+- ``model.build(input_shape)``: Keras 2 traced call() there; Keras 3 does not
+  (the layers stay unbuilt until the first call, see KC216), so kerascheck
+  reports the model as its first call on that shape builds it.
+
+The ``training`` argument of ``call()`` is unknown unless the call passes a
+boolean (``fit()`` passes True, ``predict()`` False): both branches of
+``if training:`` run, and a shape is known only where they agree.  Whether a
+layer with weights that only one branch calls gets built is unknown, so then
+are the model's totals.  Operations inside ``call()`` run on backend tensors
+(no rows, no Keras names), as in Keras.  A subclass that passes ``inputs`` and
+``outputs`` to ``super().__init__`` is a Functional model, as in Keras.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+
+from kerascheck.graph import Layer, Model, Operation, Tensor
+from kerascheck.interpreter.values import Class, Function, Instance
+from kerascheck.unknown import Unknown, is_unknown
+
+UNKNOWN_NAME = "?"
+TRAINING = "training"
+
+
+def instantiate(api: Any, cls: Class, args: list, kwargs: dict, node: cst.CSTNode) -> Model:
+    """``cls(*args, **kwargs)``: run ``__init__``; ``super().__init__`` names the model."""
+    model = Model(UNKNOWN_NAME, cls.name, node, kind="subclassed")
+    model.owner = Instance(cls, keras=model)
+    model.trace = lambda shapes: _shapes(trace(api, model, _tensors(shapes), {}, model.source))
+    context = api.interp.context()  # how the model was reached (not its own __init__)
+    init = cls.lookup("__init__")
+    if isinstance(init, Function):
+        api.interp.call_function(init, [model.owner, *args], dict(kwargs), node=node)
+    else:
+        model_init(api, model, args, kwargs)
+    model.context = context
+    if model not in api.models and model.name == UNKNOWN_NAME and model.kind == "subclassed":
+        model.uncertain = f"{cls.name}.__init__ does not call super().__init__() in a way kerascheck follows"
+        api.register(model)
+    return model
+
+
+def model_init(api: Any, model: Model, args: list, kwargs: dict) -> None:
+    """``keras.Model.__init__(*args, **kwargs)`` for an instance of a subclass."""
+    if functional_arguments(args, kwargs):
+        api.make_functional(args, kwargs, model.source, model=model)
+        return
+    if "__unknown_args__" in kwargs:
+        kwargs = {**kwargs, "name": Unknown("**kwargs")}
+    name = kwargs.get("name")
+    model.name = api.name.given(name, model.class_name)
+    model.named = isinstance(name, str)
+    if kwargs.get("trainable") is False:
+        model.trainable = False
+    api.register(model)
+
+
+def functional_arguments(args: list, kwargs: dict) -> bool:
+    """Keras's test for ``Model(inputs, outputs)`` called on a subclass."""
+    return len(args) == 2 or (len(args) == 1 and "outputs" in kwargs) or ("inputs" in kwargs and "outputs" in kwargs)
+
+
+def track(api: Any, model: Model, value: Any) -> None:
+    """``self.attr = value`` in a method: Keras tracks the layers it holds."""
+    for item in _layers_in(value):
+        if item is not model and item not in model.tracked:
+            model.tracked.append(item)
+            model.rows = None
+            if api.interp.uncertain:
+                model.uncertain = model.uncertain or "a layer is assigned under a condition kerascheck cannot evaluate"
+
+
+def call(api: Any, model: Model, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
+    """``model(x, ...)``: trace ``call()`` on ``x``; a node of the model when ``x`` is symbolic."""
+    if not args and "inputs" in kwargs:
+        args = [kwargs.pop("inputs")]
+    if not args:
+        return Unknown("a model called without inputs")
+    first = _as_input(args[0])
+    result = trace(api, model, first, {k: v for k, v in kwargs.items() if k != "__unknown_args__"}, node, args[1:])
+    return api.record(model, first, {}, _shapes(result))
+
+
+def build(api: Any, model: Model, args: list, kwargs: dict, node: cst.CSTNode) -> None:
+    """``model.build(input_shape)``: traced as the first call on that shape (see the module doc)."""
+    shape = kwargs.get("input_shape", args[0] if args else None)
+    api.facts.subclassed_builds.append((node, model))
+    if isinstance(model.owner.cls.lookup("build"), Function):
+        model.uncertain = model.uncertain or f"{model.class_name} defines its own build(), which kerascheck does not follow"
+        return
+    if isinstance(shape, list) and shape and all(isinstance(s, (tuple, list)) for s in shape):
+        inputs: Any = [Tensor(tuple(s)) for s in shape]
+    elif isinstance(shape, (tuple, list)):
+        inputs = Tensor(tuple(shape))
+    else:
+        inputs = Tensor(Unknown("the shape given to build() is not known"))
+    trace(api, model, inputs, {}, node)
+
+
+def trace(api: Any, model: Model, first: Any, kwargs: dict, node: Any, rest: list | tuple = ()) -> Any:
+    """Run ``call(first, *rest, **kwargs)`` on the instance; the layers it calls are built."""
+    function = model.owner.cls.lookup("call")
+    if not isinstance(function, Function):
+        model.uncertain = model.uncertain or f"{model.class_name}.call() is not defined in the analysed code"
+        return Tensor(Unknown("call() is not known"))
+    kwargs = dict(kwargs)
+    if _takes(function, TRAINING, len(rest) + 2) and not isinstance(kwargs.get(TRAINING), bool):
+        kwargs[TRAINING] = Unknown("the training flag (fit() passes True, predict() False)")
+    calls: list[tuple[Operation, int]] = []  # each layer called, and the interpreter's uncertainty then
+    start = api.interp.uncertain
+    api.traces.append(calls)
+    api.scratch += 1
+    try:
+        result = api.interp.call_function(function, [model.owner, first, *rest], kwargs, node=node)
+    finally:
+        api.scratch -= 1
+        api.traces.pop()
+    model.traced = True
+    model.rows = None
+    sure = {id(op) for op, level in calls if level <= start}
+    for op, _ in calls:
+        if id(op) not in sure and _has_weights(op):
+            model.uncertain = model.uncertain or (
+                f"whether {op.name} is built depends on a condition kerascheck cannot evaluate (the training flag?)"
+            )
+    return result
+
+
+def attribute(model: Model, name: str) -> Any:
+    """``self.name`` in a method, for what Keras's ``Model`` provides (None: ask Keras)."""
+    if name == "add_weight":
+        return Unknown(f"{model.class_name}.add_weight: weights of a model itself are not modelled")
+    return None
+
+
+def _takes(function: Function, name: str, positional: int) -> bool:
+    """Whether ``function`` has a parameter ``name`` not filled by the first ``positional`` arguments."""
+    params = function.node.params
+    ordered = [p.name.value for p in (*params.posonly_params, *params.params)]
+    if name in ordered:
+        return ordered.index(name) >= positional
+    return any(p.name.value == name for p in params.kwonly_params)
+
+
+def _has_weights(op: Operation) -> bool:
+    trainable, frozen = op.param_counts()
+    return trainable is None or frozen is None or trainable + frozen > 0
+
+
+def _layers_in(value: Any) -> list:
+    if isinstance(value, (Layer, Model)):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [item for v in value for item in _layers_in(v)]
+    if isinstance(value, dict):
+        return [item for v in value.values() for item in _layers_in(v)]
+    return []
+
+
+def _as_input(value: Any) -> Any:
+    """What call() receives: symbolic tensors as they are; arrays of known shape
+    (NumPy, ``tf.zeros``...) as tensors of that shape; anything else unknown."""
+    from kerascheck.interpreter.arrays import Array
+
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, Array) and not is_unknown(value.shape):
+        return Tensor(tuple(value.shape))
+    if isinstance(value, (list, tuple)):
+        return [_as_input(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_input(v) for k, v in value.items()}
+    return Tensor(Unknown("the model's input is not known"))
+
+
+def _tensors(shapes: Any) -> Any:
+    if isinstance(shapes, list):
+        return [_tensors(s) for s in shapes]
+    return Tensor(shapes)
+
+
+def _shapes(result: Any) -> Any:
+    if isinstance(result, Tensor):
+        return result.shape
+    if isinstance(result, (list, tuple)) and result and all(isinstance(t, Tensor) for t in result):
+        return [t.shape for t in result]
+    return Unknown("call() returned a value kerascheck cannot follow")
