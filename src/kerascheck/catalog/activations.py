@@ -24,6 +24,7 @@ def check_non_negative(cfg: dict[str, Any], key: str, layer: str, allow_none: bo
 
 class ReLU(LayerType):
     name = "ReLU"
+    built_at_init = True
     positional = ("max_value", "negative_slope", "threshold")
     defaults = {"max_value": None, "negative_slope": 0.0, "threshold": 0.0}
 
@@ -36,6 +37,7 @@ class ReLU(LayerType):
 
 class LeakyReLU(LayerType):
     name = "LeakyReLU"
+    built_at_init = True
     positional = ("negative_slope",)
     defaults = {"negative_slope": 0.3}
     legacy_kwargs = {"alpha": "negative_slope"}
@@ -75,12 +77,14 @@ class PReLU(LayerType):
 
 class ELU(LayerType):
     name = "ELU"
+    built_at_init = True
     positional = ("alpha",)
     defaults = {"alpha": 1.0}
 
 
 class Softmax(LayerType):
     name = "Softmax"
+    built_at_init = True
     positional = ("axis",)
     defaults = {"axis": -1}
 

@@ -92,6 +92,9 @@ class LayerType:
     #: built (MultiHeadAttention's Softmax and Dropout): they take names from the
     #: same counters as the model's layers
     built_sublayers: ClassVar[tuple[str, ...]] = ()
+    #: Keras marks the layer built when it is constructed (it has no weights to
+    #: make: pooling, dropout, activations...), so an unused one still counts 0
+    built_at_init: ClassVar[bool] = False
     #: keyword arguments that only Keras 1/2 accepted (for the legacy-API rule)
     #: beyond ``legacy_kwargs``; they are ignored
     ignored_legacy_kwargs: ClassVar[tuple[str, ...]] = ()

@@ -53,15 +53,18 @@ class Dense(LayerType):
 
 class Activation(LayerType):
     name = "Activation"
+    built_at_init = True
     positional = ("activation",)
 
 
 class Identity(LayerType):
     name = "Identity"
+    built_at_init = True
 
 
 class Masking(LayerType):
     name = "Masking"
+    built_at_init = True
     positional = ("mask_value",)
 
 

@@ -178,6 +178,7 @@ class GroupNormalization(AxisNormalization):
 
 class UnitNormalization(AxisNormalization):
     name = "UnitNormalization"
+    built_at_init = True
 
 
 LAYERS = (BatchNormalization, LayerNormalization, RMSNormalization, GroupNormalization, UnitNormalization)

@@ -24,6 +24,7 @@ class Pooling(LayerType):
 
     rank: ClassVar[int] = 2
     positional = ("pool_size", "strides", "padding", "data_format")
+    built_at_init = True
     defaults = {"strides": None, "padding": "valid", "data_format": None}
     legacy_kwargs = {"pool_length": "pool_size", "stride": "strides", "border_mode": "padding"}
 
@@ -95,6 +96,7 @@ class GlobalPooling(LayerType):
 
     rank: ClassVar[int] = 2
     positional = ("data_format", "keepdims")
+    built_at_init = True
     defaults = {"data_format": None, "keepdims": False}
 
     def finish_config(self, cfg: dict[str, Any]) -> dict[str, Any]:

@@ -25,6 +25,7 @@ def check_fraction(value: Any, what: str, layer: str) -> None:
 
 class Dropout(LayerType):
     name = "Dropout"
+    built_at_init = True
     positional = ("rate", "noise_shape", "seed")
     legacy_kwargs = {"p": "rate"}
     #: the constructor argument Keras checks to lie in [0, 1]
@@ -85,6 +86,7 @@ class AlphaDropout(Dropout):
 
 class ActivityRegularization(LayerType):
     name = "ActivityRegularization"
+    built_at_init = True
     positional = ("l1", "l2")
 
 

@@ -51,6 +51,7 @@ class Reshape(LayerType):
     """``target_shape`` excludes the batch axis and may hold one ``-1``."""
 
     name = "Reshape"
+    built_at_init = True
     positional = ("target_shape",)
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
