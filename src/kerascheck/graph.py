@@ -98,6 +98,8 @@ class Layer(Operation):
         if self.is_input:
             return 0, 0
         if self.weights is None:
+            if self.type is not None and self.type.built_at_init and not self.weights_reason:
+                return 0, 0  # Keras built it at construction: it has no weights to make
             return None, None
         trainable = sum(w.size for w in self.weights if w.trainable)
         frozen = sum(w.size for w in self.weights if not w.trainable)
@@ -254,5 +256,6 @@ class Facts:
     #: calls spelled the Keras 1/2 way: (node, function, argument), e.g.
     #: ``set_image_dim_ordering`` with ``'th'``, ``Model`` with its legacy keywords
     legacy_calls: list[tuple[cst.CSTNode, str, Any]] = field(default_factory=list)
-    #: ``model.build(shape)`` on a subclassed model: (node, model)
-    subclassed_builds: list[tuple[cst.CSTNode, Any]] = field(default_factory=list)
+    #: ``model.build(shape)`` on a subclassed model without a build() of its own:
+    #: (node, model, the shape given)
+    subclassed_builds: list[tuple[cst.CSTNode, Any, Any]] = field(default_factory=list)

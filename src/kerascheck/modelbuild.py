@@ -180,16 +180,22 @@ def subclassed_rows(model: Model) -> list[Row]:
             "the model is never called on an input of known shape "
             "(call it on keras.Input(shape=...), build() it, or give --input-shape)"
         )
-        return [Row(op, Unknown("the model is not built"), built=False) for op in model.tracked]
+        return [Row(op, Unknown("the model is not built"), built=_built_at_init(op)) for op in model.tracked]
     rows = []
     for op in model.tracked:
         if not op.nodes:
-            rows.append(Row(op, Unknown("call() never uses it: Keras leaves it unbuilt"), built=False))
+            reason = "call() never uses it" + ("" if _built_at_init(op) else ": Keras leaves it unbuilt")
+            rows.append(Row(op, Unknown(reason), built=_built_at_init(op)))
             continue
         shapes = [_node_shape(node) for node in op.nodes]
         same = all(shape == shapes[0] for shape in shapes) and not any(is_unknown(s) for s in shapes)
         rows.append(Row(op, shapes[0] if same else Unknown("called on inputs of different shapes")))
     return rows
+
+
+def _built_at_init(op: Operation) -> bool:
+    """A layer Keras marks built when constructed (no weights): it counts 0 even unused."""
+    return isinstance(op, Layer) and op.type is not None and op.type.built_at_init
 
 
 def _node_shape(node: Node) -> Any:

@@ -152,12 +152,17 @@ def _locate(obj, filename: str, siblings: frozenset[str] = frozenset()) -> tuple
 
 @contextlib.contextmanager
 def _recording(keras, filename: str, siblings: frozenset[str] = frozenset()):
-    """Patch ``Operation.__init__`` to note each operation's constructor line."""
+    """Patch ``Operation.__init__`` to note each operation's constructor line, and
+    ``Layer.__call__`` to note the output shape of each call (``CALL_SHAPES``: a
+    layer called inside a subclassed model's call() leaves no node)."""
+    from keras.src.layers.layer import Layer
     from keras.src.ops.operation import Operation
 
     created: list[tuple[Any, int | None, bool]] = []
     seen: set[int] = set()
     original = Operation.__init__
+    original_call = Layer.__call__
+    CALL_SHAPES.clear()
 
     def patched(self, *args, **kwargs):
         if id(self) not in seen:
@@ -166,11 +171,25 @@ def _recording(keras, filename: str, siblings: frozenset[str] = frozenset()):
             created.append((self, line, direct))
         return original(self, *args, **kwargs)
 
+    def called(self, *args, **kwargs):
+        outputs = original_call(self, *args, **kwargs)
+        try:
+            CALL_SHAPES.setdefault(id(self), []).append(_shape_of(outputs))
+        except Exception:  # noqa: BLE001 - an output without a shape: not recorded
+            CALL_SHAPES.setdefault(id(self), []).append(None)
+        return outputs
+
     Operation.__init__ = patched
+    Layer.__call__ = called
     try:
         yield created
     finally:
         Operation.__init__ = original
+        Layer.__call__ = original_call
+
+
+#: id(layer) → the output shape of each of its calls, while a fixture runs
+CALL_SHAPES: dict[int, list] = {}
 
 
 @contextlib.contextmanager
@@ -214,9 +233,13 @@ def _row_shape(op, graph_nodes) -> Any:
         nodes = [n for n in nodes if id(n) in graph_nodes]
     if nodes:
         return _shape_of(nodes[-1].output_tensors)
-    if graph_nodes is None and getattr(op, "_build_shapes_dict", None):
+    if graph_nodes is None and id(op) in CALL_SHAPES:
         # A subclassed model's layers are called inside call(), which leaves no
-        # node; like model.summary(), use the shape the layer was built for.
+        # node: the shape its calls returned, if they all agree.
+        shapes = CALL_SHAPES[id(op)]
+        return shapes[0] if all(shape == shapes[0] for shape in shapes) else None
+    if graph_nodes is None and getattr(op, "_build_shapes_dict", None):
+        # Built without a call: like model.summary(), the shape it was built for.
         try:
             out = op.compute_output_shape(**op._build_shapes_dict)
         except Exception:

@@ -99,10 +99,10 @@ def call(api: Any, model: Model, args: list, kwargs: dict, node: cst.CSTNode) ->
 def build(api: Any, model: Model, args: list, kwargs: dict, node: cst.CSTNode) -> None:
     """``model.build(input_shape)``: traced as the first call on that shape (see the module doc)."""
     shape = kwargs.get("input_shape", args[0] if args else None)
-    api.facts.subclassed_builds.append((node, model))
     if isinstance(model.owner.cls.lookup("build"), Function):
         model.uncertain = model.uncertain or f"{model.class_name} defines its own build(), which kerascheck does not follow"
         return
+    api.facts.subclassed_builds.append((node, model, shape))
     if isinstance(shape, list) and shape and all(isinstance(s, (tuple, list)) for s in shape):
         inputs: Any = [Tensor(tuple(s)) for s in shape]
     elif isinstance(shape, (tuple, list)):
