@@ -300,7 +300,9 @@ def model_report(model: Model, positions: Positions, options: Options) -> ModelR
 
 def layer_report(op: Operation, row: Any, positions: Positions) -> LayerReport:
     reason = ""
-    if row.trainable is None:
+    if row.trainable is None and not row.built and is_unknown(row.output_shape):
+        reason = row.output_shape.reason  # a layer of a model that is not built
+    elif row.trainable is None:
         if isinstance(op, Layer):
             reason = op.unknown_reason or op.weights_reason or "not built"
         elif isinstance(op, Model):

@@ -427,7 +427,7 @@ def check_schema(report) -> list[str]:
             p.append(f"{w}.path: not a string")
         for j, m in enumerate(f["models"] if isinstance(f["models"], list) else []):
             wm = f"{w}.models[{j}]"
-            if not keys(m, wm, ("name", "line", "kind", "layers", "total_params", "trainable_params", "non_trainable_params"), ("context",)):
+            if not keys(m, wm, ("name", "line", "kind", "layers", "total_params", "trainable_params", "non_trainable_params"), ("context", "unknown_reason")):
                 continue
             if not isinstance(m["name"], str):
                 p.append(f"{wm}.name: not a string")
@@ -435,13 +435,14 @@ def check_schema(report) -> list[str]:
                 p.append(f"{wm}.line: not an int")
             if m["kind"] not in ("sequential", "functional", "subclassed"):
                 p.append(f"{wm}.kind: {m['kind']!r}")
-            if "context" in m and not isinstance(m["context"], str):
-                p.append(f"{wm}.context: not a string")
+            for k in ("context", "unknown_reason"):
+                if k in m and not isinstance(m[k], str):
+                    p.append(f"{wm}.{k}: not a string")
             for k in ("total_params", "trainable_params", "non_trainable_params"):
                 count(m[k], f"{wm}.{k}")
             for k, layer in enumerate(m["layers"] if isinstance(m["layers"], list) else []):
                 wl = f"{wm}.layers[{k}]"
-                if not keys(layer, wl, ("name", "class", "line", "output_shape", "params", "trainable_params", "non_trainable_params")):
+                if not keys(layer, wl, ("name", "class", "line", "output_shape", "params", "trainable_params", "non_trainable_params"), ("unknown_reason",)):
                     continue
                 if not isinstance(layer["name"], str) or not isinstance(layer["class"], str):
                     p.append(f"{wl}: name/class not strings")

@@ -20,7 +20,7 @@ def shape_json(shape: Any) -> Any:
 
 
 def layer_json(layer: LayerReport) -> dict:
-    return {
+    out = {
         "name": layer.name,
         "class": layer.class_name,
         "line": layer.line,
@@ -29,6 +29,9 @@ def layer_json(layer: LayerReport) -> dict:
         "trainable_params": layer.trainable,
         "non_trainable_params": layer.non_trainable,
     }
+    if layer.unknown_reason and (layer.params is None or layer.output_shape is None or is_unknown(layer.output_shape)):
+        out["unknown_reason"] = layer.unknown_reason
+    return out
 
 
 def model_json(model: ModelReport) -> dict:
@@ -43,6 +46,8 @@ def model_json(model: ModelReport) -> dict:
     }
     if model.context:
         out["context"] = model.context
+    if model.total is None and model.unknown_reason:
+        out["unknown_reason"] = model.unknown_reason
     return out
 
 
