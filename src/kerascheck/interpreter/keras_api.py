@@ -274,9 +274,14 @@ class KerasAPI:
         return layer
 
     # ----------------------------------------------------------- models
-    def make_sequential(self, args: list, kwargs: dict, node: cst.CSTNode) -> Model:
+    def make_sequential(self, args: list, kwargs: dict, node: cst.CSTNode, model: Model | None = None) -> Model:
+        """``Sequential(layers, name=...)``; ``model``: an instance of a subclass
+        calling ``super().__init__`` (named after its class, as in Keras)."""
         name = kwargs.get("name", args[1] if len(args) > 1 else None)
-        model = Model(self.name.given(name, "Sequential"), "Sequential", node, kind="sequential")
+        if model is None:
+            model = Model(self.name.given(name, "Sequential"), "Sequential", node, kind="sequential")
+        else:
+            model.name = self.name.given(name, model.class_name)
         model.named = isinstance(name, str)
         self.register(model)
         layers = kwargs.get("layers", args[0] if args else None)
@@ -361,8 +366,8 @@ class KerasAPI:
         runs (the layers it creates take their Keras names) and the layer is
         unknown.
         """
-        if base == "Model":
-            return subclassed_models.instantiate(self, cls, args, kwargs, node)
+        if base in ("Model", "Sequential"):
+            return subclassed_models.instantiate(self, cls, args, kwargs, node, sequential=base == "Sequential")
         if custom_layers.keras_layer_subclass(cls):
             return custom_layers.instantiate(self, cls, args, kwargs, node)
         obj = self.unknown_layer(cls.name, kwargs, node)

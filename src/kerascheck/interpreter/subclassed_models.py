@@ -37,9 +37,11 @@ UNKNOWN_NAME = "?"
 TRAINING = "training"
 
 
-def instantiate(api: Any, cls: Class, args: list, kwargs: dict, node: cst.CSTNode) -> Model:
-    """``cls(*args, **kwargs)``: run ``__init__``; ``super().__init__`` names the model."""
-    model = Model(UNKNOWN_NAME, cls.name, node, kind="subclassed")
+def instantiate(api: Any, cls: Class, args: list, kwargs: dict, node: cst.CSTNode, sequential: bool = False) -> Model:
+    """``cls(*args, **kwargs)``: run ``__init__``; ``super().__init__`` names the model.
+    A subclass of ``Sequential`` is a Sequential model (its layers come from
+    ``super().__init__(layers)`` and ``self.add``), unless it defines call()."""
+    model = Model(UNKNOWN_NAME, cls.name, node, kind="sequential" if sequential else "subclassed")
     model.owner = Instance(cls, keras=model)
     model.trace = lambda shapes: _shapes(trace(api, model, _tensors(shapes), {}, model.source))
     context = api.interp.context()  # how the model was reached (not its own __init__)
@@ -49,14 +51,19 @@ def instantiate(api: Any, cls: Class, args: list, kwargs: dict, node: cst.CSTNod
     else:
         model_init(api, model, args, kwargs)
     model.context = context
-    if model not in api.models and model.name == UNKNOWN_NAME and model.kind == "subclassed":
+    if model not in api.models and model.name == UNKNOWN_NAME and model.kind != "functional":
         model.uncertain = f"{cls.name}.__init__ does not call super().__init__() in a way kerascheck follows"
         api.register(model)
+    if sequential and isinstance(cls.lookup("call"), Function):
+        model.uncertain = model.uncertain or f"{cls.name} overrides Sequential.call(), which kerascheck does not follow"
     return model
 
 
 def model_init(api: Any, model: Model, args: list, kwargs: dict) -> None:
     """``keras.Model.__init__(*args, **kwargs)`` for an instance of a subclass."""
+    if model.kind == "sequential":
+        api.make_sequential(args, kwargs, model.source, model=model)
+        return
     if functional_arguments(args, kwargs):
         api.make_functional(args, kwargs, model.source, model=model)
         return

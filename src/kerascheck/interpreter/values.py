@@ -125,14 +125,14 @@ class Class:
             lines = [line[1:] if line[0] == head else line for line in lines]
 
     def keras_base(self) -> str | None:
-        """``Layer`` or ``Model`` if the class derives from a Keras base class."""
+        """``Layer``, ``Model`` or ``Sequential`` if the class derives from a Keras base class."""
         for base in self.bases:
             if isinstance(base, Class):
                 found = base.keras_base()
                 if found:
                     return found
             elif isinstance(base, Ref) and base.is_keras:
-                return "Model" if base.last in ("Model", "Sequential") else "Layer"
+                return base.last if base.last in ("Model", "Sequential") else "Layer"
         return None
 
 
