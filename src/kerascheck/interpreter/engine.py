@@ -20,8 +20,10 @@ import libcst as cst
 from kerascheck.graph import Layer, Model, Tensor
 from kerascheck.interpreter import arrays, builtins, subclassed_models
 from kerascheck.interpreter.arrays import Array
+from kerascheck.interpreter.input_shapes import InputShapes
 from kerascheck.interpreter.keras_api import KerasMethod
 from kerascheck.interpreter.modules import Importer, ModuleState, Project
+from kerascheck.modelbuild import sequential_input
 from kerascheck.interpreter.values import (
     MISSING,
     Builtin,
@@ -167,6 +169,11 @@ def join(a: Any, b: Any) -> Any:
     return Unknown("depends on a condition kerascheck cannot evaluate")
 
 
+def _lacks_shape(shape: Any) -> bool:
+    """No input shape, or one the source does not determine."""
+    return shape is None or contains_unknown(shape)
+
+
 def _same_shape(a: Any, b: Any) -> bool:
     if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
         return type(a) is type(b) and len(a) == len(b) and all(_same_shape(x, y) for x, y in zip(a, b))
@@ -177,8 +184,16 @@ class Interpreter:
     """Runs one module; ``api`` models Keras, ``limits`` bounds the work, ``project``
     locates the modules it imports (None: none is followed)."""
 
-    def __init__(self, module: cst.Module, api: Any, limits: Limits | None = None, project: Project | None = None) -> None:
+    def __init__(
+        self,
+        module: cst.Module,
+        api: Any,
+        limits: Limits | None = None,
+        project: Project | None = None,
+        input_shapes: InputShapes | None = None,
+    ) -> None:
         self.module = module
+        self.input_shapes = input_shapes  # given by the user, by function or model name
         self.api = api
         api.interp = self
         self.limits = limits or Limits()
@@ -223,13 +238,31 @@ class Interpreter:
         helpers = called_by_name(self.module) if candidates else set()  # a walk of every node: only when needed
         for value in candidates:
             if value.name not in helpers and id(value) not in self.called:  # an earlier one may have run it
-                try:
-                    self.call_with_defaults(value)
-                except AnalysisLimit as exc:
-                    if exc.fatal:
-                        raise
-                    self.limit_hits.append(exc)
-                    self.depth, self.uncertain, self.call_stack = 0, 0, []
+                self.guarded(self.call_with_defaults, value)
+        if self.input_shapes is not None:
+            for model in list(self.api.models):
+                self.guarded(self.give_input_shape, model)
+
+    def guarded(self, step, value: Any) -> None:
+        """Run one more step after the module body; a non-fatal limit ends only it."""
+        try:
+            step(value)
+        except AnalysisLimit as exc:
+            if exc.fatal:
+                raise
+            self.limit_hits.append(exc)
+            self.depth, self.uncertain, self.call_stack = 0, 0, []
+
+    def give_input_shape(self, model: Model) -> None:
+        """A model the source gives no input shape, with one the user gave by name."""
+        if model.kind == "subclassed" and not model.traced:
+            shape = self.input_shapes.for_model(model.name, model.class_name)
+            if shape is not None:
+                subclassed_models.trace(self.api, model, Tensor((None, *shape)), {}, model.source)
+        elif model.kind == "sequential" and _lacks_shape(sequential_input(model)):
+            shape = self.input_shapes.for_model(model.name, model.class_name)
+            if shape is not None:
+                model.declared_input, model.rows, model.unknown_reason = (None, *shape), None, ""
 
     def may_be_entry_point(self, value: Any) -> bool:
         """A top-level function of the file that did not run (an entry point unless
@@ -1179,6 +1212,9 @@ class Interpreter:
                 scope.vars[name] = function.defaults.get(name, Unknown(f"parameter '{name}' has no default"))
         if params.star_kwarg is not None:
             scope.vars[params.star_kwarg.name.value] = dict(kwargs) if not unknown_extra else Unknown("**kwargs")
+        if self.input_shapes is not None:
+            names = [p.name.value for p in (*positional, *params.kwonly_params)]
+            self.input_shapes.bind(function.name, names, scope.vars)
 
     def instantiate(self, cls: Class, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
         keras_base = cls.keras_base()
