@@ -659,6 +659,8 @@ class KerasAPI:
                 if layer.name == target:
                     return layer
             return Unknown(f"layer {target!r}")
+        if name == "fit" and model.kind == "subclassed" and not model.traced:
+            subclassed_models.fit(self, model, args, kwargs, node)
         if name in ("summary", "fit", "fit_generator", "evaluate", "predict", "save", "save_weights", "load_weights"):
             ensure_rows(model) if name == "summary" else None
             return None if name in ("summary", "save", "save_weights", "load_weights") else Unknown(name)

@@ -10,6 +10,8 @@ kerascheck interprets ``__init__`` and ``call()`` the same way, on:
   a Functional or Sequential model),
 - ``model(x)`` on an array of known shape (``np.zeros((1, 28, 28, 1))``,
   ``tf.zeros(...)``, ``keras.datasets`` data), the batch size included,
+- ``model.fit(x, ...)`` on arrays of known shape (the batch axis None, as
+  Keras shows it after fit()),
 - ``model.build(input_shape)``: Keras 2 traced call() there; Keras 3 does not
   (the layers stay unbuilt until the first call, see KC216), so kerascheck
   reports the model as its first call on that shape builds it.
@@ -117,6 +119,18 @@ def build(api: Any, model: Model, args: list, kwargs: dict, node: cst.CSTNode) -
     else:
         inputs = Tensor(Unknown("the shape given to build() is not known"))
     trace(api, model, inputs, {}, node)
+
+
+def fit(api: Any, model: Model, args: list, kwargs: dict, node: cst.CSTNode) -> None:
+    """``model.fit(x, ...)`` on arrays of known shape builds the model on their batches
+    (the batch axis unknown, as Keras shows it); other data leaves it unbuilt."""
+    data = kwargs.get("x", args[0] if args else None)
+    inputs = _as_input(data)
+    shapes = [t.shape for t in inputs] if isinstance(inputs, list) else [getattr(inputs, "shape", None)]
+    if isinstance(inputs, dict) or any(is_unknown(s) or not isinstance(s, tuple) or not s for s in shapes):
+        return
+    batched = [Tensor((None, *s[1:])) for s in shapes]
+    trace(api, model, batched if isinstance(inputs, list) else batched[0], {TRAINING: True}, node)
 
 
 def trace(api: Any, model: Model, first: Any, kwargs: dict, node: Any, rest: list | tuple = ()) -> Any:
