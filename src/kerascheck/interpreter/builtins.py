@@ -149,7 +149,13 @@ PURE: dict[str, Callable[..., Any]] = {
     "operator.mul": lambda a, b: a * b,
 }
 
-CONSTANTS: dict[str, Any] = {"math.pi": math.pi, "math.e": math.e, "numpy.pi": math.pi, "numpy.newaxis": None}
+CONSTANTS: dict[str, Any] = {
+    "math.pi": math.pi,
+    "math.e": math.e,
+    "numpy.pi": math.pi,
+    "numpy.newaxis": None,
+    "tensorflow.newaxis": None,
+}
 
 # Pure methods on plain data, by receiver type.
 PURE_METHODS: dict[type, frozenset[str]] = {

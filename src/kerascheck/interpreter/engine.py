@@ -18,7 +18,7 @@ from typing import Any, Iterator
 import libcst as cst
 
 from kerascheck.graph import Layer, Model, Tensor
-from kerascheck.interpreter import arrays, builtins, subclassed_models
+from kerascheck.interpreter import arrays, builtins, subclassed_models, tf_ops
 from kerascheck.interpreter.arrays import Array
 from kerascheck.interpreter.input_shapes import InputShapes
 from kerascheck.interpreter.keras_api import KerasMethod
@@ -1110,6 +1110,9 @@ class Interpreter:
                 result = arrays.create(func.path[len("tensorflow."):], args, kwargs, tensor=True)
                 if result is not arrays.NOT_ARRAY:
                     return result
+                twin = tf_ops.equivalent(func.path)
+                if twin is not None and self.api.scratch:  # in a traced call(): backend tensors
+                    return self.api.call_op(twin, *tf_ops.arguments(args, kwargs), node)
             if func.path in builtins.PURE:
                 return builtins.call_pure(func.path, args, kwargs)
             return self.api.call_foreign(func.last, args, kwargs, node)
