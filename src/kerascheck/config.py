@@ -24,7 +24,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 DATA_FORMATS = ("channels_last", "channels_first")
-GENERAL_KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "exclude", "data-format")
+GENERAL_KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "exclude", "data-format", "input-shapes")
 
 
 class ConfigError(Exception):
@@ -56,6 +56,8 @@ class Settings:
     per_file_ignores: tuple[tuple[pathspec.GitIgnoreSpec, tuple[str, ...]], ...] = ()
     exclude: pathspec.GitIgnoreSpec | None = None
     data_format: str | None = None
+    #: input shapes by function or model name (see ``interpreter.input_shapes``)
+    input_shapes: dict[str, tuple] = field(default_factory=dict)
     rule_options: dict[str, Any] = field(default_factory=dict)
 
     def enabled(self, code: str, path: Path | None = None) -> bool:
@@ -149,6 +151,8 @@ def parse(table: dict[str, Any], root: Path, source: Path | None = None) -> Sett
             if value not in DATA_FORMATS:
                 raise ConfigError(f"{where} data-format must be one of {', '.join(DATA_FORMATS)}, got {value!r}")
             settings.data_format = value
+        elif key == "input-shapes":
+            settings.input_shapes = _input_shapes(value, f"{where} input-shapes")
         elif key in options:
             settings.rule_options[key] = option_value(key, value, options[key], where)
         else:
@@ -193,6 +197,20 @@ def parse_codes(value: Any, label: str) -> tuple[str, ...]:
         if not any(k.startswith(code) for k in known):
             raise ConfigError(f"{label}: {code!r} is not a rule code or a prefix of one (see `kerascheck rule --all`)")
     return codes
+
+
+def _input_shapes(value: Any, label: str) -> dict[str, tuple]:
+    from kerascheck.interpreter.input_shapes import from_config
+
+    if not isinstance(value, dict):
+        raise ConfigError(f"{label} must be a table of NAME = [sizes] (or \"None,8\"), got {value!r}")
+    shapes = {}
+    for name, shape in value.items():
+        try:
+            shapes[name] = from_config(shape)
+        except ValueError as exc:
+            raise ConfigError(f"{label} {name}: {exc}") from None
+    return shapes
 
 
 def _per_file_ignores(value: Any, label: str) -> tuple:
