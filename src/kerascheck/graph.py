@@ -259,3 +259,5 @@ class Facts:
     #: ``model.build(shape)`` on a subclassed model without a build() of its own:
     #: (node, model, the shape given)
     subclassed_builds: list[tuple[cst.CSTNode, Any, Any]] = field(default_factory=list)
+    #: TensorFlow functions called on symbolic Keras tensors: (node, dotted path)
+    tf_on_keras_tensors: list[tuple[cst.CSTNode, str]] = field(default_factory=list)

@@ -1113,6 +1113,9 @@ class Interpreter:
                 twin = tf_ops.equivalent(func.path)
                 if twin is not None and self.api.scratch:  # in a traced call(): backend tensors
                     return self.api.call_op(twin, *tf_ops.arguments(args, kwargs), node)
+                if not self.api.scratch and tf_ops.on_keras_tensor([*args, *kwargs.values()]):
+                    self.api.facts.tf_on_keras_tensors.append((node, func.path))
+                    return Tensor(Unknown("Keras 3 rejects a TensorFlow function on a Keras tensor"))
             if func.path in builtins.PURE:
                 return builtins.call_pure(func.path, args, kwargs)
             return self.api.call_foreign(func.last, args, kwargs, node)

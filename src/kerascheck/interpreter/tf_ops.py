@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kerascheck.graph import Tensor
+
 #: TensorFlow function (without ``tensorflow.``) → keras.ops function
 EQUIVALENTS = {
     **{name: name for name in ("add", "subtract", "multiply", "divide", "maximum", "minimum", "matmul", "einsum")},
@@ -70,3 +72,25 @@ def arguments(args: list, kwargs: dict) -> tuple[list, dict[str, Any]]:
         else:
             rest[KEYWORDS.get(key, key)] = value
     return args, rest
+
+
+def on_keras_tensor(values: list) -> bool:
+    """Whether a value is (or holds) a symbolic Keras tensor: one computed from a
+    ``keras.Input``, not from data a model was called on."""
+    stack = list(values)
+    seen: set[int] = set()
+    while stack:
+        value = stack.pop()
+        if isinstance(value, (list, tuple)):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, Tensor) and id(value) not in seen:
+            seen.add(id(value))
+            if value.alternatives:
+                stack.extend(value.alternatives)
+            elif value.producer is not None:
+                if value.producer.is_input:
+                    return True
+                stack.extend(value.producer.inputs)
+    return False
