@@ -15,6 +15,7 @@ from kerascheck import suppression
 from kerascheck.diagnostics import Diagnostic, Span
 from kerascheck.graph import Layer, Model, Operation
 from kerascheck.interpreter.engine import AnalysisLimit, Interpreter, Limits
+from kerascheck.interpreter.input_shapes import InputShapes
 from kerascheck.interpreter.keras_api import KerasAPI
 from kerascheck.interpreter.modules import Project
 from kerascheck.modelbuild import ensure_rows
@@ -38,6 +39,8 @@ class Options:
     rule_options: dict[str, Any] = field(default_factory=dict)
     #: which codes are reported (None: all); applied with the inline suppressions
     reports: Callable[[str], bool] | None = None
+    #: input shapes given by function or model name (``--input-shape``, ``input-shapes``)
+    input_shapes: dict[str, tuple] = field(default_factory=dict)
 
     def selected_rules(self) -> tuple:
         if self.rules is not None:
@@ -89,6 +92,8 @@ class FileReport:
     models: list[ModelReport] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     source: str = ""  # the text analysed ("" when it could not be read)
+    #: the names of ``Options.input_shapes`` that matched a function or model here
+    input_shapes_used: set[str] = field(default_factory=set)
 
     @property
     def has_errors(self) -> bool:
@@ -241,11 +246,14 @@ class _Stages:
 
 def interpret(module: cst.Module, options: Options, report: FileReport, project: Project | None = None) -> KerasAPI:
     api = KerasAPI(options.data_format)
-    interpreter = Interpreter(module, api, options.limits, project)
+    shapes = InputShapes(options.input_shapes) if options.input_shapes else None
+    interpreter = Interpreter(module, api, options.limits, project, input_shapes=shapes)
     try:
         interpreter.run()
     except AnalysisLimit as exc:
         report.diagnostics.append(Diagnostic("KC002", f"{exc}; the rest of the file is not analysed", node=exc.node))
+    if shapes is not None:
+        report.input_shapes_used = shapes.used
     for hit in interpreter.limit_hits:
         report.diagnostics.append(Diagnostic("KC002", f"{hit}; values computed there are unknown", node=hit.node))
     for _ in range(2):  # building a model may build another one used inside it

@@ -71,6 +71,18 @@ def _add_input_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--data-format", choices=("channels_last", "channels_first"), default=None,
                          help="the default image data format (as keras.config.set_image_data_format)")
     command.add_argument("--stdin-filename", metavar="NAME", help="the name to report for standard input")
+    command.add_argument("--input-shape", metavar="NAME=SHAPE", action="append", default=[], type=_input_shape,
+                         help="an input shape (without the batch axis, e.g. 28,28,1) for a function's shape parameter "
+                              "or a model (by name or class) the source gives none; repeatable")
+
+
+def _input_shape(text: str) -> tuple[str, tuple]:
+    from kerascheck.interpreter.input_shapes import parse_assignment
+
+    try:
+        return parse_assignment(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,10 +139,16 @@ def analyse(args: argparse.Namespace, for_check: bool) -> list[FileReport]:
                 rules=rules,
                 rule_options=settings.rule_options,
                 reports=enabled,
+                input_shapes={**settings.input_shapes, **dict(args.input_shape)},
             )
             reports.append(analyze_bytes(data, path.as_posix() if path is not None else "-", options))
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
+    used = set().union(*(report.input_shapes_used for report in reports))
+    for name, _ in args.input_shape:
+        if name not in used:
+            print(f"kerascheck: warning: --input-shape {name}: matched no function or model that "
+                  "lacks an input shape", file=sys.stderr)
     return reports
 
 
