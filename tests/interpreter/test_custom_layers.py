@@ -1,7 +1,10 @@
-"""Custom Layer subclasses: what kerascheck cannot follow stays unknown, never wrong.
+"""Custom Layer subclasses and subclasses of concrete layers (``class MyDense(Dense)``):
+what kerascheck cannot follow stays unknown, never wrong.
 
 (What it follows is checked against real Keras by the fixtures
-``constructs/custom_layers.py`` and ``constructs/custom_layer_rbf.py``.)"""
+``constructs/custom_layers.py``, ``constructs/custom_layer_rbf.py`` and
+``constructs/concrete_layer_subclasses.py``; the facts about Keras's classes
+custom_layers relies on are checked at the end.)"""
 
 from tests.helpers import only_model
 
@@ -103,3 +106,489 @@ class Custom(layers.Layer):
 """
     )
     assert model["layers"][0]["name"] == "?"
+
+
+# ------------------------------------------------------------------ subclasses of a concrete layer
+# (checked against Keras by the fixture constructs/concrete_layer_subclasses.py)
+
+
+def test_a_subclass_of_dense_is_named_after_its_class_and_counts_as_the_base():
+    model = model_with(
+        """
+class MyDense(layers.Dense):
+    def __init__(self, units, **kwargs):
+        super().__init__(units, activation="relu", **kwargs)
+""",
+        call="MyDense(5)(MyDense(6)(inputs))",
+    )
+    rows = model["layers"]  # MyDense(5) is constructed first
+    assert [(r["name"], r["class"]) for r in rows] == [("my_dense_1", "MyDense"), ("my_dense", "MyDense"), ("dense", "Dense")]
+    assert [r["params"] for r in rows] == [30, 35, 18]
+    assert rows[0]["output_shape"] == [None, 6]
+
+
+def test_an_overridden_call_does_not_change_the_output_keras_computes():
+    # Keras 3 takes the output from Dense.compute_output_shape and never runs call()
+    model = model_with(
+        """
+class Pairs(layers.Dense):
+    def call(self, inputs):
+        return keras.ops.reshape(super().call(inputs), (-1, 2, 2))
+""",
+        call="Pairs(4)(inputs)",
+    )
+    assert model["layers"][0]["output_shape"] == [None, 4]
+    assert model["layers"][0]["params"] == 20
+
+
+def test_a_build_calling_super_build_adds_its_weights_to_the_base_ones():
+    model = model_with(
+        """
+class Gated(layers.Dense):
+    def build(self, input_shape):
+        super().build(input_shape)
+        self.gate = self.add_weight(shape=(self.units,), trainable=False)
+""",
+        call="Gated(3)(inputs)",
+    )
+    assert (model["layers"][0]["trainable_params"], model["layers"][0]["non_trainable_params"]) == (15, 3)
+
+
+def test_overriding_dunder_call_is_unknown():
+    model = model_with(
+        """
+class Clipped(layers.Dense):
+    def __call__(self, *args, **kwargs):
+        return keras.ops.clip(super().__call__(*args, **kwargs), -1.0, 1.0)
+""",
+        call="Clipped(3)(inputs)",
+    )
+    assert model["layers"][0]["output_shape"] is None
+    assert model["layers"][0]["params"] is None
+    assert model["total_params"] is None
+
+
+def test_unknown_super_arguments_are_unknown():
+    model = model_with(
+        """
+import json
+OPTIONS = json.load(open("options.json"))
+
+class Configured(layers.Conv1D):
+    def __init__(self, filters, **kwargs):
+        super().__init__(filters, 3, **OPTIONS, **kwargs)
+""",
+        call="layers.Flatten()(Configured(2)(layers.Reshape((4, 1))(inputs)))",
+    )
+    row = model["layers"][1]
+    assert (row["name"], row["output_shape"], row["params"]) == ("?", None, None)
+
+
+def test_unknown_arguments_given_to_the_subclass_are_unknown():
+    model = model_with(
+        """
+class MyDense(layers.Dense):
+    pass
+settings = load_settings()
+""",
+        call="MyDense(3, **settings)(inputs)",
+    )
+    assert (model["layers"][0]["name"], model["layers"][0]["output_shape"]) == ("?", None)
+
+
+def test_super_init_under_an_unknown_condition_is_unknown():
+    model = model_with(
+        """
+class Sized(layers.Dense):
+    def __init__(self, **kwargs):
+        if os.environ.get("WIDE"):
+            super().__init__(16, **kwargs)
+        else:
+            super().__init__(4, **kwargs)
+""",
+        call="Sized()(inputs)",
+    )
+    assert model["layers"][0]["output_shape"] is None
+    assert model["layers"][0]["params"] is None
+
+
+def test_a_subclass_whose_init_skips_super_init_is_unknown():
+    model = model_with(
+        """
+class Broken(layers.Dense):
+    def __init__(self, units):
+        self.size = units
+""",
+        call="Broken(3)(inputs)",
+    )
+    assert model["layers"][0]["output_shape"] is None
+
+
+def test_a_compute_output_shape_kerascheck_cannot_follow_is_unknown():
+    model = model_with(
+        """
+class Odd(layers.Dense):
+    def compute_output_shape(self, input_shape):
+        return some_library.shape_for(input_shape)
+""",
+        call="Odd(3)(inputs)",
+    )
+    assert model["layers"][0]["output_shape"] is None
+    assert model["layers"][0]["params"] == 15  # Dense's build ran on the input
+
+
+def test_a_compute_output_spec_override_is_unknown():
+    model = model_with(
+        """
+class Spec(layers.Dense):
+    def compute_output_spec(self, inputs):
+        return inputs
+""",
+        call="Spec(3)(inputs)",
+    )
+    assert model["layers"][0]["output_shape"] is None
+
+
+def test_a_call_kerascheck_cannot_follow_leaves_the_sublayers_keras_builds_with_it_unknown():
+    # Flatten's build is Keras's default: Keras traces call() to build the Dense
+    model = model_with(
+        """
+class Projected(layers.Flatten):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.projection = layers.Dense(2)
+    def call(self, x):
+        return self.projection(some_library.transform(x))
+""",
+        call="Projected()(inputs)",
+    )
+    assert model["layers"][0]["output_shape"] == [None, 4]  # Flatten's compute_output_shape
+    assert model["layers"][0]["params"] is None
+
+
+def test_a_sublayer_keras_never_builds_is_unknown():
+    model = model_with(
+        """
+class Normalized(layers.Dense):
+    def __init__(self, units, **kwargs):
+        super().__init__(units, **kwargs)
+        self.norm = layers.LayerNormalization()
+    def call(self, x):
+        return self.norm(super().call(x))
+""",
+        call="Normalized(3)(inputs)",
+    )
+    assert model["layers"][0]["output_shape"] == [None, 3]
+    assert model["layers"][0]["params"] is None
+
+
+def test_super_build_for_another_shape_is_unknown():
+    model = model_with(
+        """
+class Doubled(layers.Dense):
+    def build(self, input_shape):
+        super().build((input_shape[0], 2 * input_shape[-1]))
+""",
+        call="Doubled(3)(inputs)",
+    )
+    assert model["layers"][0]["params"] is None
+
+
+def test_a_weight_added_to_a_layer_keras_builds_at_construction_is_unknown():
+    # Keras rejects it: Dropout is built (and its state locked) in __init__
+    model = model_with(
+        """
+class Noisy(layers.Dropout):
+    def __init__(self, **kwargs):
+        super().__init__(0.5, **kwargs)
+        self.scale = self.add_weight(shape=(4,))
+""",
+        call="Noisy()(inputs)",
+    )
+    assert model["layers"][0]["params"] is None
+
+
+def test_an_attention_subclass_whose_call_takes_more_inputs_is_unknown():
+    model = model_with(
+        """
+class SelfAttention(layers.MultiHeadAttention):
+    def call(self, query, value, **kwargs):
+        return super().call(query, value, **kwargs)
+""",
+        call="SelfAttention(2, 4)(layers.Reshape((2, 2))(inputs), layers.Reshape((2, 2))(inputs))",
+    )
+    assert model["layers"][2]["output_shape"] is None
+
+
+def test_subclasses_of_preprocessing_layers_and_unknown_bases_stay_unknown():
+    model = model_with(
+        """
+from somewhere import Helper
+
+class Flip(layers.RandomFlip):
+    pass
+
+class Helped(Helper, layers.Dense):
+    pass
+""",
+        call="Helped(2)(Flip()(inputs))",
+    )
+    assert [r["output_shape"] for r in model["layers"][:2]] == [None, None]
+
+
+def test_a_changed_mask_makes_the_model_unknown():
+    model = only_model(
+        HEADER
+        + """
+class Unmasked(layers.Dense):
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+tokens = keras.Input((5,))
+x = layers.Embedding(10, 4, mask_zero=True)(tokens)
+x = Unmasked(4)(x)
+x = layers.LSTM(2)(x)
+model = keras.Model(tokens, x)
+"""
+    )
+    assert model["total_params"] is None
+
+
+def test_a_mask_passes_through_a_subclass_as_through_its_base():
+    model = only_model(
+        HEADER
+        + """
+class MyDense(layers.Dense):
+    pass
+
+tokens = keras.Input((5,))
+x = layers.Embedding(10, 4, mask_zero=True)(tokens)
+x = MyDense(4)(x)
+x = layers.LSTM(2)(x)
+model = keras.Model(tokens, x)
+"""
+    )
+    assert [r["class"] for r in model["layers"]] == ["Embedding", "MyDense", "NotEqual", "LSTM"]
+    assert model["total_params"] == 40 + 20 + 56
+
+
+def test_a_layer_subclass_mixing_in_a_concrete_layer_is_interpreted_as_that_layer():
+    model = model_with(
+        """
+class Logged(layers.Layer):
+    def describe(self):
+        return self.name
+
+class LoggedDense(Logged, layers.Dense):
+    pass
+""",
+        call="LoggedDense(3)(inputs)",
+    )
+    assert (model["layers"][0]["output_shape"], model["layers"][0]["params"]) == ([None, 3], 15)
+
+
+def test_an_attribute_the_base_reads_set_to_another_value_is_unknown():
+    model = model_with(
+        """
+class DoubleWidth(layers.Dense):
+    def __init__(self, units, **kwargs):
+        super().__init__(units, **kwargs)
+        self.units = 2 * units
+""",
+        call="DoubleWidth(3)(inputs)",
+    )
+    assert model["layers"][0]["output_shape"] is None
+    assert model["layers"][0]["params"] is None
+
+
+def test_an_attribute_holding_its_argument_changes_nothing():
+    model = model_with(
+        """
+class Kept(layers.Dense):
+    def __init__(self, units, **kwargs):
+        self.units = units
+        super().__init__(units, **kwargs)
+        self.activation = keras.activations.get("relu")
+""",
+        call="Kept(3)(inputs)",
+    )
+    assert (model["layers"][0]["output_shape"], model["layers"][0]["params"]) == ([None, 3], 15)
+
+
+def test_setting_built_is_unknown():
+    model = model_with(
+        """
+class Prebuilt(layers.Dense):
+    def __init__(self, units, **kwargs):
+        super().__init__(units, **kwargs)
+        self.built = True
+""",
+        call="Prebuilt(3)(inputs)",
+    )
+    assert model["layers"][0]["params"] is None
+
+
+def test_a_base_build_called_in_a_way_kerascheck_does_not_follow_is_unknown():
+    # super(Cls, self).build(...) and Dense.build(self, ...) do build the base's weights
+    for build in ("super(Legacy, self).build(input_shape)", "layers.Dense.build(self, input_shape)"):
+        model = model_with(
+            f"""
+class Legacy(layers.Dense):
+    def build(self, input_shape):
+        self.scale = self.add_weight(shape=(1,))
+        {build}
+""",
+            call="Legacy(3)(inputs)",
+        )
+        assert model["layers"][0]["params"] is None, build
+
+
+def test_super_add_weight_counts():
+    model = model_with(
+        """
+class Scaled(layers.Layer):
+    def build(self, input_shape):
+        self.scale = super().add_weight(shape=(input_shape[-1],))
+    def call(self, x):
+        return x * self.scale
+""",
+        call="Scaled()(inputs)",
+    )
+    assert (model["layers"][0]["output_shape"], model["layers"][0]["params"]) == ([None, 4], 4)
+
+
+def test_a_variable_held_as_an_attribute_is_unknown():
+    # Keras tracks a keras.Variable assigned to the layer: it counts
+    for base, extra in (("layers.Layer", ""), ("layers.Dense", "super().build(input_shape)")):
+        model = model_with(
+            f"""
+class Held({base}):
+    def build(self, input_shape):
+        {extra or "pass"}
+        self.temperature = keras.Variable(1.0)
+    def call(self, x):
+        return x
+""",
+            call="Held(3)(inputs)" if "Dense" in base else "Held()(inputs)",
+        )
+        assert model["layers"][0]["params"] is None, base
+
+
+# ------------------------------------------------------------------ self.trainable / self.name in methods
+# (Keras's properties: checked by the fixture constructs/concrete_layer_subclasses.py)
+
+
+def test_trainable_set_in_init_freezes_a_custom_layer():
+    model = model_with(
+        """
+class Frozen(layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.inner = layers.Dense(4)
+        self.trainable = False
+    def call(self, x):
+        return self.inner(x)
+""",
+        call="Frozen()(inputs)",
+    )
+    row = model["layers"][0]
+    assert (row["trainable_params"], row["non_trainable_params"]) == (0, 20)
+    assert (model["trainable_params"], model["non_trainable_params"]) == (15, 20)
+
+
+def test_trainable_set_in_init_freezes_a_concrete_subclass_and_name_renames_it():
+    model = model_with(
+        """
+class Stem(layers.Dense):
+    def __init__(self, units, **kwargs):
+        super().__init__(units, **kwargs)
+        self.trainable = False
+        self.name = "stem"
+""",
+        call="Stem(4)(inputs)",
+    )
+    row = model["layers"][0]
+    assert (row["name"], row["trainable_params"], row["non_trainable_params"]) == ("stem", 0, 20)
+
+
+def test_layers_created_after_trainable_is_set_are_unknown():
+    # Keras leaves their variables trainable: the model's totals count them so
+    model = model_with(
+        """
+class Frozen(layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.trainable = False
+        self.inner = layers.Dense(4)
+    def call(self, x):
+        return self.inner(x)
+""",
+        call="Frozen()(inputs)",
+    )
+    assert model["layers"][0]["params"] is None
+    assert model["total_params"] is None
+
+
+# ------------------------------------------------------------------ facts about Keras's classes
+
+
+def _keras_class(keras, name):
+    return getattr(keras.layers, name, None)
+
+
+def test_the_keras_facts_custom_layers_relies_on(keras):
+    import inspect
+
+    from kerascheck import catalog
+    from kerascheck.interpreter import custom_layers as cl
+
+    Layer = keras.layers.Layer
+    names = sorted({t.name for t in catalog.registry().values()})
+    classes = {n: _keras_class(keras, n) for n in names if _keras_class(keras, n) is not None}
+
+    def owner(cls, attribute):
+        return next(c for c in cls.__mro__ if attribute in c.__dict__)
+
+    def is_default(method):
+        return getattr(method, "_is_default", False)
+
+    # preprocessing layers run through DataLayer.__call__; cells and Lambda trace call()
+    other_call = {n for n, c in classes.items() if owner(c, "__call__") is not Layer}
+    traced = {n for n, c in classes.items() if is_default(c.compute_output_shape)} | {"Lambda"}
+    assert other_call | traced == cl.UNINTERPRETED_BASES & set(classes)
+    # Reshape sets built in __init__ itself
+    sets_built = {
+        n
+        for n, c in classes.items()
+        if any("self.built = True" in inspect.getsource(k.__init__) for k in c.__mro__ if "__init__" in k.__dict__ and k is not Layer and issubclass(k, Layer))
+    }
+    assert sets_built == cl.BUILT_IN_INIT
+    # Keras's default build, not built at construction: call() is traced to build sublayers
+    default_build = {n for n, c in classes.items() if is_default(c.build)}
+    at_init = {n for n in names if catalog.lookup(n).built_at_init}
+    assert default_build - at_init - cl.UNINTERPRETED_BASES == cl.TRACED_TO_BUILD
+    # compute_output_spec of their own: Identity ignores compute_output_shape, attention
+    # layers call it with several shapes, the others with the input's shape
+    for name, cls in classes.items():
+        spec = owner(cls, "compute_output_spec")
+        if spec is Layer or name in cl.UNINTERPRETED_BASES:
+            continue
+        source = inspect.getsource(spec.compute_output_spec)
+        if name in cl.SPEC_IGNORES_SHAPE:
+            assert "compute_output_shape(" not in source, name
+        elif name not in cl.SEVERAL_SHAPES:
+            assert "self.compute_output_shape(inputs.shape)" in source or "[x.shape for x in inputs]" in source, name
+
+
+def test_the_attributes_a_base_sets_from_its_arguments(keras):
+    from kerascheck.interpreter.custom_layers import CONFIG_ATTRIBUTES
+
+    arguments = {"units": 3, "filters": 3, "use_bias": False, "input_dim": 7, "output_dim": 2, "rate": 0.25}
+    arguments |= {"return_sequences": True, "return_state": True}
+    for name, attributes in CONFIG_ATTRIBUTES.items():
+        kwargs = {a: arguments[a] for a in attributes}
+        if "filters" in kwargs:
+            kwargs["kernel_size"] = 2
+        layer = getattr(keras.layers, name)(**kwargs)
+        for attribute in attributes:
+            assert getattr(layer, attribute) == kwargs[attribute], (name, attribute)

@@ -1,30 +1,106 @@
-"""Subclasses of ``keras.layers.Layer`` defined in the analysed code.
+"""Subclasses of Keras layers defined in the analysed code.
 
-Keras 3 names such a layer in ``super().__init__(**kwargs)``, creates its
-weights with ``add_weight`` (in ``__init__``, or in ``build(input_shape)`` on
-the first call), and finds its output with ``compute_output_shape()`` when the
-class defines one, else by tracing ``call()`` — on backend tensors, so the
-operations inside are not rows of the model and take no names.  kerascheck
-interprets those methods the same way; a layer it tracks as an attribute
-(``self.dense = Dense(...)``) counts with its weights, once it is built.
-Subclasses of a concrete Keras layer (``class MyDense(Dense)``) stay unknown.
+A subclass of ``keras.layers.Layer`` (``SubclassType``): Keras 3 names it in
+``super().__init__(**kwargs)``, creates its weights with ``add_weight`` (in
+``__init__``, or in ``build(input_shape)`` on the first call), and finds its
+output with ``compute_output_shape()`` when the class defines one, else by
+tracing ``call()`` — on backend tensors, so the operations inside are not rows
+of the model and take no names.  kerascheck interprets those methods the same
+way; a layer it tracks as an attribute (``self.dense = Dense(...)``) counts
+with its weights, once it is built.  ``self.trainable = False`` and
+``self.name = ...`` in its methods set the layer's (``trainable`` also that of
+the layers it holds by then; layers created after it keep their own, which
+Keras's totals count: unknown).  A ``keras.Variable`` it creates is unknown.
+
+A subclass of a concrete layer of the catalog (``ConcreteType``:
+``class MyDense(Dense)``, through any chain of the source's classes) is that
+layer configured by the arguments its ``super().__init__(...)`` receives, named
+after the subclass (``my_dense``, ``my_dense_1``) and shown with the
+subclass's class name.  Keras 3 finds its output with the base's
+``compute_output_shape()`` (every catalog layer but the RNN cells and Lambda
+has one), so an overridden ``call()`` does not change it and is not run —
+unless the base's ``build`` is Keras's default, the layer is not built at
+construction and holds unbuilt sublayers: then Keras traces ``call()`` to
+build them, and so does kerascheck.  An overridden ``compute_output_shape()``
+is interpreted (``super().compute_output_shape(shape)`` is the base's); an
+overridden ``build(input_shape)`` runs on the first call, and the base's
+weights exist only if it calls ``super().build(input_shape)`` with the input's
+shape; ``add_weight`` and sublayers count as for ``Layer`` subclasses (Keras
+rejects new state after ``super().__init__`` on the bases it builds at once,
+Dropout, pooling, activations..., unless the subclass defines ``build``).  The
+base's attributes the methods read (``self.units``, ``self.filters``...) are
+its arguments.  The mask is the base's (``mask_view``).  Unknown: overriding
+``__call__``, ``compute_output_spec``; a ``compute_output_shape`` that
+attention layers call with several shapes; an overridden ``call()`` given more
+than the input; ``super().__init__`` with arguments of unknown content, twice,
+or under an unknown condition; a build that reaches the base's otherwise than
+by ``super().build(input_shape)`` (``super(Cls, self).build``, which the
+interpreter does not follow); an attribute the base reads set to another value
+than its argument (``self.units = 2 * units``), or ``self.built``; subclasses
+of preprocessing layers, of Lambda and of RNN cells; a base kerascheck does not
+know in the class hierarchy.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import libcst as cst
 
-from kerascheck.catalog.base import Call, Explain, LayerType, Unresolved, Weight, format_shape
+from kerascheck import catalog
+from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Unresolved, Weight, format_shape, to_snake_case
 from kerascheck.graph import Layer, Model, Tensor
-from kerascheck.interpreter.values import Class, Function, Instance
+from kerascheck.interpreter import masking
+from kerascheck.interpreter.values import MISSING, Class, Function, Instance, Ref
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 #: arguments of ``add_weight`` (Keras 3) that may be given positionally, in order
 ADD_WEIGHT = ("shape", "initializer", "dtype")
 #: ``Layer.__init__`` keywords kept in the layer's config (for Sequential and rules)
 INIT_KEYWORDS = ("name", "trainable", "dtype", "input_shape", "batch_input_shape", "batch_size", "input_dim")
+
+# Facts about Keras 3's layer classes that decide how a subclass behaves
+# (tests/interpreter/test_custom_layers.py checks them against Keras).
+#: bases whose subclasses kerascheck does not interpret: Keras's preprocessing
+#: layers run through their own ``__call__`` (``DataLayer``), a Lambda's and an
+#: RNN cell's output comes from tracing ``call()``
+UNINTERPRETED_BASES = frozenset(
+    """AugMix AutoContrast CenterCrop CutMix Equalization MixUp Normalization RandAugment RandomBrightness
+    RandomColorDegeneration RandomColorJitter RandomContrast RandomCrop RandomElasticTransform RandomErasing
+    RandomFlip RandomGaussianBlur RandomGrayscale RandomHue RandomInvert RandomPerspective RandomPosterization
+    RandomRotation RandomSaturation RandomSharpness RandomShear RandomTranslation RandomZoom Rescaling Resizing
+    Solarization Lambda GRUCell LSTMCell SimpleRNNCell""".split()
+)
+#: of the bases the catalog says are ``built_at_init``, those that set ``self.built
+#: = True`` in ``__init__`` whatever the subclass: its ``build`` never runs.  The
+#: others call ``Layer._build_at_init()``, which marks the layer built (and locks
+#: its state once ``super().__init__`` returns) only if ``build`` is not overridden.
+BUILT_IN_INIT = frozenset({"Reshape"})
+#: bases whose ``build`` is Keras's default and that are not built at construction:
+#: Keras traces ``call()`` to build a subclass that holds unbuilt sublayers
+TRACED_TO_BUILD = frozenset(
+    """Cropping1D Cropping2D Cropping3D Flatten Permute RepeatVector UpSampling1D UpSampling2D UpSampling3D
+    ZeroPadding1D ZeroPadding2D ZeroPadding3D""".split()
+)
+#: bases whose ``compute_output_spec`` ignores ``compute_output_shape`` (the input's shape)
+SPEC_IGNORES_SHAPE = frozenset({"Identity"})
+#: bases whose ``compute_output_spec`` calls ``compute_output_shape`` with several
+#: shapes, or whose ``build`` takes several: an override is not followed
+SEVERAL_SHAPES = frozenset({"Attention", "AdditiveAttention", "MultiHeadAttention", "GroupedQueryAttention"})
+#: attributes a subclass may set, which ``SubclassType.adopt`` / ``mask_view`` follow
+ADOPTED = ("trainable", "name", "supports_masking")
+#: arguments whose attribute changes neither shapes nor counts
+IRRELEVANT_SUFFIXES = ("activation", "_initializer", "_regularizer", "_constraint", "dtype")
+#: attributes the base's ``__init__`` sets to the argument of the same name, as given
+CONFIG_ATTRIBUTES = {
+    "Dense": ("units", "use_bias"),
+    "Embedding": ("input_dim", "output_dim"),
+    "Dropout": ("rate",),
+    **{name: ("filters", "use_bias") for name in "Conv1D Conv2D Conv3D SeparableConv1D SeparableConv2D".split()},
+    **{name: ("filters", "use_bias") for name in "Conv1DTranspose Conv2DTranspose Conv3DTranspose".split()},
+    **{name: ("units", "use_bias", "return_sequences", "return_state") for name in ("SimpleRNN", "LSTM", "GRU")},
+}
 
 
 class SubclassType(LayerType):
@@ -38,6 +114,33 @@ class SubclassType(LayerType):
         self.built = not isinstance(instance.cls.lookup("build"), Function)  # Keras builds it at once
         self.initialised = False  # Layer.__init__ ran (the layer has its name)
         self.own: list[Weight] | Unknown = []  # the weights add_weight created
+        self.adopted: dict[str, Any] = {}  # the values of self.trainable / self.name applied
+
+    def adopt(self) -> None:
+        """``self.trainable = ...`` and ``self.name = ...`` in the class's methods set
+        Keras's layer attributes (``trainable`` also those of the layers it holds by
+        then: those assigned before it)."""
+        layer, attrs = self.instance.keras, self.instance.attrs
+        for key in ("trainable", "name"):
+            if key not in attrs or self.adopted.get(key, MISSING) is attrs[key]:
+                continue
+            value = self.adopted[key] = attrs[key]
+            if key == "name":
+                layer.name, layer.named = (value, True) if isinstance(value, str) else ("?", False)
+            elif not isinstance(value, bool):
+                self.own = Unknown(f"{self.name} sets trainable to a value kerascheck cannot evaluate")
+            else:
+                from kerascheck.interpreter.keras_api import set_trainable
+
+                layer.trainable = value
+                keys = list(attrs)
+                for earlier in keys[: keys.index("trainable")]:
+                    for sublayer in _layers_in(attrs[earlier], layer):
+                        set_trainable(sublayer, value)
+                later = [s for k in keys[keys.index("trainable") + 1 :] for s in _layers_in(attrs[k], layer)]
+                if any(sublayer.trainable != value for sublayer in later):
+                    # Keras's totals count their variables by their own flags, not as the row shows
+                    self.own = Unknown(f"{self.name} holds layers created after self.trainable = {value}")
 
     # ------------------------------------------------------------ weights
     def add_weight(self, args: list, kwargs: dict) -> Any:
@@ -62,6 +165,8 @@ class SubclassType(LayerType):
     def weights(self, cfg: dict[str, Any], call: Call, ex: Explain) -> list[Weight]:
         if is_unknown(self.own):
             raise Unresolved(self.own.reason)
+        if _mentions(self.instance.cls, "Variable"):  # Keras tracks a keras.Variable held as an attribute
+            raise Unresolved(f"{self.name} creates a Variable kerascheck does not follow (use add_weight)")
         weights = list(self.own)
         for sublayer in _tracked(self.instance):
             trainable, frozen = sublayer.param_counts()
@@ -84,29 +189,253 @@ class SubclassType(LayerType):
             ex.add(f"{self.name}: output from compute_output_shape()")
             return _as_shape(self.run("compute_output_shape", [_first_shape(shapes)], {}))
         ex.add(f"{self.name}: output from call()")
+        return _result_shape(self.trace_call(call))
+
+    def trace_call(self, call: Call) -> Any:
+        """What ``call()`` returns on tensors of the call's shapes: its operations
+        are not rows, and the layers it creates take names Keras may take twice."""
         kwargs = {k: (Unknown("a tensor argument") if isinstance(v, (tuple, list)) else v) for k, v in call.kwargs.items()}
         namer, tracing = self.api.name, self.api.name.tracing
         self.api.scratch += 1
         namer.tracing = True
         try:
-            result = self.run("call", [_tensors(shapes)], kwargs)
+            return self.run("call", [_tensors(call.inputs)], kwargs)
         finally:
             self.api.scratch -= 1
             namer.tracing = tracing
-        return _result_shape(result)
 
     def run(self, method: str, args: list, kwargs: dict) -> Any:
         function = self.instance.cls.lookup(method)
         if not isinstance(function, Function):
             raise Unresolved(f"{self.name}.{method}() is not defined in the analysed code")
-        return self.api.interp.call_function(function, [self.instance, *args], kwargs, node=self.site)
+        try:
+            return self.api.interp.call_function(function, [self.instance, *args], kwargs, node=self.site)
+        finally:
+            self.adopt()
 
 
+class ConcreteType(SubclassType):
+    """The catalog entry of one instance of a subclass of a concrete Keras layer
+    (``class MyDense(Dense)``): the base's catalog type, configured by the
+    arguments of ``super().__init__``, with the subclass's overrides interpreted."""
+
+    def __init__(self, api: Any, instance: Instance, site: cst.CSTNode | None, base: Ref) -> None:
+        super().__init__(api, instance, site)
+        cls = instance.cls
+        self.called_as = base.last  # the spelling of the base (an alias: Convolution2D)
+        self.base: LayerType = catalog.lookup(base.last)  # type: ignore[assignment]
+        self.unresolved = ""  # why the layer cannot be computed
+        self.start = api.interp.uncertain  # the interpreter's uncertainty where it was constructed
+        self.user_build = own_method(cls, "build") is not MISSING
+        # Keras builds it on the first call (self.build), unless the base's __init__ set built
+        self.built = self.base.name in BUILT_IN_INIT
+        self.base_built: bool | Unknown = False  # the overridden build called super().build(shape)
+        self.building: Call | None = None  # the call whose build is running
+        self.traced = False  # Keras traced call() to build its sublayers
+        self.call_args = self.base.call_args if hasattr(self.base, "call_args") else ()
+        self.built_sublayers = () if self.user_build else self.base.built_sublayers  # type: ignore[misc]
+        # Keras marks it built in __init__ (state locked: no weights, no sublayers after)
+        self.locked = self.base.built_at_init and not self.user_build and self.base.name not in BUILT_IN_INIT
+
+    @property  # type: ignore[override]
+    def built_at_init(self) -> bool:  # read by Layer.param_counts: an unused one counts 0
+        constructed = self.base.built_at_init and (not self.user_build or self.base.name in BUILT_IN_INIT)
+        return constructed and not self.unresolved and self.own == [] and not _tracked(self.instance)
+
+    def declared_input_shape(self, cfg: dict[str, Any]) -> Any:
+        return self.base.declared_input_shape(cfg)
+
+    # ------------------------------------------------------------ weights
+    def add_weight(self, args: list, kwargs: dict) -> Any:
+        if not self.initialised:
+            self.own = Unknown(f"{self.name} adds a weight before super().__init__(), which Keras rejects")
+        elif self.locked:
+            self.own = Unknown(f"Keras rejects a weight added to {self.name}: {self.base.name} is built in __init__")
+        return super().add_weight(args, kwargs)
+
+    def weights(self, cfg: dict[str, Any], call: Call, ex: Explain) -> list[Weight]:
+        if self.unresolved or self.shadowed():
+            raise Unresolved(self.unresolved or self.shadowed())
+        sublayers = _tracked(self.instance)
+        if sublayers and self.locked:
+            raise Unresolved(f"Keras rejects the sublayers of {self.name}: {self.base.name} is built in __init__")
+        if any(_holds(value, sublayer) for value in cfg.values() for sublayer in sublayers):
+            raise Unresolved(f"{self.name} holds the layer it wraps as an attribute too")
+        if self.user_build and is_unknown(self.base_built):
+            raise Unresolved(self.base_built.reason)
+        unbuilt = [s for s in sublayers if None in s.param_counts()]
+        if unbuilt and not self.user_build and not self.traced:
+            raise Unresolved(
+                f"Keras builds {self.name} with {self.base.name}'s build(), not call(): {unbuilt[0].name} "
+                f"({unbuilt[0].class_name}) stays unbuilt unless other code builds it"
+            )
+        if self.user_build and not self.base_built and _mentions_build(self.instance.cls):
+            # super(Cls, self).build(...), Dense.build(self, ...): the base's build, not followed
+            raise Unresolved(f"{self.name}.build() calls a build() kerascheck does not follow")
+        own = super().weights(cfg, call, ex)
+        if self.user_build and not self.base_built:
+            ex.add(f"{self.name}: build() does not call super().build(): no {self.base.name} weights")
+            return own
+        return self.base.weights(cfg, call, ex) + own
+
+    def super_build(self, args: list, kwargs: dict) -> None:
+        """``super().build(input_shape)`` in the overridden build: the base's weights."""
+        shape = args[0] if len(args) == 1 and not kwargs else kwargs.get("input_shape", MISSING) if not args else MISSING
+        if self.building is None or self.base_built is not False:
+            self.base_built = Unknown(f"{self.name} calls super().build() outside its first build, or twice")
+        elif self.base.name in SEVERAL_SHAPES or shape is MISSING or contains_unknown(shape):
+            self.base_built = Unknown(f"{self.name} calls super().build() with arguments kerascheck does not follow")
+        elif _as_tuples(shape) != _as_tuples(_first_shape(self.building.inputs)):
+            self.base_built = Unknown(f"{self.name} builds its {self.base.name} weights for another shape than its input's")
+        elif self.api.interp.uncertain > self.start:
+            self.base_built = Unknown(f"{self.name} calls super().build() under a condition kerascheck cannot evaluate")
+        else:
+            self.base_built = True
+
+    # ------------------------------------------------------------ output
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> Any:
+        if self.unresolved:
+            raise Unresolved(self.unresolved)
+        cls, base = self.instance.cls, self.base.name
+        if own_method(cls, "compute_output_spec") is not MISSING:
+            raise Unresolved(f"{self.name} overrides compute_output_spec()")
+        overridden_call = own_method(cls, "call") is not MISSING
+        if overridden_call and any(k != "training" for k in call.kwargs):
+            raise Unresolved(f"{self.name} overrides call() and is called with more than its input")
+        if not self.built:
+            self.built = True
+            self.build(call)
+        if self.shadowed():
+            raise Unresolved(self.shadowed())
+        compute = own_method(cls, "compute_output_shape")
+        if compute is not MISSING and base not in SPEC_IGNORES_SHAPE:
+            if base in SEVERAL_SHAPES:
+                raise Unresolved(f"{base} calls {self.name}.compute_output_shape() with several shapes")
+            ex.add(f"{self.name}: output from compute_output_shape()")
+            return _as_shape(self.run("compute_output_shape", [_first_shape(call.inputs)], {}))
+        if overridden_call:
+            ex.add(f"{self.name}: a {base}; Keras computes the output with {base}'s compute_output_shape(), not call()")
+        else:
+            ex.add(f"{self.name}: a {base}")
+        return self.base.output_shape(cfg, call, ex)
+
+    def build(self, call: Call) -> None:
+        """What Keras does on the first call of a layer that is not built."""
+        if self.user_build:
+            for sublayer in self.base.built_sublayers:  # the base's build may create them
+                self.api.name.uncertain.add(to_snake_case(sublayer))
+            self.building = call
+            try:
+                self.run("build", [_first_shape(call.inputs)], {})
+            finally:
+                self.building = None
+        elif self.base.name in TRACED_TO_BUILD and own_method(self.instance.cls, "call") is not MISSING:
+            unbuilt = [s for s in _tracked(self.instance) if isinstance(s, Layer) and s.type is not None and s.weights is None]
+            if unbuilt:
+                self.traced = True
+                self.trace_call(call)  # Keras traces call() to build the sublayers
+
+    def super_output_shape(self, args: list, kwargs: dict) -> Any:
+        """``super().compute_output_shape(shape)``: the base's output for that shape."""
+        shape = args[0] if len(args) == 1 and not kwargs else kwargs.get("input_shape") if not args else None
+        if self.base.name in SEVERAL_SHAPES or not isinstance(shape, (tuple, list)):
+            return Unknown(f"super().compute_output_shape() of {self.name}")
+        return self._base_output(_first_shape(list(shape) if _is_shape_list(shape) else tuple(shape)))
+
+    def super_call(self, args: list, kwargs: dict) -> Any:
+        """``super().call(inputs)`` (in a traced call()): the base layer's output."""
+        first = args[0] if args else kwargs.get("inputs")
+        if len(args) > 1 or set(kwargs) - {"inputs", "training"}:
+            return Tensor(Unknown(f"super().call() of {self.name} with more than its input"))
+        shapes = _shapes_of(first)
+        if shapes is MISSING:
+            return Tensor(Unknown(f"super().call() of {self.name} on a value that is not a tensor"))
+        output = self._base_output(shapes)
+        if isinstance(output, list):
+            return [Tensor(s) for s in output]
+        return Tensor(output)
+
+    def _base_output(self, shapes: Any) -> Any:
+        try:
+            return self.base.output_shape(self.instance.keras.config, Call(shapes), Explain())
+        except (Unresolved, Invalid, TypeError, ValueError, IndexError, KeyError, ZeroDivisionError, AttributeError):
+            return Unknown(f"the {self.base.name} output of {self.name}")
+
+    def attribute(self, name: str) -> Any:
+        """An attribute the base's ``__init__`` set from its argument (``self.units``)."""
+        config = self.instance.keras.config
+        if name in CONFIG_ATTRIBUTES.get(self.base.name, ()) and name in config:
+            return config[name]
+        return MISSING
+
+    def run(self, method: str, args: list, kwargs: dict) -> Any:
+        function = own_method(self.instance.cls, method)
+        if not isinstance(function, Function):
+            raise Unresolved(f"{self.name}.{method}() is not defined in the analysed code")
+        try:
+            return self.api.interp.call_function(function, [self.instance, *args], kwargs, node=self.site)
+        finally:
+            self.adopt()
+
+    def shadowed(self) -> str:
+        """Why the base's computation no longer holds: the class's methods set an
+        attribute the base reads (``self.units = 2 * units``) to another value than
+        its argument, or ``self.built``."""
+        config = self.instance.keras.config
+        names = set(config) | set(self.base.positional) | set(self.base.defaults)
+        for key, value in self.instance.attrs.items():
+            plain = key.lstrip("_")
+            if key == "built":
+                return f"{self.name} sets self.built, which decides whether Keras builds it"
+            if key in ADOPTED or plain not in names or plain.endswith(IRRELEVANT_SUFFIXES):
+                continue
+            if not _same(value, config.get(plain, MISSING)):
+                return f"{self.name} sets self.{key}, which {self.base.name} reads, to another value than its argument"
+        return ""
+
+
+@dataclass
+class MaskView:
+    """How Keras masks a subclass of a concrete layer: as its base does (the base's
+    ``__init__`` sets ``supports_masking``, its ``compute_mask`` makes the output's
+    mask), but the mask is an argument of the call when the call that runs takes
+    ``mask``.  ``unknown``: the subclass changes the masking."""
+
+    class_name: str
+    config: dict
+    takes_mask: bool
+    unknown: str = ""
+
+    def output_mask(self, api: Any, first: Any, mask: Any, node: Any) -> Any:
+        if not self.unknown:
+            return masking.output_mask(api, self, first, mask, node)  # type: ignore[arg-type]
+        if mask is not None or self.class_name in ("Embedding", "Masking"):
+            return Tensor(Unknown(self.unknown))
+        return None
+
+
+def mask_view(layer: Any) -> MaskView | None:
+    """The masking of ``layer`` if it is a subclass of a concrete layer, else None."""
+    kind = getattr(layer, "type", None)
+    if not isinstance(kind, ConcreteType):
+        return None
+    cls = kind.instance.cls
+    call = own_method(cls, "call")
+    takes_mask = kind.base.name in masking.TAKES_MASK if call is MISSING else _has_parameter(call, "mask")
+    unknown = ""
+    if own_method(cls, "compute_mask") is not MISSING or "supports_masking" in kind.instance.attrs:
+        unknown = f"{cls.name} changes how Keras masks its output"
+    return MaskView(kind.base.name, layer.config, takes_mask, unknown)
+
+
+# ---------------------------------------------------------------- classes
 def keras_layer_subclass(cls: Class) -> bool:
     """Whether ``cls`` derives from ``keras.layers.Layer`` itself (not from a concrete
     layer, whose build and call are Keras's) and keeps Keras's ``__call__``."""
     if isinstance(cls.lookup("__call__"), Function):
         return False
+    if any(ref.last != "Layer" for ref in _keras_bases(cls)):
+        return False  # a concrete layer too, further in the hierarchy
     for base in cls.bases:
         if isinstance(base, Class):
             return keras_layer_subclass(base)
@@ -115,6 +444,73 @@ def keras_layer_subclass(cls: Class) -> bool:
     return False
 
 
+def concrete_base(cls: Class) -> Ref | None:
+    """The concrete catalog layer ``cls`` derives from (``keras.layers.Dense``), when
+    its hierarchy has only the source's classes and that layer (and maybe ``Layer``),
+    it keeps Keras's ``__call__`` and overrides the shape hooks with functions."""
+    if own_method(cls, "__call__") is not MISSING:
+        return None
+    for entry in cls.mro()[1:]:
+        if not isinstance(entry, Class) and not (isinstance(entry, Ref) and entry.is_keras):
+            return None  # a base kerascheck does not know
+    concrete = [ref for ref in _keras_bases(cls) if ref.last != "Layer"]
+    if len(concrete) != 1 or ".layers." not in concrete[0].path + ".":
+        return None
+    base = catalog.lookup(concrete[0].last)
+    if base is None or base.name in UNINTERPRETED_BASES:
+        return None
+    for method in ("__init__", "build", "call", "compute_output_shape", "compute_mask"):
+        if own_method(cls, method) not in (MISSING,) and not isinstance(own_method(cls, method), Function):
+            return None
+    return concrete[0]
+
+
+def own_method(cls: Class, name: str) -> Any:
+    """``name`` as the source's classes define it for ``cls``, in Python's method
+    resolution order (MISSING when the Keras base provides it)."""
+    for entry in cls.mro():
+        if not isinstance(entry, Class):
+            break
+        if name in entry.namespace:
+            return entry.namespace[name]
+    return MISSING
+
+
+def _mentions_build(cls: Class) -> bool:
+    """Whether a ``build`` of the source's classes for ``cls`` refers to any ``.build``."""
+    return _mentions(cls, "build", methods=("build",), names=False)
+
+
+def _mentions(cls: Class, word: str, methods: tuple[str, ...] = (), names: bool = True) -> bool:
+    """Whether the methods of the source's classes for ``cls`` (those named in
+    ``methods``, or all) refer to ``word`` as an attribute (``x.word``) or a name."""
+
+    class Finder(cst.CSTVisitor):
+        found = False
+
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            self.found = self.found or node.attr.value == word
+
+        def visit_Name(self, node: cst.Name) -> None:
+            self.found = self.found or (names and node.value == word)
+
+    for entry in cls.mro():
+        if not isinstance(entry, Class):
+            break
+        for key, function in entry.namespace.items():
+            if isinstance(function, Function) and (not methods or key in methods):
+                finder = Finder()
+                function.node.visit(finder)
+                if finder.found:
+                    return True
+    return False
+
+
+def _keras_bases(cls: Class) -> list[Ref]:
+    return [entry for entry in cls.mro() if isinstance(entry, Ref) and entry.is_keras]
+
+
+# ---------------------------------------------------------------- instances
 def instantiate(api: Any, cls: Class, args: list, kwargs: dict, node: cst.CSTNode) -> Layer:
     """``cls(*args, **kwargs)``: run ``__init__``; the layer is named when it calls
     ``super().__init__`` (or at once, when the class defines no ``__init__``)."""
@@ -126,6 +522,26 @@ def instantiate(api: Any, cls: Class, args: list, kwargs: dict, node: cst.CSTNod
         api.interp.call_function(init, [instance, *args], dict(kwargs), node=node)
     else:
         layer_init(api, layer, kwargs)
+    kind.adopt()
+    if not kind.initialised:
+        layer.type = None
+        layer.unknown_reason = f"{cls.name}.__init__ does not call super().__init__() in a way kerascheck follows"
+    return layer
+
+
+def instantiate_concrete(api: Any, cls: Class, base: Ref, args: list, kwargs: dict, node: cst.CSTNode) -> Layer:
+    """``cls(*args, **kwargs)`` for a subclass of a concrete layer: run ``__init__``;
+    the base is configured (and the layer named) by ``super().__init__(...)``, or by
+    these arguments when the classes define no ``__init__``."""
+    layer = Layer("?", cls.name, node)
+    instance = Instance(cls, keras=layer)
+    layer.type = kind = ConcreteType(api, instance, node, base)
+    init = own_method(cls, "__init__")
+    if isinstance(init, Function):
+        api.interp.call_function(init, [instance, *args], dict(kwargs), node=node)
+    else:
+        concrete_init(api, layer, args, kwargs)
+    kind.adopt()
     if not kind.initialised:
         layer.type = None
         layer.unknown_reason = f"{cls.name}.__init__ does not call super().__init__() in a way kerascheck follows"
@@ -146,6 +562,35 @@ def layer_init(api: Any, layer: Layer, kwargs: dict) -> None:
         layer.trainable = False
 
 
+def concrete_init(api: Any, layer: Layer, args: list, kwargs: dict) -> None:
+    """``Base.__init__(*args, **kwargs)`` of a concrete layer: its config (normalised
+    as the catalog does for the base), the name Keras gives the subclass, trainable."""
+    kind = layer.type
+    assert isinstance(kind, ConcreteType)
+    if kind.initialised:  # (both branches of an unknown condition, too)
+        kind.unresolved = kind.unresolved or f"{layer.class_name} calls super().__init__() twice"
+        return
+    kind.initialised = True
+    known = {k: v for k, v in kwargs.items() if k != "__unknown_args__"}
+    try:
+        config = kind.base.normalize(list(args), dict(known), kind.called_as)
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError):
+        config = {}
+        kind.unresolved = f"the arguments of {kind.base.name} in {layer.class_name} are not understood"
+    if "__unknown_args__" in kwargs:
+        kind.unresolved = f"{layer.class_name} passes arguments of unknown content to {kind.base.name}"
+    elif api.interp.uncertain > kind.start:
+        kind.unresolved = f"{layer.class_name} calls super().__init__() under a condition kerascheck cannot evaluate"
+    if not config.get("data_format"):
+        config["data_format"] = api.data_format
+    name = config.get("name")
+    layer.name = api.name.given(Unknown("the name") if kind.unresolved else name, layer.class_name)
+    layer.named = isinstance(name, str) and not kind.unresolved
+    layer.config = config
+    if config.get("trainable") is False:
+        layer.trainable = False
+
+
 def attribute(instance: Instance, name: str) -> Any:
     """An attribute of a Layer subclass instance that Keras's ``Layer`` provides."""
     layer = instance.keras
@@ -157,14 +602,30 @@ def attribute(instance: Instance, name: str) -> Any:
         return layer.name
     if name == "trainable":
         return layer.trainable
+    if isinstance(layer.type, ConcreteType):
+        found = layer.type.attribute(name)
+        if found is not MISSING:
+            return found
     return Unknown(f"{instance.cls.name}.{name}")
 
 
 def method(api: Any, instance: Instance, name: str, args: list, kwargs: dict) -> Any:
     """``self.add_weight(...)``, ``super().__init__(...)``, ``super().build(...)``..."""
     layer = instance.keras
-    if name in ("add_weight", "add_variable") and isinstance(layer.type, SubclassType):
+    if name.removeprefix("super.") in ("add_weight", "add_variable") and isinstance(layer.type, SubclassType):
         return layer.type.add_weight(args, kwargs)
+    if isinstance(layer.type, ConcreteType):
+        kind = layer.type
+        if name == "super.__init__":
+            concrete_init(api, layer, args, kwargs)
+            return None
+        if name == "super.build":
+            return kind.super_build(args, kwargs)
+        if name == "super.compute_output_shape":
+            return kind.super_output_shape(args, kwargs)
+        if name == "super.call":
+            return kind.super_call(args, kwargs)
+        return Unknown(f"{instance.cls.name}.{name}()")
     if name == "super.__init__" and not args:
         layer_init(api, layer, kwargs)
         return None
@@ -173,6 +634,7 @@ def method(api: Any, instance: Instance, name: str, args: list, kwargs: dict) ->
     return Unknown(f"{instance.cls.name}.{name}()")
 
 
+# ---------------------------------------------------------------- helpers
 def _is_size(dim: Any) -> bool:
     return isinstance(dim, int) and not isinstance(dim, bool) and dim >= 0
 
@@ -196,9 +658,67 @@ def _tracked(instance: Instance) -> list[Any]:
     return found
 
 
+def _layers_in(value: Any, owner: Any) -> list[Any]:
+    """The layers and models an attribute value holds (in lists, tuples, dicts)."""
+    if isinstance(value, (Layer, Model)):
+        return [value] if value is not owner else []
+    if isinstance(value, (list, tuple)):
+        return [found for item in value for found in _layers_in(item, owner)]
+    if isinstance(value, dict):
+        return [found for item in value.values() for found in _layers_in(item, owner)]
+    return []
+
+
+def _same(value: Any, argument: Any) -> bool:
+    """Whether an attribute holds its argument's value (then the base reads the same)."""
+    if value is argument:
+        return True
+    if contains_unknown(value) or contains_unknown(argument) or type(value) is not type(argument):
+        return False
+    try:
+        return bool(value == argument)
+    except Exception:  # noqa: BLE001 - anything else is not the same
+        return False
+
+
+def _holds(value: Any, target: Any) -> bool:
+    """Whether a config value is (or contains) ``target``."""
+    if value is target:
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(_holds(item, target) for item in value)
+    if isinstance(value, dict):
+        return any(_holds(item, target) for item in value.values())
+    return False
+
+
+def _has_parameter(function: Function, name: str) -> bool:
+    params = function.node.params
+    return any(p.name.value == name for p in (*params.posonly_params, *params.params, *params.kwonly_params))
+
+
 def _first_shape(shapes: Any) -> Any:
     """The shape(s) ``build``/``compute_output_shape`` receive: tuples, or a list of them."""
     return [tuple(s) for s in shapes] if isinstance(shapes, list) else shapes
+
+
+def _is_shape_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(s, (tuple, list)) for s in value)
+
+
+def _as_tuples(shape: Any) -> Any:
+    if _is_shape_list(shape):
+        return [tuple(s) for s in shape]
+    return tuple(shape) if isinstance(shape, (tuple, list)) else shape
+
+
+def _shapes_of(value: Any) -> Any:
+    """The shapes of a tensor or a list of tensors (MISSING for anything else)."""
+    if isinstance(value, Tensor):
+        return value.shape
+    if isinstance(value, (list, tuple)) and value and all(isinstance(t, Tensor) for t in value):
+        return [t.shape for t in value]
+    return MISSING
 
 
 def _tensors(shapes: Any) -> Any:

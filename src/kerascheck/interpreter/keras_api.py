@@ -361,8 +361,10 @@ class KerasAPI:
     def instantiate_subclass(self, cls: Class, base: str, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
         """A subclass of ``keras.Model`` or of a Keras layer defined in the file.
 
-        A model is interpreted by ``subclassed_models``, a direct subclass of
-        ``keras.layers.Layer`` by ``custom_layers``.  Otherwise its ``__init__``
+        A model is interpreted by ``subclassed_models``; a subclass of
+        ``keras.layers.Layer`` or of a concrete layer of the catalog
+        (``class MyDense(Dense)``) by ``custom_layers``.  Otherwise (a base
+        kerascheck does not know, ``__call__`` overridden...) its ``__init__``
         runs (the layers it creates take their Keras names) and the layer is
         unknown.
         """
@@ -370,8 +372,11 @@ class KerasAPI:
             return subclassed_models.instantiate(self, cls, args, kwargs, node, sequential=base == "Sequential")
         if custom_layers.keras_layer_subclass(cls):
             return custom_layers.instantiate(self, cls, args, kwargs, node)
+        concrete = custom_layers.concrete_base(cls)
+        if concrete is not None:
+            return custom_layers.instantiate_concrete(self, cls, concrete, args, kwargs, node)
         obj = self.unknown_layer(cls.name, kwargs, node)
-        obj.unknown_reason = f"{cls.name} subclasses a Keras layer other than Layer, or overrides __call__: not interpreted yet"
+        obj.unknown_reason = f"{cls.name} subclasses a Keras layer kerascheck does not interpret, or overrides __call__"
         init = cls.lookup("__init__")
         if isinstance(init, Function):
             self.interp.call_function(init, [Instance(cls), *args], dict(kwargs), node=node)
@@ -394,11 +399,13 @@ class KerasAPI:
                 self.name(sublayer)
         output = layer.apply(call)
         mask = masking.input_mask(first)
-        if mask is not None and layer.class_name in masking.TAKES_MASK and "mask" not in named:
+        view = custom_layers.mask_view(layer)  # a subclass of a concrete layer masks as its base
+        takes_mask = view.takes_mask if view else layer.class_name in masking.TAKES_MASK
+        if mask is not None and takes_mask and "mask" not in named:
             named["mask"] = mask  # Keras passes the mask along: it is an input of the call
         result = self.record(layer, first, named, output)
         self.note_call(layer)
-        out_mask = masking.output_mask(self, layer, first, mask, node)
+        out_mask = view.output_mask(self, first, mask, node) if view else masking.output_mask(self, layer, first, mask, node)
         if isinstance(result, Tensor):
             result.mask = out_mask
         return result
