@@ -17,7 +17,7 @@ from kerascheck.graph import Layer, Model, Operation
 from kerascheck.interpreter.engine import AnalysisLimit, Interpreter, Limits
 from kerascheck.interpreter.input_shapes import InputShapes
 from kerascheck.interpreter.keras_api import KerasAPI
-from kerascheck.interpreter.modules import Project
+from kerascheck.interpreter.modules import ParseCache, Project
 from kerascheck.modelbuild import ensure_rows
 from kerascheck.positions import Positions
 from kerascheck.unknown import is_unknown
@@ -132,12 +132,13 @@ def with_deep_stack(function, *args):
     return result[0]
 
 
-def analyze_bytes(data: bytes, path: str, options: Options) -> FileReport:
-    """Analyse one file's content; never raises."""
+def analyze_bytes(data: bytes, path: str, options: Options, cache: ParseCache | None = None) -> FileReport:
+    """Analyse one file's content; never raises.  ``cache``: the parse trees shared
+    by the files of one run (None: this file's own)."""
     source = _decode(data, path)
     if isinstance(source, FileReport):
         return finish(source, options)
-    return analyze_source(source, path, options)
+    return analyze_source(source, path, options, cache=cache)
 
 
 def _decode(data: bytes, path: str) -> str | FileReport:
@@ -158,11 +159,14 @@ def _decode(data: bytes, path: str) -> str | FileReport:
         return report
 
 
-def analyze_source(source: str, path: str, options: Options, timings: dict[str, float] | None = None) -> FileReport:
+def analyze_source(
+    source: str, path: str, options: Options, timings: dict[str, float] | None = None, cache: ParseCache | None = None
+) -> FileReport:
     """Analyse one file's text; never raises.  ``timings`` (for the benchmark) receives
-    the seconds spent in each stage: parsing, interpretation, rules, reporting."""
+    the seconds spent in each stage: parsing, interpretation, rules, reporting;
+    ``cache`` is as for ``analyze_bytes``."""
     clock = _Stages(timings)
-    report = _analyze(source, path, options, clock)
+    report = _analyze(source, path, options, clock, cache)
     finish(report, options)
     clock.lap("reporting")
     return report
@@ -177,13 +181,13 @@ def finish(report: FileReport, options: Options) -> FileReport:
     return report
 
 
-def _analyze(source: str, path: str, options: Options, clock: "_Stages") -> FileReport:
+def _analyze(source: str, path: str, options: Options, clock: "_Stages", cache: ParseCache | None) -> FileReport:
     report = FileReport(path, source=source)
-    project = Project.of(path)
+    project = Project.of(path, cache)
     if not MENTIONS_KERAS.search(source) and not (project and project.imported_by(source)):
         return report
     try:
-        module = cst.parse_module(source)
+        module = project.cache.parse(project.file, source, imported=False) if project else cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
         line, column = exc.raw_line, exc.raw_column + 1
         report.diagnostics.append(

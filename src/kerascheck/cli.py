@@ -119,12 +119,14 @@ def analyse(args: argparse.Namespace, for_check: bool) -> list[FileReport]:
     """Analyse every file the arguments name, each with the settings that apply to it."""
     from kerascheck.analysis import Options, analyze_bytes
     from kerascheck.config import ConfigError
+    from kerascheck.interpreter.modules import ParseCache
     from kerascheck.rules import all_rules
     from kerascheck.rules.base import AnalysisRule
 
     overrides = _code_overrides(args)
     settings_of = functools.partial(_settings, args.config, overrides)
     reports = []
+    cache = ParseCache()  # a module imported by several files is parsed once
     try:
         for path, data in _inputs(args, settings_of):
             settings = settings_of(path)
@@ -141,7 +143,7 @@ def analyse(args: argparse.Namespace, for_check: bool) -> list[FileReport]:
                 reports=enabled,
                 input_shapes={**settings.input_shapes, **dict(args.input_shape)},
             )
-            reports.append(analyze_bytes(data, path.as_posix() if path is not None else "-", options))
+            reports.append(analyze_bytes(data, path.as_posix() if path is not None else "-", options, cache))
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     used = set().union(*(report.input_shapes_used for report in reports))

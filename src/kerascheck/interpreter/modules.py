@@ -3,8 +3,10 @@
 When the analysed file imports a module of its own project — a sibling
 (``import blocks``), a relative import (``from . import blocks``), a module of
 its package or of its ``pyproject.toml`` project (``from models.blocks import
-conv``) — that module is read, parsed and its body interpreted once per
-analysis; what the file then uses from it runs like the file's own code.
+conv``) — that module's body is interpreted once per analysis, and what the
+file then uses from it runs like the file's own code.  Its parse tree is
+shared by the analyses of a run (``ParseCache``): a module that many files
+import is parsed once.
 
 Keras and TensorFlow stay modelled by the catalog: a module of theirs is
 followed only by a file in the same folder (``keras/src/applications/
@@ -27,6 +29,9 @@ from kerascheck.interpreter.values import MISSING, Scope, canonical
 
 MAX_MODULES = 64  # modules followed per analysis
 MAX_BYTES = 1_000_000
+# source kept parsed per run (a tree takes about 50 bytes a character)
+MAX_CACHED_CHARS = 1_000_000  # of imported modules
+MAX_RECENT_CHARS = 50_000  # of the latest analysed files, until one is imported
 INSTALLED = ("site-packages", "dist-packages")
 CATALOG_PACKAGES = ("keras", "tensorflow", "tf_keras")
 IMPORTS = re.compile(r"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import\b|import[ \t]+([\w., \t]+))", re.MULTILINE)
@@ -47,10 +52,75 @@ class ModuleState:
         self.globals.vars["__name__"] = self.name
 
 
-class Project:
-    """Where the modules a file imports are found, and which ones are followed."""
+class ParseCache:
+    """The parse trees of one run's files: a file is parsed again only when its
+    text changed or its tree was dropped.
 
-    def __init__(self, path: Path) -> None:
+    Only the parse is shared.  A tree is a function of the text alone and libcst
+    trees are immutable, so sharing one changes no result.  Each analysis still
+    interprets a module it imports into a ``ModuleState`` of its own: the values
+    of a module's body can be changed by the file that uses them, and running
+    the body takes the file's Keras auto-names and interpretation budget.
+
+    The trees of imported modules are kept up to ``max_chars`` of source; an
+    analysed file's own tree only among the latest ``max_recent_chars``, unless
+    a later analysis imports it (most files are imported by none, and each tree
+    kept slows Python's garbage collector).
+    """
+
+    def __init__(self, max_chars: int = MAX_CACHED_CHARS, max_recent_chars: int = MAX_RECENT_CHARS) -> None:
+        self.imported = _Trees(max_chars)
+        self.recent = _Trees(max_recent_chars)  # analysed files no analysis has imported yet
+
+    def parse(self, path: Path, source: str, imported: bool) -> cst.Module:
+        """``libcst.parse_module(source)`` for the file ``path``, read as a module
+        (``imported``) or as the analysed file; a syntax error is raised again."""
+        tree = self.imported.take(path, source)
+        if tree is not None:
+            imported = True
+        else:
+            tree = self.recent.take(path, source)
+        if tree is None:
+            try:
+                tree = cst.parse_module(source)
+            except cst.ParserSyntaxError as exc:
+                tree = exc
+        (self.imported if imported else self.recent).put(path, source, tree)
+        if isinstance(tree, cst.ParserSyntaxError):
+            raise tree.with_traceback(None)  # the traceback of this use only
+        return tree
+
+
+class _Trees:
+    """Parse trees (or syntax errors) by path; the least recently used are dropped
+    past ``max_chars`` of source."""
+
+    def __init__(self, max_chars: int) -> None:
+        self.max_chars = max_chars
+        self.chars = 0
+        self.entries: dict[Path, tuple[str, cst.Module | cst.ParserSyntaxError]] = {}  # oldest use first
+
+    def take(self, path: Path, source: str) -> cst.Module | cst.ParserSyntaxError | None:
+        """Remove the entry of ``path``; its tree if it is of ``source``."""
+        entry = self.entries.pop(path, None)
+        if entry is None:
+            return None
+        self.chars -= len(entry[0])
+        return entry[1] if entry[0] == source else None
+
+    def put(self, path: Path, source: str, tree: cst.Module | cst.ParserSyntaxError) -> None:
+        self.entries[path] = (source, tree)
+        self.chars += len(source)
+        while self.chars > self.max_chars:
+            self.chars -= len(self.entries.pop(next(iter(self.entries)))[0])
+
+
+class Project:
+    """Where the modules a file imports are found, and which ones are followed;
+    ``cache`` holds the parse trees shared by the run."""
+
+    def __init__(self, path: Path, cache: ParseCache | None = None) -> None:
+        self.cache = cache if cache is not None else ParseCache()
         folder = path.parent
         top = folder
         while (top / "__init__.py").is_file():
@@ -69,11 +139,11 @@ class Project:
                 self.scopes.append(project)
 
     @classmethod
-    def of(cls, path: str) -> "Project | None":
+    def of(cls, path: str, cache: ParseCache | None = None) -> Project | None:
         """The project of an analysed file; None when it is not a file on disk."""
         try:
             file = Path(path).resolve()
-            return cls(file) if file.is_file() else None
+            return cls(file, cache) if file.is_file() else None
         except (OSError, ValueError):
             return None
 
@@ -112,7 +182,7 @@ class Project:
 
 
 class Importer:
-    """Loads the project's modules for one analysis, each once (``run`` runs a body)."""
+    """Loads the project's modules for one analysis, each run once (``run`` runs a body)."""
 
     def __init__(self, project: Project | None, main: ModuleState, run) -> None:
         self.project = project
@@ -132,7 +202,7 @@ class Importer:
             return self.modules[path]
         if len(self.modules) >= MAX_MODULES:
             return None
-        state = self.modules[path] = _read(name, path)
+        state = self.modules[path] = _read(name, path, self.project.cache)
         if state is not None and state.tree is not None:
             self.run(state, node)
         return state
@@ -155,14 +225,16 @@ class Importer:
         return ".".join([*base, name] if name else base) or None
 
 
-def _read(name: str, path: Path) -> ModuleState | None:
+def _read(name: str, path: Path, cache: ParseCache) -> ModuleState | None:
+    """Module ``name`` at ``path``, not yet run: its text is read again (the cache's
+    key), its tree parsed once per run."""
     if path.is_dir():
         return ModuleState(name, name, None, path)
     try:
         data = path.read_bytes()
         if len(data) > MAX_BYTES:
             return None
-        tree = cst.parse_module(data.decode("utf-8-sig"))
+        tree = cache.parse(path, data.decode("utf-8-sig"), imported=True)
     except (OSError, UnicodeDecodeError, cst.ParserSyntaxError, RecursionError):
         return None
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
