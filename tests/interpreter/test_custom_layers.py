@@ -428,19 +428,27 @@ class Prebuilt(layers.Dense):
     assert model["layers"][0]["params"] is None
 
 
-def test_a_base_build_called_in_a_way_kerascheck_does_not_follow_is_unknown():
-    # super(Cls, self).build(...) and Dense.build(self, ...) do build the base's weights
-    for build in ("super(Legacy, self).build(input_shape)", "layers.Dense.build(self, input_shape)"):
-        model = model_with(
-            f"""
+def legacy_build(build: str) -> dict:
+    return model_with(
+        f"""
 class Legacy(layers.Dense):
     def build(self, input_shape):
         self.scale = self.add_weight(shape=(1,))
         {build}
 """,
-            call="Legacy(3)(inputs)",
-        )
-        assert model["layers"][0]["params"] is None, build
+        call="Legacy(3)(inputs)",
+    )
+
+
+def test_a_base_build_called_in_a_way_kerascheck_does_not_follow_is_unknown():
+    # Dense.build(self, ...) does build the base's weights
+    assert legacy_build("layers.Dense.build(self, input_shape)")["layers"][0]["params"] is None
+
+
+def test_python2_super_builds_the_base_like_super():
+    two_arguments = legacy_build("super(Legacy, self).build(input_shape)")["layers"][0]
+    no_arguments = legacy_build("super().build(input_shape)")["layers"][0]
+    assert two_arguments["params"] is not None and two_arguments == no_arguments
 
 
 def test_super_add_weight_counts():

@@ -1251,9 +1251,17 @@ class Interpreter:
         }
 
     def super_of(self, scope: Scope, args: list) -> Any:
-        """``super()`` in a method (with no arguments): its receiver's next classes."""
-        receiver, owner = self.lookup("__self__", scope, self.module), self.lookup("__class__", scope, self.module)
-        if args or not isinstance(receiver, Instance) or not isinstance(owner, Class):
+        """``super()`` in a method, or Python 2's ``super(Class, self)``: the
+        receiver's classes after ``Class`` in its MRO."""
+        if len(args) == 2:
+            owner, receiver = args
+        elif not args:
+            receiver, owner = self.lookup("__self__", scope, self.module), self.lookup("__class__", scope, self.module)
+        else:
+            return Unknown("super() with one argument")
+        if isinstance(receiver, Model) and receiver.owner is not None:
+            receiver = receiver.owner
+        if not isinstance(receiver, Instance) or not isinstance(owner, Class) or owner not in receiver.cls.mro():
             return Unknown("super()")
         return Super(receiver, owner)
 
