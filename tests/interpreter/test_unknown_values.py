@@ -179,3 +179,21 @@ def test_break_under_unknown_condition_makes_the_loop_unknown_not_endless():
     )
     assert report["diagnostics"] == []
     assert report["models"][0]["layers"][0]["output_shape"] == [None, "?"]
+
+
+def test_a_layer_given_kwargs_of_unknown_content_is_unknown():
+    report = analyze(
+        """
+        import os
+        import keras
+        from keras import layers
+        options = dict(os.environ)
+        x = keras.Input((8, 8, 1))
+        y = layers.Conv2D(4, 3, **options)(x)
+        model = keras.Model(x, layers.Dense(2)(layers.Flatten()(y)))
+        """
+    )
+    conv = report["models"][0]["layers"][0]
+    assert conv["class"] == "Conv2D" and conv["name"] == "?"  # padding, strides or name may be in options
+    assert conv["output_shape"] is None and conv["params"] is None
+    assert report["models"][0]["total_params"] is None

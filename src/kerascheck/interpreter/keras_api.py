@@ -172,6 +172,8 @@ class KerasAPI:
         if last in ("merge", "Merge"):
             return self.legacy_merge(last, args, kwargs, node)
         if catalog.lookup(last) is not None:
+            if "__unknown_args__" in raw_kwargs:
+                return self.layer_of_unknown_arguments(last, kwargs, node)
             return self.make_layer(last, args, kwargs, node)
         module = path.split(".")[1] if "." in path else ""
         if module in OPAQUE_MODULES:
@@ -195,6 +197,15 @@ class KerasAPI:
         layer = Layer(self.name.given(name, class_name), class_name, node)
         layer.named = isinstance(name, str)
         layer.unknown_reason = f"{class_name} is not a layer kerascheck knows"
+        return layer
+
+    def layer_of_unknown_arguments(self, class_name: str, kwargs: dict, node: cst.CSTNode) -> Layer:
+        """``Conv2D(32, 3, **options)`` with options of unknown content: any argument
+        (``padding``, ``strides``, ``name``...) may be among them."""
+        if "name" not in kwargs:
+            kwargs = {**kwargs, "name": Unknown("**kwargs")}
+        layer = self.unknown_layer(catalog.lookup(class_name).name, kwargs, node)
+        layer.unknown_reason = f"{class_name} is given *args or **kwargs of unknown content"
         return layer
 
     def make_layer(self, class_name: str, args: list, kwargs: dict, node: cst.CSTNode, called_as: str = "") -> Layer:
