@@ -241,3 +241,29 @@ def test_a_source_without_a_file_follows_nothing(tmp_path, where):
     source = "import blocks\nmodel = blocks.tiny()\n"
     path = "-" if where == "stdin" else str(tmp_path / "missing" / "net.py")
     assert analyze_source(source, path, Options()).models == []
+
+
+def test_a_module_global_set_by_the_importing_file(keras, capsys, tmp_path):
+    write(
+        tmp_path,
+        {
+            "settings.py": """
+                from tensorflow import keras
+
+                WIDTH = 8
+
+                def head(x):
+                    return keras.layers.Dense(WIDTH)(x)
+            """,
+            "train.py": """
+                from tensorflow import keras
+                import settings
+
+                settings.WIDTH = 64
+                inputs = keras.Input((4,))
+                model = keras.Model(inputs, settings.head(inputs))
+            """,
+        },
+    )
+    got = check_against_keras(keras, capsys, tmp_path / "train.py", [tmp_path / "settings.py"])
+    assert got["models"][0]["layers"][0]["output_shape"] == [None, 64]

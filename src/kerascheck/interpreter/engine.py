@@ -702,6 +702,10 @@ class Interpreter:
             self.assign(sub, item, scope)
 
     def set_attribute(self, receiver: Any, name: str, value: Any) -> None:
+        if isinstance(receiver, ModuleState):  # ``helpers.WIDTH = 64``: the module's own global
+            old = receiver.globals.vars.get(name, MISSING)
+            receiver.globals.vars[name] = join(old, value) if self.uncertain else value
+            return
         if isinstance(receiver, Instance):
             if isinstance(receiver.keras, Model) and receiver.keras.kind == "subclassed":
                 subclassed_models.track(self.api, receiver.keras, value)
