@@ -189,7 +189,7 @@ class SubclassType(LayerType):
             ex.add(f"{self.name}: output from compute_output_shape()")
             return _as_shape(self.run("compute_output_shape", [_first_shape(shapes)], {}))
         ex.add(f"{self.name}: output from call()")
-        return _result_shape(self.trace_call(call))
+        return result_shape(self.trace_call(call))
 
     def trace_call(self, call: Call) -> Any:
         """What ``call()`` returns on tensors of the call's shapes: its operations
@@ -199,13 +199,17 @@ class SubclassType(LayerType):
         self.api.scratch += 1
         namer.tracing = True
         try:
-            return self.run("call", [_tensors(call.inputs)], kwargs)
+            return self.run("call", [tensors_for(call.inputs)], kwargs)
         finally:
             self.api.scratch -= 1
             namer.tracing = tracing
 
+    def lookup(self, name: str) -> Any:
+        """The class's method ``name`` that Keras would run (MISSING if none)."""
+        return self.instance.cls.lookup(name)
+
     def run(self, method: str, args: list, kwargs: dict) -> Any:
-        function = self.instance.cls.lookup(method)
+        function = self.lookup(method)
         if not isinstance(function, Function):
             raise Unresolved(f"{self.name}.{method}() is not defined in the analysed code")
         try:
@@ -368,14 +372,8 @@ class ConcreteType(SubclassType):
             return config[name]
         return MISSING
 
-    def run(self, method: str, args: list, kwargs: dict) -> Any:
-        function = own_method(self.instance.cls, method)
-        if not isinstance(function, Function):
-            raise Unresolved(f"{self.name}.{method}() is not defined in the analysed code")
-        try:
-            return self.api.interp.call_function(function, [self.instance, *args], kwargs, node=self.site)
-        finally:
-            self.adopt()
+    def lookup(self, name: str) -> Any:
+        return own_method(self.instance.cls, name)
 
     def shadowed(self) -> str:
         """Why the base's computation no longer holds: the class's methods set an
@@ -721,9 +719,10 @@ def _shapes_of(value: Any) -> Any:
     return MISSING
 
 
-def _tensors(shapes: Any) -> Any:
+def tensors_for(shapes: Any) -> Any:
+    """Tensors of the given shape(s), to trace a call() on."""
     if isinstance(shapes, list):
-        return [_tensors(s) for s in shapes]
+        return [tensors_for(s) for s in shapes]
     return Tensor(shapes)
 
 
@@ -738,7 +737,8 @@ def _as_shape(value: Any) -> Any:
     return Unknown("compute_output_shape() returned an unknown shape")
 
 
-def _result_shape(result: Any) -> Any:
+def result_shape(result: Any) -> Any:
+    """The shape(s) of what a traced call() returned."""
     if isinstance(result, Tensor):
         return result.shape
     if isinstance(result, (list, tuple)) and result and all(isinstance(t, Tensor) for t in result):

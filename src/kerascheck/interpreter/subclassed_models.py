@@ -32,6 +32,7 @@ from typing import Any
 import libcst as cst
 
 from kerascheck.graph import Layer, Model, Operation, Tensor
+from kerascheck.interpreter.custom_layers import result_shape, tensors_for
 from kerascheck.interpreter.values import Class, Function, Instance
 from kerascheck.unknown import Unknown, is_unknown
 
@@ -45,7 +46,7 @@ def instantiate(api: Any, cls: Class, args: list, kwargs: dict, node: cst.CSTNod
     ``super().__init__(layers)`` and ``self.add``), unless it defines call()."""
     model = Model(UNKNOWN_NAME, cls.name, node, kind="sequential" if sequential else "subclassed")
     model.owner = Instance(cls, keras=model)
-    model.trace = lambda shapes: _shapes(trace(api, model, _tensors(shapes), {}, model.source))
+    model.trace = lambda shapes: result_shape(trace(api, model, tensors_for(shapes), {}, model.source))
     context = api.interp.context()  # how the model was reached (not its own __init__)
     init = cls.lookup("__init__")
     if isinstance(init, Function):
@@ -102,7 +103,7 @@ def call(api: Any, model: Model, args: list, kwargs: dict, node: cst.CSTNode) ->
         return Unknown("a model called without inputs")
     first = _as_input(args[0])
     result = trace(api, model, first, {k: v for k, v in kwargs.items() if k != "__unknown_args__"}, node, args[1:])
-    return api.record(model, first, {}, _shapes(result))
+    return api.record(model, first, {}, result_shape(result))
 
 
 def build(api: Any, model: Model, args: list, kwargs: dict, node: cst.CSTNode) -> None:
@@ -207,17 +208,3 @@ def _as_input(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _as_input(v) for k, v in value.items()}
     return Tensor(Unknown("the model's input is not known"))
-
-
-def _tensors(shapes: Any) -> Any:
-    if isinstance(shapes, list):
-        return [_tensors(s) for s in shapes]
-    return Tensor(shapes)
-
-
-def _shapes(result: Any) -> Any:
-    if isinstance(result, Tensor):
-        return result.shape
-    if isinstance(result, (list, tuple)) and result and all(isinstance(t, Tensor) for t in result):
-        return [t.shape for t in result]
-    return Unknown("call() returned a value kerascheck cannot follow")
