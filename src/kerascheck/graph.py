@@ -98,7 +98,7 @@ class Layer(Operation):
         if self.is_input:
             return 0, 0
         if self.weights is None:
-            if self.type is not None and self.type.built_at_init and not self.weights_reason:
+            if self.built_at_init and not self.weights_reason:
                 return 0, 0  # Keras built it at construction: it has no weights to make
             return None, None
         trainable = sum(w.size for w in self.weights if w.trainable)
@@ -106,6 +106,11 @@ class Layer(Operation):
         if not self.trainable:
             return 0, trainable + frozen
         return trainable, frozen
+
+    @property
+    def built_at_init(self) -> bool:
+        """Keras marks it built when constructed (a layer with no weights to make)."""
+        return self.type is not None and self.type.built_at_init
 
     def apply(self, call: Call) -> ShapeTree:
         """Compute the output of calling this layer, building its weights on the first call."""

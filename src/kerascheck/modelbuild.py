@@ -195,7 +195,7 @@ def subclassed_rows(model: Model) -> list[Row]:
 
 def _built_at_init(op: Operation) -> bool:
     """A layer Keras marks built when constructed (no weights): it counts 0 even unused."""
-    return isinstance(op, Layer) and op.type is not None and op.type.built_at_init
+    return isinstance(op, Layer) and op.built_at_init
 
 
 def _node_shape(node: Node) -> Any:

@@ -503,15 +503,15 @@ CREATORS = {
     "random.normal": (2, "size", False, "float64"),
     "random.uniform": (2, "size", False, "float64"),
 }
-#: the same for TensorFlow, keras.ops and keras.random: the shape comes first
-TENSOR_CREATORS = ("zeros", "ones", "fill", "random.normal", "random.uniform", "normal", "uniform", "truncated_normal")
+#: the same for TensorFlow, keras.ops and keras.random (``random.`` prefix or not): the shape comes first
+TENSOR_CREATORS = frozenset(("zeros", "ones", "fill", "normal", "uniform", "truncated_normal"))
 
 
 def create(name: str, args: list, kwargs: dict, tensor: bool = False) -> Any:
     """``np.zeros((2, 3))``, ``np.random.rand(2, 3)``, ``tf.zeros(...)``: a new array of that
     shape (``NOT_ARRAY`` when ``name`` makes none); tensors are float32 by default."""
     if tensor:
-        if name.removeprefix("random.") not in [c.removeprefix("random.") for c in TENSOR_CREATORS]:
+        if name.removeprefix("random.") not in TENSOR_CREATORS:
             return NOT_ARRAY
         shape = args[0] if args else kwargs.get("shape", kwargs.get("dims"))
         dtype: Any = "float32"

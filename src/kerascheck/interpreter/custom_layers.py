@@ -135,9 +135,9 @@ class SubclassType(LayerType):
                 layer.trainable = value
                 keys = list(attrs)
                 for earlier in keys[: keys.index("trainable")]:
-                    for sublayer in _layers_in(attrs[earlier], layer):
+                    for sublayer in layers_in(attrs[earlier], layer):
                         set_trainable(sublayer, value)
-                later = [s for k in keys[keys.index("trainable") + 1 :] for s in _layers_in(attrs[k], layer)]
+                later = [s for k in keys[keys.index("trainable") + 1 :] for s in layers_in(attrs[k], layer)]
                 if any(sublayer.trainable != value for sublayer in later):
                     # Keras's totals count their variables by their own flags, not as the row shows
                     self.own = Unknown(f"{self.name} holds layers created after self.trainable = {value}")
@@ -640,30 +640,19 @@ def _is_size(dim: Any) -> bool:
 def _tracked(instance: Instance) -> list[Any]:
     """The layers the instance holds in its attributes (Keras tracks them)."""
     found: list[Any] = []
-
-    def visit(value: Any) -> None:
-        if isinstance(value, (Layer, Model)) and value is not instance.keras and value not in found:
-            found.append(value)
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                visit(item)
-        elif isinstance(value, dict):
-            for item in value.values():
-                visit(item)
-
     for value in instance.attrs.values():
-        visit(value)
+        found += [layer for layer in layers_in(value, instance.keras) if layer not in found]
     return found
 
 
-def _layers_in(value: Any, owner: Any) -> list[Any]:
-    """The layers and models an attribute value holds (in lists, tuples, dicts)."""
+def layers_in(value: Any, owner: Any) -> list[Any]:
+    """The layers and models an attribute value of ``owner`` holds (in lists, tuples, dicts)."""
     if isinstance(value, (Layer, Model)):
         return [value] if value is not owner else []
     if isinstance(value, (list, tuple)):
-        return [found for item in value for found in _layers_in(item, owner)]
+        return [found for item in value for found in layers_in(item, owner)]
     if isinstance(value, dict):
-        return [found for item in value.values() for found in _layers_in(item, owner)]
+        return [found for item in value.values() for found in layers_in(item, owner)]
     return []
 
 

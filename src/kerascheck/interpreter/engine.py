@@ -255,14 +255,16 @@ class Interpreter:
 
     def give_input_shape(self, model: Model) -> None:
         """A model the source gives no input shape, with one the user gave by name."""
-        if model.kind == "subclassed" and not model.traced:
-            shape = self.input_shapes.for_model(model.name, model.class_name)
-            if shape is not None:
-                subclassed_models.trace(self.api, model, Tensor((None, *shape)), {}, model.source)
-        elif model.kind == "sequential" and _lacks_shape(sequential_input(model)):
-            shape = self.input_shapes.for_model(model.name, model.class_name)
-            if shape is not None:
-                model.declared_input, model.rows, model.unknown_reason = (None, *shape), None, ""
+        subclassed = model.kind == "subclassed" and not model.traced
+        if not subclassed and not (model.kind == "sequential" and _lacks_shape(sequential_input(model))):
+            return
+        shape = self.input_shapes.for_model(model.name, model.class_name)
+        if shape is None:
+            return
+        if subclassed:
+            subclassed_models.trace(self.api, model, Tensor((None, *shape)), {}, model.source)
+        else:
+            model.declared_input, model.rows, model.unknown_reason = (None, *shape), None, ""
 
     def may_be_entry_point(self, value: Any) -> bool:
         """A top-level function of the file that did not run (an entry point unless

@@ -246,7 +246,7 @@ class KerasAPI:
                 return Unknown("the Lambda's function is not understood")
             saved, self.name = self.name, Namer()  # its operations are not rows of the model
             try:
-                result = self.interp.call_function(function, [_tensors_for(shapes)], dict(arguments or {}))
+                result = self.interp.call_function(function, [custom_layers.tensors_for(shapes)], dict(arguments or {}))
             except AnalysisLimit:
                 return Unknown("the Lambda's function is too complex")
             finally:
@@ -440,11 +440,9 @@ class KerasAPI:
         return result
 
     def call_model(self, model: Model, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
-        if model.kind == "subclassed":
-            result = subclassed_models.call(self, model, args, kwargs, node)
-            self.note_call(model)
-            return result
         self.note_call(model)
+        if model.kind == "subclassed":
+            return subclassed_models.call(self, model, args, kwargs, node)
         if not args and "inputs" in kwargs:
             args = [kwargs.pop("inputs")]
         if not args:
@@ -766,12 +764,6 @@ def _eager_math(function: str, args: list, kwargs: dict) -> Any:
         except (ValueError, OverflowError):
             return Unknown(f"{function}() of {args[0]}")
     return Unknown(f"{function}() is not modelled")
-
-
-def _tensors_for(shapes: Any) -> Any:
-    if isinstance(shapes, list):
-        return [_tensors_for(s) for s in shapes]
-    return Tensor(shapes)
 
 
 def _operand_shape(value: Any) -> Any:

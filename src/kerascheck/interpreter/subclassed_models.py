@@ -31,8 +31,8 @@ from typing import Any
 
 import libcst as cst
 
-from kerascheck.graph import Layer, Model, Operation, Tensor
-from kerascheck.interpreter.custom_layers import result_shape, tensors_for
+from kerascheck.graph import Model, Operation, Tensor
+from kerascheck.interpreter.custom_layers import layers_in, result_shape, tensors_for
 from kerascheck.interpreter.values import Class, Function, Instance
 from kerascheck.unknown import Unknown, is_unknown
 
@@ -87,8 +87,8 @@ def functional_arguments(args: list, kwargs: dict) -> bool:
 
 def track(api: Any, model: Model, value: Any) -> None:
     """``self.attr = value`` in a method: Keras tracks the layers it holds."""
-    for item in _layers_in(value):
-        if item is not model and item not in model.tracked:
+    for item in layers_in(value, model):
+        if item not in model.tracked:
             model.tracked.append(item)
             model.rows = None
             if api.interp.uncertain:
@@ -182,16 +182,6 @@ def _takes(function: Function, name: str, positional: int) -> bool:
 def _has_weights(op: Operation) -> bool:
     trainable, frozen = op.param_counts()
     return trainable is None or frozen is None or trainable + frozen > 0
-
-
-def _layers_in(value: Any) -> list:
-    if isinstance(value, (Layer, Model)):
-        return [value]
-    if isinstance(value, (list, tuple)):
-        return [item for v in value for item in _layers_in(v)]
-    if isinstance(value, dict):
-        return [item for v in value.values() for item in _layers_in(v)]
-    return []
 
 
 def _as_input(value: Any) -> Any:
