@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from kerascheck.analysis import Options, analyze_bytes, analyze_source
-from kerascheck.interpreter.engine import Limits
+from kerascheck.interpreter.limits import Limits
 
 SMALL_MODEL = "import keras\nm = keras.Sequential([keras.layers.Dense(3, input_shape=(4,))])\n"
 

@@ -14,10 +14,14 @@ import libcst as cst
 from kerascheck import suppression
 from kerascheck.diagnostics import Diagnostic, Span
 from kerascheck.graph import Layer, Model, Operation
-from kerascheck.interpreter.engine import AnalysisLimit, Interpreter, Limits
-from kerascheck.interpreter.input_shapes import InputShapes
-from kerascheck.interpreter.keras_api import KerasAPI
+from kerascheck.input_shapes import InputShapes
+from kerascheck.interpreter.engine import Interpreter
+from kerascheck.interpreter.library import Libraries, Library
+from kerascheck.interpreter.limits import AnalysisLimit, Limits
 from kerascheck.interpreter.modules import ParseCache, Project
+from kerascheck.keras.library import KerasLibrary
+from kerascheck.libraries.numpy_library import NumPyLibrary
+from kerascheck.libraries.tensorflow_library import TensorFlowLibrary
 from kerascheck.modelbuild import ensure_rows
 from kerascheck.positions import Positions
 from kerascheck.unknown import is_unknown
@@ -183,7 +187,8 @@ def finish(report: FileReport, options: Options) -> FileReport:
 
 def _analyze(source: str, path: str, options: Options, clock: "_Stages", cache: ParseCache | None) -> FileReport:
     report = FileReport(path, source=source)
-    project = Project.of(path, cache)
+    keras, libraries = libraries_for(options)
+    project = Project.of(path, cache, Libraries(libraries))
     if not MENTIONS_KERAS.search(source) and not (project and project.imported_by(source)):
         return report
     try:
@@ -200,12 +205,12 @@ def _analyze(source: str, path: str, options: Options, clock: "_Stages", cache: 
     clock.lap("parsing")
     positions = Positions(module)
     try:
-        api = interpret(module, options, report, project)
+        interpret(module, options, report, project, keras, libraries)
         clock.lap("interpretation")
-        report.diagnostics.extend(run_rules(path, api, options))
+        report.diagnostics.extend(run_rules(path, keras, options))
         clock.lap("rules")
-        positions.prepare(reported_nodes(api.models, report.diagnostics))
-        report.models = [model_report(m, positions, options) for m in api.models]
+        positions.prepare(reported_nodes(keras.models, report.diagnostics))
+        report.models = [model_report(m, positions, options) for m in keras.models]
     except RecursionError:
         report.diagnostics.append(Diagnostic("KC002", "code nested too deeply to interpret", span=Span(1, 1, 1, 1)))
     except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the run
@@ -248,10 +253,26 @@ class _Stages:
             self.start = now
 
 
-def interpret(module: cst.Module, options: Options, report: FileReport, project: Project | None = None) -> KerasAPI:
-    api = KerasAPI(options.data_format)
+def libraries_for(options: Options) -> tuple[KerasLibrary, list[Library]]:
+    """The libraries one analysis models (Keras first: its values are asked first)."""
     shapes = InputShapes(options.input_shapes) if options.input_shapes else None
-    interpreter = Interpreter(module, api, options.limits, project, input_shapes=shapes)
+    keras = KerasLibrary(options.data_format, input_shapes=shapes)
+    return keras, [keras, NumPyLibrary(), TensorFlowLibrary(keras)]
+
+
+def interpret(
+    module: cst.Module,
+    options: Options,
+    report: FileReport,
+    project: Project | None = None,
+    keras: KerasLibrary | None = None,
+    libraries: list[Library] | None = None,
+) -> KerasLibrary:
+    """Run the interpreter on ``module``; the Keras library holds the models it built."""
+    if keras is None or libraries is None:
+        keras, libraries = libraries_for(options)
+    shapes = keras.input_shapes
+    interpreter = Interpreter(module, libraries, options.limits, project, input_shapes=shapes)
     try:
         interpreter.run()
     except AnalysisLimit as exc:
@@ -261,19 +282,19 @@ def interpret(module: cst.Module, options: Options, report: FileReport, project:
     for hit in interpreter.limit_hits:
         report.diagnostics.append(Diagnostic("KC002", f"{hit}; values computed there are unknown", node=hit.node))
     for _ in range(2):  # building a model may build another one used inside it
-        for model in api.models:
+        for model in keras.models:
             ensure_rows(model)
-    return api
+    return keras
 
 
-def run_rules(path: str, api: KerasAPI, options: Options) -> list[Diagnostic]:
+def run_rules(path: str, keras: KerasLibrary, options: Options) -> list[Diagnostic]:
     from kerascheck.rules.base import RuleContext
 
     out: dict[tuple, Diagnostic] = {}  # one per code, node and message (a layer may be in several models)
     views: dict = {}  # each model's view is built once, for every rule
     for rule in options.selected_rules():
         settings = {**rule.options, **{k: v for k, v in options.rule_options.items() if k in rule.options}}
-        for diagnostic in rule.check(RuleContext(path, api.models, api.facts, settings, views)):
+        for diagnostic in rule.check(RuleContext(path, keras.models, keras.session.facts, settings, views)):
             out.setdefault((diagnostic.code, id(diagnostic.node), diagnostic.message), diagnostic)
     return list(out.values())
 

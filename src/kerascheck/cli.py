@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from kerascheck import __version__
 from kerascheck.diagnostics import SEVERITIES
+from kerascheck.input_shapes import parse_assignment
 from kerascheck.reporters import CHECK_MODULES
 
 if TYPE_CHECKING:
@@ -77,8 +78,6 @@ def _add_input_options(command: argparse.ArgumentParser) -> None:
 
 
 def _input_shape(text: str) -> tuple[str, tuple]:
-    from kerascheck.interpreter.input_shapes import parse_assignment
-
     try:
         return parse_assignment(text)
     except ValueError as exc:

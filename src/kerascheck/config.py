@@ -18,6 +18,8 @@ from typing import Any
 
 import pathspec
 
+from kerascheck.input_shapes import from_config
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
@@ -56,7 +58,7 @@ class Settings:
     per_file_ignores: tuple[tuple[pathspec.GitIgnoreSpec, tuple[str, ...]], ...] = ()
     exclude: pathspec.GitIgnoreSpec | None = None
     data_format: str | None = None
-    #: input shapes by function or model name (see ``interpreter.input_shapes``)
+    #: input shapes by function or model name (see ``input_shapes``)
     input_shapes: dict[str, tuple] = field(default_factory=dict)
     rule_options: dict[str, Any] = field(default_factory=dict)
 
@@ -200,8 +202,6 @@ def parse_codes(value: Any, label: str) -> tuple[str, ...]:
 
 
 def _input_shapes(value: Any, label: str) -> dict[str, tuple]:
-    from kerascheck.interpreter.input_shapes import from_config
-
     if not isinstance(value, dict):
         raise ConfigError(f"{label} must be a table of NAME = [sizes] (or \"None,8\"), got {value!r}")
     shapes = {}

@@ -548,7 +548,7 @@ def test_the_keras_facts_custom_layers_relies_on(keras):
     import inspect
 
     from kerascheck import catalog
-    from kerascheck.interpreter import custom_layers as cl
+    from kerascheck.keras import custom_layers as cl
 
     Layer = keras.layers.Layer
     names = sorted({t.name for t in catalog.registry().values()})
@@ -589,7 +589,7 @@ def test_the_keras_facts_custom_layers_relies_on(keras):
 
 
 def test_the_attributes_a_base_sets_from_its_arguments(keras):
-    from kerascheck.interpreter.custom_layers import CONFIG_ATTRIBUTES
+    from kerascheck.keras.custom_layers import CONFIG_ATTRIBUTES
 
     arguments = {"units": 3, "filters": 3, "use_bias": False, "input_dim": 7, "output_dim": 2, "rate": 0.25}
     arguments |= {"return_sequences": True, "return_state": True}

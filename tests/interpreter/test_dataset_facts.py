@@ -12,8 +12,9 @@ import re
 
 import pytest
 
-from kerascheck.interpreter import datasets
-from kerascheck.interpreter.arrays import INTEGER, INTEGER_BITS, Array
+from kerascheck.interpreter.values import Arguments
+from kerascheck.keras import datasets
+from kerascheck.libraries.numpy_arrays import INTEGER, INTEGER_BITS, Array
 from kerascheck.unknown import is_unknown
 
 IMAGES = ("mnist", "fashion_mnist", "cifar10", "cifar100")
@@ -47,7 +48,7 @@ def dtype_agrees(ours, documented: str) -> bool:
 def test_every_keras_dataset_is_modelled_but_california_housing(keras):
     names = {n for n, _ in inspect.getmembers(keras.datasets, inspect.ismodule)}
     assert set(datasets.DATASETS) == names - {"california_housing"}
-    call = datasets.call("keras.datasets.california_housing.load_data", [], {}, "channels_last")
+    call = datasets.call("keras.datasets.california_housing.load_data", Arguments(), "channels_last")
     assert is_unknown(call)
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from kerascheck.interpreter.builtins import Vector, call_pure
+from kerascheck.libraries.numpy_arrays import Vector, linspace
 from tests.helpers import only_model
 
 
@@ -12,7 +12,7 @@ CASES = [(0.0, 0.0, 18), (0.0, 0.1, 18), (0.0, 0.5, 36), (1, 7, 4), (-2.5, 3.3, 
 
 @pytest.mark.parametrize("start,stop,num,endpoint", [(*case, endpoint) for case in CASES for endpoint in (True, False)])
 def test_values_are_numpys(start, stop, num, endpoint):
-    got = call_pure("numpy.linspace", [start, stop, num], {"endpoint": endpoint})
+    got = linspace(start, stop, num, endpoint=endpoint)
     assert isinstance(got, Vector)
     assert [v.hex() for v in got] == [float(v).hex() for v in np.linspace(start, stop, num, endpoint=endpoint)]
 

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from kerascheck.analysis import Options, libraries_for
+from kerascheck.interpreter.library import Libraries
 from kerascheck.interpreter.modules import Project
 
 
@@ -42,10 +44,13 @@ def test_keras_modules_are_the_catalogs_except_a_files_own_siblings(tmp_path):
         "keras/src/applications/resnet_v2.py",
         "keras/src/applications/imagenet_utils.py",
     )
-    project = Project.of(str(tmp_path / "keras" / "src" / "applications" / "resnet_v2.py"))
+    libraries = Libraries(libraries_for(Options())[1])
+    project = Project.of(str(tmp_path / "keras" / "src" / "applications" / "resnet_v2.py"), libraries=libraries)
     assert project.locate("keras.src.applications.resnet") == tmp_path / "keras" / "src" / "applications" / "resnet.py"
     assert project.locate("keras.src.layers") is None
-    assert project.locate("keras.src.applications.imagenet_utils") is None  # modelled: keras_internals
+    assert project.locate("keras.src.applications.imagenet_utils") is None  # modelled: keras.internals
+    # the interpreter alone models no library: it would follow them all
+    assert Project.of(str(tmp_path / "keras" / "src" / "applications" / "resnet_v2.py")).locate("keras.src.layers")
 
 
 def test_imports_of_the_project_are_noticed_without_parsing(tmp_path):

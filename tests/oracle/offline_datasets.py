@@ -2,7 +2,7 @@
 
 ``offline_datasets(keras)`` replaces every modelled ``load_data`` with a
 stand-in that returns arrays of the shapes and dtypes kerascheck's own table
-(``kerascheck.interpreter.datasets``) gives for the same arguments: zeros for
+(``kerascheck.keras.datasets``) gives for the same arguments: zeros for
 the samples, labels covering every class (``np.arange(n) % classes``), short
 word-index lists for IMDB and Reuters.  There is one table; it is checked
 against Keras's dataset docstrings and code by
@@ -19,8 +19,8 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from kerascheck.interpreter import datasets
-from kerascheck.interpreter.arrays import INTEGER, Array
+from kerascheck.keras import datasets
+from kerascheck.libraries.numpy_arrays import INTEGER, Array
 from kerascheck.unknown import is_unknown
 
 #: the sample count used where kerascheck says the data decides (``maxlen`` filtering)

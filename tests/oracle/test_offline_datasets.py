@@ -12,8 +12,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from kerascheck.interpreter import datasets
-from kerascheck.interpreter.arrays import INTEGER
+from kerascheck.keras import datasets
+from kerascheck.libraries.numpy_arrays import INTEGER
 from offline_datasets import MODULE_PREFIXES, offline_datasets
 
 CALLS = [

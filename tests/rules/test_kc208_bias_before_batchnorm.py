@@ -23,9 +23,9 @@ def keras_application(name: str) -> Path:
 
 def test_resnet50_biases_cancelled_by_batchnorm():
     path = keras_application("resnet")
-    api = interpret(cst.parse_module(path.read_text()), Options(), FileReport(str(path)))
-    (model,) = [m for m in api.models if m.name == "resnet50"]
-    found = list(RULE.check(RuleContext(str(path), [model], api.facts, {})))
+    keras = interpret(cst.parse_module(path.read_text()), Options(), FileReport(str(path)))
+    (model,) = [m for m in keras.models if m.name == "resnet50"]
+    found = list(RULE.check(RuleContext(str(path), [model], keras.session.facts, {})))
     wasted = sum(int(re.search(r"its ([\d,]+) bias", d.message).group(1).replace(",", "")) for d in found)
     # keras.applications.ResNet50(weights=None): 53 Conv2D layers with a bias feed only a BatchNormalization
     assert (len(found), wasted) == (53, 26_560)

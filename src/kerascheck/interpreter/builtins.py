@@ -1,8 +1,9 @@
 """Pure built-in functions the interpreter evaluates itself.
 
-Each runs on plain Python data only: when an argument holds an unknown part,
-the result is unknown.  Functions that take callables (``map``, ``sorted``
-with ``key``) are handled by the engine, not here.
+Each runs on plain Python data only: when an argument holds an unknown part
+(or arguments of unknown content are passed), the result is unknown.
+Functions that take callables (``map``, ``sorted`` with ``key``) are handled
+by ``calls``, not here.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable
 
+from kerascheck.interpreter.values import Arguments
 from kerascheck.unknown import Unknown, contains_unknown
 
 MAX_SIZE = 100_000  # largest container or string a builtin may create
@@ -32,66 +34,6 @@ def _copy(value: Any, deep: bool) -> Any:
     if isinstance(value, tuple) and deep:
         return tuple(_copy(v, True) for v in value)
     return value
-
-
-class Float64(float):
-    """An element of a NumPy float array: its value and ``str`` are a float's; its
-    ``repr`` (``np.float64(0.5)`` in NumPy 2) is left unknown."""
-
-    def __repr__(self) -> str:
-        raise TypeError("the repr of a NumPy float")
-
-
-class Vector:
-    """A 1-D NumPy float array of known values (``np.linspace``).  It iterates and
-    has a length; its arithmetic, comparisons, truth and text are NumPy's, and
-    left unknown (``__str__``/``__format__``/``__eq__`` refuse)."""
-
-    __slots__ = ("items",)
-
-    def __init__(self, items: list[float]) -> None:
-        self.items = tuple(Float64(v) for v in items)
-
-    def __iter__(self):
-        return iter(self.items)
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-    def __eq__(self, other: object) -> bool:
-        raise TypeError("comparison of a NumPy array")
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __str__(self) -> str:
-        raise TypeError("the text of a NumPy array")
-
-    def __format__(self, spec: str) -> str:
-        raise TypeError("the text of a NumPy array")
-
-    def __repr__(self) -> str:
-        return f"Vector({len(self.items)} values)"
-
-
-def _linspace(start: Any, stop: Any, num: Any = 50, endpoint: Any = True) -> Any:
-    """``numpy.linspace`` on two numbers, computed as NumPy does (float64)."""
-    numbers = (start, stop)
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in numbers):
-        return Unknown("numpy.linspace() of values that are not numbers")
-    if not isinstance(num, int) or isinstance(num, bool) or not 0 <= num <= MAX_SIZE or not isinstance(endpoint, bool):
-        return Unknown("numpy.linspace() with these arguments")
-    start, stop = float(start), float(stop)
-    div = num - 1 if endpoint else num
-    delta = stop - start
-    if div > 0:
-        step = delta / div
-        values = [i / div * delta if step == 0 else i * step for i in range(num)]
-    else:
-        values = [i * delta for i in range(num)]
-    values = [v + start for v in values]
-    if endpoint and num > 1:
-        values[-1] = stop
-    return Vector(values)
 
 
 def _int(value: Any = 0, base: Any = None) -> Any:
@@ -136,13 +78,6 @@ PURE: dict[str, Callable[..., Any]] = {
     "math.gcd": math.gcd,
     "math.isqrt": math.isqrt,
     "math.trunc": math.trunc,
-    "numpy.prod": lambda a: math.prod(a),
-    "numpy.ceil": math.ceil,
-    "numpy.floor": math.floor,
-    "numpy.sqrt": math.sqrt,
-    "numpy.int32": int,
-    "numpy.int64": int,
-    "numpy.linspace": _linspace,
     "copy.copy": lambda v: _copy(v, False),
     "copy.deepcopy": lambda v: _copy(v, True),
     "operator.add": lambda a, b: a + b,
@@ -152,9 +87,6 @@ PURE: dict[str, Callable[..., Any]] = {
 CONSTANTS: dict[str, Any] = {
     "math.pi": math.pi,
     "math.e": math.e,
-    "numpy.pi": math.pi,
-    "numpy.newaxis": None,
-    "tensorflow.newaxis": None,
 }
 
 # Pure methods on plain data, by receiver type.
@@ -187,8 +119,11 @@ def _too_large(args: list[Any], limit: int = MAX_SIZE * 10_000) -> bool:
     return False
 
 
-def call_pure(name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
-    """Evaluate builtin ``name``; Unknown when an argument is unknown or it fails."""
+def call_pure(name: str, arguments: Arguments, functions: dict[str, Callable[..., Any]] = PURE) -> Any:
+    """Evaluate builtin ``name`` (of ``functions``); Unknown when an argument is unknown or it fails."""
+    args, kwargs = arguments.positional, arguments.keywords
+    if arguments.opaque:
+        return Unknown(f"{name}() of arguments of unknown content")
     if contains_unknown(args) or contains_unknown(kwargs):
         return Unknown(f"{name}() of an unknown value")
     if name == "range":
@@ -196,14 +131,15 @@ def call_pure(name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
     if name != "len" and _too_large(args):
         return Unknown(f"{name}() over too large a value")
     try:
-        return _bounded(PURE[name](*args, **kwargs))
+        return _bounded(functions[name](*args, **kwargs))
     except (TypeError, ValueError, OverflowError, ZeroDivisionError, AttributeError) as exc:
         return Unknown(f"{name}() failed: {exc}")
 
 
-def call_method(receiver: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+def call_method(receiver: Any, name: str, arguments: Arguments) -> Any:
     """Call a pure or mutating method on plain data."""
-    if contains_unknown(args) or contains_unknown(kwargs):
+    args, kwargs = arguments.positional, arguments.keywords
+    if arguments.opaque or contains_unknown(args) or contains_unknown(kwargs):
         if name in MUTATING_METHODS:
             return Unknown("mutation with an unknown argument")
         return Unknown(f".{name}() of an unknown value")

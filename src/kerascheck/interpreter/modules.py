@@ -8,11 +8,12 @@ file then uses from it runs like the file's own code.  Its parse tree is
 shared by the analyses of a run (``ParseCache``): a module that many files
 import is parsed once.
 
-Keras and TensorFlow stay modelled by the catalog: a module of theirs is
-followed only by a file in the same folder (``keras/src/applications/
-resnet_v2.py`` follows ``resnet.py``), and the Keras modules whose helpers
-``keras_internals`` models are never read.  A file of an installed package
-(under ``site-packages``) follows only the modules of its own folder.
+The libraries the interpreter models (``library.Library``: Keras, TensorFlow)
+stay modelled: a module of their packages is followed only by a file in the
+same folder (``keras/src/applications/resnet_v2.py`` follows ``resnet.py``),
+and the modules whose helpers a library models itself are never read.  A file
+of an installed package (under ``site-packages``) follows only the modules of
+its own folder.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from typing import Any
 
 import libcst as cst
 
-from kerascheck.interpreter import keras_internals
-from kerascheck.interpreter.values import MISSING, Scope, canonical
+from kerascheck.interpreter.library import Libraries
+from kerascheck.interpreter.values import MISSING, Scope
 
 MAX_MODULES = 64  # modules followed per analysis
 MAX_BYTES = 1_000_000
@@ -33,7 +34,6 @@ MAX_BYTES = 1_000_000
 MAX_CACHED_CHARS = 1_000_000  # of imported modules
 MAX_RECENT_CHARS = 50_000  # of the latest analysed files, until one is imported
 INSTALLED = ("site-packages", "dist-packages")
-CATALOG_PACKAGES = ("keras", "tensorflow", "tf_keras")
 IMPORTS = re.compile(r"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import\b|import[ \t]+([\w., \t]+))", re.MULTILINE)
 
 
@@ -117,10 +117,12 @@ class _Trees:
 
 class Project:
     """Where the modules a file imports are found, and which ones are followed;
-    ``cache`` holds the parse trees shared by the run."""
+    ``cache`` holds the parse trees shared by the run, ``libraries`` the
+    libraries whose modules are modelled rather than read."""
 
-    def __init__(self, path: Path, cache: ParseCache | None = None) -> None:
+    def __init__(self, path: Path, cache: ParseCache | None = None, libraries: Libraries | None = None) -> None:
         self.cache = cache if cache is not None else ParseCache()
+        self.libraries = libraries if libraries is not None else Libraries()
         folder = path.parent
         top = folder
         while (top / "__init__.py").is_file():
@@ -139,11 +141,11 @@ class Project:
                 self.scopes.append(project)
 
     @classmethod
-    def of(cls, path: str, cache: ParseCache | None = None) -> Project | None:
+    def of(cls, path: str, cache: ParseCache | None = None, libraries: Libraries | None = None) -> Project | None:
         """The project of an analysed file; None when it is not a file on disk."""
         try:
             file = Path(path).resolve()
-            return cls(file, cache) if file.is_file() else None
+            return cls(file, cache, libraries) if file.is_file() else None
         except (OSError, ValueError):
             return None
 
@@ -174,9 +176,9 @@ class Project:
         return next((f for f in folders if self.follows(name, f)), None)
 
     def follows(self, name: str, path: Path) -> bool:
-        if canonical(name) in keras_internals.MODULES:
+        if self.libraries.canonical(name) in self.libraries.modelled_modules:
             return False
-        if name.split(".")[0] in CATALOG_PACKAGES:
+        if name.split(".")[0] in self.libraries.packages:
             return path.parent == self.folder or path == self.folder
         return any(path == scope or scope in path.parents for scope in self.scopes)
 

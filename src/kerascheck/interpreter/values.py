@@ -1,8 +1,10 @@
-"""Abstract values the interpreter manipulates besides plain Python data.
+"""The values of the Python interpreter besides plain Python data.
 
 Plain Python data (ints, strings, tuples, lists, dicts) is represented by
-itself; ``Unknown`` stands for anything not determined statically; graph
-objects (layers, tensors, models) come from ``kerascheck.graph``.
+itself; ``Unknown`` stands for anything not determined statically.  Here are
+the source's own functions, classes, instances and scopes, names imported from
+libraries (``Ref``), and the arguments of a call.  The values a library makes
+(Keras layers, NumPy arrays) are defined by that library (see ``library``).
 """
 
 from __future__ import annotations
@@ -12,20 +14,7 @@ from typing import Any, Callable
 
 import libcst as cst
 
-KERAS_PREFIXES = (
-    ("tensorflow.python.keras", "keras"),
-    ("tensorflow.keras", "keras"),
-    ("tf_keras", "keras"),
-    ("keras.src", "keras"),
-)
-
-
-def canonical(path: str) -> str:
-    """Map every spelling of the Keras package onto ``keras``."""
-    for prefix, replacement in KERAS_PREFIXES:
-        if path == prefix or path.startswith(prefix + "."):
-            return replacement + path[len(prefix):]
-    return path
+from kerascheck.unknown import Unknown
 
 
 @dataclass(frozen=True)
@@ -34,21 +23,47 @@ class Ref:
 
     path: str
 
-    def attr(self, name: str) -> "Ref":
-        return Ref(canonical(f"{self.path}.{name}"))
-
     @property
     def last(self) -> str:
         return self.path.rsplit(".", 1)[-1]
 
-    @property
-    def is_keras(self) -> bool:
-        return self.path == "keras" or self.path.startswith("keras.")
+    def within(self, package: str) -> bool:
+        """Whether the name is ``package`` or inside it (``keras.layers.Dense`` is within ``keras``)."""
+        return self.path == package or self.path.startswith(package + ".")
+
+
+class Foreign(Unknown):
+    """The result of calling something defined outside the analysed code."""
+
+    __slots__ = ("label",)
+
+    def __init__(self, label: str) -> None:
+        super().__init__(f"{label} is defined outside this file")
+        self.label = label
+
+
+@dataclass
+class Arguments:
+    """The arguments of a call: ``positional`` values, ``keywords`` by name, and
+    whether ``*args``/``**kwargs`` of unknown content were passed too (``opaque``:
+    then any parameter may be among them)."""
+
+    positional: list[Any] = field(default_factory=list)
+    keywords: dict[str, Any] = field(default_factory=dict)
+    opaque: bool = False
+
+    def but(self, positional: list[Any] | None = None, keywords: dict[str, Any] | None = None) -> "Arguments":
+        """The same opacity with other positional values or keywords."""
+        return Arguments(
+            list(self.positional) if positional is None else positional,
+            dict(self.keywords) if keywords is None else keywords,
+            self.opaque,
+        )
 
 
 @dataclass(frozen=True)
 class Opaque:
-    """A Keras object whose contents do not change shapes (an optimizer, a loss...).
+    """A library object whose contents do not change shapes (a Keras optimizer, a loss...).
 
     ``what`` is its canonical path (``keras.losses.CategoricalCrossentropy``);
     ``arguments`` keeps the keyword arguments it was created with, for rules
@@ -64,9 +79,14 @@ class Opaque:
 
 class Scope:
     """Variables of a module, function call or class body; ``module`` is the
-    module whose code it belongs to (a ``modules.ModuleState``)."""
+    module whose code it belongs to (a ``modules.ModuleState``).
 
-    __slots__ = ("vars", "parent", "globals_", "nonlocals", "is_class_body", "module")
+    A method's call also records its receiver and the class that defined it
+    (``method``: what ``super()`` needs), and a call whose function returned in
+    only one branch of an unknown condition ``maybe_returned`` (then what it
+    returns later is uncertain)."""
+
+    __slots__ = ("vars", "parent", "globals_", "nonlocals", "is_class_body", "module", "method", "maybe_returned")
 
     def __init__(self, parent: "Scope | None" = None, is_class_body: bool = False, module: Any = None) -> None:
         self.vars: dict[str, Any] = {}
@@ -75,6 +95,17 @@ class Scope:
         self.globals_: set[str] = set()
         self.nonlocals: set[str] = set()
         self.module = module if module is not None or parent is None else parent.module
+        self.method: tuple[Any, Any] | None = None  # (receiver, owner) of a method's call
+        self.maybe_returned: Unknown | None = None
+
+    def enclosing_method(self) -> tuple[Any, Any] | None:
+        """(receiver, owner) of the innermost method call this scope is in, if any."""
+        current: Scope | None = self
+        while current is not None:
+            if current.method is not None:
+                return current.method
+            current = current.parent
+        return None
 
 
 @dataclass(eq=False)
@@ -124,26 +155,26 @@ class Class:
             order.append(head)
             lines = [line[1:] if line[0] == head else line for line in lines]
 
-    def keras_base(self) -> str | None:
-        """``Layer``, ``Model`` or ``Sequential`` if the class derives from a Keras base class."""
+    def library_bases(self) -> list[Ref]:
+        """The library classes among its bases, depth first (``keras.layers.Layer``)."""
+        found: list[Ref] = []
         for base in self.bases:
             if isinstance(base, Class):
-                found = base.keras_base()
-                if found:
-                    return found
-            elif isinstance(base, Ref) and base.is_keras:
-                return base.last if base.last in ("Model", "Sequential") else "Layer"
-        return None
+                found += base.library_bases()
+            elif isinstance(base, Ref):
+                found.append(base)
+        return found
 
 
 @dataclass(eq=False)
 class Instance:
-    """An instance of a class defined in the source; ``keras`` is the layer it is,
-    for a subclass of ``keras.layers.Layer``."""
+    """An instance of a class defined in the source; ``native`` is the library
+    object it is, for a subclass of a library class (the Keras layer of a
+    subclass of ``keras.layers.Layer``)."""
 
     cls: Class
     attrs: dict[str, Any] = field(default_factory=dict)
-    keras: Any = None
+    native: Any = None
 
 
 @dataclass(eq=False)
@@ -156,16 +187,20 @@ class Super:
 
 @dataclass(eq=False)
 class BoundMethod:
+    """A method bound to its receiver: a ``Function`` of the source, or the name of
+    a method of plain data (``items.append``)."""
+
     receiver: Any
     function: Any
 
 
 @dataclass(eq=False)
 class Builtin:
-    """A function the interpreter implements itself (``len``, ``math.ceil``...)."""
+    """A function the interpreter (or a library) implements itself (``len``,
+    ``math.ceil``, ``x.reshape`` of a NumPy array...)."""
 
     name: str
-    impl: Callable[..., Any]
+    impl: Callable[[Arguments], Any]
 
 
 class _Missing:

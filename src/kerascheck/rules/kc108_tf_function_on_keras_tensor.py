@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kerascheck.diagnostics import Diagnostic
+from kerascheck.libraries.tensorflow_ops import equivalent
 from kerascheck.rules.base import Example, Rule, RuleContext
 
 HEADER = "import tensorflow as tf\nimport keras\nfrom keras import layers\n"
@@ -63,19 +64,13 @@ Use the `keras.ops` twin (`keras.ops.relu`, `keras.ops.reshape`,
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         for node, path in ctx.facts.tf_on_keras_tensors:
             spelled = "tf." + path.removeprefix("tensorflow.")
-            twin = equivalent_ops(path)
+            twin = equivalent(path)
             yield self.diagnostic(
                 node,
                 f"{spelled}() is called on a Keras tensor: Keras 3 rejects TensorFlow functions in a Functional "
                 "model ('A KerasTensor cannot be used as input to a TensorFlow function')",
                 fix=f"use keras.ops.{twin}" if twin else "use the keras.ops function or a layer that does the same",
             )
-
-
-def equivalent_ops(path: str) -> str | None:
-    from kerascheck.interpreter.tf_ops import equivalent
-
-    return equivalent(path)
 
 
 RULE = TFFunctionOnKerasTensor()

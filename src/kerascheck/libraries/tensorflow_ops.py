@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from kerascheck.graph import Tensor
+from kerascheck.interpreter.values import Arguments
 
 #: TensorFlow function (without ``tensorflow.``) → keras.ops function
 EQUIVALENTS = {
@@ -60,12 +61,12 @@ def equivalent(path: str) -> str | None:
     return EQUIVALENTS.get(path.removeprefix("tensorflow."))
 
 
-def arguments(args: list, kwargs: dict) -> tuple[list, dict[str, Any]]:
+def arguments(given: Arguments) -> tuple[list, dict[str, Any]]:
     """TensorFlow's arguments in keras.ops form: tensors positional, keywords renamed."""
-    args = list(args)
+    args = list(given.positional)
     rest = {}
-    for key, value in kwargs.items():
-        if key in ("name", "__unknown_args__"):
+    for key, value in given.keywords.items():
+        if key == "name":
             continue
         if key in TENSOR_KEYWORDS:
             args.append(value)

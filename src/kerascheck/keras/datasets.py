@@ -1,4 +1,5 @@
-"""What ``keras.datasets.NAME.load_data()`` returns, as built-in facts.
+"""What ``keras.datasets.NAME.load_data()`` returns, as built-in facts, and the
+Keras data utilities (``to_categorical``, ``pad_sequences``) on NumPy arrays.
 
 Each entry is checked against the docstring and code of
 ``keras/src/datasets/NAME.py`` by ``tests/interpreter/test_dataset_facts.py``.
@@ -13,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kerascheck.interpreter import arrays
-from kerascheck.interpreter.arrays import INTEGER, Array
+from kerascheck.interpreter.values import Arguments
+from kerascheck.libraries.numpy_arrays import INTEGER, Array, Scalar, dtype_of, is_int
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 
@@ -59,9 +60,10 @@ DATASETS: dict[str, Dataset] = {
 CIFAR100_CLASSES = {"fine": 100, "coarse": 20}
 
 
-def bind(dataset: Dataset, args: list, kwargs: dict) -> dict[str, Any]:
+def bind(dataset: Dataset, arguments: Arguments) -> dict[str, Any]:
     """``load_data``'s arguments by name, defaults filled in; all unknown after ``**unknown``."""
-    if "__unknown_args__" in kwargs:
+    args, kwargs = arguments.positional, arguments.keywords
+    if arguments.opaque:
         return {name: Unknown("an argument passed through *args/**kwargs") for name in dataset.parameters}
     bound = {**dataset.parameters, **dict(zip(dataset.parameters, args))}
     bound.update((k, v) for k, v in kwargs.items() if k in dataset.parameters)
@@ -123,20 +125,70 @@ def _resplit(dataset: Dataset, arguments: dict[str, Any]) -> bool:
     )
 
 
-def call(path: str, args: list, kwargs: dict, data_format: Any) -> Any:
+def call(path: str, arguments: Arguments, data_format: Any) -> Any:
     """A Keras data function (``load_data``, ``to_categorical``, ``pad_sequences``),
     or ``NOT_DATA`` if ``path`` is none of them."""
     parts = path.split(".")
     if parts[-1] == "to_categorical":
-        return arrays.to_categorical(args, kwargs)
+        return to_categorical(arguments)
     if parts[-1] == "pad_sequences":
-        return arrays.pad_sequences(args, kwargs)
+        return pad_sequences(arguments)
     if len(parts) == 4 and parts[1] == "datasets" and parts[3] == "load_data":
         dataset = DATASETS.get(parts[2])
         if dataset is None:
             return Unknown(f"keras.datasets.{parts[2]} is not modelled")
-        return load(parts[2], bind(dataset, args, kwargs), data_format)
+        return load(parts[2], bind(dataset, arguments), data_format)
     return NOT_DATA
+
+
+# ------------------------------------------------------------- data utilities
+def to_categorical(arguments: Arguments) -> Any:
+    """``keras.utils.to_categorical(y, num_classes)`` (Keras 1: ``nb_classes``):
+    one-hot rows; without a count, ``max(y) + 1``."""
+    args, kwargs = arguments.positional, arguments.keywords
+    labels = args[0] if args else kwargs.get("x", kwargs.get("y"))
+    count = args[1] if len(args) > 1 else kwargs.get("num_classes", kwargs.get("nb_classes"))
+    if not isinstance(labels, Array) or is_unknown(labels.shape) or labels.ragged or arguments.opaque:
+        return Unknown("to_categorical() of unknown labels")
+    shape = labels.shape
+    if len(shape) > 1:
+        if is_unknown(shape[-1]):
+            return Unknown("to_categorical(): whether the last axis is 1 is not known")
+        if shape[-1] == 1:
+            shape = shape[:-1]
+    if isinstance(count, Scalar) and isinstance(count.value, int):
+        count = count.value
+    if is_unknown(count):
+        count = Unknown("the number of classes is not known")
+    elif not count:
+        count = labels.classes if labels.classes is not None else Unknown("max(y) + 1 depends on the data")
+    elif not is_int(count) or (labels.classes is not None and count < labels.classes):
+        return Unknown("to_categorical() fails with this number of classes")
+    dtype = dtype_of(kwargs["dtype"]) if "dtype" in kwargs else "float64"
+    return Array((*shape, count), dtype)
+
+
+def pad_sequences(arguments: Arguments) -> Any:
+    """``pad_sequences(x, maxlen=N)``: ``(samples, N)``; without ``maxlen`` the
+    longest sequence decides (unknown for data)."""
+    args, kwargs = arguments.positional, arguments.keywords
+    names = ("sequences", "maxlen", "dtype", "padding", "truncating", "value")
+    bound = {**dict(zip(names, args)), **kwargs}
+    sequences, maxlen = bound.get("sequences"), bound.get("maxlen")
+    if not isinstance(sequences, Array) or is_unknown(sequences.shape) or arguments.opaque:
+        return Unknown("pad_sequences() of unknown sequences")
+    if sequences.ragged:
+        rest: tuple = ()
+    elif len(sequences.shape) >= 2:
+        rest = sequences.shape[2:]
+        maxlen = sequences.shape[1] if maxlen is None else maxlen
+    else:
+        return Unknown("pad_sequences() of an array that holds no sequences")
+    if maxlen is None:
+        maxlen = Unknown("the longest sequence depends on the data")
+    elif not (is_int(maxlen) or is_unknown(maxlen)):
+        return Unknown("pad_sequences() with an invalid maxlen")
+    return Array((sequences.shape[0], maxlen, *rest), dtype_of(bound.get("dtype", "int32")))
 
 
 NOT_DATA = object()

@@ -6,12 +6,15 @@ lost), its dtype (a NumPy name, ``"integer"`` when only that is documented, or
 ``Unknown``), whether it holds
 variable-length sequences (``ragged``: an object array of word-index lists)
 and, for integer labels, ``classes``: the labels are exactly ``0..classes-1``,
-each present.  The functions below are what NumPy and the Keras data
-utilities do to such arrays; a result that would depend on the values is
-``Unknown``.  Changing values in place (``y[...] = v``, ``y += 1``, an
+each present.  The functions below are what NumPy does to such arrays (the
+Keras data utilities are in ``keras.datasets``); a result that would depend
+on the values is ``Unknown``.  Changing values in place (``y[...] = v``, ``y += 1``, an
 unmodelled method or function) forgets ``classes`` of the array and of every
 view sharing its ``Buffer``; shapes change in place only through
 ``x.shape = ...`` and ``x.resize()``.
+
+A ``Vector`` is a 1-D float array of known values (``np.linspace``), a
+``Scalar`` a NumPy number of known value (``np.max(y) + 1``).
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from kerascheck.interpreter.values import Builtin, Ref
+from kerascheck.interpreter.builtins import MAX_SIZE
+from kerascheck.interpreter.values import Arguments, Builtin, Ref
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 INTEGER = "integer"  # an integer dtype of undocumented width
@@ -125,7 +129,7 @@ def _dim() -> Unknown:
     return Unknown("a dimension that depends on the data")
 
 
-def _dtype(value: Any) -> Any:
+def dtype_of(value: Any) -> Any:
     """A NumPy dtype name from ``'float32'``, ``np.float32``, ``float``; Unknown otherwise."""
     if isinstance(value, Ref) and value.path.startswith("numpy."):
         value = value.last
@@ -178,7 +182,7 @@ def reshape(array: Array, new: Any) -> Any:
 
 def expand_dims(array: Array, axis: Any) -> Any:
     axes = axis if isinstance(axis, (tuple, list)) else (axis,)
-    if is_unknown(array.shape) or not all(_is_int(a) for a in axes):
+    if is_unknown(array.shape) or not all(is_int(a) for a in axes):
         return Unknown("expand_dims of an unknown shape")
     rank = len(array.shape) + len(axes)
     positions = {a + rank if a < 0 else a for a in axes}
@@ -199,7 +203,7 @@ def squeeze(array: Array, axis: Any = None) -> Any:
         axes = {i for i, d in enumerate(array.shape) if d == 1}
     else:
         given = axis if isinstance(axis, (tuple, list)) else (axis,)
-        if not all(_is_int(a) and -rank <= a < rank for a in given):
+        if not all(is_int(a) and -rank <= a < rank for a in given):
             return Unknown("squeeze with an invalid axis")
         axes = {a % rank for a in given}
         if any(isinstance(array.shape[a], int) and array.shape[a] != 1 for a in axes):
@@ -213,7 +217,7 @@ def transpose(array: Array, axes: Any = None) -> Any:
         return Unknown("transpose of an unknown shape")
     rank = len(array.shape)
     order = tuple(range(rank))[::-1] if axes is None else tuple(axes) if isinstance(axes, (tuple, list)) else None
-    if order is None or not all(_is_int(a) and -rank <= a < rank for a in order):
+    if order is None or not all(is_int(a) and -rank <= a < rank for a in order):
         return Unknown("transpose with unknown axes")
     order = tuple(a % rank for a in order)
     if sorted(order) != list(range(rank)):
@@ -233,7 +237,7 @@ def getitem(array: Array, key: Any) -> Any:
     items = key if isinstance(key, tuple) else (key,)
     if is_unknown(array.shape) or contains_unknown(items):
         return Unknown("indexing with unknown values")
-    if any(not (item is None or item is Ellipsis or isinstance(item, slice) or _is_int(item)) for item in items):
+    if any(not (item is None or item is Ellipsis or isinstance(item, slice) or is_int(item)) for item in items):
         return Unknown("advanced indexing")
     consumed = sum(1 for item in items if item is not None and item is not Ellipsis)
     ellipses = sum(1 for item in items if item is Ellipsis)
@@ -254,7 +258,7 @@ def getitem(array: Array, key: Any) -> Any:
             shape.append(1)
             continue
         dim = next(dims)
-        if _is_int(item):
+        if is_int(item):
             if isinstance(dim, int) and not -dim <= item < dim:
                 return Unknown("an index out of range")
             subset |= dim != 1
@@ -262,7 +266,7 @@ def getitem(array: Array, key: Any) -> Any:
         if item == slice(None):
             shape.append(dim)
             continue
-        if not all(part is None or _is_int(part) for part in (item.start, item.stop, item.step)):
+        if not all(part is None or is_int(part) for part in (item.start, item.stop, item.step)):
             return Unknown("a slice with bounds that are not integers")
         if item.step == 0:
             return Unknown("a slice step of zero")
@@ -274,7 +278,7 @@ def getitem(array: Array, key: Any) -> Any:
     return view(array, tuple(shape), None if subset else array.classes)
 
 
-def _is_int(value: Any) -> bool:
+def is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -298,7 +302,7 @@ def broadcast(left: Any, right: Any) -> Any:
     return tuple(reversed(shape))
 
 
-def _result_dtype(op: Callable, dtypes: list[Any], python: Any) -> Any:
+def _resultdtype_of(op: Callable, dtypes: list[Any], python: Any) -> Any:
     """The dtype of ``op`` on arrays of ``dtypes`` and a Python scalar (NumPy 2 rules)."""
     if any(is_unknown(d) for d in dtypes) or len(set(dtypes)) != 1:
         return Unknown("dtype")
@@ -331,13 +335,13 @@ def binary(op: Callable, left: Any, right: Any) -> Any:
     shape = broadcast(*shapes)
     if is_unknown(shape):
         return shape
-    return Array(shape, _result_dtype(op, dtypes, python))
+    return Array(shape, _resultdtype_of(op, dtypes, python))
 
 
 def _scalar_binary(op: Callable, left: Any, right: Any) -> Any:
     dtypes = [v.dtype for v in (left, right) if isinstance(v, Scalar)]
     python = next((v for v in (left, right) if not isinstance(v, Scalar)), None)
-    dtype = _result_dtype(op, dtypes, python)
+    dtype = _resultdtype_of(op, dtypes, python)
     try:
         value = op(*(v.value if isinstance(v, Scalar) else v for v in (left, right)))
     except (ArithmeticError, ValueError) as exc:
@@ -384,7 +388,7 @@ def reduce(array: Array, name: str, axis: Any = None, keepdims: Any = False) -> 
         return Scalar(value, array.dtype) if _is_integer(array.dtype) else Unknown(f"{name}() of an unknown dtype")
     rank = len(array.shape)
     axes = axis if isinstance(axis, (tuple, list)) else (axis,)
-    if not all(_is_int(a) and -rank <= a < rank for a in axes):
+    if not all(is_int(a) and -rank <= a < rank for a in axes):
         return Unknown(f"{name}() over an invalid axis")
     axes = {a % rank for a in axes}
     shape = tuple(1 if i in axes else d for i, d in enumerate(array.shape) if keepdims or i not in axes)
@@ -393,7 +397,7 @@ def reduce(array: Array, name: str, axis: Any = None, keepdims: Any = False) -> 
     elif name == "sum":
         dtype = array.dtype if array.dtype in FLOAT_DTYPES else Unknown("dtype of a sum")
     else:
-        dtype = _result_dtype(operator.truediv, [array.dtype], None)
+        dtype = _resultdtype_of(operator.truediv, [array.dtype], None)
     return Array(shape, dtype)
 
 
@@ -408,7 +412,7 @@ def unique(array: Array) -> Any:
 def astype(array: Array, dtype: Any) -> Any:
     if array.ragged:
         return Unknown("variable-length sequences cannot be cast")
-    return copy(array, _dtype(dtype))
+    return copy(array, dtype_of(dtype))
 
 
 # ---------------------------------------------------------------- access
@@ -424,12 +428,13 @@ def attribute(array: Array, name: str) -> Any:
         return math.prod(array.shape) if _known(array.shape) else Unknown("size")
     if name == "T":
         return transpose(array)
-    return Builtin(name, lambda args, kwargs: method(array, name, args, kwargs))
+    return Builtin(name, lambda arguments: method(array, name, arguments))
 
 
-def method(array: Array, name: str, args: list, kwargs: dict) -> Any:
+def method(array: Array, name: str, arguments: Arguments) -> Any:
     """``x.reshape(...)``, ``x.astype(...)``, ``x.max()``..."""
-    if "__unknown_args__" in kwargs:
+    args, kwargs = arguments.positional, arguments.keywords
+    if arguments.opaque:
         forget(array)
         return Unknown(f".{name}() with unknown arguments")
     if name == "reshape":
@@ -471,12 +476,13 @@ NUMPY_FUNCTIONS = {
 }
 
 
-def call_numpy(name: str, args: list, kwargs: dict) -> Any:
+def call_numpy(name: str, arguments: Arguments) -> Any:
     """``np.NAME(x, ...)`` on an ``Array`` (``NOT_ARRAY`` when ``x`` is not one)."""
+    args, kwargs = arguments.positional, arguments.keywords
     if not args or not isinstance(args[0], Array):
         return NOT_ARRAY
     function = NUMPY_FUNCTIONS.get(name)
-    if function is None or "__unknown_args__" in kwargs:
+    if function is None or arguments.opaque:
         for value in [*args, *kwargs.values()]:
             if isinstance(value, Array):
                 forget(value)  # the function may change the values in place
@@ -507,9 +513,10 @@ CREATORS = {
 TENSOR_CREATORS = frozenset(("zeros", "ones", "fill", "normal", "uniform", "truncated_normal"))
 
 
-def create(name: str, args: list, kwargs: dict, tensor: bool = False) -> Any:
+def create(name: str, arguments: Arguments, tensor: bool = False) -> Any:
     """``np.zeros((2, 3))``, ``np.random.rand(2, 3)``, ``tf.zeros(...)``: a new array of that
     shape (``NOT_ARRAY`` when ``name`` makes none); tensors are float32 by default."""
+    args, kwargs = arguments.positional, arguments.keywords
     if tensor:
         if name.removeprefix("random.") not in TENSOR_CREATORS:
             return NOT_ARRAY
@@ -520,62 +527,75 @@ def create(name: str, args: list, kwargs: dict, tensor: bool = False) -> Any:
             return NOT_ARRAY
         position, keyword, spread, dtype = CREATORS[name]
         shape = tuple(args) if spread else args[position] if len(args) > position else kwargs.get(keyword)
-    if "__unknown_args__" in kwargs:
+    if arguments.opaque:
         return Unknown(f"{name}() with unknown arguments")
     if isinstance(shape, int) and not isinstance(shape, bool):
         shape = (shape,)
     if isinstance(shape, list):
         shape = tuple(shape)
-    if not isinstance(shape, tuple) or not all(_is_int(d) and d >= 0 for d in shape):
+    if not isinstance(shape, tuple) or not all(is_int(d) and d >= 0 for d in shape):
         return Unknown(f"{name}() of an unknown shape")
     if "dtype" in kwargs:
-        dtype = _dtype(kwargs["dtype"])
+        dtype = dtype_of(kwargs["dtype"])
     return Array(shape, dtype)
 
 
-# --------------------------------------------------- Keras data utilities
-def to_categorical(args: list, kwargs: dict) -> Any:
-    """``keras.utils.to_categorical(y, num_classes)`` (Keras 1: ``nb_classes``):
-    one-hot rows; without a count, ``max(y) + 1``."""
-    labels = args[0] if args else kwargs.get("x", kwargs.get("y"))
-    count = args[1] if len(args) > 1 else kwargs.get("num_classes", kwargs.get("nb_classes"))
-    if not isinstance(labels, Array) or is_unknown(labels.shape) or labels.ragged or "__unknown_args__" in kwargs:
-        return Unknown("to_categorical() of unknown labels")
-    shape = labels.shape
-    if len(shape) > 1:
-        if is_unknown(shape[-1]):
-            return Unknown("to_categorical(): whether the last axis is 1 is not known")
-        if shape[-1] == 1:
-            shape = shape[:-1]
-    if isinstance(count, Scalar) and isinstance(count.value, int):
-        count = count.value
-    if is_unknown(count):
-        count = Unknown("the number of classes is not known")
-    elif not count:
-        count = labels.classes if labels.classes is not None else Unknown("max(y) + 1 depends on the data")
-    elif not _is_int(count) or (labels.classes is not None and count < labels.classes):
-        return Unknown("to_categorical() fails with this number of classes")
-    dtype = _dtype(kwargs["dtype"]) if "dtype" in kwargs else "float64"
-    return Array((*shape, count), dtype)
+# ------------------------------------------------------ values of known items
+class Float64(float):
+    """An element of a NumPy float array: its value and ``str`` are a float's; its
+    ``repr`` (``np.float64(0.5)`` in NumPy 2) is left unknown."""
+
+    def __repr__(self) -> str:
+        raise TypeError("the repr of a NumPy float")
 
 
-def pad_sequences(args: list, kwargs: dict) -> Any:
-    """``pad_sequences(x, maxlen=N)``: ``(samples, N)``; without ``maxlen`` the
-    longest sequence decides (unknown for data)."""
-    names = ("sequences", "maxlen", "dtype", "padding", "truncating", "value")
-    bound = {**dict(zip(names, args)), **kwargs}
-    sequences, maxlen = bound.get("sequences"), bound.get("maxlen")
-    if not isinstance(sequences, Array) or is_unknown(sequences.shape) or "__unknown_args__" in kwargs:
-        return Unknown("pad_sequences() of unknown sequences")
-    if sequences.ragged:
-        rest: tuple = ()
-    elif len(sequences.shape) >= 2:
-        rest = sequences.shape[2:]
-        maxlen = sequences.shape[1] if maxlen is None else maxlen
+class Vector:
+    """A 1-D NumPy float array of known values (``np.linspace``).  It iterates and
+    has a length; its arithmetic, comparisons, truth and text are NumPy's, and
+    left unknown (``__str__``/``__format__``/``__eq__`` refuse)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[float]) -> None:
+        self.items = tuple(Float64(v) for v in items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __eq__(self, other: object) -> bool:
+        raise TypeError("comparison of a NumPy array")
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        raise TypeError("the text of a NumPy array")
+
+    def __format__(self, spec: str) -> str:
+        raise TypeError("the text of a NumPy array")
+
+    def __repr__(self) -> str:
+        return f"Vector({len(self.items)} values)"
+
+
+def linspace(start: Any, stop: Any, num: Any = 50, endpoint: Any = True) -> Any:
+    """``numpy.linspace`` on two numbers, computed as NumPy does (float64)."""
+    numbers = (start, stop)
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in numbers):
+        return Unknown("numpy.linspace() of values that are not numbers")
+    if not isinstance(num, int) or isinstance(num, bool) or not 0 <= num <= MAX_SIZE or not isinstance(endpoint, bool):
+        return Unknown("numpy.linspace() with these arguments")
+    start, stop = float(start), float(stop)
+    div = num - 1 if endpoint else num
+    delta = stop - start
+    if div > 0:
+        step = delta / div
+        values = [i / div * delta if step == 0 else i * step for i in range(num)]
     else:
-        return Unknown("pad_sequences() of an array that holds no sequences")
-    if maxlen is None:
-        maxlen = Unknown("the longest sequence depends on the data")
-    elif not (_is_int(maxlen) or is_unknown(maxlen)):
-        return Unknown("pad_sequences() with an invalid maxlen")
-    return Array((sequences.shape[0], maxlen, *rest), _dtype(bound.get("dtype", "int32")))
+        values = [i * delta for i in range(num)]
+    values = [v + start for v in values]
+    if endpoint and num > 1:
+        values[-1] = stop
+    return Vector(values)

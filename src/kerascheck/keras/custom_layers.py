@@ -51,8 +51,11 @@ import libcst as cst
 from kerascheck import catalog
 from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Unresolved, Weight, format_shape, to_snake_case
 from kerascheck.graph import Layer, Model, Tensor
-from kerascheck.interpreter import masking
-from kerascheck.interpreter.values import MISSING, Class, Function, Instance, Ref
+from kerascheck.interpreter.values import MISSING, Arguments, Class, Function, Instance, Ref
+from kerascheck.keras import masking
+from kerascheck.keras.session import Session
+from kerascheck.keras.spellings import is_keras
+from kerascheck.keras.values import Method, result_shape, set_trainable, tensors_for
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 #: arguments of ``add_weight`` (Keras 3) that may be given positionally, in order
@@ -106,9 +109,9 @@ CONFIG_ATTRIBUTES = {
 class SubclassType(LayerType):
     """The catalog entry of one instance of a Layer subclass: its methods, interpreted."""
 
-    def __init__(self, api: Any, instance: Instance, site: cst.CSTNode | None) -> None:
+    def __init__(self, session: Session, instance: Instance, site: cst.CSTNode | None) -> None:
         self.name = instance.cls.name  # type: ignore[misc]
-        self.api = api
+        self.session = session
         self.instance = instance
         self.site = site
         self.built = not isinstance(instance.cls.lookup("build"), Function)  # Keras builds it at once
@@ -120,7 +123,7 @@ class SubclassType(LayerType):
         """``self.trainable = ...`` and ``self.name = ...`` in the class's methods set
         Keras's layer attributes (``trainable`` also those of the layers it holds by
         then: those assigned before it)."""
-        layer, attrs = self.instance.keras, self.instance.attrs
+        layer, attrs = self.instance.native, self.instance.attrs
         for key in ("trainable", "name"):
             if key not in attrs or self.adopted.get(key, MISSING) is attrs[key]:
                 continue
@@ -130,8 +133,6 @@ class SubclassType(LayerType):
             elif not isinstance(value, bool):
                 self.own = Unknown(f"{self.name} sets trainable to a value kerascheck cannot evaluate")
             else:
-                from kerascheck.interpreter.keras_api import set_trainable
-
                 layer.trainable = value
                 keys = list(attrs)
                 for earlier in keys[: keys.index("trainable")]:
@@ -143,22 +144,23 @@ class SubclassType(LayerType):
                     self.own = Unknown(f"{self.name} holds layers created after self.trainable = {value}")
 
     # ------------------------------------------------------------ weights
-    def add_weight(self, args: list, kwargs: dict) -> Any:
+    def add_weight(self, arguments: Arguments) -> Any:
         """``self.add_weight(...)``: a variable of the layer (a tensor of its shape)."""
-        arguments = dict(zip(ADD_WEIGHT, args)) | kwargs
-        shape = arguments.get("shape")
+        args, kwargs = arguments.positional, arguments.keywords
+        given = dict(zip(ADD_WEIGHT, args)) | kwargs
+        shape = given.get("shape")
         shape = () if shape is None else tuple(shape) if isinstance(shape, (list, tuple)) else shape
-        trainable = arguments.get("trainable", True)
+        trainable = given.get("trainable", True)
         if len(args) > len(ADD_WEIGHT) or set(kwargs) & set(ADD_WEIGHT[: len(args)]):
             self.own = Unknown(f"{self.name} calls add_weight with arguments Keras 3 rejects")
-        elif self.api.interp.uncertain or "__unknown_args__" in kwargs:
+        elif self.session.host.uncertain or arguments.opaque:
             self.own = Unknown(f"{self.name} adds a weight under a condition kerascheck cannot evaluate")
         elif not isinstance(shape, tuple) or contains_unknown(shape) or not all(_is_size(d) for d in shape):
             self.own = Unknown(f"{self.name} adds a weight of unknown shape")
         elif not isinstance(trainable, bool):
             self.own = Unknown(f"{self.name} adds a weight whose trainable flag is unknown")
         elif isinstance(self.own, list):
-            name = arguments.get("name")
+            name = given.get("name")
             self.own.append(Weight(name if isinstance(name, str) else f"variable_{len(self.own)}", shape, trainable))
         return Tensor(shape if isinstance(shape, tuple) else Unknown("a weight of unknown shape"))
 
@@ -195,13 +197,13 @@ class SubclassType(LayerType):
         """What ``call()`` returns on tensors of the call's shapes: its operations
         are not rows, and the layers it creates take names Keras may take twice."""
         kwargs = {k: (Unknown("a tensor argument") if isinstance(v, (tuple, list)) else v) for k, v in call.kwargs.items()}
-        namer, tracing = self.api.name, self.api.name.tracing
-        self.api.scratch += 1
+        namer, tracing = self.session.name, self.session.name.tracing
+        self.session.scratch += 1
         namer.tracing = True
         try:
             return self.run("call", [tensors_for(call.inputs)], kwargs)
         finally:
-            self.api.scratch -= 1
+            self.session.scratch -= 1
             namer.tracing = tracing
 
     def lookup(self, name: str) -> Any:
@@ -213,7 +215,7 @@ class SubclassType(LayerType):
         if not isinstance(function, Function):
             raise Unresolved(f"{self.name}.{method}() is not defined in the analysed code")
         try:
-            return self.api.interp.call_function(function, [self.instance, *args], kwargs, node=self.site)
+            return self.session.host.call_function(function, Arguments([self.instance, *args], kwargs), self.site)
         finally:
             self.adopt()
 
@@ -223,13 +225,13 @@ class ConcreteType(SubclassType):
     (``class MyDense(Dense)``): the base's catalog type, configured by the
     arguments of ``super().__init__``, with the subclass's overrides interpreted."""
 
-    def __init__(self, api: Any, instance: Instance, site: cst.CSTNode | None, base: Ref) -> None:
-        super().__init__(api, instance, site)
+    def __init__(self, session: Session, instance: Instance, site: cst.CSTNode | None, base: Ref) -> None:
+        super().__init__(session, instance, site)
         cls = instance.cls
         self.called_as = base.last  # the spelling of the base (an alias: Convolution2D)
         self.base: LayerType = catalog.lookup(base.last)  # type: ignore[assignment]
         self.unresolved = ""  # why the layer cannot be computed
-        self.start = api.interp.uncertain  # the interpreter's uncertainty where it was constructed
+        self.start = session.host.uncertain  # the interpreter's uncertainty where it was constructed
         self.user_build = own_method(cls, "build") is not MISSING
         # Keras builds it on the first call (self.build), unless the base's __init__ set built
         self.built = self.base.name in BUILT_IN_INIT
@@ -250,12 +252,12 @@ class ConcreteType(SubclassType):
         return self.base.declared_input_shape(cfg)
 
     # ------------------------------------------------------------ weights
-    def add_weight(self, args: list, kwargs: dict) -> Any:
+    def add_weight(self, arguments: Arguments) -> Any:
         if not self.initialised:
             self.own = Unknown(f"{self.name} adds a weight before super().__init__(), which Keras rejects")
         elif self.locked:
             self.own = Unknown(f"Keras rejects a weight added to {self.name}: {self.base.name} is built in __init__")
-        return super().add_weight(args, kwargs)
+        return super().add_weight(arguments)
 
     def weights(self, cfg: dict[str, Any], call: Call, ex: Explain) -> list[Weight]:
         if self.unresolved or self.shadowed():
@@ -282,16 +284,18 @@ class ConcreteType(SubclassType):
             return own
         return self.base.weights(cfg, call, ex) + own
 
-    def super_build(self, args: list, kwargs: dict) -> None:
+    def super_build(self, arguments: Arguments) -> None:
         """``super().build(input_shape)`` in the overridden build: the base's weights."""
-        shape = args[0] if len(args) == 1 and not kwargs else kwargs.get("input_shape", MISSING) if not args else MISSING
+        args, kwargs = arguments.positional, arguments.keywords
+        only_positional = not kwargs and not arguments.opaque
+        shape = args[0] if len(args) == 1 and only_positional else kwargs.get("input_shape", MISSING) if not args else MISSING
         if self.building is None or self.base_built is not False:
             self.base_built = Unknown(f"{self.name} calls super().build() outside its first build, or twice")
         elif self.base.name in SEVERAL_SHAPES or shape is MISSING or contains_unknown(shape):
             self.base_built = Unknown(f"{self.name} calls super().build() with arguments kerascheck does not follow")
         elif _as_tuples(shape) != _as_tuples(_first_shape(self.building.inputs)):
             self.base_built = Unknown(f"{self.name} builds its {self.base.name} weights for another shape than its input's")
-        elif self.api.interp.uncertain > self.start:
+        elif self.session.host.uncertain > self.start:
             self.base_built = Unknown(f"{self.name} calls super().build() under a condition kerascheck cannot evaluate")
         else:
             self.base_built = True
@@ -327,7 +331,7 @@ class ConcreteType(SubclassType):
         """What Keras does on the first call of a layer that is not built."""
         if self.user_build:
             for sublayer in self.base.built_sublayers:  # the base's build may create them
-                self.api.name.uncertain.add(to_snake_case(sublayer))
+                self.session.name.uncertain.add(to_snake_case(sublayer))
             self.building = call
             try:
                 self.run("build", [_first_shape(call.inputs)], {})
@@ -339,17 +343,20 @@ class ConcreteType(SubclassType):
                 self.traced = True
                 self.trace_call(call)  # Keras traces call() to build the sublayers
 
-    def super_output_shape(self, args: list, kwargs: dict) -> Any:
+    def super_output_shape(self, arguments: Arguments) -> Any:
         """``super().compute_output_shape(shape)``: the base's output for that shape."""
-        shape = args[0] if len(args) == 1 and not kwargs else kwargs.get("input_shape") if not args else None
+        args, kwargs = arguments.positional, arguments.keywords
+        only_positional = not kwargs and not arguments.opaque
+        shape = args[0] if len(args) == 1 and only_positional else kwargs.get("input_shape") if not args else None
         if self.base.name in SEVERAL_SHAPES or not isinstance(shape, (tuple, list)):
             return Unknown(f"super().compute_output_shape() of {self.name}")
         return self._base_output(_first_shape(list(shape) if _is_shape_list(shape) else tuple(shape)))
 
-    def super_call(self, args: list, kwargs: dict) -> Any:
+    def super_call(self, arguments: Arguments) -> Any:
         """``super().call(inputs)`` (in a traced call()): the base layer's output."""
+        args, kwargs = arguments.positional, arguments.keywords
         first = args[0] if args else kwargs.get("inputs")
-        if len(args) > 1 or set(kwargs) - {"inputs", "training"}:
+        if len(args) > 1 or set(kwargs) - {"inputs", "training"} or arguments.opaque:
             return Tensor(Unknown(f"super().call() of {self.name} with more than its input"))
         shapes = _shapes_of(first)
         if shapes is MISSING:
@@ -361,13 +368,13 @@ class ConcreteType(SubclassType):
 
     def _base_output(self, shapes: Any) -> Any:
         try:
-            return self.base.output_shape(self.instance.keras.config, Call(shapes), Explain())
+            return self.base.output_shape(self.instance.native.config, Call(shapes), Explain())
         except (Unresolved, Invalid, TypeError, ValueError, IndexError, KeyError, ZeroDivisionError, AttributeError):
             return Unknown(f"the {self.base.name} output of {self.name}")
 
     def attribute(self, name: str) -> Any:
         """An attribute the base's ``__init__`` set from its argument (``self.units``)."""
-        config = self.instance.keras.config
+        config = self.instance.native.config
         if name in CONFIG_ATTRIBUTES.get(self.base.name, ()) and name in config:
             return config[name]
         return MISSING
@@ -379,7 +386,7 @@ class ConcreteType(SubclassType):
         """Why the base's computation no longer holds: the class's methods set an
         attribute the base reads (``self.units = 2 * units``) to another value than
         its argument, or ``self.built``."""
-        config = self.instance.keras.config
+        config = self.instance.native.config
         names = set(config) | set(self.base.positional) | set(self.base.defaults)
         for key, value in self.instance.attrs.items():
             plain = key.lstrip("_")
@@ -404,9 +411,9 @@ class MaskView:
     takes_mask: bool
     unknown: str = ""
 
-    def output_mask(self, api: Any, first: Any, mask: Any, node: Any) -> Any:
+    def output_mask(self, session: Session, first: Any, mask: Any, node: Any) -> Any:
         if not self.unknown:
-            return masking.output_mask(api, self, first, mask, node)  # type: ignore[arg-type]
+            return masking.output_mask(session, self, first, mask, node)  # type: ignore[arg-type]
         if mask is not None or self.class_name in ("Embedding", "Masking"):
             return Tensor(Unknown(self.unknown))
         return None
@@ -437,7 +444,7 @@ def keras_layer_subclass(cls: Class) -> bool:
     for base in cls.bases:
         if isinstance(base, Class):
             return keras_layer_subclass(base)
-        if getattr(base, "is_keras", False):
+        if is_keras(base):
             return base.last == "Layer"
     return False
 
@@ -449,7 +456,7 @@ def concrete_base(cls: Class) -> Ref | None:
     if own_method(cls, "__call__") is not MISSING:
         return None
     for entry in cls.mro()[1:]:
-        if not isinstance(entry, Class) and not (isinstance(entry, Ref) and entry.is_keras):
+        if not isinstance(entry, Class) and not is_keras(entry):
             return None  # a base kerascheck does not know
     concrete = [ref for ref in _keras_bases(cls) if ref.last != "Layer"]
     if len(concrete) != 1 or ".layers." not in concrete[0].path + ".":
@@ -505,21 +512,21 @@ def _mentions(cls: Class, word: str, methods: tuple[str, ...] = (), names: bool 
 
 
 def _keras_bases(cls: Class) -> list[Ref]:
-    return [entry for entry in cls.mro() if isinstance(entry, Ref) and entry.is_keras]
+    return [entry for entry in cls.mro() if is_keras(entry)]
 
 
 # ---------------------------------------------------------------- instances
-def instantiate(api: Any, cls: Class, args: list, kwargs: dict, node: cst.CSTNode) -> Layer:
+def instantiate(session: Session, cls: Class, arguments: Arguments, node: cst.CSTNode) -> Layer:
     """``cls(*args, **kwargs)``: run ``__init__``; the layer is named when it calls
     ``super().__init__`` (or at once, when the class defines no ``__init__``)."""
     layer = Layer("?", cls.name, node)
-    instance = Instance(cls, keras=layer)
-    layer.type = kind = SubclassType(api, instance, node)
+    instance = Instance(cls, native=layer)
+    layer.type = kind = SubclassType(session, instance, node)
     init = cls.lookup("__init__")
     if isinstance(init, Function):
-        api.interp.call_function(init, [instance, *args], dict(kwargs), node=node)
+        session.host.call_function(init, arguments.but(positional=[instance, *arguments.positional]), node)
     else:
-        layer_init(api, layer, kwargs)
+        layer_init(session, layer, arguments)
     kind.adopt()
     if not kind.initialised:
         layer.type = None
@@ -527,18 +534,18 @@ def instantiate(api: Any, cls: Class, args: list, kwargs: dict, node: cst.CSTNod
     return layer
 
 
-def instantiate_concrete(api: Any, cls: Class, base: Ref, args: list, kwargs: dict, node: cst.CSTNode) -> Layer:
+def instantiate_concrete(session: Session, cls: Class, base: Ref, arguments: Arguments, node: cst.CSTNode) -> Layer:
     """``cls(*args, **kwargs)`` for a subclass of a concrete layer: run ``__init__``;
     the base is configured (and the layer named) by ``super().__init__(...)``, or by
     these arguments when the classes define no ``__init__``."""
     layer = Layer("?", cls.name, node)
-    instance = Instance(cls, keras=layer)
-    layer.type = kind = ConcreteType(api, instance, node, base)
+    instance = Instance(cls, native=layer)
+    layer.type = kind = ConcreteType(session, instance, node, base)
     init = own_method(cls, "__init__")
     if isinstance(init, Function):
-        api.interp.call_function(init, [instance, *args], dict(kwargs), node=node)
+        session.host.call_function(init, arguments.but(positional=[instance, *arguments.positional]), node)
     else:
-        concrete_init(api, layer, args, kwargs)
+        concrete_init(session, layer, arguments)
     kind.adopt()
     if not kind.initialised:
         layer.type = None
@@ -546,21 +553,22 @@ def instantiate_concrete(api: Any, cls: Class, base: Ref, args: list, kwargs: di
     return layer
 
 
-def layer_init(api: Any, layer: Layer, kwargs: dict) -> None:
+def layer_init(session: Session, layer: Layer, arguments: Arguments) -> None:
     """``Layer.__init__(**kwargs)``: the name, trainable flag and declared input."""
-    if "__unknown_args__" in kwargs:
+    kwargs = arguments.keywords
+    if arguments.opaque:
         kwargs = {**kwargs, "name": Unknown("**kwargs")}
-    layer.name = api.name.given(kwargs.get("name"), layer.class_name)
+    layer.name = session.name.given(kwargs.get("name"), layer.class_name)
     layer.named = isinstance(kwargs.get("name"), str)
     layer.config.update({k: v for k, v in kwargs.items() if k in INIT_KEYWORDS})
     if isinstance(layer.type, SubclassType):
         layer.type.initialised = True
-    layer.config.setdefault("data_format", api.data_format)
+    layer.config.setdefault("data_format", session.data_format)
     if kwargs.get("trainable") is False:
         layer.trainable = False
 
 
-def concrete_init(api: Any, layer: Layer, args: list, kwargs: dict) -> None:
+def concrete_init(session: Session, layer: Layer, arguments: Arguments) -> None:
     """``Base.__init__(*args, **kwargs)`` of a concrete layer: its config (normalised
     as the catalog does for the base), the name Keras gives the subclass, trainable."""
     kind = layer.type
@@ -569,20 +577,19 @@ def concrete_init(api: Any, layer: Layer, args: list, kwargs: dict) -> None:
         kind.unresolved = kind.unresolved or f"{layer.class_name} calls super().__init__() twice"
         return
     kind.initialised = True
-    known = {k: v for k, v in kwargs.items() if k != "__unknown_args__"}
     try:
-        config = kind.base.normalize(list(args), dict(known), kind.called_as)
+        config = kind.base.normalize(list(arguments.positional), dict(arguments.keywords), kind.called_as)
     except (TypeError, ValueError, IndexError, KeyError, AttributeError):
         config = {}
         kind.unresolved = f"the arguments of {kind.base.name} in {layer.class_name} are not understood"
-    if "__unknown_args__" in kwargs:
+    if arguments.opaque:
         kind.unresolved = f"{layer.class_name} passes arguments of unknown content to {kind.base.name}"
-    elif api.interp.uncertain > kind.start:
+    elif session.host.uncertain > kind.start:
         kind.unresolved = f"{layer.class_name} calls super().__init__() under a condition kerascheck cannot evaluate"
     if not config.get("data_format"):
-        config["data_format"] = api.data_format
+        config["data_format"] = session.data_format
     name = config.get("name")
-    layer.name = api.name.given(Unknown("the name") if kind.unresolved else name, layer.class_name)
+    layer.name = session.name.given(Unknown("the name") if kind.unresolved else name, layer.class_name)
     layer.named = isinstance(name, str) and not kind.unresolved
     layer.config = config
     if config.get("trainable") is False:
@@ -591,11 +598,9 @@ def concrete_init(api: Any, layer: Layer, args: list, kwargs: dict) -> None:
 
 def attribute(instance: Instance, name: str) -> Any:
     """An attribute of a Layer subclass instance that Keras's ``Layer`` provides."""
-    layer = instance.keras
+    layer = instance.native
     if name in ("add_weight", "add_variable"):
-        from kerascheck.interpreter.keras_api import KerasMethod
-
-        return KerasMethod(instance, name)
+        return Method(instance, name)
     if name == "name":
         return layer.name
     if name == "trainable":
@@ -607,29 +612,30 @@ def attribute(instance: Instance, name: str) -> Any:
     return Unknown(f"{instance.cls.name}.{name}")
 
 
-def method(api: Any, instance: Instance, name: str, args: list, kwargs: dict) -> Any:
+def method(session: Session, instance: Instance, method: Method, arguments: Arguments) -> Any:
     """``self.add_weight(...)``, ``super().__init__(...)``, ``super().build(...)``..."""
-    layer = instance.keras
-    if name.removeprefix("super.") in ("add_weight", "add_variable") and isinstance(layer.type, SubclassType):
-        return layer.type.add_weight(args, kwargs)
+    layer = instance.native
+    name, of_super = method.name, method.of_super
+    if name in ("add_weight", "add_variable") and isinstance(layer.type, SubclassType):
+        return layer.type.add_weight(arguments)
     if isinstance(layer.type, ConcreteType):
         kind = layer.type
-        if name == "super.__init__":
-            concrete_init(api, layer, args, kwargs)
+        if of_super and name == "__init__":
+            concrete_init(session, layer, arguments)
             return None
-        if name == "super.build":
-            return kind.super_build(args, kwargs)
-        if name == "super.compute_output_shape":
-            return kind.super_output_shape(args, kwargs)
-        if name == "super.call":
-            return kind.super_call(args, kwargs)
-        return Unknown(f"{instance.cls.name}.{name}()")
-    if name == "super.__init__" and not args:
-        layer_init(api, layer, kwargs)
+        if of_super and name == "build":
+            return kind.super_build(arguments)
+        if of_super and name == "compute_output_shape":
+            return kind.super_output_shape(arguments)
+        if of_super and name == "call":
+            return kind.super_call(arguments)
+        return Unknown(f"{instance.cls.name}.{method.label}()")
+    if of_super and name == "__init__" and not arguments.positional:
+        layer_init(session, layer, arguments)
         return None
-    if name == "super.build":
+    if of_super and name == "build":
         return None
-    return Unknown(f"{instance.cls.name}.{name}()")
+    return Unknown(f"{instance.cls.name}.{method.label}()")
 
 
 # ---------------------------------------------------------------- helpers
@@ -641,7 +647,7 @@ def _tracked(instance: Instance) -> list[Any]:
     """The layers the instance holds in its attributes (Keras tracks them)."""
     found: list[Any] = []
     for value in instance.attrs.values():
-        found += [layer for layer in layers_in(value, instance.keras) if layer not in found]
+        found += [layer for layer in layers_in(value, instance.native) if layer not in found]
     return found
 
 
@@ -708,13 +714,6 @@ def _shapes_of(value: Any) -> Any:
     return MISSING
 
 
-def tensors_for(shapes: Any) -> Any:
-    """Tensors of the given shape(s), to trace a call() on."""
-    if isinstance(shapes, list):
-        return [tensors_for(s) for s in shapes]
-    return Tensor(shapes)
-
-
 def _as_shape(value: Any) -> Any:
     """What compute_output_shape returned, as Keras reads it."""
     if isinstance(value, list) and value and all(d is None or isinstance(d, int) for d in value):
@@ -724,12 +723,3 @@ def _as_shape(value: Any) -> Any:
     if isinstance(value, list) and value and all(isinstance(s, tuple) for s in value):
         return [_as_shape(s) for s in value]
     return Unknown("compute_output_shape() returned an unknown shape")
-
-
-def result_shape(result: Any) -> Any:
-    """The shape(s) of what a traced call() returned."""
-    if isinstance(result, Tensor):
-        return result.shape
-    if isinstance(result, (list, tuple)) and result and all(isinstance(t, Tensor) for t in result):
-        return [t.shape for t in result]
-    return Unknown("call() returned a value kerascheck cannot follow")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from kerascheck.graph import Layer, Tensor
+from kerascheck.keras.session import Session
 from kerascheck.unknown import Unknown
 
 #: layers whose ``compute_mask`` returns the input mask unchanged (``supports_masking``)
@@ -40,13 +41,14 @@ def input_mask(first: Any) -> Any:
     return None
 
 
-def output_mask(api: Any, layer: Layer, first: Any, mask: Any, node: Any) -> Any:
+def output_mask(session: Session, layer: Layer, first: Any, mask: Any, node: Any) -> Any:
     """The mask of a layer's output, creating Keras's mask operations where it does."""
     name, config = layer.class_name, layer.config
     if name == "Embedding" and config.get("mask_zero") is True and isinstance(first, Tensor):
-        return api.call_op("not_equal", [first, 0], {}, node)
+        return session.call_op("not_equal", [first, 0], {}, node)
     if name == "Masking" and isinstance(first, Tensor):
-        return api.call_op("any", [api.call_op("not_equal", [first, config.get("mask_value", 0.0)], {}, node)], {"axis": -1}, node)
+        not_equal = session.call_op("not_equal", [first, config.get("mask_value", 0.0)], {}, node)
+        return session.call_op("any", [not_equal], {"axis": -1}, node)
     if mask is None:
         return None
     if name in RECURRENT:

@@ -32,52 +32,56 @@ from typing import Any
 import libcst as cst
 
 from kerascheck.graph import Model, Operation, Tensor
-from kerascheck.interpreter.custom_layers import layers_in, result_shape, tensors_for
-from kerascheck.interpreter.values import Class, Function, Instance
+from kerascheck.interpreter.values import Arguments, Class, Function, Instance
+from kerascheck.keras.custom_layers import layers_in
+from kerascheck.keras.session import Session
+from kerascheck.keras.values import result_shape, tensors_for
+from kerascheck.libraries.numpy_arrays import Array
 from kerascheck.unknown import Unknown, is_unknown
 
 UNKNOWN_NAME = "?"
 TRAINING = "training"
 
 
-def instantiate(api: Any, cls: Class, args: list, kwargs: dict, node: cst.CSTNode, sequential: bool = False) -> Model:
+def instantiate(session: Session, cls: Class, arguments: Arguments, node: cst.CSTNode, sequential: bool = False) -> Model:
     """``cls(*args, **kwargs)``: run ``__init__``; ``super().__init__`` names the model.
     A subclass of ``Sequential`` is a Sequential model (its layers come from
     ``super().__init__(layers)`` and ``self.add``), unless it defines call()."""
     model = Model(UNKNOWN_NAME, cls.name, node, kind="sequential" if sequential else "subclassed")
-    model.owner = Instance(cls, keras=model)
-    model.trace = lambda shapes: result_shape(trace(api, model, tensors_for(shapes), {}, model.source))
-    context = api.interp.context()  # how the model was reached (not its own __init__)
+    model.owner = Instance(cls, native=model)
+    model.trace = lambda shapes: result_shape(trace(session, model, tensors_for(shapes), {}, model.source))
+    context = session.host.context()  # how the model was reached (not its own __init__)
     init = cls.lookup("__init__")
     if isinstance(init, Function):
-        api.interp.call_function(init, [model.owner, *args], dict(kwargs), node=node)
+        session.host.call_function(init, arguments.but(positional=[model.owner, *arguments.positional]), node)
     else:
-        model_init(api, model, args, kwargs)
+        model_init(session, model, arguments)
     model.context = context
-    if model not in api.models and model.name == UNKNOWN_NAME and model.kind != "functional":
+    if model not in session.models and model.name == UNKNOWN_NAME and model.kind != "functional":
         model.uncertain = f"{cls.name}.__init__ does not call super().__init__() in a way kerascheck follows"
-        api.register(model)
+        session.register(model)
     if sequential and isinstance(cls.lookup("call"), Function):
         model.uncertain = model.uncertain or f"{cls.name} overrides Sequential.call(), which kerascheck does not follow"
     return model
 
 
-def model_init(api: Any, model: Model, args: list, kwargs: dict) -> None:
+def model_init(session: Session, model: Model, arguments: Arguments) -> None:
     """``keras.Model.__init__(*args, **kwargs)`` for an instance of a subclass."""
+    args, kwargs = arguments.positional, arguments.keywords
     if model.kind == "sequential":
-        api.make_sequential(args, kwargs, model.source, model=model)
+        session.make_sequential(args, kwargs, model.source, model=model)
         return
     if functional_arguments(args, kwargs):
-        api.make_functional(args, kwargs, model.source, model=model)
+        session.make_functional(args, kwargs, model.source, model=model)
         return
-    if "__unknown_args__" in kwargs:
+    if arguments.opaque:
         kwargs = {**kwargs, "name": Unknown("**kwargs")}
     name = kwargs.get("name")
-    model.name = api.name.given(name, model.class_name)
+    model.name = session.name.given(name, model.class_name)
     model.named = isinstance(name, str)
     if kwargs.get("trainable") is False:
         model.trainable = False
-    api.register(model)
+    session.register(model)
 
 
 def functional_arguments(args: list, kwargs: dict) -> bool:
@@ -85,56 +89,59 @@ def functional_arguments(args: list, kwargs: dict) -> bool:
     return len(args) == 2 or (len(args) == 1 and "outputs" in kwargs) or ("inputs" in kwargs and "outputs" in kwargs)
 
 
-def track(api: Any, model: Model, value: Any) -> None:
+def track(session: Session, model: Model, value: Any) -> None:
     """``self.attr = value`` in a method: Keras tracks the layers it holds."""
     for item in layers_in(value, model):
         if item not in model.tracked:
             model.tracked.append(item)
             model.rows = None
-            if api.interp.uncertain:
+            if session.host.uncertain:
                 model.uncertain = model.uncertain or "a layer is assigned under a condition kerascheck cannot evaluate"
 
 
-def call(api: Any, model: Model, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
+def call(session: Session, model: Model, arguments: Arguments, node: cst.CSTNode) -> Any:
     """``model(x, ...)``: trace ``call()`` on ``x``; a node of the model when ``x`` is symbolic."""
+    args, kwargs = list(arguments.positional), dict(arguments.keywords)
     if not args and "inputs" in kwargs:
         args = [kwargs.pop("inputs")]
     if not args:
         return Unknown("a model called without inputs")
     first = _as_input(args[0])
-    result = trace(api, model, first, {k: v for k, v in kwargs.items() if k != "__unknown_args__"}, node, args[1:])
-    return api.record(model, first, {}, result_shape(result))
+    result = trace(session, model, first, kwargs, node, args[1:])
+    return session.record(model, first, {}, result_shape(result))
 
 
-def build(api: Any, model: Model, args: list, kwargs: dict, node: cst.CSTNode) -> None:
+def build(session: Session, model: Model, arguments: Arguments, node: cst.CSTNode) -> None:
     """``model.build(input_shape)``: traced as the first call on that shape (see the module doc)."""
+    args, kwargs = arguments.positional, arguments.keywords
     shape = kwargs.get("input_shape", args[0] if args else None)
     if isinstance(model.owner.cls.lookup("build"), Function):
         model.uncertain = model.uncertain or f"{model.class_name} defines its own build(), which kerascheck does not follow"
         return
-    api.facts.subclassed_builds.append((node, model, shape))
+    session.facts.subclassed_builds.append((node, model, shape))
     if isinstance(shape, list) and shape and all(isinstance(s, (tuple, list)) for s in shape):
         inputs: Any = [Tensor(tuple(s)) for s in shape]
     elif isinstance(shape, (tuple, list)):
         inputs = Tensor(tuple(shape))
     else:
         inputs = Tensor(Unknown("the shape given to build() is not known"))
-    trace(api, model, inputs, {}, node)
+    trace(session, model, inputs, {}, node)
 
 
-def fit(api: Any, model: Model, args: list, kwargs: dict, node: cst.CSTNode) -> None:
+def fit(session: Session, model: Model, arguments: Arguments, node: cst.CSTNode) -> None:
     """``model.fit(x, ...)`` on arrays of known shape builds the model on their batches
     (the batch axis unknown, as Keras shows it); other data leaves it unbuilt."""
+    args, kwargs = arguments.positional, arguments.keywords
     data = kwargs.get("x", args[0] if args else None)
     inputs = _as_input(data)
     shapes = [t.shape for t in inputs] if isinstance(inputs, list) else [getattr(inputs, "shape", None)]
     if isinstance(inputs, dict) or any(is_unknown(s) or not isinstance(s, tuple) or not s for s in shapes):
         return
     batched = [Tensor((None, *s[1:])) for s in shapes]
-    trace(api, model, batched if isinstance(inputs, list) else batched[0], {TRAINING: True}, node)
+    trace(session, model, batched if isinstance(inputs, list) else batched[0], {TRAINING: True}, node)
 
 
-def trace(api: Any, model: Model, first: Any, kwargs: dict, node: Any, rest: list | tuple = ()) -> Any:
+def trace(session: Session, model: Model, first: Any, kwargs: dict, node: Any, rest: list | tuple = ()) -> Any:
     """Run ``call(first, *rest, **kwargs)`` on the instance; the layers it calls are built."""
     function = model.owner.cls.lookup("call")
     if not isinstance(function, Function):
@@ -144,14 +151,14 @@ def trace(api: Any, model: Model, first: Any, kwargs: dict, node: Any, rest: lis
     if _takes(function, TRAINING, len(rest) + 2) and not isinstance(kwargs.get(TRAINING), bool):
         kwargs[TRAINING] = Unknown("the training flag (fit() passes True, predict() False)")
     calls: list[tuple[Operation, int]] = []  # each layer called, and the interpreter's uncertainty then
-    start = api.interp.uncertain
-    api.traces.append(calls)
-    api.scratch += 1
+    start = session.host.uncertain
+    session.traces.append(calls)
+    session.scratch += 1
     try:
-        result = api.interp.call_function(function, [model.owner, first, *rest], kwargs, node=node)
+        result = session.host.call_function(function, Arguments([model.owner, first, *rest], kwargs), node)
     finally:
-        api.scratch -= 1
-        api.traces.pop()
+        session.scratch -= 1
+        session.traces.pop()
     model.traced = True
     model.rows = None
     sure = {id(op) for op, level in calls if level <= start}
@@ -187,8 +194,6 @@ def _has_weights(op: Operation) -> bool:
 def _as_input(value: Any) -> Any:
     """What call() receives: symbolic tensors as they are; arrays of known shape
     (NumPy, ``tf.zeros``...) as tensors of that shape; anything else unknown."""
-    from kerascheck.interpreter.arrays import Array
-
     if isinstance(value, Tensor):
         return value
     if isinstance(value, Array) and not is_unknown(value.shape):

@@ -1,0 +1,307 @@
+"""Calls: functions and classes of the source, built-ins, and library calls.
+
+A call evaluates its arguments into ``Arguments`` (``*args``/``**kwargs`` of
+unknown content make them ``opaque``).  A function of the source runs in a
+new scope with its parameters bound; a class of the source is instantiated
+(by the library its bases come from, when they are a library's); a library
+name or value is the library's to call; anything defined outside the
+analysed code gives an unknown result (``Foreign``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+
+from kerascheck.interpreter import builtins
+from kerascheck.interpreter.library import NOT_HANDLED
+from kerascheck.interpreter.limits import AnalysisLimit, Raise, Return
+from kerascheck.interpreter.semantics import PLAIN, Semantics
+from kerascheck.interpreter.values import (
+    MISSING,
+    Arguments,
+    BoundMethod,
+    Builtin,
+    Class,
+    Foreign,
+    Function,
+    Instance,
+    Opaque,
+    Ref,
+    Scope,
+    Super,
+)
+from kerascheck.unknown import Unknown, contains_unknown, is_unknown
+
+BUILTIN_NAMES: dict[str, Any] = {"NotImplemented": Opaque("NotImplemented")}
+#: built-ins whose result is never known statically
+UNKNOWN_RESULTS = {"hasattr": "hasattr", "type": "type()", "next": "next()", "open": "open()", "input": "input()",
+                   "exec": "exec()", "eval": "eval()"}
+
+
+class Calls(Semantics):
+    """The call part of the interpreter."""
+
+    def eval_Call(self, node: cst.Call, scope: Scope) -> Any:
+        func = self.eval(node.func, scope)
+        arguments = Arguments()
+        for arg in node.args:
+            value = self.eval(arg.value, scope)
+            if arg.star == "*":
+                items = self.iterate(value, arg)
+                if items is None:
+                    arguments.positional.append(Unknown("*args of unknown length"))
+                    arguments.opaque = True
+                else:
+                    arguments.positional.extend(items)
+            elif arg.star == "**":
+                if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+                    arguments.keywords.update(value)
+                else:
+                    arguments.opaque = True
+            elif arg.keyword is not None:
+                arguments.keywords[arg.keyword.value] = value
+            else:
+                arguments.positional.append(value)
+        return self.call_value(func, arguments, node)
+
+    def call_value(self, func: Any, arguments: Arguments, node: cst.CSTNode) -> Any:
+        self.tick(node)
+        node = self.site(node)
+        if isinstance(func, Function):
+            return self.call_function(func, arguments, node=node)
+        if isinstance(func, Builtin):
+            return func.impl(arguments)
+        if isinstance(func, BoundMethod):
+            return self.call_method(func, arguments, node)
+        if isinstance(func, Class):
+            return self.instantiate(func, arguments, node)
+        if isinstance(func, Ref):
+            library = self.libraries.for_ref(func)
+            if library is not None:
+                result = library.call(func, arguments, node)
+                if result is not NOT_HANDLED:
+                    return result
+            if func.path in builtins.PURE:
+                return builtins.call_pure(func.path, arguments)
+            return self.call_unknown(func.last, arguments, node)
+        library = self.libraries.owner(func)
+        if library is not None:
+            result = library.call(func, arguments, node)
+            if result is not NOT_HANDLED:
+                return result
+        if isinstance(func, Foreign) or is_unknown(func):
+            return self.call_unknown(func.label if isinstance(func, Foreign) else "", arguments, node)
+        return Unknown("call of a value that is not callable")
+
+    def call_unknown(self, label: str, arguments: Arguments, node: cst.CSTNode) -> Any:
+        """A call into code kerascheck cannot see (another module, a library it does not model)."""
+        for library in self.libraries.all:
+            result = library.call_unknown(label, arguments, node)
+            if result is not NOT_HANDLED:
+                return result
+        return Foreign(label or "a value")
+
+    def call_method(self, method: BoundMethod, arguments: Arguments, node: cst.CSTNode) -> Any:
+        receiver, function = method.receiver, method.function
+        if isinstance(function, Function):
+            return self.call_function(function, arguments.but(positional=[receiver, *arguments.positional]), node=node)
+        if isinstance(receiver, (list, dict, set)) and function in builtins.MUTATING_METHODS:
+            if self.uncertain or id(receiver) in self.tainted:
+                self.taint(receiver)
+                return Unknown("mutation under an unknown condition")
+            result = builtins.call_method(receiver, function, arguments)
+            if is_unknown(result):
+                self.taint(receiver)
+            return result
+        if isinstance(receiver, tuple) and function == "as_list":
+            return list(receiver)
+        if isinstance(receiver, PLAIN):
+            return builtins.call_method(receiver, function, arguments)
+        return Unknown(f".{function}()")
+
+    def call_function(
+        self,
+        function: Function,
+        arguments: Arguments,
+        node: cst.CSTNode | None = None,
+        default_unknown: bool = False,
+    ) -> Any:
+        self.called.add(id(function))
+        if self.depth >= self.limits.max_depth:
+            raise AnalysisLimit(f"calls nested deeper than {self.limits.max_depth}", self.site(node or function.node))
+        scope = Scope(function.closure)
+        self.bind_parameters(function, arguments, scope, default_unknown)
+        if function.is_method and arguments.positional:
+            scope.method = (arguments.positional[0], function.owner)  # for super()
+        self.depth += 1
+        self.call_stack.append((function.name, node))
+        outer = self.anchor  # code of another module stands for itself by the call that reached it
+        self.anchor = None if function.module is self.main else outer if outer is not None else node
+        try:
+            if isinstance(function.node, cst.Lambda):
+                return self.eval(function.node.body, scope)
+            try:
+                self.exec_block(function.node.body, scope)
+            except Return as ret:
+                value = ret.value
+            except Raise:
+                return Unknown(f"{function.name}() raised")
+            else:
+                value = None
+            if scope.maybe_returned is not None:
+                return self.join(value, scope.maybe_returned)
+            return value
+        except AnalysisLimit as exc:
+            if outer is None and self.anchor is not None:
+                exc.node = self.anchor
+            raise
+        finally:
+            self.depth -= 1
+            self.call_stack.pop()
+            self.anchor = outer
+
+    def bind_parameters(self, function: Function, arguments: Arguments, scope: Scope, default_unknown: bool) -> None:
+        params = function.node.params
+        positional = [*params.posonly_params, *params.params]
+        kwargs = dict(arguments.keywords)
+        unknown_extra = arguments.opaque
+        args = list(arguments.positional)
+        for param in positional:
+            name = param.name.value
+            if args:
+                scope.vars[name] = args.pop(0)
+            elif name in kwargs:
+                scope.vars[name] = kwargs.pop(name)
+            elif unknown_extra:
+                scope.vars[name] = Unknown(f"parameter '{name}'")
+            elif name in function.defaults:
+                scope.vars[name] = function.defaults[name]
+            else:
+                scope.vars[name] = Unknown(f"parameter '{name}' has no default")
+        star = params.star_arg
+        if isinstance(star, cst.Param):
+            scope.vars[star.name.value] = tuple(args) if not unknown_extra else Unknown("*args")
+        for param in params.kwonly_params:
+            name = param.name.value
+            if name in kwargs:
+                scope.vars[name] = kwargs.pop(name)
+            elif unknown_extra:
+                scope.vars[name] = Unknown(f"parameter '{name}'")
+            else:
+                scope.vars[name] = function.defaults.get(name, Unknown(f"parameter '{name}' has no default"))
+        if params.star_kwarg is not None:
+            scope.vars[params.star_kwarg.name.value] = dict(kwargs) if not unknown_extra else Unknown("**kwargs")
+        if self.input_shapes is not None:
+            names = [p.name.value for p in (*positional, *params.kwonly_params)]
+            self.input_shapes.bind(function.name, names, scope.vars)
+
+    def instantiate(self, cls: Class, arguments: Arguments, node: cst.CSTNode) -> Any:
+        for library in self.libraries.all:
+            made = library.instantiate(cls, arguments, node)
+            if made is not NOT_HANDLED:
+                return made
+        instance = Instance(cls)
+        init = cls.lookup("__init__")
+        if isinstance(init, Function):
+            self.call_function(init, arguments.but(positional=[instance, *arguments.positional]), node=node)
+        return instance
+
+    # ------------------------------------------------------------- built-ins
+    def builtin(self, name: str, scope: Scope) -> Any:
+        if name in BUILTIN_NAMES:
+            return BUILTIN_NAMES[name]
+        if name == "super":
+            return Builtin(name, lambda a: self.super_of(scope, a.positional))
+        if name in UNKNOWN_RESULTS:
+            return Builtin(name, lambda a, what=UNKNOWN_RESULTS[name]: Unknown(what))
+        special = {"isinstance": self._isinstance, "getattr": self._getattr, "map": self._map, "sorted": self._sorted,
+                   "iter": self._iter}.get(name)
+        if special is not None:
+            return Builtin(name, special)
+        if name in builtins.PURE:
+            return Builtin(name, lambda a, n=name: builtins.call_pure(n, a))
+        return MISSING
+
+    def super_of(self, scope: Scope, args: list) -> Any:
+        """``super()`` in a method, or Python 2's ``super(Class, self)``: the
+        receiver's classes after ``Class`` in its MRO."""
+        if len(args) == 2:
+            owner, receiver = args
+        elif not args:
+            method = scope.enclosing_method()
+            receiver, owner = method if method is not None else (None, None)
+        else:
+            return Unknown("super() with one argument")
+        library = self.libraries.owner(receiver)
+        instance = library.instance_of(receiver) if library is not None else None
+        if instance is not None:
+            receiver = instance
+        if not isinstance(receiver, Instance) or not isinstance(owner, Class) or owner not in receiver.cls.mro():
+            return Unknown("super()")
+        return Super(receiver, owner)
+
+    def super_attribute(self, found: Super, name: str) -> Any:
+        """``super().name``: from the classes after the method's own in the receiver's MRO."""
+        order = found.receiver.cls.mro()
+        after = order[order.index(found.owner) + 1 :] if found.owner in order else []
+        for cls in after:
+            if isinstance(cls, Class):
+                if name in cls.namespace:
+                    value = cls.namespace[name]
+                    return BoundMethod(found.receiver, value) if isinstance(value, Function) else value
+                continue
+            library = self.libraries.for_ref(cls) if isinstance(cls, Ref) else None
+            answer = library.super_attribute(found.receiver, name) if library is not None else NOT_HANDLED
+            if answer is not NOT_HANDLED:
+                return answer
+            break
+        return Unknown(f"super().{name}")
+
+    def _isinstance(self, arguments: Arguments) -> Any:
+        args = arguments.positional
+        if arguments.opaque or len(args) != 2 or is_unknown(args[0]):
+            return Unknown("isinstance")
+        value, kinds = args
+        kinds = kinds if isinstance(kinds, tuple) else (kinds,)
+        names = []
+        for kind in kinds:
+            if isinstance(kind, Builtin) and kind.name in ("int", "float", "str", "list", "tuple", "dict", "bool", "set"):
+                names.append(kind.name)
+            else:
+                return Unknown("isinstance of a class")
+        table = {"int": int, "float": float, "str": str, "list": list, "tuple": tuple, "dict": dict, "bool": bool, "set": set}
+        if not isinstance(value, PLAIN):
+            return False
+        return isinstance(value, tuple(table[n] for n in names))
+
+    def _getattr(self, arguments: Arguments) -> Any:
+        args = arguments.positional
+        if not arguments.opaque and len(args) >= 2 and isinstance(args[1], str):
+            value = self.get_attribute(args[0], args[1], self.module)
+            if is_unknown(value) and len(args) == 3:
+                return Unknown("getattr with a default")
+            return value
+        return Unknown("getattr")
+
+    def _map(self, arguments: Arguments) -> Any:
+        args = arguments.positional
+        if arguments.opaque or len(args) < 2:
+            return Unknown("map")
+        iterables = [self.iterate(a, self.module) for a in args[1:]]
+        if any(i is None for i in iterables):
+            return Unknown("map over unknown values")
+        return [self.call_value(args[0], Arguments(list(items)), self.module) for items in zip(*iterables)]  # type: ignore[call-overload]
+
+    def _sorted(self, arguments: Arguments) -> Any:
+        args, kwargs = arguments.positional, arguments.keywords
+        if arguments.opaque or not args or kwargs.get("key") is not None:
+            return Unknown("sorted with a key")
+        if contains_unknown(args[0]) or not isinstance(args[0], (list, tuple, set, range, dict)):
+            return Unknown("sorted")
+        return builtins.call_pure("list", Arguments([sorted(args[0], reverse=bool(kwargs.get("reverse")))]))
+
+    def _iter(self, arguments: Arguments) -> Any:
+        args = arguments.positional
+        return args[0] if args and isinstance(args[0], (list, tuple)) else Unknown("iter")

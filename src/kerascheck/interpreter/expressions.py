@@ -1,0 +1,423 @@
+"""Expressions: evaluating a libcst expression to an abstract value.
+
+Literals, names, containers, operators, attributes, subscripts and
+comprehensions, as Python evaluates them, on plain data; an operand that is
+unknown makes the result unknown.  An operation on a library's value (a Keras
+tensor, a NumPy array) is that library's to answer.  Calls are in ``calls``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+import libcst as cst
+
+from kerascheck.interpreter import builtins
+from kerascheck.interpreter.library import NOT_HANDLED
+from kerascheck.interpreter.limits import AnalysisLimit, Unknowable
+from kerascheck.interpreter.modules import ModuleState
+from kerascheck.interpreter.operators import BINOPS, COMPARE, OVERLOADABLE_COMPARISONS
+from kerascheck.interpreter.semantics import PLAIN, Semantics
+from kerascheck.interpreter.values import MISSING, BoundMethod, Class, Function, Instance, Ref, Scope, Super
+from kerascheck.unknown import Unknown, contains_unknown, is_unknown
+
+
+class Expressions(Semantics):
+    """The expression part of the interpreter."""
+
+    def eval(self, node: cst.BaseExpression, scope: Scope) -> Any:
+        method = getattr(self, "eval_" + type(node).__name__, None)
+        if method is None:
+            return Unknown(f"{type(node).__name__} expressions are not interpreted")
+        return method(node, scope)
+
+    def eval_Name(self, node: cst.Name, scope: Scope) -> Any:
+        if node.value in ("True", "False", "None"):
+            return {"True": True, "False": False, "None": None}[node.value]
+        value = self.lookup(node.value, scope, node)
+        if isinstance(value, (list, dict, set)) and id(value) in self.tainted:
+            return Unknown(f"'{node.value}' was changed under an unknown condition")
+        return value
+
+    # --------------------------------------------------------------- literals
+    def eval_Integer(self, node: cst.Integer, scope: Scope) -> Any:
+        return node.evaluated_value
+
+    def eval_Float(self, node: cst.Float, scope: Scope) -> Any:
+        return node.evaluated_value
+
+    def eval_Imaginary(self, node: cst.Imaginary, scope: Scope) -> Any:
+        return node.evaluated_value
+
+    def eval_SimpleString(self, node: cst.SimpleString, scope: Scope) -> Any:
+        try:
+            return node.evaluated_value
+        except Exception:  # noqa: BLE001 - malformed escapes: keep going
+            return Unknown("string literal")
+
+    def eval_ConcatenatedString(self, node: cst.ConcatenatedString, scope: Scope) -> Any:
+        left, right = self.eval(node.left, scope), self.eval(node.right, scope)
+        if isinstance(left, str) and isinstance(right, str):
+            return left + right
+        return Unknown("string")
+
+    def eval_FormattedString(self, node: cst.FormattedString, scope: Scope) -> Any:
+        return self.format_parts(node.parts, scope)
+
+    def format_parts(self, parts: Any, scope: Scope) -> Any:
+        """The text of f-string parts (a format spec is made of parts too), or Unknown."""
+        out = []
+        for part in parts:
+            if isinstance(part, cst.FormattedStringText):
+                out.append(part.value)
+                continue
+            value = self.eval(part.expression, scope)
+            spec = self.format_parts(part.format_spec or (), scope)
+            if part.equal is not None or is_unknown(spec) or not formattable(value):
+                return Unknown("f-string of an unknown value")
+            conversion = {"r": repr, "s": str, "a": ascii}.get(part.conversion or "")
+            try:
+                out.append(format(conversion(value) if conversion else value, spec))
+            except (TypeError, ValueError) as exc:
+                return Unknown(f"f-string failed: {exc}")
+        return "".join(out)
+
+    def eval_Ellipsis(self, node: cst.Ellipsis, scope: Scope) -> Any:
+        return Ellipsis
+
+    # ------------------------------------------------------------- containers
+    def eval_Tuple(self, node: cst.Tuple, scope: Scope) -> Any:
+        return tuple(self.eval_elements(node.elements, scope))
+
+    def eval_List(self, node: cst.List, scope: Scope) -> Any:
+        return self.eval_elements(node.elements, scope)
+
+    def eval_Set(self, node: cst.Set, scope: Scope) -> Any:
+        items = self.eval_elements(node.elements, scope)
+        try:
+            return set(items)
+        except TypeError:
+            return Unknown("set of unhashable values")
+
+    def eval_elements(self, elements: Any, scope: Scope) -> list:
+        out: list = []
+        for element in elements:
+            value = self.eval(element.value, scope)
+            if isinstance(element, cst.StarredElement):
+                items = self.iterate(value, element)
+                if items is None:
+                    out.append(Unknown("starred unknown value"))
+                else:
+                    out.extend(items)
+            else:
+                out.append(value)
+        return out
+
+    def eval_Dict(self, node: cst.Dict, scope: Scope) -> Any:
+        out: dict = {}
+        for element in node.elements:
+            if isinstance(element, cst.StarredDictElement):
+                value = self.eval(element.value, scope)
+                if isinstance(value, dict):
+                    out.update(value)
+                else:
+                    return Unknown("dict unpacking of an unknown value")
+                continue
+            key = self.eval(element.key, scope)
+            value = self.eval(element.value, scope)
+            if is_unknown(key):
+                return Unknown("dict with an unknown key")
+            try:
+                out[key] = value
+            except TypeError:
+                return Unknown("dict with an unhashable key")
+        return out
+
+    # -------------------------------------------------------------- operators
+    def eval_Comparison(self, node: cst.Comparison, scope: Scope) -> Any:
+        left = self.eval(node.left, scope)
+        result: Any = True
+        for target in node.comparisons:
+            right = self.eval(target.comparator, scope)
+            op = COMPARE[type(target.operator)]
+            if len(node.comparisons) == 1 and isinstance(target.operator, OVERLOADABLE_COMPARISONS):
+                for operand in (left, right):
+                    library = self.libraries.owner(operand)
+                    answer = library.compare(type(target.operator), left, right, self.site(node)) if library else NOT_HANDLED
+                    if answer is not NOT_HANDLED:
+                        return answer
+            if isinstance(target.operator, (cst.Is, cst.IsNot)):
+                value = identity(left, right, op)
+            elif contains_unknown(left) or contains_unknown(right) or not comparable(left, right):
+                value = Unknown("comparison of unknown values")
+            else:
+                try:
+                    value = op(left, right)
+                except TypeError:
+                    value = Unknown("comparison")
+            if is_unknown(value):
+                result = value
+            elif not value:
+                return False
+            left = right
+        return result
+
+    def eval_BooleanOperation(self, node: cst.BooleanOperation, scope: Scope) -> Any:
+        left = self.eval(node.left, scope)
+        cond = self.truth(left)
+        is_and = isinstance(node.operator, cst.And)
+        if is_unknown(cond):
+            right = self.eval(node.right, scope)
+            right_truth = self.truth(right)
+            if is_and and right_truth is False:
+                return right if isinstance(right, bool) else Unknown("boolean")
+            if not is_and and right_truth is True and isinstance(right, bool):
+                return True
+            return Unknown("boolean of an unknown value")
+        if is_and:
+            return self.eval(node.right, scope) if cond else left
+        return left if cond else self.eval(node.right, scope)
+
+    def eval_UnaryOperation(self, node: cst.UnaryOperation, scope: Scope) -> Any:
+        value = self.eval(node.expression, scope)
+        if isinstance(node.operator, cst.Not):
+            cond = self.truth(value)
+            return cond if is_unknown(cond) else not cond
+        library = self.libraries.owner(value)
+        if library is not None:
+            answer = library.unary(node.operator, value, self.site(node))
+            if answer is not NOT_HANDLED:
+                return answer
+        if contains_unknown(value) or not isinstance(value, (int, float, complex, bool)):
+            return Unknown("unary operation on an unknown value")
+        if isinstance(node.operator, cst.Minus):
+            return -value
+        if isinstance(node.operator, cst.Plus):
+            return +value
+        return ~value
+
+    def eval_BinaryOperation(self, node: cst.BinaryOperation, scope: Scope) -> Any:
+        left = self.eval(node.left, scope)
+        right = self.eval(node.right, scope)
+        return self.binary(type(node.operator), left, right, node)
+
+    def binary(self, op_type: type, left: Any, right: Any, node: cst.CSTNode) -> Any:
+        for library in self.libraries.all:
+            if isinstance(left, library.types) or isinstance(right, library.types):
+                answer = library.binary(op_type, left, right, self.site(node))
+                if answer is not NOT_HANDLED:
+                    return answer
+        if contains_unknown(left) or contains_unknown(right):
+            return Unknown("arithmetic on an unknown value")
+        if not (isinstance(left, PLAIN) and isinstance(right, PLAIN)):
+            return Unknown("arithmetic on objects")
+        if op_type is cst.Power and isinstance(right, (int, float)) and abs(right) > 10_000:
+            return Unknown("power too large")
+        if op_type is cst.LeftShift and isinstance(right, int) and right > 10_000:
+            return Unknown("shift too large")
+        if op_type is cst.Multiply and repeat_size(left, right) > builtins.MAX_SIZE:
+            return Unknown("value too large to track")
+        if op_type is cst.Modulo and isinstance(left, str):
+            return percent_format(left, right)
+        try:
+            return BINOPS[op_type](left, right)
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError) as exc:
+            return Unknown(f"arithmetic failed: {exc}")
+
+    def eval_IfExp(self, node: cst.IfExp, scope: Scope) -> Any:
+        cond = self.truth(self.eval(node.test, scope))
+        if is_unknown(cond):
+            return self.join(self.eval(node.body, scope), self.eval(node.orelse, scope))
+        return self.eval(node.body if cond else node.orelse, scope)
+
+    def eval_Lambda(self, node: cst.Lambda, scope: Scope) -> Any:
+        defaults = {}
+        for param in (*node.params.params, *node.params.kwonly_params):
+            if param.default is not None:
+                defaults[param.name.value] = self.eval(param.default, scope)
+        return Function("<lambda>", node, scope, defaults, scope.module or self.main)
+
+    def eval_NamedExpr(self, node: cst.NamedExpr, scope: Scope) -> Any:
+        value = self.eval(node.value, scope)
+        self.assign(node.target, value, scope)
+        return value
+
+    # ------------------------------------------------------------- attributes
+    def eval_Attribute(self, node: cst.Attribute, scope: Scope) -> Any:
+        receiver = self.eval(node.value, scope)
+        return self.get_attribute(receiver, node.attr.value, node)
+
+    def get_attribute(self, receiver: Any, name: str, node: cst.CSTNode) -> Any:
+        if isinstance(receiver, ModuleState):
+            found = self.importer.attribute(receiver, name, node)
+            return Unknown(f"{receiver.name}.{name} is not defined") if found is MISSING else found
+        if isinstance(receiver, Ref):
+            path = f"{receiver.path}.{name}"
+            constant = builtins.CONSTANTS.get(path, MISSING)
+            if constant is MISSING:
+                constant = self.libraries.constant(path)
+            return constant if constant is not MISSING else Ref(self.libraries.canonical(path))
+        library = self.libraries.owner(receiver)
+        if library is not None:
+            instance = library.instance_of(receiver)  # an instance of a subclass: its own attributes first
+            if instance is None:
+                found = library.attribute(receiver, name, self.site(node))
+                if found is not NOT_HANDLED:
+                    return found
+            else:
+                receiver = instance
+        if isinstance(receiver, Instance):
+            if name in receiver.attrs:
+                return receiver.attrs[name]
+            found = receiver.cls.lookup(name)
+            if isinstance(found, Function):
+                return BoundMethod(receiver, found)
+            if found is not MISSING:
+                return found
+            native = self.libraries.owner(receiver.native) if receiver.native is not None else None
+            if native is not None:
+                return native.instance_attribute(receiver, name)
+            return Unknown(f"{receiver.cls.name}.{name}")
+        if isinstance(receiver, Super):
+            return self.super_attribute(receiver, name)
+        if isinstance(receiver, Class):
+            found = receiver.lookup(name)
+            return found if found is not MISSING else Unknown(f"{receiver.name}.{name}")
+        if is_unknown(receiver):
+            return Unknown("attribute of an unknown value")
+        if isinstance(receiver, PLAIN):
+            if name in builtins.MUTATING_METHODS and isinstance(receiver, (list, dict, set)):
+                return BoundMethod(receiver, name)
+            if name in builtins.PURE_METHODS.get(type(receiver), ()):
+                return BoundMethod(receiver, name)
+            if isinstance(receiver, tuple) and name == "as_list":
+                return BoundMethod(receiver, name)
+            return Unknown(f".{name} of a {type(receiver).__name__}")
+        return Unknown(f".{name}")
+
+    # ------------------------------------------------------------- subscripts
+    def eval_Subscript(self, node: cst.Subscript, scope: Scope) -> Any:
+        container = self.eval(node.value, scope)
+        key = self.eval_slice(node, scope)
+        library = self.libraries.owner(container)
+        if library is not None:
+            found = library.subscript(container, key, self.site(node))
+            if found is not NOT_HANDLED:
+                return found
+        if is_unknown(container) or contains_unknown(key):
+            return Unknown("subscript with an unknown value")
+        if not isinstance(container, PLAIN):
+            return Unknown("subscript of an object")
+        try:
+            return container[key]
+        except (TypeError, IndexError, KeyError, ValueError):
+            return Unknown("subscript failed")
+
+    def eval_slice(self, node: cst.Subscript, scope: Scope) -> Any:
+        keys = []
+        for element in node.slice:
+            item = element.slice
+            if isinstance(item, cst.Index):
+                keys.append(self.eval(item.value, scope))
+            else:
+                parts = [None if p is None else self.eval(p, scope) for p in (item.lower, item.upper, item.step)]
+                if contains_unknown(parts):
+                    keys.append(Unknown("slice bound"))
+                else:
+                    keys.append(slice(*parts))
+        return keys[0] if len(keys) == 1 else tuple(keys)
+
+    # --------------------------------------------------------- comprehensions
+    def eval_ListComp(self, node: cst.ListComp, scope: Scope) -> Any:
+        return self.comprehension(node, scope, lambda s: self.eval(node.elt, s), list)
+
+    def eval_SetComp(self, node: cst.SetComp, scope: Scope) -> Any:
+        return self.comprehension(node, scope, lambda s: self.eval(node.elt, s), set)
+
+    def eval_GeneratorExp(self, node: cst.GeneratorExp, scope: Scope) -> Any:
+        return self.comprehension(node, scope, lambda s: self.eval(node.elt, s), list)
+
+    def eval_DictComp(self, node: cst.DictComp, scope: Scope) -> Any:
+        return self.comprehension(node, scope, lambda s: (self.eval(node.key, s), self.eval(node.value, s)), dict)
+
+    def comprehension(self, node: Any, scope: Scope, element: Callable[[Scope], Any], kind: type) -> Any:
+        inner = Scope(scope)
+        out: list = []
+        try:
+            self._comp_level(node.for_in, inner, element, out)
+        except Unknowable:
+            return Unknown("comprehension over unknown values")
+        try:
+            return kind(out)
+        except TypeError:
+            return Unknown("comprehension")
+
+    def _comp_level(self, comp: cst.CompFor, scope: Scope, element: Callable[[Scope], Any], out: list) -> None:
+        items = self.iterate(self.eval(comp.iter, scope), comp)
+        if items is None:
+            raise Unknowable()
+        for count, item in enumerate(items):
+            self.tick(comp)
+            if count >= self.limits.max_iterations:
+                raise AnalysisLimit("a comprehension ran too long", comp)
+            self.assign(comp.target, item, scope)
+            keep = True
+            for condition in comp.ifs:
+                cond = self.truth(self.eval(condition.test, scope))
+                if is_unknown(cond):
+                    raise Unknowable()
+                keep = keep and cond
+            if not keep:
+                continue
+            if comp.inner_for_in is not None:
+                self._comp_level(comp.inner_for_in, scope, element, out)
+            else:
+                out.append(element(scope))
+
+    def eval_Await(self, node: cst.Await, scope: Scope) -> Any:
+        return Unknown("await")
+
+    def eval_Yield(self, node: cst.Yield, scope: Scope) -> Any:
+        return Unknown("yield")
+
+
+def identity(left: Any, right: Any, op: Callable[[Any, Any], Any]) -> Any:
+    if is_unknown(left) or is_unknown(right):
+        return Unknown("identity of an unknown value")
+    return op(left, right)
+
+
+#: a %-conversion with a width or precision of four digits or more, or given by ``*``
+_WIDE_CONVERSION = re.compile(r"%[^%a-zA-Z]*(\d{4}|\*)")
+
+
+def percent_format(text: str, values: Any) -> Any:
+    """``text % values`` on plain data (``"conv_pad_%d" % block_id``), or Unknown."""
+    items = values.values() if isinstance(values, dict) else [values]
+    if not all(formattable(v) for v in items) or _WIDE_CONVERSION.search(text):
+        return Unknown("%-formatting of an unknown value")
+    try:
+        return text % values
+    except (TypeError, ValueError, KeyError, OverflowError) as exc:
+        return Unknown(f"%-formatting failed: {exc}")
+
+
+def formattable(value: Any) -> bool:
+    """Plain data whose text Python determines (no objects, nothing unknown)."""
+    if isinstance(value, (tuple, list)):
+        return all(formattable(v) for v in value)
+    return isinstance(value, (str, int, float, bool, type(None)))
+
+
+def comparable(left: Any, right: Any) -> bool:
+    return isinstance(left, PLAIN) and isinstance(right, PLAIN) or left is None or right is None or (
+        not isinstance(left, PLAIN) and not isinstance(right, PLAIN)
+    )
+
+
+def repeat_size(left: Any, right: Any) -> int:
+    for seq, count in ((left, right), (right, left)):
+        if isinstance(seq, (str, list, tuple, bytes)) and isinstance(count, int):
+            return len(seq) * count
+    return 0

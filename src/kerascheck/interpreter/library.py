@@ -1,0 +1,210 @@
+"""The seam between the Python interpreter and the libraries it models.
+
+The interpreter knows Python: statements, expressions, calls, the source's own
+functions, classes and modules, and plain data.  Everything else belongs to a
+``Library`` (Keras, NumPy, TensorFlow): a name imported from it (a ``Ref``
+under one of its ``prefixes``) and the abstract values it makes (its
+``types``: a Keras layer, a NumPy array).  The engine asks the library that
+owns a name or a value what an operation on it gives; a hook that does not
+apply returns ``NOT_HANDLED`` and the engine goes on as Python would (most
+often: the result is unknown).
+
+A library sees the interpreter as a ``Host``: the few things it may ask of the
+Python side (run a function of the source, how uncertain the current branch
+is, which call led here).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol, Sequence
+
+from kerascheck.interpreter.values import MISSING, Arguments, Function, Instance, Ref
+from kerascheck.unknown import Unknown
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+
+class _NotHandled:
+    def __repr__(self) -> str:
+        return "NOT_HANDLED"
+
+
+NOT_HANDLED: Any = _NotHandled()
+"""What a hook returns when the operation is not the library's to answer."""
+
+
+class Host(Protocol):
+    """What a library may ask of the interpreter."""
+
+    @property
+    def uncertain(self) -> int:
+        """How many conditions that cannot be evaluated the current code runs under (0: certain)."""
+
+    @property
+    def importing(self) -> int:
+        """How many imported modules' bodies are running (0: the analysed file's code)."""
+
+    def context(self) -> tuple[str, cst.CSTNode | None] | None:
+        """The outermost call being made (how a model built in a function was reached)."""
+
+    def call_function(self, function: Function, arguments: Arguments, node: cst.CSTNode | None = None) -> Any:
+        """Run a function of the source (a method: its receiver first) and return its result."""
+
+
+class Library:
+    """A library the interpreter models.  Every hook's default leaves the
+    operation to the interpreter (``NOT_HANDLED``, or what Python does for an
+    object it knows nothing of)."""
+
+    #: dotted names the library provides (``"keras"`` stands for ``keras`` and ``keras.*``)
+    prefixes: tuple[str, ...] = ()
+    #: the types of the abstract values it makes
+    types: tuple[type, ...] = ()
+    #: top-level packages whose source is the library's: followed only by a file
+    #: of the same folder (the library's own modules, when they are analysed)
+    packages: tuple[str, ...] = ()
+    #: modules the library models itself: never read from source
+    modelled_modules: frozenset[str] = frozenset()
+
+    host: Host
+
+    def attach(self, host: Host) -> None:
+        """Called by the interpreter that will run with this library."""
+        self.host = host
+
+    # ------------------------------------------------------------------ names
+    def canonical(self, path: str) -> str:
+        """One spelling for the library's names (``tensorflow.keras.X`` is ``keras.X``)."""
+        return path
+
+    def constant(self, path: str) -> Any:
+        """The value of a constant it provides (``numpy.pi``), else MISSING."""
+        return MISSING
+
+    def provides(self, ref: Ref) -> bool:
+        """Whether ``from MODULE import *`` of the library binds ``ref``'s last name."""
+        return False
+
+    # ------------------------------------------------------------------ calls
+    def call(self, func: Any, arguments: Arguments, node: cst.CSTNode) -> Any:
+        """Call ``func``: a ``Ref`` under the prefixes, or a value of the library's types."""
+        return NOT_HANDLED
+
+    def call_unknown(self, label: str, arguments: Arguments, node: cst.CSTNode) -> Any:
+        """Call something defined outside the analysed code (``label``: its name, if known)."""
+        return NOT_HANDLED
+
+    # ----------------------------------------------------------------- values
+    def attribute(self, value: Any, name: str, node: cst.CSTNode) -> Any:
+        return Unknown(f".{name}")
+
+    def set_attribute(self, value: Any, name: str, new: Any, uncertain: bool) -> None:
+        """``value.name = new`` (``uncertain``: under a condition that cannot be evaluated)."""
+
+    def subscript(self, value: Any, key: Any, node: cst.CSTNode) -> Any:
+        return Unknown("subscript of an object")
+
+    def set_item(self, value: Any, key: Any, new: Any) -> None:
+        """``value[key] = new``."""
+
+    def binary(self, op: type, left: Any, right: Any, node: cst.CSTNode) -> Any:
+        """``left op right`` (``op``: a libcst operator class) where one side is the library's."""
+        return NOT_HANDLED
+
+    def compare(self, op: type, left: Any, right: Any, node: cst.CSTNode) -> Any:
+        """A single ``==``, ``<``... where one side is the library's."""
+        return NOT_HANDLED
+
+    def unary(self, op: Any, value: Any, node: cst.CSTNode) -> Any:
+        """``-value``, ``+value``, ``~value`` (``op``: the libcst operator)."""
+        return NOT_HANDLED
+
+    def augmented(self, value: Any) -> Any:
+        """``value op= ...`` when the library changes ``value`` in place: the value after it."""
+        return NOT_HANDLED
+
+    def truth(self, value: Any) -> Any:
+        """``bool(value)``, or Unknown."""
+        return True
+
+    def items(self, value: Any) -> Iterable[Any] | None:
+        """What iterating over ``value`` gives (None: unknown)."""
+        return None
+
+    def unpack(self, value: Any, count: int, starred: bool) -> list[Any] | None:
+        """The items of ``a, b = value`` (``count`` targets, one of them starred or not)
+        when ``value`` does not iterate (None: unknown).  Asked of every library, for
+        any value."""
+        return None
+
+    def join(self, a: Any, b: Any) -> Any:
+        """The value after two branches that gave ``a`` and ``b`` (both the library's)."""
+        return NOT_HANDLED
+
+    # ----------------------------------------------------- classes of the source
+    def instantiate(self, cls: Any, arguments: Arguments, node: cst.CSTNode) -> Any:
+        """``cls(...)`` for a class of the source deriving from one of the library's."""
+        return NOT_HANDLED
+
+    def instance_attribute(self, instance: Instance, name: str) -> Any:
+        """``instance.name`` that neither the instance nor its classes of the source define."""
+        return Unknown(f"{instance.cls.name}.{name}")
+
+    def instance_assigned(self, instance: Instance, name: str, value: Any) -> None:
+        """``instance.name = value`` was run (the instance's ``native`` is the library's)."""
+
+    def instance_of(self, value: Any) -> Instance | None:
+        """The instance of a class of the source that ``value`` stands for, if any."""
+        return None
+
+    def super_attribute(self, receiver: Instance, name: str) -> Any:
+        """``super().name`` that resolves to one of the library's classes."""
+        return NOT_HANDLED
+
+    # ------------------------------------------------------------------- runs
+    def new_session(self) -> None:
+        """A fresh session (an entry point runs as if alone)."""
+
+    def final_steps(self) -> list[Callable[[], None]]:
+        """Steps to run after the module and its entry points (each within the budget)."""
+        return []
+
+
+class Libraries:
+    """The libraries of one analysis, in the order they are asked."""
+
+    def __init__(self, libraries: Sequence[Library] = ()) -> None:
+        self.all = tuple(libraries)
+        self._owners: dict[type, Library | None] = {}
+
+    def canonical(self, path: str) -> str:
+        for library in self.all:
+            path = library.canonical(path)
+        return path
+
+    def for_ref(self, ref: Ref) -> Library | None:
+        """The library that provides ``ref``."""
+        return next((lib for lib in self.all if any(ref.within(p) for p in lib.prefixes)), None)
+
+    def owner(self, value: Any) -> Library | None:
+        """The library whose value ``value`` is."""
+        kind = type(value)
+        if kind not in self._owners:
+            self._owners[kind] = next((lib for lib in self.all if issubclass(kind, lib.types)), None)
+        return self._owners[kind]
+
+    def constant(self, path: str) -> Any:
+        for library in self.all:
+            found = library.constant(path)
+            if found is not MISSING:
+                return found
+        return MISSING
+
+    @property
+    def packages(self) -> frozenset[str]:
+        return frozenset(p for lib in self.all for p in lib.packages)
+
+    @property
+    def modelled_modules(self) -> frozenset[str]:
+        return frozenset(m for lib in self.all for m in lib.modelled_modules)

@@ -1,0 +1,150 @@
+"""What the statement, expression and call parts of the interpreter share.
+
+The interpreter's state (budgets, the uncertainty of the current branch, the
+calls being made), the lattice of abstract values (``truth``, ``join``), and
+the questions every part asks of values: how they iterate, which library owns
+them.  ``engine.Interpreter`` combines ``statements``, ``expressions`` and
+``calls``, each a subclass of ``Semantics``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, Iterator
+
+import libcst as cst
+
+from kerascheck.input_shapes import InputShapes
+from kerascheck.interpreter.library import NOT_HANDLED, Libraries
+from kerascheck.interpreter.limits import AnalysisLimit, Limits
+from kerascheck.interpreter.values import Arguments, Function, Scope, Super
+from kerascheck.unknown import Unknown, contains_unknown, is_unknown
+
+if TYPE_CHECKING:
+    from kerascheck.interpreter.modules import Importer, ModuleState
+
+#: the types of plain Python data, which the interpreter represents by itself
+PLAIN = (int, float, complex, str, bytes, bool, type(None), tuple, list, dict, set, frozenset, range)
+#: the reason of a value two branches of an unknown condition disagree on
+DISAGREE = "depends on a condition kerascheck cannot evaluate"
+
+
+class Semantics:
+    """State and value operations of one interpreter run (see ``engine.Interpreter``)."""
+
+    module: cst.Module
+    libraries: Libraries
+    limits: Limits
+    input_shapes: InputShapes | None
+    main: ModuleState
+    globals: Scope
+    importer: Importer
+    #: while code of another module runs: the call (or import) in the analysed
+    #: file that led there, which stands for its nodes (lines, diagnostics)
+    anchor: cst.CSTNode | None
+    importing: int  # > 0 while an imported module's body runs
+    steps: int
+    deadline: float
+    depth: int
+    uncertain: int  # > 0 while running a branch whose condition is unknown
+    uncertain_node: cst.CSTNode | None
+    called: set[int]  # ids of functions called at least once
+    call_stack: list[tuple[str, cst.CSTNode | None]]  # the calls being made
+    tainted: dict[int, Any]  # containers mutated under an unknown condition
+    limit_hits: list[AnalysisLimit]
+
+    # ------------------------------------------------------------ bookkeeping
+    def tick(self, node: cst.CSTNode) -> None:
+        self.steps += 1
+        if self.steps > self.limits.max_steps:
+            raise AnalysisLimit(f"stopped after {self.limits.max_steps:,} interpretation steps", node, fatal=True)
+        if self.steps % 1024 == 0 and time.monotonic() > self.deadline:
+            raise AnalysisLimit(f"stopped after {self.limits.max_seconds:g} s of interpretation", node, fatal=True)
+
+    def site(self, node: Any) -> Any:
+        """The node of the analysed file that stands for ``node``."""
+        return node if self.anchor is None else self.anchor
+
+    def context(self) -> tuple[str, cst.CSTNode | None] | None:
+        """The outermost call being made (how a model built in a function was reached)."""
+        return self.call_stack[0] if self.call_stack else None
+
+    def taint(self, container: Any) -> None:
+        self.tainted[id(container)] = container
+
+    # ---------------------------------------------------------------- lattice
+    def truth(self, value: Any) -> Any:
+        """Python truthiness, or Unknown."""
+        if is_unknown(value):
+            return value
+        if isinstance(value, PLAIN):
+            return bool(value)
+        library = self.libraries.owner(value)
+        return library.truth(value) if library is not None else True  # objects are truthy
+
+    def join(self, a: Any, b: Any) -> Any:
+        """The value of a variable after two branches: kept only if both agree."""
+        if a is b:
+            return a
+        if isinstance(a, PLAIN) and isinstance(b, PLAIN) and type(a) is type(b):
+            try:
+                if not contains_unknown(a) and not contains_unknown(b) and a == b:
+                    return a
+            except TypeError:
+                pass
+        library = self.libraries.owner(a)
+        if library is not None and library is self.libraries.owner(b):
+            joined = library.join(a, b)
+            if joined is not NOT_HANDLED:
+                return joined
+        return Unknown(DISAGREE)
+
+    def iterate(self, value: Any, node: cst.CSTNode) -> Iterator[Any] | None:
+        """The items of a known iterable, or None when they are unknown."""
+        if isinstance(value, (list, tuple, range, str, set, frozenset)):
+            if id(value) in self.tainted or (not isinstance(value, range) and any(is_unknown(v) for v in value)):
+                return None
+            return iter(list(value)) if not isinstance(value, range) else iter(value)
+        if isinstance(value, dict):
+            return iter(list(value)) if id(value) not in self.tainted else None
+        library = self.libraries.owner(value)
+        items = library.items(value) if library is not None else None
+        return None if items is None else iter(items)
+
+    # --------------- implemented by the statement, expression and call parts
+    def eval(self, node: cst.BaseExpression, scope: Scope) -> Any:
+        raise NotImplementedError
+
+    def exec_block(self, body: Any, scope: Scope) -> None:
+        raise NotImplementedError
+
+    def eval_slice(self, node: cst.Subscript, scope: Scope) -> Any:
+        raise NotImplementedError
+
+    def binary(self, op_type: type, left: Any, right: Any, node: cst.CSTNode) -> Any:
+        raise NotImplementedError
+
+    def assign(self, target: cst.BaseExpression, value: Any, scope: Scope) -> None:
+        raise NotImplementedError
+
+    def get_attribute(self, receiver: Any, name: str, node: cst.CSTNode) -> Any:
+        raise NotImplementedError
+
+    def lookup(self, name: str, scope: Scope, node: cst.CSTNode) -> Any:
+        raise NotImplementedError
+
+    def super_attribute(self, found: Super, name: str) -> Any:
+        raise NotImplementedError
+
+    def builtin(self, name: str, scope: Scope) -> Any:
+        """The built-in function ``name`` (as seen from ``scope``), or MISSING."""
+        raise NotImplementedError
+
+    def call_value(self, func: Any, arguments: Arguments, node: cst.CSTNode) -> Any:
+        raise NotImplementedError
+
+    def call_function(
+        self, function: Function, arguments: Arguments, node: cst.CSTNode | None = None, default_unknown: bool = False
+    ) -> Any:
+        raise NotImplementedError
+

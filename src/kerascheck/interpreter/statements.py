@@ -1,0 +1,454 @@
+"""Statements: running a block as Python would, on abstract values.
+
+Statements run in order.  A condition that is unknown runs both branches on
+copies of the local variables and keeps only what both agree on (``fork``);
+a loop over unknown values runs its body once, uncertainly, then forgets
+what it assigns.  Imports bind the project's modules (``modules``) or library
+names (``Ref``); assignments bind variables, attributes and items.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import libcst as cst
+
+from kerascheck.interpreter.library import NOT_HANDLED
+from kerascheck.interpreter.limits import AnalysisLimit, Break, Continue, Raise, Return, UncertainExit
+from kerascheck.interpreter.modules import ModuleState
+from kerascheck.interpreter.operators import AUGOPS
+from kerascheck.interpreter.semantics import DISAGREE, Semantics
+from kerascheck.interpreter.values import MISSING, Arguments, Class, Foreign, Function, Instance, Ref, Scope
+from kerascheck.unknown import Unknown, is_unknown
+
+
+class Statements(Semantics):
+    """The statement part of the interpreter."""
+
+    def exec_block(self, body: Any, scope: Scope) -> None:
+        statements = body.body if isinstance(body, cst.BaseSuite) else body
+        if isinstance(statements, cst.BaseSmallStatement):
+            statements = [statements]
+        for statement in statements:
+            self.exec_stmt(statement, scope)
+
+    def exec_stmt(self, stmt: cst.CSTNode, scope: Scope) -> None:
+        self.tick(stmt)
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                self.exec_small(small, scope)
+        elif isinstance(stmt, cst.SimpleStatementSuite):
+            for small in stmt.body:
+                self.exec_small(small, scope)
+        elif isinstance(stmt, cst.If):
+            self.exec_if(stmt, scope)
+        elif isinstance(stmt, cst.For):
+            self.exec_for(stmt, scope)
+        elif isinstance(stmt, cst.While):
+            self.exec_while(stmt, scope)
+        elif isinstance(stmt, cst.FunctionDef):
+            self.define_function(stmt, scope)
+        elif isinstance(stmt, cst.ClassDef):
+            self.define_class(stmt, scope)
+        elif isinstance(stmt, cst.With):
+            for item in stmt.items:
+                value = self.eval(item.item, scope)
+                if item.asname is not None:
+                    self.assign(item.asname.name, Unknown("context manager value") if value is not None else None, scope)
+            self.exec_block(stmt.body, scope)
+        elif isinstance(stmt, cst.Try):
+            self.exec_try(stmt, scope)
+        # Match, TryStar and others: not interpreted (their effects stay unknown).
+
+    def exec_small(self, small: cst.BaseSmallStatement, scope: Scope) -> None:
+        if isinstance(small, cst.Expr):
+            self.eval(small.value, scope)
+        elif isinstance(small, cst.Assign):
+            value = self.eval(small.value, scope)
+            for target in small.targets:
+                self.assign(target.target, value, scope)
+        elif isinstance(small, cst.AnnAssign):
+            if small.value is not None:
+                self.assign(small.target, self.eval(small.value, scope), scope)
+        elif isinstance(small, cst.AugAssign):
+            current = self.eval(small.target, scope)
+            value = self.eval(small.value, scope)
+            library = self.libraries.owner(current)
+            changed = library.augmented(current) if library is not None else NOT_HANDLED
+            if changed is not NOT_HANDLED:  # the library changes the value itself (NumPy)
+                self.assign(small.target, changed, scope)
+                return
+            self.assign(small.target, self.binary(AUGOPS[type(small.operator)], current, value, small), scope)
+        elif isinstance(small, cst.Return):
+            raise Return(None if small.value is None else self.eval(small.value, scope))
+        elif isinstance(small, cst.Break):
+            raise Break()
+        elif isinstance(small, cst.Continue):
+            raise Continue()
+        elif isinstance(small, cst.Raise):
+            raise Raise()
+        elif isinstance(small, cst.Import):
+            for alias in small.names:
+                dotted = dotted_name(alias.name)
+                module = self.importer.load(dotted, small)
+                if alias.asname is not None:
+                    self.assign(alias.asname.name, module or Ref(self.libraries.canonical(dotted)), scope)
+                else:
+                    name = dotted.split(".")[0]
+                    self.bind(name, self.importer.load(name, small) or Ref(self.libraries.canonical(name)), scope)
+        elif isinstance(small, cst.ImportFrom):
+            self.exec_import_from(small, scope)
+        elif isinstance(small, cst.Global):
+            scope.globals_.update(n.name.value for n in small.names)
+        elif isinstance(small, cst.Nonlocal):
+            scope.nonlocals.update(n.name.value for n in small.names)
+        elif isinstance(small, cst.Del):
+            if isinstance(small.target, cst.Name):
+                scope.vars.pop(small.target.value, None)
+
+    def exec_import_from(self, stmt: cst.ImportFrom, scope: Scope) -> None:
+        importer = scope.module or self.main
+        dotted = self.importer.absolute(importer, len(stmt.relative), dotted_name(stmt.module) if stmt.module else "")
+        module = self.importer.load(dotted, stmt) if dotted else None
+        # a relative import the project does not resolve: its names are unknown
+        base = self.libraries.canonical(dotted) if dotted and not stmt.relative else None
+        if isinstance(stmt.names, cst.ImportStar):
+            if module is not None:
+                for name, value in list(module.globals.vars.items()):
+                    if not name.startswith("_"):
+                        self.bind(name, value, scope)
+                importer.star_imports.extend(module.star_imports)
+            elif base is not None:
+                importer.star_imports.append(Ref(base))
+            return
+        for alias in stmt.names:
+            name = dotted_name(alias.name)
+            bound = alias.asname.name.value if alias.asname is not None else name  # type: ignore[union-attr]
+            if module is not None:
+                value = self.importer.attribute(module, name, stmt)
+            else:
+                value = (dotted and self.importer.load(f"{dotted}.{name}", stmt)) or MISSING
+            if value is MISSING:  # a library's name (or one the project does not define)
+                value = Ref(self.libraries.canonical(f"{base}.{name}")) if base else Foreign(name)
+            self.bind(bound, value, scope)
+
+    # ------------------------------------------------------------ conditions
+    def exec_if(self, stmt: cst.If, scope: Scope) -> None:
+        cond = self.truth(self.eval(stmt.test, scope))
+        orelse = stmt.orelse
+        if not is_unknown(cond):
+            if cond:
+                self.exec_block(stmt.body, scope)
+            elif isinstance(orelse, cst.If):
+                self.exec_if(orelse, scope)
+            elif orelse is not None:
+                self.exec_block(orelse.body, scope)
+            return
+
+        def run_else() -> None:
+            if isinstance(orelse, cst.If):
+                self.exec_if(orelse, scope)
+            elif orelse is not None:
+                self.exec_block(orelse.body, scope)
+
+        self.fork(scope, stmt, lambda: self.exec_block(stmt.body, scope), run_else)
+
+    def fork(self, scope: Scope, node: cst.CSTNode, first: Callable[[], None], second: Callable[[], None]) -> None:
+        """Run two alternatives on copies of the local variables and join them."""
+        before = dict(scope.vars)
+        maybe_before = scope.maybe_returned
+        left_loop = False
+        self.uncertain += 1
+        outer_node, self.uncertain_node = self.uncertain_node, self.uncertain_node or node
+        results = []
+        try:
+            for branch in (first, second):
+                scope.vars, scope.maybe_returned = dict(before), maybe_before
+                returned = MISSING
+                try:
+                    branch()
+                except Return as ret:
+                    returned = ret.value
+                except (Break, Continue, UncertainExit):
+                    left_loop = True
+                except Raise:
+                    returned = Unknown("a raise under an unknown condition")
+                results.append((scope.vars, scope.maybe_returned, returned))
+        finally:
+            self.uncertain -= 1
+            self.uncertain_node = outer_node
+        (vars_a, maybe_a, ret_a), (vars_b, maybe_b, ret_b) = results
+        merged = {}
+        for key in dict.fromkeys([*vars_a, *vars_b]):  # in order (entry points run in it)
+            merged[key] = self.join(vars_a.get(key, MISSING), vars_b.get(key, MISSING))
+        scope.vars = merged
+        # a mark set in one branch only (or two different ones) stays set
+        scope.maybe_returned = maybe_a if maybe_a is maybe_b else Unknown(DISAGREE)
+        if left_loop:
+            raise UncertainExit()
+        if ret_a is not MISSING and ret_b is not MISSING:
+            raise Return(self.join(ret_a, ret_b))
+        if ret_a is not MISSING or ret_b is not MISSING:
+            # Only one branch returned: whatever the function returns later is uncertain.
+            scope.maybe_returned = Unknown("a return under an unknown condition")
+
+    # ----------------------------------------------------------------- loops
+    def exec_for(self, stmt: cst.For, scope: Scope) -> None:
+        iterable = self.eval(stmt.iter, scope)
+        items = self.iterate(iterable, stmt)
+        if items is None:
+            self.run_unknown_loop(stmt, scope)
+            return
+        broke = False
+        for count, item in enumerate(items):
+            if count >= self.limits.max_iterations:
+                self.loop_budget_spent(stmt, scope)
+                return
+            self.assign(stmt.target, item, scope)
+            try:
+                self.exec_block(stmt.body, scope)
+            except Break:
+                broke = True
+                break
+            except Continue:
+                continue
+            except UncertainExit:
+                self.forget_loop(stmt, scope)
+                return
+        if not broke and stmt.orelse is not None:
+            self.exec_block(stmt.orelse.body, scope)
+
+    def exec_while(self, stmt: cst.While, scope: Scope) -> None:
+        count = 0
+        while True:
+            cond = self.truth(self.eval(stmt.test, scope))
+            if is_unknown(cond):
+                self.run_unknown_loop(stmt, scope)
+                return
+            if not cond:
+                if stmt.orelse is not None:
+                    self.exec_block(stmt.orelse.body, scope)
+                return
+            count += 1
+            if count > self.limits.max_iterations:
+                self.loop_budget_spent(stmt, scope)
+                return
+            try:
+                self.exec_block(stmt.body, scope)
+            except Break:
+                return
+            except Continue:
+                continue
+            except UncertainExit:
+                self.forget_loop(stmt, scope)
+                return
+
+    def loop_budget_spent(self, stmt: cst.For | cst.While, scope: Scope) -> None:
+        """A loop past the iteration budget: its remaining iterations are not followed,
+        so it ends as a loop over unknown values (what it assigns is unknown, a model it
+        adds layers to is uncertain) rather than with the partial state of the last
+        iteration followed, which would give wrong counts."""
+        self.limit_hits.append(AnalysisLimit(f"a loop ran more than {self.limits.max_iterations:,} times", self.site(stmt)))
+        self.run_unknown_loop(stmt, scope)
+
+    def forget_loop(self, stmt: cst.For | cst.While, scope: Scope) -> None:
+        """After a loop whose iterations cannot be followed: what it assigns is unknown."""
+        for name in assigned_names(stmt.body):
+            scope.vars[name] = Unknown("assigned in a loop kerascheck cannot follow")
+
+    def run_unknown_loop(self, stmt: cst.For | cst.While, scope: Scope) -> None:
+        """A loop over unknown values: run its body once, uncertainly, then forget."""
+        if isinstance(stmt, cst.For):
+            self.assign(stmt.target, Unknown("loop variable over unknown values"), scope)
+        try:
+            self.fork(scope, stmt, lambda: self._loop_body_once(stmt, scope), lambda: None)
+        except UncertainExit:
+            pass
+        self.forget_loop(stmt, scope)
+
+    def _loop_body_once(self, stmt: cst.For | cst.While, scope: Scope) -> None:
+        try:
+            self.exec_block(stmt.body, scope)
+        except (Break, Continue, UncertainExit):
+            pass
+
+    def exec_try(self, stmt: cst.Try, scope: Scope) -> None:
+        try:
+            self.exec_block(stmt.body, scope)
+        except Raise:
+            pass  # the handler that runs is not known; its effects are not modelled
+        else:
+            if stmt.orelse is not None:
+                self.exec_block(stmt.orelse.body, scope)
+        finally:
+            if stmt.finalbody is not None:
+                self.exec_block(stmt.finalbody.body, scope)
+
+    # ------------------------------------------------------------ definitions
+    def define_function(self, node: cst.FunctionDef, scope: Scope) -> None:
+        defaults = {}
+        params = node.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.default is not None:
+                defaults[param.name.value] = self.eval(param.default, scope)
+        closure = scope.parent if scope.is_class_body and scope.parent else scope
+        function = Function(node.name.value, node, closure, defaults, scope.module or self.main, is_method=scope.is_class_body)
+        value: Any = function
+        for decorator in reversed(node.decorators):
+            deco = self.eval(decorator.decorator, scope)
+            # Only decorators defined in this file are applied; others (keras_export,
+            # staticmethod, functools.wraps...) are assumed to return the function.
+            if isinstance(deco, Function):
+                value = self.call_value(deco, Arguments([value]), decorator)
+        self.bind(node.name.value, value, scope)
+
+    def define_class(self, node: cst.ClassDef, scope: Scope) -> None:
+        bases = [self.eval(arg.value, scope) for arg in node.bases]
+        body = Scope(scope, is_class_body=True)
+        cls = Class(node.name.value, node, bases, body.vars)
+        self.exec_block(node.body, body)
+        for value in body.vars.values():
+            if isinstance(value, Function) and value.owner is None:
+                value.owner = cls
+        self.bind(node.name.value, cls, scope)
+
+    # ------------------------------------------------------------- variables
+    def bind(self, name: str, value: Any, scope: Scope) -> None:
+        if name in scope.globals_:
+            (scope.module or self.main).globals.vars[name] = value
+            return
+        if name in scope.nonlocals:
+            outer = scope.parent
+            while outer is not None and name not in outer.vars:
+                outer = outer.parent
+            if outer is not None:
+                outer.vars[name] = value
+                return
+        scope.vars[name] = value
+
+    def lookup(self, name: str, scope: Scope, node: cst.CSTNode) -> Any:
+        current: Scope | None = scope
+        while current is not None:
+            # Class bodies are visible to their own statements, not to methods.
+            if name in current.vars and (current is scope or not current.is_class_body):
+                return current.vars[name]
+            current = current.parent
+        found = self.builtin(name, scope)
+        if found is not MISSING:
+            return found
+        for module in (scope.module or self.main).star_imports:
+            candidate = Ref(self.libraries.canonical(f"{module.path}.{name}"))
+            library = self.libraries.for_ref(candidate)
+            if library is not None and library.provides(candidate):
+                return candidate
+        return Unknown(f"'{name}' is not defined in this file")
+
+    def assign(self, target: cst.BaseExpression, value: Any, scope: Scope) -> None:
+        if isinstance(target, cst.Name):
+            self.bind(target.value, value, scope)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            self.unpack(target, value, scope)
+        elif isinstance(target, cst.Attribute):
+            receiver = self.eval(target.value, scope)
+            self.set_attribute(receiver, target.attr.value, value)
+        elif isinstance(target, cst.Subscript):
+            container = self.eval(target.value, scope)
+            key = self.eval_slice(target, scope)
+            library = self.libraries.owner(container)
+            if library is not None:
+                library.set_item(container, key, value)
+            elif isinstance(container, (list, dict)) and not is_unknown(key):
+                if self.uncertain:
+                    self.taint(container)
+                try:
+                    container[key] = value
+                except (TypeError, IndexError, KeyError):
+                    self.taint(container)
+            elif isinstance(container, (list, dict)):
+                self.taint(container)
+
+    def unpack(self, target: cst.Tuple | cst.List, value: Any, scope: Scope) -> None:
+        elements = target.elements
+        star = next((i for i, e in enumerate(elements) if isinstance(e, cst.StarredElement)), None)
+        items = self.iterate(value, target)
+        items_list = list(items) if items is not None else None
+        if items_list is None:
+            for library in self.libraries.all:
+                items_list = library.unpack(value, len(elements), star is not None)
+                if items_list is not None:
+                    break
+        for index, element in enumerate(elements):
+            sub = element.value
+            if items_list is None:
+                self.assign(sub, Unknown("unpacking an unknown value"), scope)
+                continue
+            if star is None:
+                item = items_list[index] if len(items_list) == len(elements) else Unknown("unpacking mismatch")
+            elif index < star:
+                item = items_list[index] if index < len(items_list) else Unknown("unpacking mismatch")
+            elif index == star:
+                item = items_list[star : len(items_list) - (len(elements) - star - 1)]
+            else:
+                offset = len(elements) - index
+                item = items_list[-offset] if offset <= len(items_list) else Unknown("unpacking mismatch")
+            self.assign(sub, item, scope)
+
+    def set_attribute(self, receiver: Any, name: str, value: Any) -> None:
+        if isinstance(receiver, ModuleState):  # ``helpers.WIDTH = 64``: the module's own global
+            old = receiver.globals.vars.get(name, MISSING)
+            receiver.globals.vars[name] = self.join(old, value) if self.uncertain else value
+            return
+        if isinstance(receiver, Instance):
+            if receiver.native is not None:
+                library = self.libraries.owner(receiver.native)
+                if library is not None:
+                    library.instance_assigned(receiver, name, value)
+            if self.uncertain and name in receiver.attrs:
+                value = self.join(receiver.attrs[name], value)
+            receiver.attrs[name] = value
+            return
+        library = self.libraries.owner(receiver)
+        if library is not None:
+            library.set_attribute(receiver, name, value, uncertain=bool(self.uncertain))
+
+
+def dotted_name(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{dotted_name(node.value)}.{node.attr.value}"
+    return ""
+
+
+def assigned_names(body: cst.CSTNode) -> set[str]:
+    """Names assigned anywhere in a block (for forgetting them after an unknown loop)."""
+    names: set[str] = set()
+
+    class Collector(cst.CSTVisitor):
+        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+            _collect_targets(node.target, names)
+
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            _collect_targets(node.target, names)
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            _collect_targets(node.target, names)
+
+        def visit_For(self, node: cst.For) -> None:
+            _collect_targets(node.target, names)
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+    body.visit(Collector())
+    return names
+
+
+def _collect_targets(target: cst.BaseExpression, names: set[str]) -> None:
+    if isinstance(target, cst.Name):
+        names.add(target.value)
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            _collect_targets(element.value, names)
+    elif isinstance(target, cst.StarredElement):
+        _collect_targets(target.value, names)

@@ -1,0 +1,530 @@
+"""Keras as a library of the interpreter: what Keras does when the analysed code calls it.
+
+Constructing a layer, calling it on tensors, ``keras.Input``, ``Sequential``,
+``Model(inputs, outputs)``, tensor arithmetic, the attributes and methods of
+layers, tensors and models, subclasses of Keras's classes: each builds or reads
+the model graph, through the ``Session`` of the analysis.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import libcst as cst
+
+from kerascheck import catalog
+from kerascheck.catalog.base import Call
+from kerascheck.catalog.merging import legacy_merge_layer
+from kerascheck.catalog.operations import operation
+from kerascheck.graph import Layer, Model, Op, Operation, Tensor
+from kerascheck.input_shapes import InputShapes
+from kerascheck.interpreter.library import NOT_HANDLED, Host, Library
+from kerascheck.interpreter.values import Arguments, Class, Function, Instance, Opaque, Ref
+from kerascheck.keras import custom_layers, datasets, internals, masking, subclassed_models
+from kerascheck.keras.session import Session
+from kerascheck.keras.spellings import canonical, is_keras
+from kerascheck.keras.values import Method, as_tensors, has_tensor, set_trainable, shapes_of
+from kerascheck.libraries import numpy_arrays as arrays
+from kerascheck.modelbuild import ensure_rows, replay_model, sequential_input
+from kerascheck.unknown import Unknown, contains_unknown, is_unknown
+
+MERGE_FUNCTIONS = {
+    "add": "Add",
+    "subtract": "Subtract",
+    "multiply": "Multiply",
+    "average": "Average",
+    "maximum": "Maximum",
+    "minimum": "Minimum",
+    "concatenate": "Concatenate",
+    "dot": "Dot",
+}
+OPAQUE_MODULES = (
+    "optimizers",
+    "regularizers",
+    "initializers",
+    "constraints",
+    "losses",
+    "metrics",
+    "callbacks",
+    "activations",
+)
+TENSOR_OPERATORS = {
+    cst.Add: "add",
+    cst.Subtract: "subtract",
+    cst.Multiply: "multiply",
+    cst.Divide: "true_divide",
+    cst.Power: "power",
+    cst.MatrixMultiply: "matmul",
+    cst.GreaterThan: "greater",
+    cst.GreaterThanEqual: "greater_equal",
+    cst.LessThan: "less",
+    cst.LessThanEqual: "less_equal",
+    cst.Equal: "equal",
+    cst.NotEqual: "not_equal",
+}
+#: the names a layer's first call argument goes by (``layer(query=q, value=v)``)
+FIRST_CALL_ARGUMENT = ("inputs", "query", "sequences", "x")
+DATA_FORMAT_SETTERS = ("set_image_data_format", "set_image_dim_ordering")
+DIM_ORDERING = {"th": "channels_first", "tf": "channels_last"}
+DISAGREE = "depends on a condition kerascheck cannot evaluate"
+
+
+class KerasLibrary(Library):
+    """Keras semantics for one analysed file; ``session`` holds its state."""
+
+    prefixes = ("keras",)
+    types = (Layer, Model, Tensor, Method)
+    packages = ("keras", "tf_keras")
+    modelled_modules = internals.MODULES
+
+    def __init__(self, data_format: str = "channels_last", input_shapes: InputShapes | None = None) -> None:
+        self.session = Session(data_format)
+        self.input_shapes = input_shapes  # given by the user, by function or model name
+
+    def attach(self, host: Host) -> None:
+        super().attach(host)
+        self.session.host = host
+
+    @property
+    def models(self) -> list[Model]:
+        return self.session.models
+
+    # ------------------------------------------------------------------ names
+    def canonical(self, path: str) -> str:
+        return canonical(path)
+
+    def provides(self, ref: Ref) -> bool:
+        last = ref.last
+        return (
+            catalog.lookup(last) is not None
+            or (".layers" in ref.path and last[:1].isupper())
+            or last in ("Input", "InputLayer", "Sequential", "Model", "merge", "Merge")
+            or last in MERGE_FUNCTIONS
+        )
+
+    def new_session(self) -> None:
+        """``keras.backend.clear_session()``: auto-names start over."""
+        self.session.new_session()
+
+    # ------------------------------------------------------------------ calls
+    def call(self, func: Any, arguments: Arguments, node: cst.CSTNode) -> Any:
+        if isinstance(func, Ref):
+            return self.call_ref(func, arguments, node)
+        if isinstance(func, Method):
+            return self.call_method(func, arguments, node)
+        if isinstance(func, Layer):
+            return self.call_layer(func, list(arguments.positional), dict(arguments.keywords), node)
+        if isinstance(func, Model):
+            return self.call_model(func, arguments, node)
+        return NOT_HANDLED  # a tensor is not callable
+
+    def call_ref(self, ref: Ref, arguments: Arguments, node: cst.CSTNode) -> Any:
+        session = self.session
+        last, path = ref.last, ref.path
+        args, kwargs = arguments.positional, dict(arguments.keywords)
+        if last in ("set_image_dim_ordering", "image_dim_ordering"):
+            session.facts.legacy_calls.append((node, last, args[0] if args else None))
+        if last in DATA_FORMAT_SETTERS and args:
+            value = args[0]
+            if isinstance(value, str):
+                session.data_format = DIM_ORDERING.get(value, value)
+            return None
+        if last == "image_data_format":
+            return session.data_format
+        if last == "image_dim_ordering":
+            return "th" if session.data_format == "channels_first" else "tf"
+        if last in ("int_shape", "shape") and args and isinstance(args[0], Tensor):
+            return args[0].shape
+        helper = internals.call(last, args, kwargs, session.data_format)
+        if helper is not internals.NOT_A_HELPER:
+            return helper
+        data = datasets.call(path, arguments, session.data_format)
+        if data is not datasets.NOT_DATA:
+            return data
+        if path.startswith(("keras.ops.", "keras.random.")) and not has_tensor(args):
+            created = arrays.create(path.split(".", 2)[2], Arguments(args, kwargs), tensor=True)
+            if created is not arrays.NOT_ARRAY:
+                return created
+        if ".ops." in path + "." or path.startswith("keras.backend."):
+            return session.call_op(last, args, kwargs, node)
+        if last == "Input":
+            return session.make_input(args, kwargs, node)
+        if last == "InputLayer":
+            return session.make_input_layer(args, kwargs, node)
+        if last == "Sequential":
+            return session.make_sequential(args, kwargs, node)
+        if last in ("Model", "Functional"):
+            return session.make_functional(args, kwargs, node)
+        if last in MERGE_FUNCTIONS and ".layers" in path:
+            layer = session.make_layer(MERGE_FUNCTIONS[last], args[1:], kwargs, node, called_as=last)
+            return self.call_layer(layer, args[:1], {}, node)
+        if last in ("merge", "Merge"):
+            return self.legacy_merge(last, args, kwargs, node)
+        if catalog.lookup(last) is not None:
+            if arguments.opaque:
+                return session.layer_of_unknown_arguments(last, kwargs, node)
+            return session.make_layer(last, args, kwargs, node)
+        module = path.split(".")[1] if "." in path else ""
+        if module in OPAQUE_MODULES:
+            return Opaque(path, dict(kwargs), tuple(args), complete=not arguments.opaque)
+        if last[:1].isupper() and ".layers" in path:
+            return session.unknown_layer(last, kwargs, node)
+        return Unknown(f"{path}() is not modelled")
+
+    def call_unknown(self, label: str, arguments: Arguments, node: cst.CSTNode) -> Any:
+        """A call into code kerascheck cannot see: a class makes a layer it does not know."""
+        if label[:1].isupper():
+            return self.session.unknown_layer(label, arguments.keywords, node)
+        if has_tensor(arguments.positional) or has_tensor(list(arguments.keywords.values())):
+            return Tensor(Unknown(f"{label}() is defined outside this file"))
+        return NOT_HANDLED
+
+    def call_layer(self, layer: Layer, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
+        session = self.session
+        first_name = next((k for k in FIRST_CALL_ARGUMENT if k in kwargs), None)
+        if not args and first_name is not None:
+            args = [kwargs.pop(first_name)]
+        if not args:
+            return Unknown("a layer called without inputs")
+        first = as_tensors(args[0])
+        call_args = getattr(layer.type, "call_args", ())
+        named = {name: value for name, value in zip(call_args, args[1:])}
+        named.update(kwargs)
+        call = Call(shapes_of(first), {k: shapes_of(v) for k, v in named.items()})
+        if not layer.nodes and layer.type is not None:
+            for sublayer in layer.type.built_sublayers:
+                session.name(sublayer)
+        output = layer.apply(call)
+        mask = masking.input_mask(first)
+        view = custom_layers.mask_view(layer)  # a subclass of a concrete layer masks as its base
+        takes_mask = view.takes_mask if view else layer.class_name in masking.TAKES_MASK
+        if mask is not None and takes_mask and "mask" not in named:
+            named["mask"] = mask  # Keras passes the mask along: it is an input of the call
+        result = session.record(layer, first, named, output)
+        session.note_call(layer)
+        if view:
+            out_mask = view.output_mask(session, first, mask, node)
+        else:
+            out_mask = masking.output_mask(session, layer, first, mask, node)
+        if isinstance(result, Tensor):
+            result.mask = out_mask
+        return result
+
+    def call_model(self, model: Model, arguments: Arguments, node: cst.CSTNode) -> Any:
+        session = self.session
+        session.note_call(model)
+        if model.kind == "subclassed":
+            return subclassed_models.call(session, model, arguments, node)
+        args, kwargs = list(arguments.positional), dict(arguments.keywords)
+        if not args and "inputs" in kwargs:
+            args = [kwargs.pop("inputs")]
+        if not args:
+            return Unknown("a model called without inputs")
+        first = as_tensors(args[0])
+        if model.kind == "sequential" and sequential_input(model) is None:
+            session.name("InputLayer")
+            session.name("Functional")
+            shapes = shapes_of(first)
+            model.declared_input = shapes if not isinstance(shapes, list) else Unknown("several inputs")
+            model.rows = None
+        ensure_rows(model)
+        output = replay_model(model, shapes_of(first))
+        return session.record(model, first, {}, output)
+
+    def legacy_merge(self, called_as: str, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
+        mode = kwargs.pop("mode", "sum")
+        if not isinstance(mode, str):
+            return Tensor(Unknown("merge mode is not known"))
+        class_name, changes = legacy_merge_layer(mode, kwargs)
+        if class_name is None:
+            return Tensor(Unknown(f"merge mode {mode!r} is not modelled"))
+        layer = self.session.make_layer(class_name, [], changes, node, called_as=called_as)
+        if called_as == "Merge" or not args:
+            return layer
+        return self.call_layer(layer, args[:1], {}, node)
+
+    # ---------------------------------------------------------- tensor operators
+    def binary(self, op: type, left: Any, right: Any, node: cst.CSTNode) -> Any:
+        if not isinstance(left, Tensor) and not isinstance(right, Tensor):
+            return NOT_HANDLED
+        function = TENSOR_OPERATORS.get(op)
+        if function is None:
+            return Tensor(Unknown("tensor operator not modelled"))
+        return self.session.call_op(function, [left, right], {}, node)
+
+    compare = binary
+
+    def unary(self, op: Any, value: Any, node: cst.CSTNode) -> Any:
+        if not isinstance(value, Tensor):
+            return NOT_HANDLED
+        if isinstance(op, cst.Minus):
+            return self.session.call_op("negative", [value], {}, node)
+        if isinstance(op, cst.Plus):
+            return value
+        return Tensor(Unknown("tensor operator not modelled"))
+
+    def subscript(self, value: Any, key: Any, node: cst.CSTNode) -> Any:
+        if isinstance(value, Tensor):
+            op = self.session.op_layer("GetItem", node, operation("get_item"), {"key": key})
+            return self.session.record(op, value, {}, op.apply(Call(value.shape)))
+        if isinstance(value, (Layer, Model)):
+            return Unknown("subscript of a layer")
+        return NOT_HANDLED
+
+    def unpack(self, value: Any, count: int, starred: bool) -> list[Any] | None:
+        if isinstance(value, Tensor):
+            if isinstance(value.shape, list):  # a tensor of several outputs
+                return list(value.shape)
+            if is_unknown(value.shape) and not starred:
+                return [Tensor(Unknown("output of unknown shape"), value.producer, i) for i in range(count)]
+            return None
+        if isinstance(value, list) and value and all(isinstance(v, Tensor) for v in value):
+            return list(value)
+        return None
+
+    def join(self, a: Any, b: Any) -> Any:
+        if not (isinstance(a, Tensor) and isinstance(b, Tensor)):
+            return NOT_HANDLED
+        alternatives = (*(a.alternatives or (a,)), *(b.alternatives or (b,)))
+        # Which tensor it is stays unknown; its shape is known when both agree.
+        shape = a.shape if same_shape(a.shape, b.shape) else Unknown(DISAGREE)
+        return Tensor(shape, alternatives=alternatives)
+
+    # ------------------------------------------------------------- attributes
+    def attribute(self, value: Any, name: str, node: cst.CSTNode) -> Any:
+        if isinstance(value, Tensor):
+            if name == "_keras_shape":
+                self.session.facts.legacy_attributes.append((node, name))
+            return self.tensor_attribute(value, name)
+        if isinstance(value, Model):
+            return self.model_attribute(value, name)
+        if isinstance(value, Layer):
+            return self.layer_attribute(value, name, node)
+        return NOT_HANDLED
+
+    def tensor_attribute(self, tensor: Tensor, name: str) -> Any:
+        if name in ("shape", "_keras_shape"):
+            return tensor.shape
+        if name == "ndim":
+            return Unknown("rank") if is_unknown(tensor.shape) else len(tensor.shape)
+        if name == "get_shape":
+            return Method(tensor, name)
+        return Unknown(f"tensor.{name}")
+
+    def layer_attribute(self, layer: Layer, name: str, node: cst.CSTNode) -> Any:
+        if name in ("output", "input"):
+            if not layer.nodes:
+                return Unknown(f"the layer has no {name} yet")
+            last = layer.nodes[-1]
+            tensors = last.outputs if name == "output" else last.inputs
+            return tensors[0] if len(tensors) == 1 else list(tensors)
+        if name in ("output_shape", "input_shape"):
+            self.session.facts.legacy_attributes.append((node, name))
+            value = self.layer_attribute(layer, name.split("_")[0], node)
+            return value.shape if isinstance(value, Tensor) else Unknown(name)
+        if name == "name":
+            return layer.name
+        if name == "trainable":
+            return layer.trainable
+        if name in layer.config:
+            return layer.config[name]
+        if name in ("count_params", "get_config", "get_weights", "set_weights", "build"):
+            return Method(layer, name)
+        return Unknown(f"layer.{name}")
+
+    def model_attribute(self, model: Model, name: str) -> Any:
+        if name == "layers":
+            return self.model_layers(model)
+        if name in ("output", "outputs", "input", "inputs"):
+            ensure_rows(model)
+            tensors = model.outputs if name.startswith("output") else model.inputs
+            if name.endswith("s"):
+                return list(tensors)
+            return tensors[0] if len(tensors) == 1 else list(tensors)
+        if name in ("output_shape", "input_shape"):
+            value = self.model_attribute(model, name.split("_")[0])
+            return value.shape if isinstance(value, Tensor) else Unknown(name)
+        if name == "name":
+            return model.name
+        if name == "trainable":
+            return model.trainable
+        return Method(model, name)
+
+    def model_layers(self, model: Model) -> Any:
+        if model.kind == "subclassed":
+            return list(model.tracked)
+        if model.kind == "sequential":
+            return [op for op in model.sequence if not (isinstance(op, Layer) and op.is_input)]
+        ensure_rows(model)
+        inputs = [t.producer.operation for t in model.inputs if t.producer is not None and t.producer.is_input]
+        ops = [r.operation for r in model.rows or [] if not isinstance(r.operation, Op)]
+        return inputs + ops
+
+    def set_attribute(self, value: Any, name: str, new: Any, uncertain: bool) -> None:
+        if isinstance(value, Operation) and name == "trainable":
+            if uncertain or is_unknown(new):
+                if isinstance(value, Model):
+                    value.uncertain = value.uncertain or "trainable is set under an unknown condition"
+                else:
+                    value.weights_reason = "trainable is set under an unknown condition"
+                    value.weights = None
+                return
+            set_trainable(value, bool(new))
+
+    # --------------------------------------------------- subclasses in the source
+    def instantiate(self, cls: Class, arguments: Arguments, node: cst.CSTNode) -> Any:
+        """A subclass of ``keras.Model`` or of a Keras layer defined in the file.
+
+        A model is interpreted by ``subclassed_models``; a subclass of
+        ``keras.layers.Layer`` or of a concrete layer of the catalog
+        (``class MyDense(Dense)``) by ``custom_layers``.  Otherwise (a base
+        kerascheck does not know, ``__call__`` overridden...) its ``__init__``
+        runs (the layers it creates take their Keras names) and the layer is
+        unknown.
+        """
+        base = keras_base(cls)
+        if base is None:
+            return NOT_HANDLED
+        session = self.session
+        if base in ("Model", "Sequential"):
+            return subclassed_models.instantiate(session, cls, arguments, node, sequential=base == "Sequential")
+        if custom_layers.keras_layer_subclass(cls):
+            return custom_layers.instantiate(session, cls, arguments, node)
+        concrete = custom_layers.concrete_base(cls)
+        if concrete is not None:
+            return custom_layers.instantiate_concrete(session, cls, concrete, arguments, node)
+        obj = session.unknown_layer(cls.name, arguments.keywords, node)
+        obj.unknown_reason = f"{cls.name} subclasses a Keras layer kerascheck does not interpret, or overrides __call__"
+        init = cls.lookup("__init__")
+        if isinstance(init, Function):
+            self.host.call_function(init, arguments.but(positional=[Instance(cls), *arguments.positional]), node)
+        return obj
+
+    def instance_attribute(self, instance: Instance, name: str) -> Any:
+        if isinstance(instance.native, Layer):
+            return custom_layers.attribute(instance, name)
+        if isinstance(instance.native, Model):
+            found = subclassed_models.attribute(instance.native, name)
+            return found if found is not None else self.model_attribute(instance.native, name)
+        return Unknown(f"{instance.cls.name}.{name}")
+
+    def instance_assigned(self, instance: Instance, name: str, value: Any) -> None:
+        if isinstance(instance.native, Model) and instance.native.kind == "subclassed":
+            subclassed_models.track(self.session, instance.native, value)
+
+    def instance_of(self, value: Any) -> Instance | None:
+        return value.owner if isinstance(value, Model) else None
+
+    def super_attribute(self, receiver: Instance, name: str) -> Any:
+        """``super().name`` in a method of a Layer or Model subclass: Keras's."""
+        if isinstance(receiver.native, (Layer, Model)):
+            return Method(receiver, name, of_super=True)
+        return Unknown(f"super().{name}")
+
+    # ---------------------------------------------------------------- methods
+    def call_method(self, method: Method, arguments: Arguments, node: cst.CSTNode) -> Any:
+        receiver, name = method.receiver, method.name
+        if isinstance(receiver, Instance) and isinstance(receiver.native, Layer):
+            return custom_layers.method(self.session, receiver, method, arguments)
+        if isinstance(receiver, Instance) and isinstance(receiver.native, Model):
+            if method.of_super and name == "__init__":
+                return subclassed_models.model_init(self.session, receiver.native, arguments)
+            receiver = receiver.native
+        if isinstance(receiver, Model):
+            return self.model_method(receiver, name, arguments, node)
+        if isinstance(receiver, Tensor) and name == "get_shape":
+            return receiver.shape
+        if isinstance(receiver, Layer) and name == "count_params":
+            trainable, frozen = receiver.param_counts()
+            return Unknown("parameter count") if trainable is None or frozen is None else trainable + frozen
+        return Unknown(f".{method.label}()")
+
+    def model_method(self, model: Model, name: str, arguments: Arguments, node: cst.CSTNode) -> Any:
+        session = self.session
+        args, kwargs = arguments.positional, arguments.keywords
+        if name == "add" and args:
+            if model.kind == "sequential":
+                session.sequential_add(model, args[0], node)
+            return None
+        if name == "pop" and model.kind == "sequential" and model.sequence:
+            model.rows = None
+            popped = model.sequence.pop()
+            session.sequential_rebuilt(model)
+            return popped
+        if name == "compile":
+            # optimizer and loss are the first two parameters in Keras 2 and 3 alike
+            positional = {} if arguments.opaque else dict(zip(("optimizer", "loss"), args))
+            model.compile_args = {**positional, **kwargs}
+            model.compile_source = node
+            return None
+        if name == "build" and model.kind == "subclassed":
+            return subclassed_models.build(session, model, arguments, node)
+        if name == "build":
+            shape = kwargs.get("input_shape", args[0] if args else None)
+            if model.kind == "sequential":
+                model.declared_input = tuple(shape) if isinstance(shape, (list, tuple)) else Unknown("build shape")
+                model.rows = None
+                if not (model.sequence and isinstance(model.sequence[0], Layer) and model.sequence[0].is_input):
+                    session.name("InputLayer")
+                session.name("Functional")
+            return None
+        if name == "count_params":
+            ensure_rows(model)
+            trainable, frozen = model.totals()
+            return Unknown("parameter count") if trainable is None or frozen is None else trainable + frozen
+        if name == "get_layer":
+            target = kwargs.get("name", args[0] if args else None)
+            index = kwargs.get("index")
+            layers = self.model_layers(model)
+            if isinstance(index, int) and not isinstance(layers, Unknown):
+                return layers[index] if -len(layers) <= index < len(layers) else Unknown("layer index")
+            for layer in layers if isinstance(layers, list) else []:
+                if layer.name == target:
+                    return layer
+            return Unknown(f"layer {target!r}")
+        if name == "fit" and model.kind == "subclassed" and not model.traced:
+            subclassed_models.fit(session, model, arguments, node)
+        if name in ("summary", "fit", "fit_generator", "evaluate", "predict", "save", "save_weights", "load_weights"):
+            ensure_rows(model) if name == "summary" else None
+            return None if name in ("summary", "save", "save_weights", "load_weights") else Unknown(name)
+        return Unknown(f"model.{name}()")
+
+    # ------------------------------------------------------------------- runs
+    def final_steps(self) -> list[Callable[[], None]]:
+        """Models the source gives no input shape, built on one the user gave by name."""
+        if self.input_shapes is None:
+            return []
+        return [lambda model=model: self.give_input_shape(model) for model in list(self.session.models)]
+
+    def give_input_shape(self, model: Model) -> None:
+        """A model the source gives no input shape, with one the user gave by name."""
+        assert self.input_shapes is not None
+        subclassed = model.kind == "subclassed" and not model.traced
+        if not subclassed and not (model.kind == "sequential" and lacks_shape(sequential_input(model))):
+            return
+        shape = self.input_shapes.for_model(model.name, model.class_name)
+        if shape is None:
+            return
+        if subclassed:
+            subclassed_models.trace(self.session, model, Tensor((None, *shape)), {}, model.source)
+        else:
+            model.declared_input, model.rows, model.unknown_reason = (None, *shape), None, ""
+
+
+def keras_base(cls: Class) -> str | None:
+    """``Layer``, ``Model`` or ``Sequential`` if the class derives from a Keras class."""
+    base = next((ref for ref in cls.library_bases() if is_keras(ref)), None)
+    if base is None:
+        return None
+    return base.last if base.last in ("Model", "Sequential") else "Layer"
+
+
+def lacks_shape(shape: Any) -> bool:
+    """No input shape, or one the source does not determine."""
+    return shape is None or contains_unknown(shape)
+
+
+def same_shape(a: Any, b: Any) -> bool:
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return type(a) is type(b) and len(a) == len(b) and all(same_shape(x, y) for x, y in zip(a, b))
+    return not is_unknown(a) and not is_unknown(b) and (a is None or isinstance(a, int)) and a == b

@@ -1,0 +1,304 @@
+"""One analysis's Keras state, and the primitives that build the model graph.
+
+A ``Session`` is what Keras keeps between calls in one program: the image data
+format, the auto-naming counters (``naming``), the models built so far, and
+what the program did that rules read (``graph.Facts``).  Its methods are what
+Keras does when a layer, an input, a ``Sequential`` or a Functional ``Model``
+is made, and what a call of a layer or an operation adds to the graph; the
+``library`` dispatches the program's calls to them, and ``custom_layers`` and
+``subclassed_models`` build with them too.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import libcst as cst
+
+from kerascheck import catalog
+from kerascheck.catalog.base import Call
+from kerascheck.catalog.operations import BINARY as BINARY_OPS, OP_PARAMETERS, operation
+from kerascheck.graph import Facts, Layer, Model, Node, Op, Operation, Tensor
+from kerascheck.interpreter.limits import AnalysisLimit
+from kerascheck.interpreter.values import Arguments, Function
+from kerascheck.keras.naming import UNKNOWN_NAME, Namer
+from kerascheck.keras.values import as_tensors, flat, flatten_tensors, operand_shape, shapes_of, tensors_for
+from kerascheck.modelbuild import ensure_rows
+from kerascheck.unknown import Unknown
+
+if TYPE_CHECKING:
+    from kerascheck.interpreter.library import Host
+
+EAGER_MATH = {"sqrt": math.sqrt, "exp": math.exp, "log": math.log, "abs": abs, "square": lambda v: v * v}
+
+
+class Session:
+    """Keras semantics for one analysed file."""
+
+    def __init__(self, data_format: str = "channels_last") -> None:
+        self.data_format = data_format
+        self.models: list[Model] = []
+        self.facts = Facts()
+        self.name = Namer()
+        self.host: Host | None = None  # the interpreter running the program
+        self.scratch = 0  # > 0 while a custom layer's call() is traced: no rows, no names
+        #: the subclassed models' call()s being traced: each layer or model called, with
+        #: the interpreter's uncertainty at the time
+        self.traces: list[list[tuple[Operation, int]]] = []
+
+    def new_session(self) -> None:
+        """``keras.backend.clear_session()``: auto-names start over."""
+        self.name = Namer()
+
+    def unknown_layer(self, class_name: str, kwargs: dict, node: cst.CSTNode) -> Layer:
+        name = kwargs.get("name")
+        layer = Layer(self.name.given(name, class_name), class_name, node)
+        layer.named = isinstance(name, str)
+        layer.unknown_reason = f"{class_name} is not a layer kerascheck knows"
+        return layer
+
+    def layer_of_unknown_arguments(self, class_name: str, kwargs: dict, node: cst.CSTNode) -> Layer:
+        """``Conv2D(32, 3, **options)`` with options of unknown content: any argument
+        (``padding``, ``strides``, ``name``...) may be among them."""
+        if "name" not in kwargs:
+            kwargs = {**kwargs, "name": Unknown("**kwargs")}
+        layer = self.unknown_layer(catalog.lookup(class_name).name, kwargs, node)
+        layer.unknown_reason = f"{class_name} is given *args or **kwargs of unknown content"
+        return layer
+
+    def make_layer(self, class_name: str, args: list, kwargs: dict, node: cst.CSTNode, called_as: str = "") -> Layer:
+        """Construct a catalog layer; ``called_as`` is the spelling used (an alias, ``merge``...)."""
+        layer_type = catalog.lookup(class_name)
+        if layer_type is None:
+            return self.unknown_layer(class_name, kwargs, node)
+        called_as = called_as or class_name
+        config = layer_type.normalize(args, kwargs, called_as)
+        if not config.get("data_format"):
+            config["data_format"] = self.data_format
+        name = config.get("name")
+        layer = Layer(
+            self.name.given(name, layer_type.name),
+            layer_type.name,
+            node,
+            type=layer_type,
+            config=config,
+            called_as=called_as,
+            positional_count=len(args),
+            keywords=tuple(kwargs),
+            legacy_positional=_rewritten(layer_type.legacy_args(list(args), dict(kwargs), called_as)[0], args),
+        )
+        layer.named = isinstance(name, str)
+        if config.get("trainable") is False:
+            layer.trainable = False
+        if layer_type.name == "Lambda":
+            config["_shape_transform"] = self.lambda_transform(config.get("function"), config.get("arguments"))
+        return layer
+
+    def lambda_transform(self, function: Any, arguments: Any):
+        """What a Lambda's function does to a shape, found by interpreting it on a tensor."""
+        def transform(shapes: Any) -> Any:
+            if not isinstance(function, Function) or not isinstance(arguments, (dict, type(None))):
+                return Unknown("the Lambda's function is not understood")
+            saved, self.name = self.name, Namer()  # its operations are not rows of the model
+            try:
+                assert self.host is not None
+                result = self.host.call_function(function, Arguments([tensors_for(shapes)], dict(arguments or {})))
+            except AnalysisLimit:
+                return Unknown("the Lambda's function is too complex")
+            finally:
+                self.name = saved
+            if isinstance(result, Tensor):
+                return result.shape
+            if isinstance(result, list) and result and all(isinstance(t, Tensor) for t in result):
+                return [t.shape for t in result]
+            return Unknown("the Lambda's function is not understood")
+
+        return transform
+
+    # ----------------------------------------------------------- inputs
+    def make_input(self, args: list, kwargs: dict, node: cst.CSTNode) -> Tensor:
+        shape = kwargs.get("shape", args[0] if args else None)
+        batch_shape = kwargs.get("batch_shape")
+        if batch_shape is None and kwargs.get("tensor") is not None and isinstance(kwargs["tensor"], Tensor):
+            return kwargs["tensor"]
+        full = _input_shape(shape, kwargs.get("batch_size"), batch_shape)
+        layer = self.input_layer(full, kwargs.get("name"), node)
+        return layer.nodes[0].outputs[0]
+
+    def make_input_layer(self, args: list, kwargs: dict, node: cst.CSTNode) -> Layer:
+        shape = kwargs.get("shape", kwargs.get("input_shape", args[0] if args else None))
+        batch_shape = kwargs.get("batch_shape", kwargs.get("batch_input_shape"))
+        full = _input_shape(shape, kwargs.get("batch_size"), batch_shape)
+        return self.input_layer(full, kwargs.get("name"), node)
+
+    def input_layer(self, shape: Any, name: Any, node: cst.CSTNode | None) -> Layer:
+        layer = Layer(self.name.given(name, "InputLayer"), "InputLayer", node, is_input=True)
+        layer.named = isinstance(name, str)
+        tensor = Tensor(shape)
+        input_node = Node(layer, [], [tensor])
+        tensor.producer = input_node
+        layer.nodes.append(input_node)
+        return layer
+
+    # ----------------------------------------------------------- models
+    def make_sequential(self, args: list, kwargs: dict, node: cst.CSTNode, model: Model | None = None) -> Model:
+        """``Sequential(layers, name=...)``; ``model``: an instance of a subclass
+        calling ``super().__init__`` (named after its class, as in Keras)."""
+        name = kwargs.get("name", args[1] if len(args) > 1 else None)
+        if model is None:
+            model = Model(self.name.given(name, "Sequential"), "Sequential", node, kind="sequential")
+        else:
+            model.name = self.name.given(name, model.class_name)
+        model.named = isinstance(name, str)
+        self.register(model)
+        layers = kwargs.get("layers", args[0] if args else None)
+        if layers is None:
+            return model
+        if isinstance(layers, (list, tuple)):
+            for item in layers:
+                self.sequential_add(model, item, node, rebuild=False)
+            self.sequential_rebuilt(model)
+        else:
+            model.uncertain = "the list of layers is not known"
+        return model
+
+    def sequential_add(self, model: Model, item: Any, node: cst.CSTNode, rebuild: bool = True) -> None:
+        """``model.add(item)``, consuming names as Keras does (its input layer, and
+        the Functional it rebuilds internally)."""
+        if self.host is not None and self.host.uncertain:
+            model.uncertain = "a layer is added under a condition kerascheck cannot evaluate"
+        if isinstance(item, Tensor) and item.producer is not None and item.producer.is_input:
+            item = item.producer.operation
+        if not isinstance(item, (Layer, Model)):
+            item = self.unknown_layer("?", {}, node)
+            item.unknown_reason = "the added layer is not known"
+        model.rows = None
+        if not model.sequence and not (isinstance(item, Layer) and item.is_input):
+            declared = item.type.declared_input_shape(item.config) if isinstance(item, Layer) and item.type else None
+            if declared is not None:
+                self.name("InputLayer")
+                model.sequence.append(Layer("input_layer", "InputLayer", item.source, is_input=True))
+                model.declared_input = declared
+        if isinstance(item, Layer) and item.is_input:
+            model.declared_input = item.nodes[0].outputs[0].shape if item.nodes else None
+        model.sequence.append(item)
+        if rebuild:
+            self.sequential_rebuilt(model)
+
+    def sequential_rebuilt(self, model: Model) -> None:
+        """Keras rebuilds a Sequential with an input after each change: a new Functional."""
+        first = model.sequence[0] if model.sequence else None
+        if isinstance(first, Layer) and first.is_input and len(model.sequence) > 1:
+            self.name("Functional")
+
+    def make_functional(self, args: list, kwargs: dict, node: cst.CSTNode, model: Model | None = None) -> Any:
+        """``Model(inputs, outputs)``; ``model``: an instance of a subclass that
+        passes them to ``super().__init__`` (Keras makes it a Functional)."""
+        inputs = kwargs.get("inputs", kwargs.get("input", args[0] if args else None))
+        outputs = kwargs.get("outputs", kwargs.get("output", args[1] if len(args) > 1 else None))
+        name = kwargs.get("name")
+        if inputs is None and outputs is None:
+            return Unknown("Model() without inputs and outputs")
+        if "input" in kwargs or "output" in kwargs:
+            self.facts.legacy_calls.append((node, "Model", tuple(k for k in ("input", "output") if k in kwargs)))
+        if model is None:
+            model = Model(self.name.given(name, "Functional"), "Functional", node, kind="functional")
+        else:
+            model.name, model.kind = self.name.given(name, model.class_name), "functional"
+        model.named = isinstance(name, str)
+        model.inputs = flatten_tensors(inputs)
+        model.outputs = flatten_tensors(outputs)
+        if not model.inputs or not model.outputs or any(not isinstance(t, Tensor) for t in model.inputs + model.outputs):
+            model.uncertain = "the model's inputs or outputs are not known"
+            model.inputs = [t for t in model.inputs if isinstance(t, Tensor)]
+            model.outputs = [t for t in model.outputs if isinstance(t, Tensor)]
+        self.register(model)
+        ensure_rows(model)
+        return model
+
+    def register(self, model: Model) -> None:
+        if self.scratch or (self.host is not None and self.host.importing):
+            return  # built by an imported module's body (reported with it) or inside a layer
+        if self.host is not None:
+            model.context = self.host.context()
+            if self.host.uncertain and not model.uncertain:
+                model.uncertain = "the model is built under a condition kerascheck cannot evaluate"
+        self.models.append(model)
+
+    # ----------------------------------------------------------- calls
+    def note_call(self, op: Operation) -> None:
+        """A layer or model called while a subclassed model's call() is traced."""
+        if self.traces:
+            self.traces[-1].append((op, self.host.uncertain))
+
+    def record(self, operation: Operation, first: Any, named: dict, output: Any) -> Any:
+        """Create the node of a call and its output tensor(s)."""
+        inputs = [t for t in flat(first) + flat(list(named.values())) if isinstance(t, Tensor)]
+        node = Node(operation, inputs, [], arguments=(first, named))
+        if isinstance(output, list):
+            node.outputs = [Tensor(shape, node, i) for i, shape in enumerate(output)]
+            result: Any = list(node.outputs)
+        else:
+            node.outputs = [Tensor(output, node, 0)]
+            result = node.outputs[0]
+        operation.nodes.append(node)
+        return result
+
+    def call_op(self, function: str, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
+        """A ``keras.ops`` function on symbolic tensors: an operation row."""
+        tensors = [t for t in flat(args) if isinstance(t, Tensor)]
+        if not tensors:
+            return _eager_math(function, args, kwargs)
+        op_type = operation(function)
+        if op_type is None:
+            return Tensor(Unknown(f"keras.ops.{function} is not modelled"))
+        config: dict = {}
+        if function in BINARY_OPS or function == "matmul":
+            first = list(args[:2])
+        elif function == "where":
+            first = list(args[:3])
+        elif function == "einsum":
+            config["equation"] = args[0] if args else kwargs.get("subscripts")
+            first = list(args[1:])
+        else:
+            first = args[0] if args else None
+            config = dict(zip(OP_PARAMETERS.get(function, ()), args[1:]))
+        config.update(kwargs)
+        op = self.op_layer(op_type.name, node, op_type, config)
+        if isinstance(first, list) and function != "concatenate" and function != "stack":
+            shapes = [operand_shape(a) for a in first]
+        else:
+            first = as_tensors(first)
+            shapes = shapes_of(first)
+        return self.record(op, first, {}, op.apply(Call(shapes, {})))
+
+    def op_layer(self, class_name: str, node: cst.CSTNode, op_type: Any, config: dict) -> Op:
+        config = {k: v for k, v in config.items() if k != "name"}
+        name = UNKNOWN_NAME if self.scratch else self.name(class_name)  # backend ops, in a layer's call()
+        return Op(name, class_name, node, type=op_type, config=config)
+
+
+def _input_shape(shape: Any, batch_size: Any, batch_shape: Any) -> Any:
+    if batch_shape is not None:
+        return tuple(batch_shape) if isinstance(batch_shape, (tuple, list)) else Unknown("batch_shape")
+    if isinstance(shape, int) and not isinstance(shape, bool):
+        shape = (shape,)
+    if not isinstance(shape, (tuple, list)):
+        return Unknown("the input shape is not known")
+    return (batch_size, *shape)
+
+
+def _rewritten(args: list, original: list) -> bool:
+    """Whether a layer type's ``legacy_args`` changed the positional arguments."""
+    return len(args) != len(original) or any(a is not b for a, b in zip(args, original))
+
+
+def _eager_math(function: str, args: list, kwargs: dict) -> Any:
+    """``keras.ops.sqrt(8.0)`` on plain numbers is computed at once, not a graph operation."""
+    if function in EAGER_MATH and len(args) == 1 and not kwargs and isinstance(args[0], (int, float)):
+        try:
+            return float(EAGER_MATH[function](args[0]))
+        except (ValueError, OverflowError):
+            return Unknown(f"{function}() of {args[0]}")
+    return Unknown(f"{function}() is not modelled")

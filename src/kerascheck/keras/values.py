@@ -1,0 +1,105 @@
+"""The Keras side's own values and the helpers that look into call arguments.
+
+``Method`` is a method of a Keras object bound to its receiver.  The other
+functions find the tensors in a call's arguments (nested lists, tuples, dicts,
+flattened as Keras flattens them) and turn shapes into tensors and back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kerascheck.graph import Model, Operation, Tensor
+from kerascheck.modelbuild import ensure_rows
+from kerascheck.unknown import Unknown, contains_unknown
+
+
+@dataclass(eq=False)
+class Method:
+    """A method of a Keras object bound to its receiver (a layer, a model, a
+    tensor, or the instance of a source class deriving from Keras's);
+    ``of_super``: reached through ``super()`` in a method of that class."""
+
+    receiver: Any
+    name: str
+    of_super: bool = False
+
+    @property
+    def label(self) -> str:
+        """How messages name it (``super.build`` for Keras's ``build`` reached by ``super()``)."""
+        return f"super.{self.name}" if self.of_super else self.name
+
+
+def set_trainable(op: Operation, flag: bool) -> None:
+    """``op.trainable = flag``: Keras applies it to every layer inside a model too."""
+    op.trainable = flag
+    if isinstance(op, Model):
+        ensure_rows(op)
+        for inner in [*op.sequence, *(row.operation for row in op.rows or [])]:
+            set_trainable(inner, flag)
+
+
+def flat(value: Any) -> list:
+    if isinstance(value, (list, tuple)):
+        out: list = []
+        for item in value:
+            out.extend(flat(item))
+        return out
+    if isinstance(value, dict):  # Keras flattens a dict in key order
+        return flat([value[k] for k in sorted(value)])
+    return [value]
+
+
+def flatten_tensors(value: Any) -> list:
+    return flat(value) if value is not None else []
+
+
+def has_tensor(values: list) -> bool:
+    return any(isinstance(v, Tensor) for v in flat(values))
+
+
+def as_tensors(value: Any) -> Any:
+    """A layer's first argument: tensors stay, anything else becomes an unknown tensor."""
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [as_tensors(v) for v in value]
+    if isinstance(value, dict):
+        return {k: as_tensors(v) for k, v in value.items()}
+    return Tensor(Unknown("the layer's input is not known"))
+
+
+def shapes_of(value: Any) -> Any:
+    if isinstance(value, Tensor):
+        return value.shape
+    if isinstance(value, (list, tuple)):
+        return [shapes_of(v) for v in value]
+    if isinstance(value, dict):
+        return {k: shapes_of(v) for k, v in value.items()}
+    return value
+
+
+def operand_shape(value: Any) -> Any:
+    """The shape of an operand of tensor arithmetic (a Python number is a scalar)."""
+    if isinstance(value, Tensor):
+        return value.shape
+    if isinstance(value, (int, float)) and not contains_unknown(value):
+        return ()
+    return Unknown("operand")
+
+
+def tensors_for(shapes: Any) -> Any:
+    """Tensors of the given shape(s), to trace a call() on."""
+    if isinstance(shapes, list):
+        return [tensors_for(s) for s in shapes]
+    return Tensor(shapes)
+
+
+def result_shape(result: Any) -> Any:
+    """The shape(s) of what a traced call() returned."""
+    if isinstance(result, Tensor):
+        return result.shape
+    if isinstance(result, (list, tuple)) and result and all(isinstance(t, Tensor) for t in result):
+        return [t.shape for t in result]
+    return Unknown("call() returned a value kerascheck cannot follow")
