@@ -34,31 +34,21 @@ class Statements(Semantics):
 
     def exec_stmt(self, stmt: cst.CSTNode, scope: Scope) -> None:
         self.tick(stmt)
-        if isinstance(stmt, cst.SimpleStatementLine):
+        if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
             for small in stmt.body:
                 self.exec_small(small, scope)
-        elif isinstance(stmt, cst.SimpleStatementSuite):
-            for small in stmt.body:
-                self.exec_small(small, scope)
-        elif isinstance(stmt, cst.If):
-            self.exec_if(stmt, scope)
-        elif isinstance(stmt, cst.For):
-            self.exec_for(stmt, scope)
-        elif isinstance(stmt, cst.While):
-            self.exec_while(stmt, scope)
-        elif isinstance(stmt, cst.FunctionDef):
-            self.define_function(stmt, scope)
-        elif isinstance(stmt, cst.ClassDef):
-            self.define_class(stmt, scope)
-        elif isinstance(stmt, cst.With):
-            for item in stmt.items:
-                value = self.eval(item.item, scope)
-                if item.asname is not None:
-                    self.assign(item.asname.name, Unknown("context manager value") if value is not None else None, scope)
-            self.exec_block(stmt.body, scope)
-        elif isinstance(stmt, cst.Try):
-            self.exec_try(stmt, scope)
+            return
+        method = COMPOUND.get(type(stmt))
+        if method is not None:
+            getattr(self, method)(stmt, scope)
         # Match, TryStar and others: not interpreted (their effects stay unknown).
+
+    def exec_with(self, stmt: cst.With, scope: Scope) -> None:
+        for item in stmt.items:
+            value = self.eval(item.item, scope)
+            if item.asname is not None:
+                self.assign(item.asname.name, Unknown("context manager value") if value is not None else None, scope)
+        self.exec_block(stmt.body, scope)
 
     def exec_small(self, small: cst.BaseSmallStatement, scope: Scope) -> None:
         if isinstance(small, cst.Expr):
@@ -410,6 +400,18 @@ class Statements(Semantics):
         library = self.libraries.owner(receiver)
         if library is not None:
             library.set_attribute(receiver, name, value, uncertain=bool(self.uncertain))
+
+
+#: the method that runs each kind of compound statement
+COMPOUND: dict[type, str] = {
+    cst.If: "exec_if",
+    cst.For: "exec_for",
+    cst.While: "exec_while",
+    cst.FunctionDef: "define_function",
+    cst.ClassDef: "define_class",
+    cst.With: "exec_with",
+    cst.Try: "exec_try",
+}
 
 
 def dotted_name(node: cst.BaseExpression) -> str:

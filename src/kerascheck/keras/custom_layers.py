@@ -44,7 +44,7 @@ know in the class hierarchy.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import libcst as cst
 
@@ -519,33 +519,36 @@ def _keras_bases(cls: Class) -> list[Ref]:
 def instantiate(session: Session, cls: Class, arguments: Arguments, node: cst.CSTNode) -> Layer:
     """``cls(*args, **kwargs)``: run ``__init__``; the layer is named when it calls
     ``super().__init__`` (or at once, when the class defines no ``__init__``)."""
-    layer = Layer("?", cls.name, node)
-    instance = Instance(cls, native=layer)
-    layer.type = kind = SubclassType(session, instance, node)
-    init = cls.lookup("__init__")
-    if isinstance(init, Function):
-        session.host.call_function(init, arguments.but(positional=[instance, *arguments.positional]), node)
-    else:
-        layer_init(session, layer, arguments)
-    kind.adopt()
-    if not kind.initialised:
-        layer.type = None
-        layer.unknown_reason = f"{cls.name}.__init__ does not call super().__init__() in a way kerascheck follows"
-    return layer
+    kind = lambda instance: SubclassType(session, instance, node)  # noqa: E731
+    return _construct(session, cls, arguments, node, kind, cls.lookup("__init__"), layer_init)
 
 
 def instantiate_concrete(session: Session, cls: Class, base: Ref, arguments: Arguments, node: cst.CSTNode) -> Layer:
     """``cls(*args, **kwargs)`` for a subclass of a concrete layer: run ``__init__``;
     the base is configured (and the layer named) by ``super().__init__(...)``, or by
     these arguments when the classes define no ``__init__``."""
+    kind = lambda instance: ConcreteType(session, instance, node, base)  # noqa: E731
+    return _construct(session, cls, arguments, node, kind, own_method(cls, "__init__"), concrete_init)
+
+
+def _construct(
+    session: Session,
+    cls: Class,
+    arguments: Arguments,
+    node: cst.CSTNode,
+    make_type: Callable[[Instance], SubclassType],
+    init: Any,
+    keras_init: Callable[[Session, Layer, Arguments], None],
+) -> Layer:
+    """The layer of ``cls(...)``: its type, then the source's ``__init__`` (or, when
+    the classes define none, Keras's own ``keras_init`` on the arguments)."""
     layer = Layer("?", cls.name, node)
     instance = Instance(cls, native=layer)
-    layer.type = kind = ConcreteType(session, instance, node, base)
-    init = own_method(cls, "__init__")
+    layer.type = kind = make_type(instance)
     if isinstance(init, Function):
         session.host.call_function(init, arguments.but(positional=[instance, *arguments.positional]), node)
     else:
-        concrete_init(session, layer, arguments)
+        keras_init(session, layer, arguments)
     kind.adopt()
     if not kind.initialised:
         layer.type = None

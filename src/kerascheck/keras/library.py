@@ -23,7 +23,7 @@ from kerascheck.interpreter.values import Arguments, Class, Function, Instance, 
 from kerascheck.keras import custom_layers, datasets, internals, masking, subclassed_models
 from kerascheck.keras.session import Session
 from kerascheck.keras.spellings import canonical, is_keras
-from kerascheck.keras.values import Method, as_tensors, has_tensor, set_trainable, shapes_of
+from kerascheck.keras.values import Method, as_tensors, call_inputs, has_tensor, set_trainable, shapes_of
 from kerascheck.libraries import numpy_arrays as arrays
 from kerascheck.modelbuild import ensure_rows, replay_model, sequential_input
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
@@ -215,9 +215,7 @@ class KerasLibrary(Library):
         session.note_call(model)
         if model.kind == "subclassed":
             return subclassed_models.call(session, model, arguments, node)
-        args, kwargs = list(arguments.positional), dict(arguments.keywords)
-        if not args and "inputs" in kwargs:
-            args = [kwargs.pop("inputs")]
+        args, kwargs = call_inputs(arguments)
         if not args:
             return Unknown("a model called without inputs")
         first = as_tensors(args[0])

@@ -12,7 +12,7 @@ is made, and what a call of a layer or an operation adds to the graph; the
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import libcst as cst
 
@@ -41,11 +41,22 @@ class Session:
         self.models: list[Model] = []
         self.facts = Facts()
         self.name = Namer()
-        self.host: Host | None = None  # the interpreter running the program
+        self._host: Host | None = None
         self.scratch = 0  # > 0 while a custom layer's call() is traced: no rows, no names
         #: the subclassed models' call()s being traced: each layer or model called, with
         #: the interpreter's uncertainty at the time
         self.traces: list[list[tuple[Operation, int]]] = []
+
+    @property
+    def host(self) -> Host:
+        """The interpreter running the program (``KerasLibrary.attach`` sets it)."""
+        if self._host is None:
+            raise RuntimeError("the Keras session is not attached to an interpreter")
+        return self._host
+
+    @host.setter
+    def host(self, host: Host) -> None:
+        self._host = host
 
     def new_session(self) -> None:
         """``keras.backend.clear_session()``: auto-names start over."""
@@ -95,14 +106,14 @@ class Session:
             config["_shape_transform"] = self.lambda_transform(config.get("function"), config.get("arguments"))
         return layer
 
-    def lambda_transform(self, function: Any, arguments: Any):
+    def lambda_transform(self, function: Any, arguments: Any) -> Callable[[Any], Any]:
         """What a Lambda's function does to a shape, found by interpreting it on a tensor."""
+
         def transform(shapes: Any) -> Any:
             if not isinstance(function, Function) or not isinstance(arguments, (dict, type(None))):
                 return Unknown("the Lambda's function is not understood")
             saved, self.name = self.name, Namer()  # its operations are not rows of the model
             try:
-                assert self.host is not None
                 result = self.host.call_function(function, Arguments([tensors_for(shapes)], dict(arguments or {})))
             except AnalysisLimit:
                 return Unknown("the Lambda's function is too complex")
@@ -166,7 +177,7 @@ class Session:
     def sequential_add(self, model: Model, item: Any, node: cst.CSTNode, rebuild: bool = True) -> None:
         """``model.add(item)``, consuming names as Keras does (its input layer, and
         the Functional it rebuilds internally)."""
-        if self.host is not None and self.host.uncertain:
+        if self.host.uncertain:
             model.uncertain = "a layer is added under a condition kerascheck cannot evaluate"
         if isinstance(item, Tensor) and item.producer is not None and item.producer.is_input:
             item = item.producer.operation
@@ -218,12 +229,11 @@ class Session:
         return model
 
     def register(self, model: Model) -> None:
-        if self.scratch or (self.host is not None and self.host.importing):
+        if self.scratch or self.host.importing:
             return  # built by an imported module's body (reported with it) or inside a layer
-        if self.host is not None:
-            model.context = self.host.context()
-            if self.host.uncertain and not model.uncertain:
-                model.uncertain = "the model is built under a condition kerascheck cannot evaluate"
+        model.context = self.host.context()
+        if self.host.uncertain and not model.uncertain:
+            model.uncertain = "the model is built under a condition kerascheck cannot evaluate"
         self.models.append(model)
 
     # ----------------------------------------------------------- calls

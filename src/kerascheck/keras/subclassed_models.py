@@ -35,7 +35,7 @@ from kerascheck.graph import Model, Operation, Tensor
 from kerascheck.interpreter.values import Arguments, Class, Function, Instance
 from kerascheck.keras.custom_layers import layers_in
 from kerascheck.keras.session import Session
-from kerascheck.keras.values import result_shape, tensors_for
+from kerascheck.keras.values import call_inputs, result_shape, tensors_for
 from kerascheck.libraries.numpy_arrays import Array
 from kerascheck.unknown import Unknown, is_unknown
 
@@ -101,9 +101,7 @@ def track(session: Session, model: Model, value: Any) -> None:
 
 def call(session: Session, model: Model, arguments: Arguments, node: cst.CSTNode) -> Any:
     """``model(x, ...)``: trace ``call()`` on ``x``; a node of the model when ``x`` is symbolic."""
-    args, kwargs = list(arguments.positional), dict(arguments.keywords)
-    if not args and "inputs" in kwargs:
-        args = [kwargs.pop("inputs")]
+    args, kwargs = call_inputs(arguments)
     if not args:
         return Unknown("a model called without inputs")
     first = _as_input(args[0])

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kerascheck.graph import Model, Operation, Tensor
+from kerascheck.interpreter.values import Arguments
 from kerascheck.modelbuild import ensure_rows
 from kerascheck.unknown import Unknown, contains_unknown
 
@@ -29,6 +30,15 @@ class Method:
     def label(self) -> str:
         """How messages name it (``super.build`` for Keras's ``build`` reached by ``super()``)."""
         return f"super.{self.name}" if self.of_super else self.name
+
+
+def call_inputs(arguments: Arguments) -> tuple[list, dict]:
+    """A model call's positional arguments, its input first (also when given as
+    ``inputs=``), and its other keywords."""
+    args, kwargs = list(arguments.positional), dict(arguments.keywords)
+    if not args and "inputs" in kwargs:
+        args = [kwargs.pop("inputs")]
+    return args, kwargs
 
 
 def set_trainable(op: Operation, flag: bool) -> None:
