@@ -545,14 +545,19 @@ def _keras_class(keras, name):
 
 
 def test_the_keras_facts_custom_layers_relies_on(keras):
+    """The catalog's facts about subclassing each layer (``subclass_interpreted``...)."""
     import inspect
 
     from kerascheck import catalog
-    from kerascheck.keras import custom_layers as cl
 
     Layer = keras.layers.Layer
     names = sorted({t.name for t in catalog.registry().values()})
     classes = {n: _keras_class(keras, n) for n in names if _keras_class(keras, n) is not None}
+
+    def having(fact):
+        return {n for n in names if getattr(catalog.lookup(n), fact)}
+
+    uninterpreted = {n for n in names if not catalog.lookup(n).subclass_interpreted}
 
     def owner(cls, attribute):
         return next(c for c in cls.__mro__ if attribute in c.__dict__)
@@ -563,37 +568,38 @@ def test_the_keras_facts_custom_layers_relies_on(keras):
     # preprocessing layers run through DataLayer.__call__; cells and Lambda trace call()
     other_call = {n for n, c in classes.items() if owner(c, "__call__") is not Layer}
     traced = {n for n, c in classes.items() if is_default(c.compute_output_shape)} | {"Lambda"}
-    assert other_call | traced == cl.UNINTERPRETED_BASES & set(classes)
+    assert other_call | traced == uninterpreted & set(classes)
     # Reshape sets built in __init__ itself
     sets_built = {
         n
         for n, c in classes.items()
         if any("self.built = True" in inspect.getsource(k.__init__) for k in c.__mro__ if "__init__" in k.__dict__ and k is not Layer and issubclass(k, Layer))
     }
-    assert sets_built == cl.BUILT_IN_INIT
+    assert sets_built == having("built_in_init")
     # Keras's default build, not built at construction: call() is traced to build sublayers
     default_build = {n for n, c in classes.items() if is_default(c.build)}
     at_init = {n for n in names if catalog.lookup(n).built_at_init}
-    assert default_build - at_init - cl.UNINTERPRETED_BASES == cl.TRACED_TO_BUILD
+    assert default_build - at_init - uninterpreted == having("traced_to_build")
     # compute_output_spec of their own: Identity ignores compute_output_shape, attention
     # layers call it with several shapes, the others with the input's shape
     for name, cls in classes.items():
         spec = owner(cls, "compute_output_spec")
-        if spec is Layer or name in cl.UNINTERPRETED_BASES:
+        if spec is Layer or name in uninterpreted:
             continue
         source = inspect.getsource(spec.compute_output_spec)
-        if name in cl.SPEC_IGNORES_SHAPE:
+        if catalog.lookup(name).spec_ignores_shape:
             assert "compute_output_shape(" not in source, name
-        elif name not in cl.SEVERAL_SHAPES:
+        elif not catalog.lookup(name).several_shapes:
             assert "self.compute_output_shape(inputs.shape)" in source or "[x.shape for x in inputs]" in source, name
 
 
 def test_the_attributes_a_base_sets_from_its_arguments(keras):
-    from kerascheck.keras.custom_layers import CONFIG_ATTRIBUTES
+    from kerascheck import catalog
 
     arguments = {"units": 3, "filters": 3, "use_bias": False, "input_dim": 7, "output_dim": 2, "rate": 0.25}
     arguments |= {"return_sequences": True, "return_state": True}
-    for name, attributes in CONFIG_ATTRIBUTES.items():
+    types = {t.name: t for t in catalog.registry().values()}
+    for name, attributes in ((n, t.config_attributes) for n, t in sorted(types.items()) if t.config_attributes):
         kwargs = {a: arguments[a] for a in attributes}
         if "filters" in kwargs:
             kwargs["kernel_size"] = 2

@@ -7,8 +7,8 @@ import warnings
 
 import pytest
 
-from kerascheck.catalog import registry
-from kerascheck.rules._legacy_spellings import DEPRECATED, KERAS3_KEYWORDS, REMOVED_ALIASES
+from kerascheck.catalog import lookup, registry
+from kerascheck.rules._legacy_spellings import KERAS3_KEYWORDS, REMOVED_ALIASES
 
 #: values for the required constructor arguments of the catalog layers with legacy keywords
 REQUIRED = {
@@ -59,7 +59,7 @@ def test_legacy_keywords_are_rejected_or_deprecated(keras, class_name, keyword):
         pytest.skip(f"keras.layers has no {class_name}")
     if keyword in KERAS3_KEYWORDS:
         _construct(keras, class_name, keyword)  # accepted: KC301 does not report it
-    elif keyword in DEPRECATED.get(class_name, ()):
+    elif keyword in lookup(class_name).deprecated_kwargs:
         assert any("deprecated" in w for w in _construct(keras, class_name, keyword))
     else:
         with pytest.raises((ValueError, TypeError), match=keyword):

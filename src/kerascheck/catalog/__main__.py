@@ -4,7 +4,70 @@ from __future__ import annotations
 
 import importlib
 
-from kerascheck.catalog import FAMILIES
+from kerascheck.catalog import FAMILIES, operations
+from kerascheck.catalog.base import ROLE_MEANINGS, LayerType, Mask, Role
+
+
+def role_name(role: Role) -> str:
+    return (role.name or "").lower().replace("_", "-")
+
+
+def roles_text(kind: LayerType) -> str:
+    """The roles of a type, the activation with its function (``activation (relu)``)."""
+    parts = []
+    for role in ROLE_MEANINGS:
+        if role not in kind.roles:
+            continue
+        if role is Role.ACTIVATION:
+            function = kind.activation or "given by its argument"
+            along = f", along `{kind.activation_axis}`" if kind.activation_axis else ""
+            parts.append(f"activation ({function}{along})")
+        else:
+            parts.append(role_name(role))
+    return ", ".join(parts)
+
+
+def mask_text(kind: LayerType) -> str:
+    parts = [] if kind.mask is Mask.DROPPED else [kind.mask.value]
+    if kind.takes_mask:
+        parts.append("call takes it")
+    return "; ".join(parts)
+
+
+def subclass_text(kind: LayerType) -> str:
+    """How Keras 3 treats ``class MyLayer(ThisLayer)`` (blank: as kerascheck interprets any)."""
+    if not kind.subclass_interpreted:
+        return "not interpreted"
+    facts = [
+        text
+        for fact, text in (
+            (kind.built_in_init, "built in `__init__`"),
+            (kind.traced_to_build, "`call()` traced to build"),
+            (kind.spec_ignores_shape, "output ignores `compute_output_shape`"),
+            (kind.several_shapes, "several shapes"),
+        )
+        if fact
+    ]
+    if kind.config_attributes:
+        facts.append("reads " + ", ".join(f"`self.{a}`" for a in kind.config_attributes))
+    return "; ".join(facts)
+
+
+def operation_rows() -> list[str]:
+    """The tensor operations that have roles, with the ``keras.ops`` functions that make them."""
+    functions: dict[str, list[str]] = {}
+    kinds: dict[str, LayerType] = {}
+    for table in (operations.BINARY, operations.UNARY, operations.REDUCE, operations.SHAPING):
+        for function in table:
+            kind = operations.operation(function)
+            if kind is None or kind.roles is Role.NONE:
+                continue
+            kinds.setdefault(kind.name, kind)
+            functions.setdefault(kind.name, []).append(function)
+    return [
+        f"| `{name}` | {', '.join(f'`{f}`' for f in functions[name])} | {roles_text(kinds[name])} |"
+        for name in sorted(kinds)
+    ]
 
 
 def render() -> str:
@@ -15,14 +78,43 @@ def render() -> str:
         "Each layer computes its output shape and weights exactly as Keras 3; the aliases are",
         "other spellings (Keras 1/2 names, short forms) that construct it.",
         "",
-        "| family | layer | aliases |",
-        "| --- | --- | --- |",
+        "The other columns are the facts the interpreter and the rules ask of the layer's type",
+        "(`src/kerascheck/catalog/base.py`): *mask* is what the mask of its output is (blank:",
+        "none, as for a Keras layer that does not support masking) and whether its `call` takes",
+        "the input's mask; *roles* are what the rules may assume about it (see below);",
+        "*subclass* is how kerascheck follows `class MyLayer(ThisLayer)` as Keras 3 runs it",
+        "(blank: its methods are interpreted, the base's attributes are unknown).",
+        "",
+        "| family | layer | aliases | mask | roles | subclass |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for family in FAMILIES:
         module = importlib.import_module(f"kerascheck.catalog.{family}")
         for cls in module.LAYERS:
             aliases = ", ".join(f"`{a}`" for a in cls.aliases)
-            lines.append(f"| {family} | `{cls.name}` | {aliases} |")
+            kind = cls()
+            lines.append(
+                f"| {family} | `{cls.name}` | {aliases} | {mask_text(kind)} | {roles_text(kind)} | {subclass_text(kind)} |"
+            )
+    lines += [
+        "",
+        "## Roles",
+        "",
+        "Each role answers one question a rule asks; sets that look alike differ on purpose.",
+        "",
+        "| role | the layer or operation… |",
+        "| --- | --- |",
+        *(f"| {role_name(role)} | {meaning} |" for role, meaning in ROLE_MEANINGS.items()),
+        "",
+        "## Operations",
+        "",
+        "Tensor operations (`x * y`, `keras.ops.reshape(...)`...) become rows of a Functional",
+        "model too. Those with roles, and the `keras.ops` functions that make them:",
+        "",
+        "| operation | functions | roles |",
+        "| --- | --- | --- |",
+        *operation_rows(),
+    ]
     return "\n".join(lines) + "\n"
 
 

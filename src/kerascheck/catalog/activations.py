@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Weight, format_shape, known
+from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Mask, Role, Weight, format_shape, known
 from kerascheck.unknown import is_unknown
 
 
@@ -27,6 +27,9 @@ class ReLU(LayerType):
     built_at_init = True
     positional = ("max_value", "negative_slope", "threshold")
     defaults = {"max_value": None, "negative_slope": 0.0, "threshold": 0.0}
+    roles = Role.ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.BEFORE_DROPOUT
+    activation = "relu"
+    mask = Mask.PASSED
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
         check_non_negative(cfg, "max_value", self.name, allow_none=True)
@@ -41,6 +44,10 @@ class LeakyReLU(LayerType):
     positional = ("negative_slope",)
     defaults = {"negative_slope": 0.3}
     legacy_kwargs = {"alpha": "negative_slope"}
+    deprecated_kwargs = ("alpha",)
+    roles = Role.ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.BEFORE_DROPOUT
+    activation = "leaky_relu"
+    mask = Mask.PASSED
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
         check_non_negative(cfg, "negative_slope", self.name)
@@ -54,6 +61,9 @@ class PReLU(LayerType):
     positional = ("alpha_initializer", "alpha_regularizer", "alpha_constraint", "shared_axes")
     defaults = {"shared_axes": None}
     legacy_kwargs = {"init": "alpha_initializer"}
+    roles = Role.ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.BEFORE_DROPOUT
+    activation = "prelu"
+    mask = Mask.PASSED
 
     def weights(self, cfg: dict[str, Any], call: Call, ex: Explain) -> list[Weight]:
         shape = call.inputs
@@ -80,6 +90,9 @@ class ELU(LayerType):
     built_at_init = True
     positional = ("alpha",)
     defaults = {"alpha": 1.0}
+    roles = Role.ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.BEFORE_DROPOUT
+    activation = "elu"
+    mask = Mask.PASSED
 
 
 class Softmax(LayerType):
@@ -87,6 +100,11 @@ class Softmax(LayerType):
     built_at_init = True
     positional = ("axis",)
     defaults = {"axis": -1}
+    roles = Role.ACTIVATION | Role.KEEPS_LAYOUT
+    activation = "softmax"
+    activation_axis = "axis"
+    mask = Mask.PASSED
+    takes_mask = True
 
 
 LAYERS = (ReLU, LeakyReLU, PReLU, ELU, Softmax)

@@ -20,6 +20,8 @@ from kerascheck.catalog.base import (
     Explain,
     Invalid,
     LayerType,
+    Mask,
+    Role,
     Shape,
     Weight,
     format_shape,
@@ -125,6 +127,7 @@ class EinsumDense(LayerType):
     name = "EinsumDense"
     positional = ("equation", "output_shape", "activation", "bias_axes")
     defaults = {"bias_axes": None}
+    roles = Role.READS_FEATURES
 
     def analyze(self, cfg: dict[str, Any], shape: Shape) -> Einsum:
         equation = known(cfg.get("equation"), "equation")
@@ -179,6 +182,8 @@ class MultiHeadAttention(LayerType):
     built_sublayers = ("Softmax", "Dropout")
     positional = ("num_heads", "key_dim", "value_dim", "dropout", "use_bias", "output_shape", "attention_axes")
     defaults = {"value_dim": None, "use_bias": True, "output_shape": None, "use_gate": False}
+    mask = Mask.PASSED
+    several_shapes = True  # query, value and key
 
     def check_config(self, cfg: dict[str, Any]) -> None:
         for key in ("num_heads", "key_dim", "value_dim"):
@@ -295,6 +300,7 @@ class Attention(LayerType):
     call_args = ("mask", "training", "return_attention_scores", "use_causal_mask")
     positional = ("use_scale", "score_mode", "dropout", "seed")
     defaults = {"use_scale": False, "score_mode": "dot"}
+    several_shapes = True  # query, value and key
     ignored_legacy_kwargs = ("causal",)
 
     def inputs(self, call: Call) -> list[Shape]:

@@ -10,10 +10,17 @@ Inside ``output_shape`` and ``weights`` an argument or dimension that is not
 known makes the method raise ``Unresolved`` (use ``known()``); the caller then
 reports that part as unknown.  ``None`` in a shape is Keras's own dynamic
 dimension and is propagated exactly as Keras does.
+
+A layer type also holds the facts the interpreter and the rules ask about the
+layer, instead of lists of class names: how it masks (``mask``,
+``takes_mask``), how Keras 3 treats a subclass of it
+(``subclass_interpreted``, ``built_in_init``...), and its ``roles`` for the
+rules (``Role``).
 """
 
 from __future__ import annotations
 
+import enum
 import math
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Sequence
@@ -75,6 +82,72 @@ class Call:
     kwargs: dict[str, Any] = field(default_factory=dict)  # other call arguments (shapes for tensors)
 
 
+class Role(enum.Flag):
+    """What a layer (or an operation) is to the rules.  Each role is named after the
+    question a rule asks of it (``ROLE_MEANINGS`` says which).  Sets that look alike
+    differ on purpose: each rule looks through what its own question allows, so
+    merging two roles would change what fires."""
+
+    NONE = 0
+    ACTIVATION = enum.auto()
+    RECURRENT = enum.auto()
+    KEEPS_ACTIVATION = enum.auto()
+    REARRANGES = enum.auto()
+    PER_POSITION = enum.auto()
+    KEEPS_LAYOUT = enum.auto()
+    READS_FEATURES = enum.auto()
+    DROPS_UNITS = enum.auto()
+    DROPS_FEATURE_MAPS = enum.auto()
+    DIVIDES_BY_KEPT = enum.auto()
+    BEFORE_DROPOUT = enum.auto()
+    BUILDS_SEQUENCES = enum.auto()
+    GATES = enum.auto()
+    BEFORE_GATE = enum.auto()
+
+
+#: the question each role answers (and who asks it), for the code and docs/layers.md
+ROLE_MEANINGS = {
+    Role.ACTIVATION: "only applies an activation function: `activation` names it (for `Activation`, its argument does)",
+    Role.RECURRENT: "a recurrent layer: it returns a sequence when `return_sequences=True`; its activation is tanh unless given",
+    Role.KEEPS_ACTIVATION: "changes neither the values' meaning nor their activation: an output's head (its activation and the layer with weights) is found behind it",
+    Role.REARRANGES: "only moves the values into another shape: the last axis is no longer the units of the layer before",
+    Role.PER_POSITION: "works on each position (time step, pixel) alone and keeps the other axes (KC205, KC214)",
+    Role.KEEPS_LAYOUT: "between a flattening and its Dense, changes neither the values' layout nor their number (KC202)",
+    Role.READS_FEATURES: "reads its input as features it weighs: a softmax before it squashes them (KC209)",
+    Role.DROPS_UNITS: "drops single units with probability `rate` during training (KC211)",
+    Role.DROPS_FEATURE_MAPS: "drops whole feature maps with probability `rate` during training (KC211)",
+    Role.DIVIDES_BY_KEPT: "its training-time noise divides by 1 − `rate` (KC211)",
+    Role.BEFORE_DROPOUT: "may stand between a hidden layer and its dropout: Keras 1 wrote Dense, Activation, Dropout (KC211)",
+    Role.BUILDS_SEQUENCES: "builds a sequence on purpose: an image's columns, a repeated vector (KC214)",
+    Role.GATES: "multiplies its inputs: the gate of a squeeze-and-excitation block (KC204)",
+    Role.BEFORE_GATE: "may stand between a squeeze-and-excitation bottleneck and its gate (KC204)",
+}
+
+
+class Mask(enum.Enum):
+    """What the mask of a layer's output is, given its input's (Keras's ``compute_mask``)."""
+
+    #: none: Keras's default for a layer that does not support masking
+    DROPPED = "dropped"
+    #: the input's, unchanged (``supports_masking``)
+    PASSED = "passed"
+    #: the masks of the merged inputs, combined (kerascheck: an unknown mask)
+    MERGED = "merged"
+    #: the input's when ``return_sequences=True``, else none (recurrent layers)
+    SEQUENCES = "sequences"
+    #: the input's when the wrapped layer returns sequences, else none (``Bidirectional``)
+    WRAPPED_SEQUENCES = "wrapped sequences"
+    #: computed from the input: ``input != 0`` when ``mask_zero=True`` (``Embedding``)
+    NONZERO = "input ≠ 0"
+    #: computed from the input: ``any(input != mask_value, axis=-1)`` (``Masking``)
+    MASK_VALUE = "input ≠ mask_value"
+
+    @property
+    def computed(self) -> bool:
+        """The layer computes a mask from its input (Keras's mask operations become rows)."""
+        return self in (Mask.NONZERO, Mask.MASK_VALUE)
+
+
 class LayerType:
     """Static model of one Keras layer class.  Subclass per layer."""
 
@@ -98,6 +171,49 @@ class LayerType:
     #: keyword arguments that only Keras 1/2 accepted (for the legacy-API rule)
     #: beyond ``legacy_kwargs``; they are ignored
     ignored_legacy_kwargs: ClassVar[tuple[str, ...]] = ()
+    #: of ``legacy_kwargs``, those Keras 3 still accepts with a deprecation warning
+    deprecated_kwargs: ClassVar[tuple[str, ...]] = ()
+
+    # ----------------------------------------------------------- roles (rules)
+    #: what the rules may assume about the layer (``Role``)
+    roles: ClassVar[Role] = Role.NONE
+    #: with ``Role.ACTIVATION``: the activation function it applies (None: its
+    #: ``activation`` argument names it)
+    activation: ClassVar[str | None] = None
+    #: the argument that names the axis its activation works along (Softmax's
+    #: ``axis``); None: the last axis
+    activation_axis: ClassVar[str | None] = None
+
+    # ----------------------------------------------------------- masks
+    #: what the mask of its output is
+    mask: ClassVar[Mask] = Mask.DROPPED
+    #: its ``call`` takes a ``mask`` argument: Keras passes the input's mask, which
+    #: becomes an input of the call
+    takes_mask: ClassVar[bool] = False
+
+    # ----------------------------------------------------------- subclasses
+    # How Keras 3 treats a subclass of the layer (``class MyDense(Dense)``);
+    # tests/interpreter/test_custom_layers.py checks these against Keras.
+    #: kerascheck interprets a subclass of it; not of the preprocessing layers (they
+    #: run through their own ``__call__``), nor of Lambda and the RNN cells (their
+    #: output comes from tracing ``call()``)
+    subclass_interpreted: ClassVar[bool] = True
+    #: of the ``built_at_init`` layers, one whose ``__init__`` sets ``self.built =
+    #: True`` whatever the subclass: its ``build`` never runs.  The others call
+    #: ``Layer._build_at_init()``, which marks the layer built (and locks its state
+    #: once ``super().__init__`` returns) only if ``build`` is not overridden
+    built_in_init: ClassVar[bool] = False
+    #: its ``build`` is Keras's default and it is not built at construction: Keras
+    #: traces ``call()`` to build a subclass that holds unbuilt sublayers
+    traced_to_build: ClassVar[bool] = False
+    #: its ``compute_output_spec`` ignores ``compute_output_shape`` (the input's shape)
+    spec_ignores_shape: ClassVar[bool] = False
+    #: its ``compute_output_spec`` calls ``compute_output_shape`` with several
+    #: shapes, or its ``build`` takes several: an override is not followed
+    several_shapes: ClassVar[bool] = False
+    #: attributes its ``__init__`` sets to the argument of the same name, as given
+    #: (``self.units``), which a subclass's methods may read
+    config_attributes: ClassVar[tuple[str, ...]] = ()
 
     # ----------------------------------------------------------- arguments
     def normalize(self, args: Sequence[Any], kwargs: dict[str, Any], called_as: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from kerascheck.catalog.base import (
     Explain,
     Invalid,
     LayerType,
+    Role,
     Shape,
     Weight,
     as_tuple,
@@ -118,6 +119,8 @@ class Conv(LayerType):
         "bias": "use_bias",
     }
     ignored_legacy_kwargs = KERAS1_CONV_KWARGS
+    roles = Role.READS_FEATURES
+    config_attributes = ("filters", "use_bias")
 
     # ----------------------------------------------------------- arguments
     def legacy_args(self, args: list, kwargs: dict, called_as: str) -> tuple[list, dict]:
@@ -404,6 +407,7 @@ class DepthwiseConv(Conv):
 
     keras1_prefixes = ()
     strided_dilation_ok = True
+    config_attributes = ()
     positional = (
         "kernel_size",
         "strides",

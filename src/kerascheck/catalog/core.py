@@ -9,6 +9,8 @@ from kerascheck.catalog.base import (
     Explain,
     Invalid,
     LayerType,
+    Mask,
+    Role,
     Weight,
     format_shape,
     known,
@@ -24,6 +26,9 @@ class Dense(LayerType):
     defaults = {"activation": None, "use_bias": True}
     legacy_kwargs = {"output_dim": "units", "bias": "use_bias"}
     ignored_legacy_kwargs = KERAS1_REGULARIZERS
+    roles = Role.PER_POSITION | Role.READS_FEATURES
+    mask = Mask.PASSED
+    config_attributes = ("units", "use_bias")
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
         shape = call.inputs
@@ -55,23 +60,31 @@ class Activation(LayerType):
     name = "Activation"
     built_at_init = True
     positional = ("activation",)
+    roles = Role.ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.BEFORE_DROPOUT | Role.BEFORE_GATE
+    mask = Mask.PASSED
 
 
 class Identity(LayerType):
     name = "Identity"
     built_at_init = True
+    roles = Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT
+    mask = Mask.PASSED
+    spec_ignores_shape = True
 
 
 class Masking(LayerType):
     name = "Masking"
     built_at_init = True
     positional = ("mask_value",)
+    mask = Mask.MASK_VALUE
 
 
 class Embedding(LayerType):
     name = "Embedding"
     positional = ("input_dim", "output_dim")
     ignored_legacy_kwargs = ("init", "W_regularizer", "W_constraint", "dropout")
+    mask = Mask.NONZERO
+    config_attributes = ("input_dim", "output_dim")
 
     def declared_input_shape(self, cfg: dict[str, Any]):
         # Keras 1/2 defined the input through input_length; Keras 3 ignores it,
@@ -98,6 +111,9 @@ class Lambda(LayerType):
 
     name = "Lambda"
     positional = ("function", "output_shape", "mask", "arguments")
+    mask = Mask.PASSED
+    takes_mask = True
+    subclass_interpreted = False  # its output comes from tracing call()
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
         declared = cfg.get("output_shape")

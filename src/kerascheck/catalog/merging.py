@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kerascheck.catalog.base import Call, Dim, Explain, Invalid, LayerType, Shape, format_shape, known
+from kerascheck.catalog.base import Call, Dim, Explain, Invalid, LayerType, Mask, Role, Shape, format_shape, known
 from kerascheck.unknown import Unknown, is_unknown
 
 #: Keras 1 merge modes → Keras 3 layer classes
@@ -82,6 +82,7 @@ class Elementwise(LayerType):
 
     #: how many inputs the layer takes, when fixed
     arity: int | None = None
+    mask = Mask.MERGED
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
         shapes = input_list(call, self.name, self.arity)
@@ -107,6 +108,7 @@ class Subtract(Elementwise):
 
 class Multiply(Elementwise):
     name = "Multiply"
+    roles = Role.GATES
 
 
 class Average(Elementwise):
@@ -127,6 +129,7 @@ class Concatenate(LayerType):
     name = "Concatenate"
     positional = ("axis",)
     defaults = {"axis": -1}
+    mask = Mask.MERGED
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
         shapes = input_list(call, self.name)
@@ -167,6 +170,7 @@ class Dot(LayerType):
     name = "Dot"
     positional = ("axes", "normalize")
     defaults = {"normalize": False}
+    mask = Mask.MERGED
 
     def axes(self, cfg: dict[str, Any], first: Shape, second: Shape) -> tuple[int, int]:
         axes = known(cfg.get("axes"), "axes")

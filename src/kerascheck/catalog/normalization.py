@@ -16,6 +16,8 @@ from kerascheck.catalog.base import (
     Explain,
     Invalid,
     LayerType,
+    Mask,
+    Role,
     Shape,
     Weight,
     format_shape,
@@ -69,6 +71,7 @@ class AxisNormalization(LayerType):
 
     positional = ("axis",)
     defaults = {"axis": -1}
+    roles = Role.KEEPS_LAYOUT
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
         if not contains_unknown(cfg["axis"]):  # the shape is kept whatever the axis
@@ -88,6 +91,9 @@ class BatchNormalization(AxisNormalization):
     positional = ("axis", "momentum", "epsilon", "center", "scale")
     defaults = {"axis": -1, "center": True, "scale": True, "renorm": False}
     ignored_legacy_kwargs = ("mode", "beta_init", "gamma_init", "fused", "virtual_batch_size", "adjustment")
+    roles = Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.BEFORE_DROPOUT
+    mask = Mask.PASSED
+    takes_mask = True
 
     def legacy_args(self, args: list, kwargs: dict, called_as: str) -> tuple[list, dict]:
         if args and isinstance(args[0], float):
@@ -131,6 +137,8 @@ class LayerNormalization(AxisNormalization):
     name = "LayerNormalization"
     positional = ("axis", "epsilon", "center", "scale")
     defaults = {"axis": -1, "center": True, "scale": True, "rms_scaling": False}
+    roles = Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.BEFORE_DROPOUT
+    mask = Mask.PASSED
 
     def weights(self, cfg: dict[str, Any], call: Call, ex: Explain) -> list[Weight]:
         dims = axis_dims(call.inputs, sorted(axis_list(cfg["axis"], self.name)), self.name)
@@ -158,6 +166,7 @@ class GroupNormalization(AxisNormalization):
     name = "GroupNormalization"
     positional = ("groups", "axis", "epsilon", "center", "scale")
     defaults = {"groups": 32, "axis": -1, "center": True, "scale": True}
+    mask = Mask.PASSED
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
         groups = cfg["groups"]
@@ -179,6 +188,7 @@ class GroupNormalization(AxisNormalization):
 class UnitNormalization(AxisNormalization):
     name = "UnitNormalization"
     built_at_init = True
+    mask = Mask.PASSED
 
 
 LAYERS = (BatchNormalization, LayerNormalization, RMSNormalization, GroupNormalization, UnitNormalization)

@@ -3,6 +3,8 @@
 ``x + y`` on symbolic tensors is the ``Add`` operation, ``x * 0.5`` is
 ``Multiply``, ``keras.ops.relu(x)`` is ``Relu``...  They have no weights.
 These types are looked up with ``operation(name)``, separately from layers.
+Like a layer's, an operation's type holds the facts the rules ask about it
+(``roles``, ``activation``); an operation takes no mask and passes none on.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Unresolved, format_shape, known
+from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Role, Unresolved, format_shape, known
 from kerascheck.unknown import Unknown, is_unknown
 
 
@@ -39,18 +41,23 @@ def broadcast(a: tuple, b: tuple, what: str) -> tuple:
     return tuple(out)
 
 
-class Elementwise(LayerType):
+class OperationType(LayerType):
+    """The type of a tensor operation (not a layer: ``catalog.type_of`` tells them apart)."""
+
+
+class Elementwise(OperationType):
     """A binary elementwise operation with broadcasting; inputs are two shapes."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, roles: Role = Role.NONE) -> None:
         self.name = name
+        self.roles = roles  # type: ignore[misc]
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
         first, second = call.inputs
         return broadcast(first, second, self.name)
 
 
-class Where(LayerType):
+class Where(OperationType):
     """``keras.ops.where(condition, x, y)``: the three shapes broadcast together."""
 
     name = "Where"
@@ -60,7 +67,7 @@ class Where(LayerType):
         return broadcast(broadcast(condition, first, self.name), second, self.name)
 
 
-class Matmul(LayerType):
+class Matmul(OperationType):
     """``keras.ops.matmul(a, b)`` and ``a @ b``: batch axes broadcast."""
 
     name = "Matmul"
@@ -75,7 +82,7 @@ class Matmul(LayerType):
         return (*broadcast(a[:-2], b[:-2], self.name), a[-2], b[-1])
 
 
-class Einsum(LayerType):
+class Einsum(OperationType):
     """``keras.ops.einsum(equation, *operands)`` without ellipses."""
 
     name = "Einsum"
@@ -95,14 +102,19 @@ class Einsum(LayerType):
         return tuple(sizes[letter] for letter in output)
 
 
-class Unary(LayerType):
-    """A shape-preserving operation on one tensor."""
+class Unary(OperationType):
+    """A shape-preserving operation on one tensor; ``activation``: the activation
+    function it applies (``keras.ops.relu``), if it only applies one."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, activation: str | None = None, activation_axis: str | None = None) -> None:
         self.name = name
+        if activation is not None:
+            self.roles = Role.ACTIVATION  # type: ignore[misc]
+            self.activation = activation  # type: ignore[misc]
+            self.activation_axis = activation_axis  # type: ignore[misc]
 
 
-class Reduce(LayerType):
+class Reduce(OperationType):
     """``mean``/``sum``/``max``... over ``axis`` with ``keepdims``."""
 
     def __init__(self, name: str) -> None:
@@ -121,7 +133,7 @@ class Reduce(LayerType):
         return tuple(d for i, d in enumerate(shape) if i not in axes)
 
 
-class GetItem(LayerType):
+class GetItem(OperationType):
     """``x[:, 0]`` on a symbolic tensor: Keras 3's ``GetItem`` operation."""
 
     name = "GetItem"
@@ -162,10 +174,11 @@ class GetItem(LayerType):
         return tuple(out)
 
 
-class ReshapeOp(LayerType):
+class ReshapeOp(OperationType):
     """``keras.ops.reshape(x, newshape)``: no batch special case, as Keras computes it."""
 
     name = "Reshape"
+    roles = Role.KEEPS_ACTIVATION | Role.REARRANGES | Role.BUILDS_SEQUENCES | Role.BEFORE_GATE
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
         shape = tuple(call.inputs)
@@ -186,8 +199,9 @@ class ReshapeOp(LayerType):
         return tuple(size // rest if d == -1 else d for d in target)
 
 
-class Transpose(LayerType):
+class Transpose(OperationType):
     name = "Transpose"
+    roles = Role.BUILDS_SEQUENCES
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
         shape = call.inputs
@@ -197,8 +211,9 @@ class Transpose(LayerType):
         return tuple(shape[a] for a in axes)
 
 
-class ExpandDims(LayerType):
+class ExpandDims(OperationType):
     name = "ExpandDims"
+    roles = Role.BUILDS_SEQUENCES
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
         shape = list(call.inputs)
@@ -208,8 +223,9 @@ class ExpandDims(LayerType):
         return tuple(shape)
 
 
-class Squeeze(LayerType):
+class Squeeze(OperationType):
     name = "Squeeze"
+    roles = Role.BUILDS_SEQUENCES
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
         shape = call.inputs
@@ -222,8 +238,9 @@ class Squeeze(LayerType):
         return tuple(d for i, d in enumerate(shape) if i not in axes)
 
 
-class Stack(LayerType):
+class Stack(OperationType):
     name = "Stack"
+    roles = Role.BUILDS_SEQUENCES
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
         shapes = call.inputs
@@ -233,7 +250,7 @@ class Stack(LayerType):
         return tuple(out)
 
 
-class ConcatenateOp(LayerType):
+class ConcatenateOp(OperationType):
     """``keras.ops.concatenate(xs, axis=0)`` (the layer's default axis is -1)."""
 
     name = "Concatenate"
@@ -295,6 +312,19 @@ UNARY = {
     "cos": "Cos",
     "stop_gradient": "StopGradient",
 }
+#: the unary functions that only apply an activation, and which
+ACTIVATIONS = {
+    "relu": "relu",
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "softmax": "softmax",
+    "log_softmax": "log_softmax",
+    "gelu": "gelu",
+    "silu": "silu",
+    "swish": "silu",
+}
+#: the roles of the binary functions' operations (``Role``)
+BINARY_ROLES = {"multiply": Role.GATES}
 REDUCE = {"mean": "Mean", "sum": "Sum", "max": "Max", "min": "Min", "any": "Any", "all": "All"}
 SHAPING = {
     "get_item": GetItem,
@@ -332,9 +362,11 @@ def operation(function: str) -> LayerType | None:
     if function in SHAPING:
         return SHAPING[function]()
     if function in BINARY:
-        return Elementwise(BINARY[function])
+        return Elementwise(BINARY[function], BINARY_ROLES.get(function, Role.NONE))
     if function in UNARY:
-        return Unary(UNARY[function])
+        activation = ACTIVATIONS.get(function)
+        axis = "axis" if activation is not None and "axis" in OP_PARAMETERS.get(function, ()) else None
+        return Unary(UNARY[function], activation, axis)
     if function in REDUCE:
         return Reduce(REDUCE[function])
     return None

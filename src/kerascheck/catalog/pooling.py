@@ -133,6 +133,7 @@ class GlobalAveragePooling1D(GlobalPooling):
     name = "GlobalAveragePooling1D"
     aliases = ("GlobalAvgPool1D",)
     rank = 1
+    takes_mask = True
 
 
 class GlobalAveragePooling2D(GlobalPooling):

@@ -16,6 +16,7 @@ from kerascheck.catalog.base import (
     Explain,
     Invalid,
     LayerType,
+    Mask,
     Shape,
     Weight,
     format_shape,
@@ -71,7 +72,14 @@ def resized(cfg: dict[str, Any], shape: Shape, layer: str, ex: Explain) -> Shape
     return tuple(out)
 
 
-class Resizing(LayerType):
+class Preprocessing(LayerType):
+    """A preprocessing layer: Keras runs it through its own ``__call__``
+    (``DataLayer``), so kerascheck does not interpret a subclass of it."""
+
+    subclass_interpreted = False
+
+
+class Resizing(Preprocessing):
     name = "Resizing"
     positional = (
         "height",
@@ -89,7 +97,7 @@ class Resizing(LayerType):
         return resized(cfg, call.inputs, self.name, ex)
 
 
-class CenterCrop(LayerType):
+class CenterCrop(Preprocessing):
     """Like Resizing, but Keras accepts only rank 3 (unbatched) or 4 inputs."""
 
     name = "CenterCrop"
@@ -101,7 +109,7 @@ class CenterCrop(LayerType):
         return resized(cfg, call.inputs, self.name, ex)
 
 
-class RandomCrop(LayerType):
+class RandomCrop(Preprocessing):
     """Height and width are the third and second axes from the end (channels_last)."""
 
     name = "RandomCrop"
@@ -117,7 +125,7 @@ class RandomCrop(LayerType):
         return tuple(out)
 
 
-class RandomColorDegeneration(LayerType):
+class RandomColorDegeneration(Preprocessing):
     """Keeps the shape; Keras requires a rank 3 or 4 input with 3 channels."""
 
     name = "RandomColorDegeneration"
@@ -133,7 +141,7 @@ class RandomColorDegeneration(LayerType):
         return shape
 
 
-class Normalization(LayerType):
+class Normalization(Preprocessing):
     """Non-trainable mean and variance over the kept ``axis`` dims, plus a count.
 
     With ``mean`` and ``variance`` given, Keras stores constants, not weights.
@@ -142,6 +150,7 @@ class Normalization(LayerType):
     name = "Normalization"
     positional = ("axis", "mean", "variance", "invert")
     defaults = {"axis": -1, "mean": None, "variance": None}
+    mask = Mask.PASSED
 
     def kept_axes(self, cfg: dict[str, Any], shape: Shape) -> list[int]:
         axis = known(cfg["axis"], "axis")
@@ -170,9 +179,14 @@ class Normalization(LayerType):
         return [Weight("mean", dims, False), Weight("variance", dims, False), Weight("count", (), False)]
 
 
+#: the facts of a shape-preserving layer besides a preprocessing layer's
+SHAPE_PRESERVING_FACTS: dict[str, dict[str, Any]] = {"Rescaling": {"mask": Mask.PASSED}}
+
+
 def shape_preserving(name: str) -> type[LayerType]:
     """A weightless layer class whose output has its input's shape."""
-    return type(name, (LayerType,), {"name": name, "__doc__": f"{name}: keeps its input's shape."})
+    facts = SHAPE_PRESERVING_FACTS.get(name, {})
+    return type(name, (Preprocessing,), {"name": name, "__doc__": f"{name}: keeps its input's shape.", **facts})
 
 
 LAYERS = (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, check_rank
+from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Mask, Role, check_rank
 from kerascheck.catalog.convolutional import legacy_data_format
 from kerascheck.unknown import is_unknown
 
@@ -28,6 +28,9 @@ class Dropout(LayerType):
     built_at_init = True
     positional = ("rate", "noise_shape", "seed")
     legacy_kwargs = {"p": "rate"}
+    roles = Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.DROPS_UNITS
+    mask = Mask.PASSED
+    config_attributes = ("rate",)
     #: the constructor argument Keras checks to lie in [0, 1]
     fraction: ClassVar[str] = "rate"
 
@@ -42,6 +45,9 @@ class SpatialDropout(Dropout):
     rank: ClassVar[int] = 2
     positional = ("rate", "data_format", "seed")
     defaults = {"data_format": None}
+    roles = Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.DROPS_FEATURE_MAPS
+    mask = Mask.DROPPED
+    config_attributes = ()
 
     def finish_config(self, cfg: dict[str, Any]) -> dict[str, Any]:
         return legacy_data_format(cfg)
@@ -73,21 +79,29 @@ class GaussianNoise(Dropout):
     positional = ("stddev", "seed")
     legacy_kwargs = {"sigma": "stddev"}
     fraction = "stddev"
+    roles = Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT
+    config_attributes = ()
 
 
 class GaussianDropout(Dropout):
     name = "GaussianDropout"
     positional = ("rate", "seed")
+    roles = Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.DIVIDES_BY_KEPT
+    config_attributes = ()
 
 
 class AlphaDropout(Dropout):
     name = "AlphaDropout"
+    roles = Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.DROPS_UNITS | Role.DIVIDES_BY_KEPT
+    config_attributes = ()
 
 
 class ActivityRegularization(LayerType):
     name = "ActivityRegularization"
     built_at_init = True
     positional = ("l1", "l2")
+    roles = Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT
+    mask = Mask.PASSED
 
 
 LAYERS = (

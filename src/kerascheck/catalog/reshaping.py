@@ -11,6 +11,7 @@ from kerascheck.catalog.base import (
     Explain,
     Invalid,
     LayerType,
+    Role,
     as_tuple,
     check_rank,
     format_shape,
@@ -30,6 +31,8 @@ class Flatten(LayerType):
     name = "Flatten"
     positional = ("data_format",)
     defaults = {"data_format": None}
+    roles = Role.KEEPS_ACTIVATION | Role.REARRANGES
+    traced_to_build = True
 
     def finish_config(self, cfg: dict[str, Any]) -> dict[str, Any]:
         return legacy_data_format(cfg)
@@ -53,6 +56,8 @@ class Reshape(LayerType):
     name = "Reshape"
     built_at_init = True
     positional = ("target_shape",)
+    roles = Role.KEEPS_ACTIVATION | Role.REARRANGES | Role.BUILDS_SEQUENCES | Role.BEFORE_GATE
+    built_in_init = True
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
         shape = call.inputs
@@ -93,6 +98,8 @@ class Permute(LayerType):
 
     name = "Permute"
     positional = ("dims",)
+    roles = Role.BUILDS_SEQUENCES
+    traced_to_build = True
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
         shape = call.inputs
@@ -108,6 +115,8 @@ class RepeatVector(LayerType):
 
     name = "RepeatVector"
     positional = ("n",)
+    roles = Role.BUILDS_SEQUENCES
+    traced_to_build = True
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
         shape = call.inputs
@@ -139,6 +148,7 @@ class Spatial(LayerType):
 
     rank: ClassVar[int] = 2
     has_data_format: ClassVar[bool] = True
+    traced_to_build = True
 
     def finish_config(self, cfg: dict[str, Any]) -> dict[str, Any]:
         return legacy_data_format(cfg)

@@ -18,6 +18,8 @@ from kerascheck.catalog.base import (
     Explain,
     Invalid,
     LayerType,
+    Mask,
+    Role,
     Shape,
     ShapeTree,
     Unresolved,
@@ -77,6 +79,10 @@ class Recurrent(LayerType):
     defaults = {"use_bias": True, **SEQUENCE_DEFAULTS}
     legacy_kwargs = KERAS1_RNN_KWARGS
     ignored_legacy_kwargs = KERAS1_RNN_IGNORED
+    roles = Role.RECURRENT | Role.READS_FEATURES
+    mask = Mask.SEQUENCES
+    takes_mask = True
+    config_attributes = ("units", "use_bias", "return_sequences", "return_state")
 
     def declared_input_shape(self, cfg: dict[str, Any]):
         # Keras 1: LSTM(32, input_dim=d, input_length=n) means a (n, d) input.
@@ -149,7 +155,17 @@ class GRU(Recurrent):
 
 
 class Cell:
-    """A cell on its own; its shapes and weights are modelled inside ``RNN(cell)``."""
+    """A cell on its own; its shapes and weights are modelled inside ``RNN(cell)``.
+
+    None of its layer's facts hold for it: it is no recurrent layer, it takes no
+    mask, and a subclass's output comes from tracing ``call()`` (not interpreted).
+    """
+
+    roles: ClassVar[Role] = Role.NONE
+    mask: ClassVar[Mask] = Mask.DROPPED
+    takes_mask: ClassVar[bool] = False
+    subclass_interpreted: ClassVar[bool] = False
+    config_attributes: ClassVar[tuple[str, ...]] = ()
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
         raise Unresolved("calling an RNN cell directly is not modelled")
@@ -179,6 +195,9 @@ class RNN(LayerType):
     call_args = RNN_CALL_ARGS
     positional = ("cell", "return_sequences", "return_state", "go_backwards", "stateful", "unroll")
     defaults = dict(SEQUENCE_DEFAULTS)
+    roles = Role.RECURRENT
+    mask = Mask.SEQUENCES
+    takes_mask = True
 
     def cell(self, cfg: dict[str, Any]) -> tuple[Recurrent, dict[str, Any]]:
         cell = cfg.get("cell")
@@ -228,6 +247,10 @@ class ConvLSTM(Conv):
         **SEQUENCE_DEFAULTS,
     }
     legacy_kwargs = {**Conv.legacy_kwargs, **KERAS1_RNN_KWARGS}
+    roles = Role.RECURRENT
+    mask = Mask.SEQUENCES
+    takes_mask = True
+    config_attributes = ()
 
     def step_shape(self, cfg: dict[str, Any], shape: Shape) -> Shape:
         """One time step's input ``(batch, *spatial, channels)``, checked as Keras builds it."""
@@ -305,6 +328,9 @@ class Bidirectional(LayerType):
     call_args = RNN_CALL_ARGS
     positional = ("layer", "merge_mode", "weights", "backward_layer")
     defaults = {"merge_mode": "concat", "backward_layer": None}
+    roles = Role.READS_FEATURES
+    mask = Mask.WRAPPED_SEQUENCES
+    takes_mask = True
 
     def layers(self, cfg: dict[str, Any]) -> tuple[Any, Any]:
         """The forward and backward layers, checked as Keras's constructor does."""
@@ -356,6 +382,8 @@ class TimeDistributed(LayerType):
 
     name = "TimeDistributed"
     positional = ("layer",)
+    mask = Mask.PASSED
+    takes_mask = True
 
     def step(self, call: Call) -> Shape:
         shape = call.inputs

@@ -63,47 +63,14 @@ ADD_WEIGHT = ("shape", "initializer", "dtype")
 #: ``Layer.__init__`` keywords kept in the layer's config (for Sequential and rules)
 INIT_KEYWORDS = ("name", "trainable", "dtype", "input_shape", "batch_input_shape", "batch_size", "input_dim")
 
-# Facts about Keras 3's layer classes that decide how a subclass behaves
-# (tests/interpreter/test_custom_layers.py checks them against Keras).
-#: bases whose subclasses kerascheck does not interpret: Keras's preprocessing
-#: layers run through their own ``__call__`` (``DataLayer``), a Lambda's and an
-#: RNN cell's output comes from tracing ``call()``
-UNINTERPRETED_BASES = frozenset(
-    """AugMix AutoContrast CenterCrop CutMix Equalization MixUp Normalization RandAugment RandomBrightness
-    RandomColorDegeneration RandomColorJitter RandomContrast RandomCrop RandomElasticTransform RandomErasing
-    RandomFlip RandomGaussianBlur RandomGrayscale RandomHue RandomInvert RandomPerspective RandomPosterization
-    RandomRotation RandomSaturation RandomSharpness RandomShear RandomTranslation RandomZoom Rescaling Resizing
-    Solarization Lambda GRUCell LSTMCell SimpleRNNCell""".split()
-)
-#: of the bases the catalog says are ``built_at_init``, those that set ``self.built
-#: = True`` in ``__init__`` whatever the subclass: its ``build`` never runs.  The
-#: others call ``Layer._build_at_init()``, which marks the layer built (and locks
-#: its state once ``super().__init__`` returns) only if ``build`` is not overridden.
-BUILT_IN_INIT = frozenset({"Reshape"})
-#: bases whose ``build`` is Keras's default and that are not built at construction:
-#: Keras traces ``call()`` to build a subclass that holds unbuilt sublayers
-TRACED_TO_BUILD = frozenset(
-    """Cropping1D Cropping2D Cropping3D Flatten Permute RepeatVector UpSampling1D UpSampling2D UpSampling3D
-    ZeroPadding1D ZeroPadding2D ZeroPadding3D""".split()
-)
-#: bases whose ``compute_output_spec`` ignores ``compute_output_shape`` (the input's shape)
-SPEC_IGNORES_SHAPE = frozenset({"Identity"})
-#: bases whose ``compute_output_spec`` calls ``compute_output_shape`` with several
-#: shapes, or whose ``build`` takes several: an override is not followed
-SEVERAL_SHAPES = frozenset({"Attention", "AdditiveAttention", "MultiHeadAttention", "GroupedQueryAttention"})
+# Facts about Keras 3's layer classes that decide how a subclass behaves are the
+# base's catalog type's (subclass_interpreted, built_in_init, traced_to_build,
+# spec_ignores_shape, several_shapes, config_attributes; tests/interpreter/
+# test_custom_layers.py checks them against Keras).
 #: attributes a subclass may set, which ``SubclassType.adopt`` / ``mask_view`` follow
 ADOPTED = ("trainable", "name", "supports_masking")
 #: arguments whose attribute changes neither shapes nor counts
 IRRELEVANT_SUFFIXES = ("activation", "_initializer", "_regularizer", "_constraint", "dtype")
-#: attributes the base's ``__init__`` sets to the argument of the same name, as given
-CONFIG_ATTRIBUTES = {
-    "Dense": ("units", "use_bias"),
-    "Embedding": ("input_dim", "output_dim"),
-    "Dropout": ("rate",),
-    **{name: ("filters", "use_bias") for name in "Conv1D Conv2D Conv3D SeparableConv1D SeparableConv2D".split()},
-    **{name: ("filters", "use_bias") for name in "Conv1DTranspose Conv2DTranspose Conv3DTranspose".split()},
-    **{name: ("units", "use_bias", "return_sequences", "return_state") for name in ("SimpleRNN", "LSTM", "GRU")},
-}
 
 
 class SubclassType(LayerType):
@@ -234,18 +201,18 @@ class ConcreteType(SubclassType):
         self.start = session.host.uncertain  # the interpreter's uncertainty where it was constructed
         self.user_build = own_method(cls, "build") is not MISSING
         # Keras builds it on the first call (self.build), unless the base's __init__ set built
-        self.built = self.base.name in BUILT_IN_INIT
+        self.built = self.base.built_in_init
         self.base_built: bool | Unknown = False  # the overridden build called super().build(shape)
         self.building: Call | None = None  # the call whose build is running
         self.traced = False  # Keras traced call() to build its sublayers
         self.call_args = self.base.call_args if hasattr(self.base, "call_args") else ()
         self.built_sublayers = () if self.user_build else self.base.built_sublayers  # type: ignore[misc]
         # Keras marks it built in __init__ (state locked: no weights, no sublayers after)
-        self.locked = self.base.built_at_init and not self.user_build and self.base.name not in BUILT_IN_INIT
+        self.locked = self.base.built_at_init and not self.user_build and not self.base.built_in_init
 
     @property  # type: ignore[override]
     def built_at_init(self) -> bool:  # read by Layer.param_counts: an unused one counts 0
-        constructed = self.base.built_at_init and (not self.user_build or self.base.name in BUILT_IN_INIT)
+        constructed = self.base.built_at_init and (not self.user_build or self.base.built_in_init)
         return constructed and not self.unresolved and self.own == [] and not _tracked(self.instance)
 
     def declared_input_shape(self, cfg: dict[str, Any]) -> Any:
@@ -291,7 +258,7 @@ class ConcreteType(SubclassType):
         shape = args[0] if len(args) == 1 and only_positional else kwargs.get("input_shape", MISSING) if not args else MISSING
         if self.building is None or self.base_built is not False:
             self.base_built = Unknown(f"{self.name} calls super().build() outside its first build, or twice")
-        elif self.base.name in SEVERAL_SHAPES or shape is MISSING or contains_unknown(shape):
+        elif self.base.several_shapes or shape is MISSING or contains_unknown(shape):
             self.base_built = Unknown(f"{self.name} calls super().build() with arguments kerascheck does not follow")
         elif _as_tuples(shape) != _as_tuples(_first_shape(self.building.inputs)):
             self.base_built = Unknown(f"{self.name} builds its {self.base.name} weights for another shape than its input's")
@@ -316,8 +283,8 @@ class ConcreteType(SubclassType):
         if self.shadowed():
             raise Unresolved(self.shadowed())
         compute = own_method(cls, "compute_output_shape")
-        if compute is not MISSING and base not in SPEC_IGNORES_SHAPE:
-            if base in SEVERAL_SHAPES:
+        if compute is not MISSING and not self.base.spec_ignores_shape:
+            if self.base.several_shapes:
                 raise Unresolved(f"{base} calls {self.name}.compute_output_shape() with several shapes")
             ex.add(f"{self.name}: output from compute_output_shape()")
             return _as_shape(self.run("compute_output_shape", [_first_shape(call.inputs)], {}))
@@ -337,7 +304,7 @@ class ConcreteType(SubclassType):
                 self.run("build", [_first_shape(call.inputs)], {})
             finally:
                 self.building = None
-        elif self.base.name in TRACED_TO_BUILD and own_method(self.instance.cls, "call") is not MISSING:
+        elif self.base.traced_to_build and own_method(self.instance.cls, "call") is not MISSING:
             unbuilt = [s for s in _tracked(self.instance) if isinstance(s, Layer) and s.type is not None and s.weights is None]
             if unbuilt:
                 self.traced = True
@@ -348,7 +315,7 @@ class ConcreteType(SubclassType):
         args, kwargs = arguments.positional, arguments.keywords
         only_positional = not kwargs and not arguments.opaque
         shape = args[0] if len(args) == 1 and only_positional else kwargs.get("input_shape") if not args else None
-        if self.base.name in SEVERAL_SHAPES or not isinstance(shape, (tuple, list)):
+        if self.base.several_shapes or not isinstance(shape, (tuple, list)):
             return Unknown(f"super().compute_output_shape() of {self.name}")
         return self._base_output(_first_shape(list(shape) if _is_shape_list(shape) else tuple(shape)))
 
@@ -375,7 +342,7 @@ class ConcreteType(SubclassType):
     def attribute(self, name: str) -> Any:
         """An attribute the base's ``__init__`` set from its argument (``self.units``)."""
         config = self.instance.native.config
-        if name in CONFIG_ATTRIBUTES.get(self.base.name, ()) and name in config:
+        if name in self.base.config_attributes and name in config:
             return config[name]
         return MISSING
 
@@ -407,6 +374,7 @@ class MaskView:
     ``mask``.  ``unknown``: the subclass changes the masking."""
 
     class_name: str
+    type: LayerType  # the base's
     config: dict
     takes_mask: bool
     unknown: str = ""
@@ -414,7 +382,7 @@ class MaskView:
     def output_mask(self, session: Session, first: Any, mask: Any, node: Any) -> Any:
         if not self.unknown:
             return masking.output_mask(session, self, first, mask, node)  # type: ignore[arg-type]
-        if mask is not None or self.class_name in ("Embedding", "Masking"):
+        if mask is not None or self.type.mask.computed:
             return Tensor(Unknown(self.unknown))
         return None
 
@@ -426,11 +394,11 @@ def mask_view(layer: Any) -> MaskView | None:
         return None
     cls = kind.instance.cls
     call = own_method(cls, "call")
-    takes_mask = kind.base.name in masking.TAKES_MASK if call is MISSING else _has_parameter(call, "mask")
+    takes_mask = kind.base.takes_mask if call is MISSING else _has_parameter(call, "mask")
     unknown = ""
     if own_method(cls, "compute_mask") is not MISSING or "supports_masking" in kind.instance.attrs:
         unknown = f"{cls.name} changes how Keras masks its output"
-    return MaskView(kind.base.name, layer.config, takes_mask, unknown)
+    return MaskView(kind.base.name, kind.base, layer.config, takes_mask, unknown)
 
 
 # ---------------------------------------------------------------- classes
@@ -462,7 +430,7 @@ def concrete_base(cls: Class) -> Ref | None:
     if len(concrete) != 1 or ".layers." not in concrete[0].path + ".":
         return None
     base = catalog.lookup(concrete[0].last)
-    if base is None or base.name in UNINTERPRETED_BASES:
+    if base is None or not base.subclass_interpreted:
         return None
     for method in ("__init__", "build", "call", "compute_output_shape", "compute_mask"):
         if own_method(cls, method) not in (MISSING,) and not isinstance(own_method(cls, method), Function):

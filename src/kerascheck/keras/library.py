@@ -197,7 +197,7 @@ class KerasLibrary(Library):
         output = layer.apply(call)
         mask = masking.input_mask(first)
         view = custom_layers.mask_view(layer)  # a subclass of a concrete layer masks as its base
-        takes_mask = view.takes_mask if view else layer.class_name in masking.TAKES_MASK
+        takes_mask = view.takes_mask if view else masking.takes_mask(layer)
         if mask is not None and takes_mask and "mask" not in named:
             named["mask"] = mask  # Keras passes the mask along: it is an input of the call
         result = session.record(layer, first, named, output)

@@ -1,11 +1,18 @@
 """What the classifier-head and loss rules share: which activation a layer applies,
-a model's output heads, and the loss and metrics ``compile`` gives each output."""
+a model's output heads, and the loss and metrics ``compile`` gives each output.
+
+What a layer or operation is (an activation, a pass-through...) is its type's
+``Role`` (``catalog.roles_of``), never its class name."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from kerascheck.catalog import roles_of, type_of
+from kerascheck.catalog.base import Role
+from kerascheck.catalog.core import Dense
+from kerascheck.catalog.rnn import TimeDistributed
 from kerascheck.graph import Layer, Model, Op, Operation
 from kerascheck.interpreter.values import Opaque, Ref
 from kerascheck.rules.base import ModelView
@@ -19,22 +26,6 @@ FUNCTIONS = frozenset({
 })
 #: activations whose outputs are probabilities in [0, 1]
 PROBABILITY = frozenset({"softmax", "sigmoid", "hard_sigmoid"})
-#: layers and keras.ops operations that only apply an activation
-ACTIVATION_LAYERS = {"Softmax": "softmax", "ReLU": "relu", "LeakyReLU": "leaky_relu", "ELU": "elu", "PReLU": "prelu"}
-ACTIVATION_OPS = {
-    "Softmax": "softmax", "LogSoftmax": "log_softmax", "Sigmoid": "sigmoid", "Relu": "relu",
-    "Tanh": "tanh", "Gelu": "gelu", "Silu": "silu",
-}
-#: layers that change neither the values' meaning nor their activation
-PASS_THROUGH = frozenset({
-    "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise",
-    "GaussianDropout", "AlphaDropout", "ActivityRegularization", "Identity", "Flatten", "Reshape",
-})
-#: layers that work on each position (time step, pixel) alone, keeping the other axes
-POINTWISE = frozenset(PASS_THROUGH - {"Flatten", "Reshape"}) | {
-    "Dense", "Activation", "BatchNormalization", "LayerNormalization", "ReLU", "LeakyReLU", "ELU", "PReLU",
-}
-RECURRENT = frozenset({"SimpleRNN", "LSTM", "GRU", "RNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"})
 
 
 def activation_name(value: Any) -> str | None:
@@ -54,36 +45,36 @@ def is_activation_only(op: Operation) -> bool:
     """An ``Activation``/``Softmax``/``ReLU``... layer or a ``keras.ops.softmax``-like operation."""
     if not isinstance(op, Layer) or op.type is None:
         return False
-    if isinstance(op, Op):
-        return op.class_name in ACTIVATION_OPS
-    return op.class_name == "Activation" or op.class_name in ACTIVATION_LAYERS
+    return Role.ACTIVATION in roles_of(op)
 
 
 def has_activation_argument(op: Operation) -> bool:
     """A layer with weights and its own ``activation=`` (Dense, Conv2D, LSTM, TimeDistributed(Dense)...)."""
     if not isinstance(op, Layer) or isinstance(op, Op) or op.type is None:
         return False
-    if op.class_name == "TimeDistributed":
+    if isinstance(type_of(op), TimeDistributed):
         inner = op.config.get("layer")
         return isinstance(inner, Layer) and has_activation_argument(inner)
-    return "activation" in op.type.positional and op.class_name != "Activation"
+    # an activation-only layer's activation= (Activation's) is what it applies
+    return "activation" in op.type.positional and Role.ACTIVATION not in roles_of(op)
 
 
 def applied_activation(op: Operation) -> str | None:
     """The activation ``op`` applies to its output (None: none that is known)."""
     if not isinstance(op, Layer) or op.type is None:
         return None
+    kind = type_of(op)
     if isinstance(op, Op):
-        return ACTIVATION_OPS.get(op.class_name)
-    if op.class_name in ACTIVATION_LAYERS:
-        return ACTIVATION_LAYERS[op.class_name]
-    if op.class_name == "Activation":
+        return kind.activation if kind is not None else None
+    if kind is not None and Role.ACTIVATION in kind.roles:
+        if kind.activation is not None:
+            return kind.activation
         return activation_name(op.config["activation"]) if "activation" in op.config else None
-    if op.class_name == "TimeDistributed":
+    if isinstance(kind, TimeDistributed):
         inner = op.config.get("layer")
         return applied_activation(inner) if isinstance(inner, Layer) else None
     if has_activation_argument(op):
-        default = "tanh" if op.class_name in RECURRENT else None
+        default = "tanh" if Role.RECURRENT in roles_of(op) else None
         return activation_name(op.config.get("activation", default))
     return None
 
@@ -92,7 +83,8 @@ def softmax_axes(op: Operation) -> tuple[int, ...] | None:
     """The axes ``op`` takes a softmax over (None: it applies no softmax, or the axis is unknown)."""
     if applied_activation(op) != "softmax":
         return None
-    axis = op.config.get("axis", -1) if op.class_name == "Softmax" else -1
+    kind = type_of(op)
+    axis = op.config.get(kind.activation_axis, -1) if kind is not None and kind.activation_axis else -1
     if isinstance(axis, int) and not isinstance(axis, bool):
         return (axis,)
     if isinstance(axis, (tuple, list)) and axis and all(isinstance(a, int) and not isinstance(a, bool) for a in axis):
@@ -180,8 +172,8 @@ def _walk(op: Operation, index: int, shape: Any, parents_of: Callable[[Operation
                 head.activation, head.activation_layer, known = applied_activation(current), current, True
             head.layer = current
             break
-        elif isinstance(current, Layer) and current.class_name in PASS_THROUGH:
-            reshaped = reshaped or current.class_name in ("Flatten", "Reshape")
+        elif isinstance(current, Layer) and Role.KEEPS_ACTIVATION in roles_of(current):
+            reshaped = reshaped or Role.REARRANGES in roles_of(current)
         else:
             break
         parents = parents_of(current)
@@ -211,9 +203,9 @@ def _output_index(op: Operation, parent: Operation) -> int | None:
 
 def _declared_units(layer: Layer | None) -> int | None:
     """The units a Dense layer (wrapped in TimeDistributed or not) is given."""
-    if layer is not None and layer.class_name == "TimeDistributed":
+    if layer is not None and isinstance(type_of(layer), TimeDistributed):
         layer = layer.config.get("layer")
-    if not isinstance(layer, Layer) or layer.class_name != "Dense":
+    if not isinstance(layer, Layer) or not isinstance(type_of(layer), Dense):
         return None
     return size(layer.config.get("units"))
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from kerascheck.catalog.convolutional import Conv
-from kerascheck.catalog.merging import LEGACY_MODES
+from kerascheck.catalog.core import Embedding
+from kerascheck.catalog.merging import LEGACY_MODES, Dot
+from kerascheck.catalog.normalization import BatchNormalization
 from kerascheck.graph import Layer
 from kerascheck.unknown import contains_unknown
 
@@ -27,8 +29,6 @@ REMOVED_ALIASES = (
 )
 #: catalog ``ignored_legacy_kwargs`` that Keras 3 still accepts (not legacy)
 KERAS3_KEYWORDS = ("depthwise_regularizer", "pointwise_regularizer")
-#: catalog ``legacy_kwargs`` that Keras 3 still accepts with a deprecation warning, by layer
-DEPRECATED = {"LeakyReLU": ("alpha",)}
 #: Keras 3 spellings of the catalog's ignored Keras 1/2 keywords ("" = removed)
 REPLACEMENTS = {
     "init": "kernel_initializer",
@@ -96,7 +96,7 @@ def _positional(layer: Layer) -> str:
     if isinstance(layer.type, Conv):
         kernel = f"({_dims(layer)})"
         return f"{_conv_call(layer)} → {layer.class_name}({_show(layer.config.get('filters')) or '…'}, {kernel})"
-    if layer.class_name == "BatchNormalization":
+    if isinstance(layer.type, BatchNormalization):
         names = [n for n, i in KEYWORD_ORDER.items() if i < layer.positional_count and n != "mode"]
         given = ", ".join(f"{n}={_show(layer.config.get(n))}" for n in names)
         return f"Keras 1's positional (epsilon, mode, axis, momentum) → BatchNormalization({given})"
@@ -127,7 +127,7 @@ def _keyword(layer: Layer, keyword: str) -> str:
     if keyword in layer_type.legacy_kwargs:
         new = layer_type.legacy_kwargs[keyword]
         value = _show(layer.config.get(new))
-        deprecated = " (deprecated)" if keyword in DEPRECATED.get(layer.class_name, ()) else ""
+        deprecated = " (deprecated)" if keyword in layer_type.deprecated_kwargs else ""
         old = f"{keyword}={value}" if value else keyword
         return f"{old}{deprecated} → {new}={value}" if value else f"{old}{deprecated} → {new}"
     if keyword == "dim_ordering":
@@ -138,7 +138,7 @@ def _keyword(layer: Layer, keyword: str) -> str:
     if keyword == "input_length":
         return _input_length(layer)
     if keyword in layer_type.ignored_legacy_kwargs and keyword not in KERAS3_KEYWORDS:
-        table = EMBEDDING_REPLACEMENTS if layer.class_name == "Embedding" else REPLACEMENTS
+        table = EMBEDDING_REPLACEMENTS if isinstance(layer_type, Embedding) else REPLACEMENTS
         new = table.get(keyword, "")
         return f"{keyword} → {new}" if new else f"{keyword} (removed)"
     return ""
@@ -146,7 +146,7 @@ def _keyword(layer: Layer, keyword: str) -> str:
 
 def _input_length(layer: Layer) -> str:
     """Keras 1/2's ``input_length``: Keras 3 ignores it (Embedding) or rejects it."""
-    if layer.class_name == "Embedding":
+    if isinstance(layer.type, Embedding):
         old = "input_length (Keras 3 ignores it)"
         if _called_on_input(layer):
             return f"{old} → remove it"
@@ -167,7 +167,7 @@ def _merge(layer: Layer) -> str:
     """Keras 1's ``merge(..., mode=...)`` or ``Merge`` and the Keras 3 layer it stands for."""
     config = layer.config
     mode = next((m for m, c in LEGACY_MODES.items() if c == layer.class_name), "")
-    if layer.class_name == "Dot" and config.get("normalize") is True:
+    if isinstance(layer.type, Dot) and config.get("normalize") is True:
         mode = "cos"
     arguments = ", ".join(f"{k}={_show(config[k])}" for k in ("axis", "axes") if k in layer.keywords)
     if mode == "cos":

@@ -5,18 +5,13 @@ from __future__ import annotations
 import math
 from typing import Iterator
 
-from kerascheck.catalog.activations import ELU, PReLU, LeakyReLU, ReLU, Softmax
-from kerascheck.catalog.core import Activation, Dense, Identity
-from kerascheck.catalog.normalization import AxisNormalization
-from kerascheck.catalog.regularization import ActivityRegularization, Dropout
-from kerascheck.catalog.reshaping import Flatten, Reshape
+from kerascheck.catalog.base import Role
+from kerascheck.catalog.core import Dense
 from kerascheck.diagnostics import Diagnostic
-from kerascheck.graph import Layer
+from kerascheck.graph import Layer, Op
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
 
 SEQ = "import keras\nfrom keras import layers\n"
-#: layers between a flattening and the Dense that change neither the values' layout nor their number
-PASS_THROUGH = (Dropout, ActivityRegularization, AxisNormalization, Activation, Identity, ReLU, LeakyReLU, PReLU, ELU, Softmax)
 VGG_HEAD = (
     SEQ + "m = keras.Sequential([keras.Input((14, 14, 512)), layers.MaxPooling2D(2), layers.Flatten(),"
     " layers.Dense(4096, activation='relu'), layers.Dense(1000, activation='softmax')])\n"
@@ -173,14 +168,23 @@ def flattened_map(layer: Layer, view: ModelView) -> tuple[int, ...] | None:
         if len(shapes) != 1 or not isinstance(shapes[0], tuple):
             return None
         output = view.output_shape.get(id(op))
-        if isinstance(op.type, (Flatten, Reshape)) and isinstance(output, tuple) and len(output) == 2:
-            break
-        if not isinstance(op.type, PASS_THROUGH) or output != shapes[0]:
+        roles = _roles(op)
+        if Role.REARRANGES in roles and isinstance(output, tuple) and len(output) == 2:
+            break  # Flatten, or a Reshape to one axis
+        if Role.KEEPS_LAYOUT not in roles or output != shapes[0]:
             return None
     dims = shapes[0][1:]
     if len(dims) < 2 or not all(isinstance(d, int) for d in dims) or not view.predecessors(op):
         return None  # flattening the model's own input: an MLP on raw values, not a feature map
     return dims
+
+
+def _roles(op: Layer) -> Role:
+    """The roles of a catalog layer's own type (an operation, an unknown layer or one of
+    the source's subclasses has none here: a ``keras.ops.reshape`` is not looked at)."""
+    if isinstance(op, Op) or op.type is None:
+        return Role.NONE
+    return op.type.roles
 
 
 RULE = ParameterHotspot()

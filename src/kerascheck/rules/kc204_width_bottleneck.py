@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from kerascheck.catalog import roles_of
+from kerascheck.catalog.base import Role
 from kerascheck.catalog.core import Dense
 from kerascheck.diagnostics import Diagnostic
 from kerascheck.graph import Layer, Model, Operation
@@ -154,9 +156,9 @@ def gates(layer: Operation, view: ModelView) -> bool:
     while frontier:
         op = frontier.pop()
         for nxt in view.successors(op):
-            if nxt.class_name == "Multiply":
+            if Role.GATES in roles_of(nxt):
                 return True
-            if nxt.class_name in ("Reshape", "Activation") and id(nxt) not in seen:
+            if Role.BEFORE_GATE in roles_of(nxt) and id(nxt) not in seen:
                 seen.add(id(nxt))
                 frontier.append(nxt)
     return False

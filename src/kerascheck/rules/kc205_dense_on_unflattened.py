@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from kerascheck.catalog import roles_of, type_of
+from kerascheck.catalog.base import Role
+from kerascheck.catalog.core import Dense
 from kerascheck.diagnostics import Diagnostic
 from kerascheck.graph import Layer
-from kerascheck.rules._heads import POINTWISE, PROBABILITY, Head, describe, heads, rank, shape_text
+from kerascheck.rules._heads import PROBABILITY, Head, describe, heads, rank, shape_text
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
 
 IMPORT = "import keras\nfrom keras import layers\n"
@@ -114,7 +117,7 @@ def _spatial_classifier(view: ModelView, head: Head) -> bool:
     """A Dense classifier whose output keeps spatial axes its input does not have."""
     layer = head.layer
     n = rank(head.shape)
-    if layer is None or layer.class_name != "Dense" or head.activation not in PROBABILITY or n is None or n < 4:
+    if layer is None or not isinstance(type_of(layer), Dense) or head.activation not in PROBABILITY or n is None or n < 4:
         return False
     feeding = view.input_shapes(layer)
     if len(feeding) != 1 or rank(feeding[0]) != n:
@@ -128,10 +131,10 @@ def _first_dense(view: ModelView, layer: Layer) -> Layer:
     first = current = layer
     while True:
         parents = view.predecessors(current)
-        if len(parents) != 1 or not isinstance(parents[0], Layer) or parents[0].class_name not in POINTWISE:
+        if len(parents) != 1 or not isinstance(parents[0], Layer) or Role.PER_POSITION not in roles_of(parents[0]):
             return first
         current = parents[0]
-        if current.class_name == "Dense":
+        if isinstance(type_of(current), Dense):
             first = current
 
 

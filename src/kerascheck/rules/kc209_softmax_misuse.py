@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from kerascheck.catalog import roles_of, type_of
+from kerascheck.catalog.base import Role
+from kerascheck.catalog.core import Dense
+from kerascheck.catalog.rnn import TimeDistributed
 from kerascheck.diagnostics import Diagnostic
 from kerascheck.graph import Layer, Operation
 from kerascheck.rules._heads import (
-    PASS_THROUGH,
     applied_activation,
     describe,
     is_activation_only,
@@ -18,13 +21,6 @@ from kerascheck.rules._heads import (
 )
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
 
-#: layers that read their input as features (a softmax before them squashes those)
-FEATURE_LAYERS = frozenset({
-    "Dense", "EinsumDense", "Conv1D", "Conv2D", "Conv3D", "SeparableConv1D", "SeparableConv2D",
-    "DepthwiseConv1D", "DepthwiseConv2D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose",
-    "SimpleRNN", "LSTM", "GRU", "Bidirectional",
-})
-DROPOUTS = frozenset(PASS_THROUGH - {"Flatten", "Reshape"})
 EFFECT = {
     "softmax": "which flattens the probabilities toward uniform",
     "relu": "which changes nothing (softmax outputs are already ≥ 0)",
@@ -172,7 +168,7 @@ m = keras.Model(inp, layers.Dense(1)(layers.Flatten()(w)))
         if n is None or axes not in ((-1,), (n - 1,)) or view.is_output(op):
             return None
         readers = _readers(view, op)
-        if not readers or not all(r.class_name in FEATURE_LAYERS for r in readers):
+        if not readers or not all(Role.READS_FEATURES in roles_of(r) for r in readers):
             return None
         width = size(shape[-1])
         outputs = f"its {width} outputs" if width is not None else "its outputs"
@@ -199,8 +195,8 @@ m = keras.Model(inp, layers.Dense(1)(layers.Flatten()(w)))
 
 def _units(op: Layer) -> Any:
     """The units of a Dense layer (wrapped in TimeDistributed or not), from its arguments."""
-    layer = op.config.get("layer") if op.class_name == "TimeDistributed" else op
-    return layer.config.get("units") if isinstance(layer, Layer) and layer.class_name == "Dense" else None
+    layer = op.config.get("layer") if isinstance(type_of(op), TimeDistributed) else op
+    return layer.config.get("units") if isinstance(layer, Layer) and isinstance(type_of(layer), Dense) else None
 
 
 def _axes(view: ModelView, op: Operation) -> set[int] | None:
@@ -210,10 +206,12 @@ def _axes(view: ModelView, op: Operation) -> set[int] | None:
 
 
 def _readers(view: ModelView, op: Operation) -> list[Operation]:
-    """The operations that read ``op``'s output, looking through dropout-like layers."""
+    """The operations that read ``op``'s output, looking through dropout-like layers
+    (those that keep the values' activation without rearranging them)."""
     out: list[Operation] = []
     for successor in view.successors(op):
-        if successor.class_name in DROPOUTS and isinstance(successor, Layer):
+        roles = roles_of(successor)
+        if Role.KEEPS_ACTIVATION in roles and Role.REARRANGES not in roles and isinstance(successor, Layer):
             out.extend(_readers(view, successor))
         else:
             out.append(successor)

@@ -4,25 +4,17 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from kerascheck.catalog import roles_of, type_of
+from kerascheck.catalog.base import Role
+from kerascheck.catalog.core import Dense
 from kerascheck.diagnostics import Diagnostic
 from kerascheck.graph import Layer, Operation
 from kerascheck.rules._call_sites import once_per_call_site
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
 
-#: layers that drop units (or whole feature maps) with probability ``rate``
-DROPPING = ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "AlphaDropout")
-#: layers whose training-time noise divides by ``1 - rate``
-DIVIDING = ("GaussianDropout", "AlphaDropout")
-#: layers looked through to find what a dropout follows (Keras 1 wrote Dense, Activation, Dropout)
-LOOKED_THROUGH = (
-    "Activation",
-    "ReLU",
-    "LeakyReLU",
-    "PReLU",
-    "ELU",
-    "BatchNormalization",
-    "LayerNormalization",
-)
+#: layers that drop units (or whole feature maps) with probability ``rate``, or
+#: whose training-time noise divides by ``1 - rate``
+RATED = Role.DROPS_UNITS | Role.DROPS_FEATURE_MAPS | Role.DIVIDES_BY_KEPT
 BELOW_ONE = "give the fraction to drop, below 1"
 SEQ = "import keras\nfrom keras import layers\n"
 
@@ -130,13 +122,13 @@ Use the fraction to *drop*: `Dropout(0.2)` keeps 80%.  Raise
             view = ctx.view(model)
             for layer in view.layers():
                 rate = layer.config.get("rate")
-                if layer.class_name not in (*DROPPING, *DIVIDING) or not _is_number(rate) or not 0 <= rate <= 1:
+                if not roles_of(layer) & RATED or not _is_number(rate) or not 0 <= rate <= 1:
                     continue
                 if rate == 1:
                     yield self.diagnostic(layer.source, _rate_one(layer, rate), fix=BELOW_ONE)
                     continue
                 dense = _after_dense(view, layer)
-                if rate > limit and dense is not None and layer.class_name in ("Dropout", "AlphaDropout"):
+                if rate > limit and dense is not None and Role.DROPS_UNITS in roles_of(layer):
                     yield self.diagnostic(
                         layer.source,
                         f"{_describe(layer)}: rate={rate} after the hidden layer {_describe(dense, units=True)} keeps "
@@ -148,9 +140,10 @@ Use the fraction to *drop*: `Dropout(0.2)` keeps 80%.  Raise
 
 
 def _rate_one(layer: Layer, rate: Any) -> str:
-    if layer.class_name in DIVIDING:
+    roles = roles_of(layer)
+    if Role.DIVIDES_BY_KEPT in roles:
         return f"{_describe(layer)}: rate={rate}: training fails, since Keras divides by 1 − rate = 0"
-    what = "feature map" if layer.class_name.startswith("Spatial") else "unit"
+    what = "feature map" if Role.DROPS_FEATURE_MAPS in roles else "unit"
     return (
         f"{_describe(layer)}: rate={rate} drops every {what}: it keeps 1 − {rate} = 0% of its input during "
         "training, so it outputs zeros and the layers before it never learn"
@@ -158,11 +151,12 @@ def _rate_one(layer: Layer, rate: Any) -> str:
 
 
 def _after_dense(view: ModelView, layer: Layer) -> Layer | None:
-    """The Dense layer ``layer`` follows, looking through activations and normalisations."""
+    """The Dense layer ``layer`` follows, looking through activations and normalisations
+    (Keras 1 wrote Dense, Activation, Dropout)."""
     current: Operation | None = _previous(view, layer)
-    while isinstance(current, Layer) and current.class_name in LOOKED_THROUGH:
+    while isinstance(current, Layer) and Role.BEFORE_DROPOUT in roles_of(current):
         current = _previous(view, current)
-    return current if isinstance(current, Layer) and current.class_name == "Dense" else None
+    return current if isinstance(current, Layer) and isinstance(type_of(current), Dense) else None
 
 
 def _previous(view: ModelView, op: Operation) -> Operation | None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from kerascheck.catalog import type_of
 from kerascheck.catalog.base import format_shape
+from kerascheck.catalog.core import Embedding
 from kerascheck.diagnostics import Diagnostic
 from kerascheck.graph import Layer, Model
 from kerascheck.modelbuild import sequential_input
@@ -162,7 +164,7 @@ def _shape_keyword(layer: Layer) -> str | None:
     """The shape-declaring keyword the layer was given (Embedding's input_dim is not one)."""
     if "input_shape" in layer.keywords:
         return "input_shape"
-    if "input_dim" in layer.keywords and layer.class_name != "Embedding":
+    if "input_dim" in layer.keywords and not isinstance(type_of(layer), Embedding):
         return "input_dim"
     return None
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from kerascheck.catalog import roles_of, type_of
+from kerascheck.catalog.base import Role
+from kerascheck.catalog.core import Dense, Embedding
+from kerascheck.catalog.rnn import Bidirectional
 from kerascheck.diagnostics import Diagnostic
 from kerascheck.graph import Layer, Operation
-from kerascheck.rules._heads import POINTWISE, PROBABILITY, RECURRENT, Head, describe, heads, rank, shape_text
+from kerascheck.rules._heads import PROBABILITY, Head, describe, heads, rank, shape_text
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
 
-#: operations that build a sequence on purpose (an image's columns, a repeated vector)
-BUILDS_SEQUENCES = frozenset({"Reshape", "Permute", "Transpose", "ExpandDims", "Squeeze", "Stack", "RepeatVector"})
 IMPORT = "import keras\nfrom keras import layers\n"
 STACKED = IMPORT + """\
 m = keras.Sequential([
@@ -158,14 +160,14 @@ FIX = ("set return_sequences=False on the last recurrent layer or pool the steps
 
 def _per_sequence_classifier(view: ModelView, head: Head) -> bool:
     layer = head.layer
-    if layer is None or layer.class_name != "Dense" or head.activation not in PROBABILITY:
+    if layer is None or not isinstance(type_of(layer), Dense) or head.activation not in PROBABILITY:
         return False
     feeding = view.input_shapes(layer)
     if rank(head.shape) != 3 or len(feeding) != 1 or rank(feeding[0]) != 3:
         return False
     if head.units is None or head.units in _vocabularies(view):
         return False
-    return not any(op.class_name in BUILDS_SEQUENCES for op in _ancestors(view, layer))
+    return not any(Role.BUILDS_SEQUENCES in roles_of(op) for op in _ancestors(view, layer))
 
 
 def _ancestors(view: ModelView, op: Operation) -> list[Operation]:
@@ -180,7 +182,7 @@ def _ancestors(view: ModelView, op: Operation) -> list[Operation]:
 
 
 def _vocabularies(view: ModelView) -> set[int]:
-    return {op.config.get("input_dim") for op in view.layers() if op.class_name == "Embedding"}
+    return {op.config.get("input_dim") for op in view.layers() if isinstance(type_of(op), Embedding)}
 
 
 def _sequence_source(view: ModelView, layer: Layer) -> Operation | None:
@@ -193,15 +195,15 @@ def _sequence_source(view: ModelView, layer: Layer) -> Operation | None:
         current = parents[0]
         if _returns_sequences(current):
             return current
-        if not (isinstance(current, Layer) and current.class_name in POINTWISE):
+        if not (isinstance(current, Layer) and Role.PER_POSITION in roles_of(current)):
             return None
 
 
 def _returns_sequences(op: Operation) -> bool:
     if not isinstance(op, Layer):
         return False
-    inner = op.config.get("layer") if op.class_name == "Bidirectional" else op
-    return isinstance(inner, Layer) and inner.class_name in RECURRENT and inner.config.get("return_sequences") is True
+    inner = op.config.get("layer") if isinstance(type_of(op), Bidirectional) else op
+    return isinstance(inner, Layer) and Role.RECURRENT in roles_of(inner) and inner.config.get("return_sequences") is True
 
 
 RULE = SequenceIntoHead()
