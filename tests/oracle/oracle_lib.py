@@ -47,6 +47,25 @@ def fixture_files() -> list[Path]:
     )
 
 
+#: fixtures whose run under Keras takes seconds (``pytest --durations``): the tests
+#: over them are marked ``slow``
+SLOW_FIXTURES = {
+    "constructs/datasets_cifar10.py",  # NumPy steps on the CIFAR-10 stand-in's 50,000 images
+}
+
+
+def fixture_params(paths: list[Path]) -> list:
+    """``paths`` as ``pytest.param``s named by their path under fixtures/, the slow ones marked."""
+    import pytest
+
+    params = []
+    for path in paths:
+        name = str(path.relative_to(FIXTURES))
+        marks = [pytest.mark.slow] if name in SLOW_FIXTURES else []
+        params.append(pytest.param(path, id=name, marks=marks))
+    return params
+
+
 def twin_of(path: Path) -> Path | None:
     twin = path.with_name(path.name[: -len(".py")] + TWIN_SUFFIX)
     return twin if twin.exists() else None

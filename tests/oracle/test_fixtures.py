@@ -19,6 +19,7 @@ from oracle_lib import (
     compare,
     file_report,
     fixture_files,
+    fixture_params,
     lines_aligned,
     fixture_recording,
     run_kerascheck,
@@ -27,10 +28,9 @@ from oracle_lib import (
 )
 
 PATHS = fixture_files()
-IDS = [str(p.relative_to(FIXTURES)) for p in PATHS]
 
 
-@pytest.mark.parametrize("path", PATHS, ids=IDS)
+@pytest.mark.parametrize("path", fixture_params(PATHS))
 def test_kerascheck_matches_keras(keras, path, capsys):
     twin = twin_of(path)
     recording = fixture_recording(keras, path)

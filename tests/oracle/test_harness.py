@@ -14,6 +14,7 @@ from oracle_lib import (
     check_schema,
     compare,
     fixture_files,
+    fixture_params,
     fixture_recording,
     lines_aligned,
     record_keras,
@@ -23,10 +24,10 @@ from oracle_lib import (
 )
 
 PATHS = fixture_files()
-IDS = [str(p.relative_to(FIXTURES)) for p in PATHS]
+TWINNED = [p for p in PATHS if twin_of(p)]
 
 
-@pytest.mark.parametrize("path", PATHS, ids=IDS)
+@pytest.mark.parametrize("path", fixture_params(PATHS))
 def test_fixture_runs_and_marks_are_on_layer_lines(keras, path):
     """The fixture (or twin) builds models with real Keras as-is, every row has a
     constructor line in the file, and every `# oracle: unknown` mark sits on such a line."""
@@ -56,9 +57,7 @@ def test_every_legacy_fixture_has_a_twin():
     assert not orphans, f"twins without an original: {orphans}"
 
 
-@pytest.mark.parametrize(
-    "path", [p for p in PATHS if twin_of(p)], ids=[i for p, i in zip(PATHS, IDS) if twin_of(p)]
-)
+@pytest.mark.parametrize("path", fixture_params(TWINNED))
 def test_legacy_original_does_not_run_on_keras3(keras, path, monkeypatch):
     """A twin is only needed where Keras 3 really rejects the original spelling
     (or ignores a legacy argument whose meaning kerascheck keeps)."""
@@ -176,9 +175,7 @@ def test_schema_check_rejects_malformed_reports():
     assert check_schema(bad)
 
 
-@pytest.mark.parametrize(
-    "path", [p for p in PATHS if twin_of(p)], ids=[i for p, i in zip(PATHS, IDS) if twin_of(p)]
-)
+@pytest.mark.parametrize("path", fixture_params(TWINNED))
 def test_lines_aligned_twins_are_aligned(keras, path):
     """A twin marked `# oracle: lines-aligned` has as many lines as its original, and
     each line where the twin constructs a model or a row calls something there too."""
