@@ -19,8 +19,10 @@ from oracle_lib import (
     lines_aligned,
     record_keras,
     legacy_intent,
+    stale_marks,
     twin_of,
     unknown_lines,
+    unknown_promise,
 )
 
 PATHS = fixture_files()
@@ -145,6 +147,45 @@ def test_comparison_catches_differences(keras):
     assert problems(lambda r: layers(r)[1].__setitem__("params", 7), allowed={line})
     msg = "\n".join(problems(lambda r: layers(r)[1].__setitem__("output_shape", [None, 3, 3, 64])))
     assert "(None, 2, 2, 64)" in msg and "(None, 3, 3, 64)" in msg and "shape" in msg
+
+
+def test_stale_and_needed_marks(keras):
+    """A mark on a row kerascheck reports exactly is stale; one on a row it reports
+    unknown (shape or a count) is needed; unknown/'s promise sees the difference."""
+    path = FIXTURES / "seeds" / "seed002_strided_mnist.py"
+    recording = record_keras(keras, path)
+    good = _fake_report(recording)
+    row = good["models"][0]["layers"][1]
+    line = row["line"]
+    assert len([r for r in recording.models[0].rows if r.line == line]) == 1
+    (stale,) = stale_marks(recording, good, marks={line})
+    assert f"line {line}" in stale and "remove the mark" in stale and row["name"] in stale
+    (stale,) = stale_marks(recording, good, marks=set(), twin_marks={line})
+    assert "oracle twin" in stale
+    assert stale_marks(recording, good, marks=set()) == []
+    assert unknown_promise(good, {line})
+    assert unknown_promise(good, set())
+
+    for unknown in (
+        {"output_shape": [None, "?", "?", 64]},
+        {"output_shape": None},
+        {"params": None, "trainable_params": None},
+    ):
+        half = copy.deepcopy(good)
+        half["models"][0]["layers"][1].update(unknown)
+        assert stale_marks(recording, half, marks={line}) == [], unknown
+        assert unknown_promise(half, {line}) == [], unknown
+    # A line is stale only when every row built there is exact.
+    both = copy.deepcopy(good)
+    both["models"][0]["layers"][2]["line"] = line
+    both["models"][0]["layers"][2]["output_shape"] = None
+    assert stale_marks(recording, both, marks={line}) == []
+    assert unknown_promise(both, {line})  # the other row on the line is known
+    # Counts that differ from Keras's are compare's business, never a stale mark.
+    wrong = copy.deepcopy(good)
+    wrong["models"][0]["layers"][1]["trainable_params"] += 1
+    assert stale_marks(recording, wrong, marks={line}) == []
+    assert unknown_promise(good, {10_000})  # a mark on a line kerascheck builds nothing on
 
 
 def test_schema_check_rejects_malformed_reports():
