@@ -13,7 +13,11 @@ from kerascheck.positions import Positions
 
 ROOT = Path(__file__).resolve().parents[1]
 APPLICATIONS = Path(importlib.util.find_spec("keras").submodule_search_locations[0]) / "src" / "applications"
-FILES = sorted((ROOT / "fixtures").rglob("*.py"))[:20] + sorted(APPLICATIONS.glob("*.py"))
+FILES = sorted((ROOT / "fixtures").rglob("*.py"))[:20] + [
+    # Keras's own applications: large files, seconds all together
+    pytest.param(path, marks=pytest.mark.slow)
+    for path in sorted(APPLICATIONS.glob("*.py"))
+]
 
 
 class Collect(cst.CSTVisitor):

@@ -34,6 +34,9 @@ from pathlib import Path
 
 import pytest
 
+#: every test here runs pre-commit in a subprocess; the module's fixture pip-installs the hook
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_TIMEOUT = 1200  # seconds: a virtual environment and a pip install from the package index
 COMMIT_TIMEOUT = 300

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from kerascheck.analysis import Options, analyze_bytes, analyze_source
 from kerascheck.interpreter.limits import Limits
 
@@ -84,6 +86,7 @@ def test_float_sizes_are_kc105_and_unknown_never_a_float_count():
     assert all(layer.params is None for layer in model.layers)
 
 
+@pytest.mark.slow  # 10,000+ layers: about a second
 def test_ten_thousand_layer_loop_is_exact_and_every_rule_stays_linear():
     source = (
         "import keras\n"
@@ -104,6 +107,7 @@ def test_ten_thousand_layer_loop_is_exact_and_every_rule_stays_linear():
     assert [d.code for d in report.diagnostics if d.severity != "info"] == []
 
 
+@pytest.mark.slow  # 10,000+ layers: about a second
 def test_a_loop_past_the_budget_is_a_diagnostic_and_unknown():
     source = (
         "import keras\n"
@@ -119,6 +123,7 @@ def test_a_loop_past_the_budget_is_a_diagnostic_and_unknown():
     assert report.models[0].total is None
 
 
+@pytest.mark.slow  # 10,000+ layers: about a second
 def test_a_functional_chain_past_the_budget_is_unknown_not_partial():
     source = (
         "import keras\n"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from oracle import check, check_invalid, check_legacy, our_layer
+from oracle import check, check_invalid, check_legacy, keras_layer, our_layer
 
 import kerascheck.catalog
 from kerascheck.catalog.base import Call, Explain, Unresolved
@@ -252,9 +252,8 @@ def test_keras1_positional_kernel_may_be_unknown():
     assert cfg["kernel_size"] == (k, k) and cfg["strides"] == 1
 
 
-@pytest.mark.parametrize(
-    "name, args, shape, line",
-    [
+#: (layer, arguments, input shape, the last line of its parameter explanation)
+EXPLAINED_COUNTS = [
         ("Conv2D", (10, 4), (None, 9, 9, 3), "Conv2D: 10 filters × (4×4 kernel × 3 input channels) + 10 biases = 490"),
         (
             "Conv2DTranspose",
@@ -270,17 +269,29 @@ def test_keras1_positional_kernel_may_be_unknown():
             " + 16 biases = 216",
         ),
         ("DepthwiseConv1D", (5,), (None, 9, 4), "DepthwiseConv1D: 4 channels × 1 multiplier × 5 kernel + 4 biases = 24"),
-    ],
-)
+]
+
+
+@pytest.mark.parametrize("name, args, shape, line", EXPLAINED_COUNTS)
 def test_parameter_explanation(name, args, shape, line):
     lt, cfg, _, ex = run(name, args, {}, shape)
     lt.weights(cfg, Call(shape), ex)
     assert ex.lines[-1] == line
 
 
+@pytest.mark.parametrize("name, args, shape, line", EXPLAINED_COUNTS)
+def test_the_explained_counts_are_keras_counts(keras, name, args, shape, line):
+    _, trainable, non_trainable = keras_layer(keras, name, args, {}, shape[1:])
+    assert line.endswith(f" = {trainable + non_trainable}")
+
+
 def test_shape_explanation():
     _, _, _, ex = run("Conv2D", (8, 7), {"strides": 3}, (None, 28, 28, 1))
     assert ex.lines == ["height = floor((28 + 0 − 7) / 3) + 1 = 8", "width = floor((28 + 0 − 7) / 3) + 1 = 8"]
+
+
+def test_the_explained_shape_is_keras_shape(keras):
+    assert keras_layer(keras, "Conv2D", (8, 7), {"strides": 3}, (28, 28, 1))[0] == (None, 8, 8, 8)
 
 
 def test_convolution1d_input_dim_and_length():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from oracle import check, check_invalid, check_legacy
+from oracle import check, check_invalid, check_legacy, keras_layer
 
 import kerascheck.catalog
 from kerascheck.catalog.base import Call, Explain, Invalid
@@ -149,6 +149,10 @@ def test_explanation():
     out, ex = run("MaxPooling2D", (3, 2), {}, (None, 28, 9, 1))
     assert out == (None, 13, 4, 1)
     assert ex.lines == ["height = floor((28 + 0 − 3) / 2) + 1 = 13", "width = floor((9 + 0 − 3) / 2) + 1 = 4"]
+
+
+def test_the_explained_shape_is_keras_shape(keras):
+    assert keras_layer(keras, "MaxPooling2D", (3, 2), {}, (28, 9, 1))[0] == (None, 13, 4, 1)
 
 
 def test_missing_pool_size_message():

@@ -1,6 +1,10 @@
 """Shapes that come from keras.datasets, through the usual NumPy steps, and what
 stays unknown: other data, values a step makes depend on the data, arrays
-changed in place or under an unknown condition."""
+changed in place or under an unknown condition.
+
+The expected shapes and values are written out, so the quick tier checks
+kerascheck against them without Keras; the oracle tests at the end check each of
+them against what real Keras and NumPy build from the same snippet."""
 
 from __future__ import annotations
 
@@ -27,9 +31,8 @@ def value_of(setup: str, expression: str) -> int | None:
 MNIST = "(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()"
 
 
-@pytest.mark.parametrize(
-    "setup, shape, expected",
-    [
+#: (setup, SHAPE, the shape kerascheck reports for keras.Input(shape=SHAPE))
+SHAPES = [
         (MNIST, "x_train.shape[1:]", [None, 28, 28]),
         (MNIST + "\nx = x_train.reshape(-1, 28, 28, 1)", "x.shape[1:]", [None, 28, 28, 1]),
         (MNIST + "\nx = x_train.reshape(x_train.shape[0], 784)", "x.shape[1:]", [None, 784]),
@@ -61,15 +64,16 @@ MNIST = "(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
         ("(x, y), (a, b) = keras.datasets.boston_housing.load_data(test_split=0.1)", "(len(x), len(a))", [None, 455, 51]),
         ("(x, y), (a, b) = keras.datasets.reuters.load_data(num_words=1000)", "(len(x), len(a))", [None, 8982, 2246]),
         ("(x, y), (a, b) = keras.datasets.imdb.load_data(num_words=1000)", "x.shape + a.shape", [None, 25000, 25000]),
-    ],
-)
+]
+
+
+@pytest.mark.parametrize("setup, shape, expected", SHAPES)
 def test_dataset_shapes_through_numpy_steps(setup, shape, expected):
     assert shape_of(setup, shape) == expected
 
 
-@pytest.mark.parametrize(
-    "setup, expression, expected",
-    [
+#: (setup, EXPRESSION, kerascheck's Dense(EXPRESSION) units: None when Keras rejects the value)
+VALUES = [
         (MNIST, "len(np.unique(y_train))", 10),
         (MNIST, "int(np.max(y_train) + 1)", 10),
         (MNIST, "int(y_test.max()) + 1", 10),
@@ -103,10 +107,61 @@ def test_dataset_shapes_through_numpy_steps(setup, shape, expected):
             50,
         ),
         ("(x, y), _ = keras.datasets.imdb.load_data()", "keras.utils.pad_sequences(x, maxlen=64).shape[0] // 1000", 25),
-    ],
-)
+]
+
+
+@pytest.mark.parametrize("setup, expression, expected", VALUES)
 def test_values_from_datasets(setup, expression, expected):
     assert value_of(setup, expression) == expected
+
+
+# ------------------------------------------------------------------ the expected values, from the oracle
+# Each SHAPES and VALUES snippet runs as written with real Keras and NumPy, on the
+# offline datasets the oracle suite runs fixtures with (tests/oracle/offline_datasets.py:
+# arrays of the documented shapes, labels covering every class): what it builds
+# is the expected value the quick tests above hold kerascheck to.
+
+#: Keras 1/2 spellings Keras 3 cannot import: their values are checked on kerascheck's side only
+KERAS3_CANNOT_RUN = ("keras.utils import np_utils", "keras.utils.np_utils import")
+
+
+def keras_output_shape(keras, source: str) -> list:
+    """The output shape of the model ``m`` that ``source`` builds with real Keras,
+    ``keras.datasets`` served offline (what Keras raises, it raises)."""
+    from tests.oracle.offline_datasets import offline_datasets
+
+    data_format = keras.config.image_data_format()
+    keras.backend.clear_session()
+    try:
+        with offline_datasets(keras):
+            namespace: dict = {"__name__": "__snippet__"}
+            exec(compile(source, "snippet.py", "exec"), namespace)
+        return list(namespace["m"].output_shape)
+    finally:
+        keras.config.set_image_data_format(data_format)
+        keras.backend.clear_session()
+
+
+def oracle_cases(cases):
+    return [case for case in cases if not any(spelling in case[0] for spelling in KERAS3_CANNOT_RUN)]
+
+
+@pytest.mark.slow  # whole-dataset NumPy steps: up to seconds each
+@pytest.mark.parametrize("setup, shape, expected", oracle_cases(SHAPES))
+def test_the_expected_shapes_are_what_keras_builds(keras, setup, shape, expected):
+    source = HEADER + setup + f"\nm = keras.Sequential([keras.Input(shape={shape}), keras.layers.Activation('linear')])\n"
+    assert keras_output_shape(keras, source) == expected
+
+
+@pytest.mark.slow  # whole-dataset NumPy steps and 25,000-review stand-ins: up to seconds each
+@pytest.mark.parametrize("setup, expression, expected", oracle_cases(VALUES))
+def test_the_expected_values_are_what_keras_builds(keras, setup, expression, expected):
+    source = HEADER + setup + f"\nm = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense({expression})])\n"
+    if expected is None:  # kerascheck's unknown stands for Keras rejecting the value
+        with pytest.raises(ValueError, match="units"):
+            keras_output_shape(keras, source)
+    else:
+        assert keras_output_shape(keras, source)[-1] == expected
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,9 @@ row's layer (or operation) was constructed.
 process and returns the parsed, schema-checked report.
 
 ``compare(expected, report, ...)`` returns a list of human-readable problems
-(empty when kerascheck agrees with Keras), with a per-layer diff table.
+(empty when kerascheck agrees with Keras), with a per-layer diff table;
+``stale_marks`` the ``# oracle: unknown`` marks kerascheck no longer needs, and
+``unknown_promise`` what a fixture in ``fixtures/unknown/`` fails to keep.
 """
 
 from __future__ import annotations
@@ -45,6 +47,25 @@ def fixture_files() -> list[Path]:
         for p in FIXTURES.rglob("*.py")
         if not p.name.endswith(TWIN_SUFFIX) and "__pycache__" not in p.parts
     )
+
+
+#: fixtures whose run under Keras takes seconds (``pytest --durations``): the tests
+#: over them are marked ``slow``
+SLOW_FIXTURES = {
+    "constructs/datasets_cifar10.py",  # NumPy steps on the CIFAR-10 stand-in's 50,000 images
+}
+
+
+def fixture_params(paths: list[Path]) -> list:
+    """``paths`` as ``pytest.param``s named by their path under fixtures/, the slow ones marked."""
+    import pytest
+
+    params = []
+    for path in paths:
+        name = str(path.relative_to(FIXTURES))
+        marks = [pytest.mark.slow] if name in SLOW_FIXTURES else []
+        params.append(pytest.param(path, id=name, marks=marks))
+    return params
 
 
 def twin_of(path: Path) -> Path | None:
@@ -667,6 +688,79 @@ def compare(
     for i, (e, g) in enumerate(zip(expected, got)):
         for p in compare_model(e, g, allowed_unknown=allowed_unknown, compare_lines=compare_lines, compare_names=compare_names):
             problems.append(f"[model #{i}] {p}")
+    return problems
+
+
+def exact(er: Row, gr: dict) -> bool:
+    """kerascheck's row ``gr`` is Keras's ``er`` exactly: shape and counts known and equal."""
+    if er.shape is None or er.trainable is None or er.non_trainable is None:
+        return False
+    return (
+        not _unknown_shape(gr["output_shape"])
+        and gr["output_shape"] == er.shape
+        and (gr["trainable_params"], gr["non_trainable_params"], gr["params"]) == (er.trainable, er.non_trainable, er.params)
+    )
+
+
+def stale_marks(recording: Recording, file_entry: dict, *, marks: set[int], twin_marks: set[int] = frozenset()) -> list[str]:
+    """``# oracle: unknown`` marks kerascheck no longer needs: every row constructed on
+    the marked line is reported exactly (``exact``).
+
+    ``marks`` are lines of the file kerascheck reads (matched with its rows'
+    lines), ``twin_marks`` lines of its oracle twin (matched with Keras's).  Rows
+    are paired by position, so nothing is said unless the model and row counts
+    agree (``compare`` reports it when they do not).
+    """
+    expected, got = recording.models, file_entry["models"]
+    if len(expected) != len(got) or any(len(e.rows) != len(g["layers"]) for e, g in zip(expected, got)):
+        return []
+    on_line: dict[tuple[str, int], list[tuple[Row, dict]]] = {}
+    for e, g in zip(expected, got):
+        for er, gr in zip(e.rows, g["layers"]):
+            if gr["line"] in marks:
+                on_line.setdefault(("", gr["line"]), []).append((er, gr))
+            if er.line in twin_marks:
+                on_line.setdefault((" of the oracle twin", er.line), []).append((er, gr))
+    problems = []
+    for (where, line), pairs in sorted(on_line.items()):
+        if all(exact(er, gr) for er, gr in pairs):
+            rows = "; ".join(
+                f"{gr['name']} ({gr['class']}) {fmt_shape(gr['output_shape'])} "
+                f"{fmt_count(gr['trainable_params'], gr['non_trainable_params'])}"
+                for _, gr in pairs
+            )
+            problems.append(
+                f"stale mark: `# oracle: unknown` on line {line}{where}, but kerascheck reports "
+                f"what is built there exactly as Keras does ({rows}): remove the mark"
+            )
+    return problems
+
+
+def reported_unknown(row: dict) -> bool:
+    """kerascheck reports ``row``'s output shape or one of its counts unknown."""
+    counts = (row["params"], row["trainable_params"], row["non_trainable_params"])
+    return _unknown_shape(row["output_shape"]) or any(c is None for c in counts)
+
+
+def unknown_promise(file_entry: dict, marks: set[int]) -> list[str]:
+    """What a fixture in ``fixtures/unknown/`` promises: it has ``# oracle: unknown``
+    marks, and kerascheck reports every row constructed on a marked line unknown
+    (``reported_unknown``)."""
+    if not marks:
+        return ["no `# oracle: unknown` mark: a fixture in unknown/ marks the rows kerascheck must report unknown"]
+    rows = [row for model in file_entry["models"] for row in model["layers"]]
+    problems = []
+    for line in sorted(marks):
+        on_line = [row for row in rows if row["line"] == line]
+        if not on_line:
+            problems.append(f"line {line} is marked, but kerascheck reports no row constructed there")
+        for row in on_line:
+            if not reported_unknown(row):
+                problems.append(
+                    f"line {line}: kerascheck reports {row['name']} ({row['class']}) fully, "
+                    f"{fmt_shape(row['output_shape'])} {fmt_count(row['trainable_params'], row['non_trainable_params'])}, "
+                    "where unknown/ promises it unknown (move the model out of unknown/ if kerascheck now follows it)"
+                )
     return problems
 
 

@@ -21,6 +21,10 @@ import pytest
 
 from oracle_lib import ReportError, compare, file_report, record_keras, run_kerascheck
 
+#: forty real architectures built with Keras, and kerascheck on fifteen large files:
+#: about two minutes all together
+pytestmark = pytest.mark.slow
+
 #: each application file and the public constructors it defines
 APPLICATIONS = {
     "vgg16": ["VGG16"],

@@ -14,19 +14,22 @@ from oracle_lib import (
     check_schema,
     compare,
     fixture_files,
+    fixture_params,
     fixture_recording,
     lines_aligned,
     record_keras,
     legacy_intent,
+    stale_marks,
     twin_of,
     unknown_lines,
+    unknown_promise,
 )
 
 PATHS = fixture_files()
-IDS = [str(p.relative_to(FIXTURES)) for p in PATHS]
+TWINNED = [p for p in PATHS if twin_of(p)]
 
 
-@pytest.mark.parametrize("path", PATHS, ids=IDS)
+@pytest.mark.parametrize("path", fixture_params(PATHS))
 def test_fixture_runs_and_marks_are_on_layer_lines(keras, path):
     """The fixture (or twin) builds models with real Keras as-is, every row has a
     constructor line in the file, and every `# oracle: unknown` mark sits on such a line."""
@@ -56,9 +59,7 @@ def test_every_legacy_fixture_has_a_twin():
     assert not orphans, f"twins without an original: {orphans}"
 
 
-@pytest.mark.parametrize(
-    "path", [p for p in PATHS if twin_of(p)], ids=[i for p, i in zip(PATHS, IDS) if twin_of(p)]
-)
+@pytest.mark.parametrize("path", fixture_params(TWINNED))
 def test_legacy_original_does_not_run_on_keras3(keras, path, monkeypatch):
     """A twin is only needed where Keras 3 really rejects the original spelling
     (or ignores a legacy argument whose meaning kerascheck keeps)."""
@@ -148,6 +149,45 @@ def test_comparison_catches_differences(keras):
     assert "(None, 2, 2, 64)" in msg and "(None, 3, 3, 64)" in msg and "shape" in msg
 
 
+def test_stale_and_needed_marks(keras):
+    """A mark on a row kerascheck reports exactly is stale; one on a row it reports
+    unknown (shape or a count) is needed; unknown/'s promise sees the difference."""
+    path = FIXTURES / "seeds" / "seed002_strided_mnist.py"
+    recording = record_keras(keras, path)
+    good = _fake_report(recording)
+    row = good["models"][0]["layers"][1]
+    line = row["line"]
+    assert len([r for r in recording.models[0].rows if r.line == line]) == 1
+    (stale,) = stale_marks(recording, good, marks={line})
+    assert f"line {line}" in stale and "remove the mark" in stale and row["name"] in stale
+    (stale,) = stale_marks(recording, good, marks=set(), twin_marks={line})
+    assert "oracle twin" in stale
+    assert stale_marks(recording, good, marks=set()) == []
+    assert unknown_promise(good, {line})
+    assert unknown_promise(good, set())
+
+    for unknown in (
+        {"output_shape": [None, "?", "?", 64]},
+        {"output_shape": None},
+        {"params": None, "trainable_params": None},
+    ):
+        half = copy.deepcopy(good)
+        half["models"][0]["layers"][1].update(unknown)
+        assert stale_marks(recording, half, marks={line}) == [], unknown
+        assert unknown_promise(half, {line}) == [], unknown
+    # A line is stale only when every row built there is exact.
+    both = copy.deepcopy(good)
+    both["models"][0]["layers"][2]["line"] = line
+    both["models"][0]["layers"][2]["output_shape"] = None
+    assert stale_marks(recording, both, marks={line}) == []
+    assert unknown_promise(both, {line})  # the other row on the line is known
+    # Counts that differ from Keras's are compare's business, never a stale mark.
+    wrong = copy.deepcopy(good)
+    wrong["models"][0]["layers"][1]["trainable_params"] += 1
+    assert stale_marks(recording, wrong, marks={line}) == []
+    assert unknown_promise(good, {10_000})  # a mark on a line kerascheck builds nothing on
+
+
 def test_schema_check_rejects_malformed_reports():
     assert check_schema({"version": 1, "files": []}) == []
     assert check_schema({"version": 2, "files": []})
@@ -176,9 +216,7 @@ def test_schema_check_rejects_malformed_reports():
     assert check_schema(bad)
 
 
-@pytest.mark.parametrize(
-    "path", [p for p in PATHS if twin_of(p)], ids=[i for p, i in zip(PATHS, IDS) if twin_of(p)]
-)
+@pytest.mark.parametrize("path", fixture_params(TWINNED))
 def test_lines_aligned_twins_are_aligned(keras, path):
     """A twin marked `# oracle: lines-aligned` has as many lines as its original, and
     each line where the twin constructs a model or a row calls something there too."""

@@ -29,16 +29,20 @@ JUSTIFIED = {
     ("cnn_lstm_timeseries.py", "KC202"): "the Dense after Flatten holds 96% of the model",
 }
 
-FILES = sorted(p for p in APPLICATIONS.glob("*.py") if not p.name.endswith("_test.py")) + sorted(
-    (ROOT / "fixtures" / "classic").glob("*.py")
-)
+APPLICATION_FILES = sorted(p for p in APPLICATIONS.glob("*.py") if not p.name.endswith("_test.py"))
+FILES = APPLICATION_FILES + sorted((ROOT / "fixtures" / "classic").glob("*.py"))
 
 
 def test_the_applications_are_there():
     assert {"vgg16.py", "resnet.py", "nasnet.py", "efficientnet.py"} <= {p.name for p in FILES}
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize(
+    "path",
+    # Keras's applications are large files: seconds all together
+    [pytest.param(p, marks=pytest.mark.slow) if p in APPLICATION_FILES else p for p in FILES],
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
 def test_no_unjustified_warning_or_error(path):
     report = analyze_bytes(path.read_bytes(), str(path), Options(rules=tuple(all_rules().values())))
     loud = {(path.name, d.code): d.message for d in report.diagnostics if d.severity in ("warning", "error")}
