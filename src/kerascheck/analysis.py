@@ -20,6 +20,7 @@ from kerascheck.interpreter.keras_api import KerasAPI
 from kerascheck.interpreter.modules import ParseCache, Project
 from kerascheck.modelbuild import ensure_rows
 from kerascheck.positions import Positions
+from kerascheck.report import FileReport, LayerReport, ModelReport
 from kerascheck.unknown import is_unknown
 
 MAX_FILE_BYTES = 1_000_000
@@ -48,56 +49,6 @@ class Options:
         from kerascheck.rules import all_rules
 
         return tuple(rule for code, rule in all_rules().items() if code.startswith("KC1"))
-
-
-@dataclass
-class LayerReport:
-    name: str
-    class_name: str
-    line: int
-    output_shape: Any  # a shape tuple, a list of them, or Unknown
-    trainable: int | None
-    non_trainable: int | None
-    explain: list[str]
-    unknown_reason: str = ""
-
-    @property
-    def params(self) -> int | None:
-        if self.trainable is None or self.non_trainable is None:
-            return None
-        return self.trainable + self.non_trainable
-
-
-@dataclass
-class ModelReport:
-    name: str
-    kind: str
-    line: int
-    context: str
-    layers: list[LayerReport]
-    trainable: int | None
-    non_trainable: int | None
-    unknown_reason: str = ""
-
-    @property
-    def total(self) -> int | None:
-        if self.trainable is None or self.non_trainable is None:
-            return None
-        return self.trainable + self.non_trainable
-
-
-@dataclass
-class FileReport:
-    path: str
-    models: list[ModelReport] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    source: str = ""  # the text analysed ("" when it could not be read)
-    #: the names of ``Options.input_shapes`` that matched a function or model here
-    input_shapes_used: set[str] = field(default_factory=set)
-
-    @property
-    def has_errors(self) -> bool:
-        return any(d.severity == "error" for d in self.diagnostics)
 
 
 STACK_BYTES = 512 * 1024 * 1024

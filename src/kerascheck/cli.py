@@ -19,7 +19,7 @@ from kerascheck.diagnostics import SEVERITIES
 from kerascheck.reporters import CHECK_MODULES
 
 if TYPE_CHECKING:
-    from kerascheck.analysis import FileReport
+    from kerascheck.report import FileReport
     from kerascheck.config import Settings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from kerascheck.analysis import FileReport
 from kerascheck.cli import CHECK_FORMATS
 from kerascheck.diagnostics import Diagnostic, Span
+from kerascheck.report import FileReport
 from kerascheck.reporters import full, github
 from kerascheck.rules import all_rules
 from tests.reporters.sources import CONV, CONV_END, CONV_START, FILES

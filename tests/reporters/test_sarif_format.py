@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 
 from kerascheck import __version__
-from kerascheck.analysis import FileReport
 from kerascheck.diagnostics import Diagnostic, Span
+from kerascheck.report import FileReport
 from kerascheck.reporters import sarif
 from kerascheck.rules import all_rules
 from tests.reporters.sources import CONV, CONV_END, CONV_START, FILES, write_fixtures
