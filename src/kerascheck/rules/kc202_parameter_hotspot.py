@@ -10,7 +10,7 @@ from kerascheck.catalog.core import Activation, Dense, Identity
 from kerascheck.catalog.normalization import AxisNormalization
 from kerascheck.catalog.regularization import ActivityRegularization, Dropout
 from kerascheck.catalog.reshaping import Flatten, Reshape
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.findings import Finding
 from kerascheck.graph import Layer
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
 
@@ -125,7 +125,7 @@ Shrink the feature map before the head: `GlobalAveragePooling2D` instead of
         ),
     )
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         share, least = ctx.options["hotspot-share"], ctx.options["hotspot-min-params"]
         for model in ctx.models:
             trainable, frozen = model.totals()
@@ -138,7 +138,7 @@ Shrink the feature map before the head: `GlobalAveragePooling2D` instead of
                 if shape is None or count is None or count < least or count < share * total:
                     continue
                 inputs, units = math.prod(shape), layer.config["units"]
-                yield self.diagnostic(
+                yield self.finding(
                     layer.source,
                     f"{layer.name} ({layer.class_name}) holds {count:,} of the {total:,} parameters of {model.name} "
                     f"({percent(count, total)}): {'×'.join(map(str, shape))} = {inputs:,} flattened inputs × {units:,} units",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.findings import Finding
 from kerascheck.graph import Layer, Operation
 from kerascheck.rules._call_sites import once_per_call_site
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
@@ -121,10 +121,10 @@ Use the fraction to *drop*: `Dropout(0.2)` keeps 80%.  Raise
         ),
     )
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         return once_per_call_site(self.findings(ctx))
 
-    def findings(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def findings(self, ctx: RuleContext) -> Iterator[Finding]:
         limit = ctx.options["max-dropout-rate"]
         for model in ctx.models:
             view = ctx.view(model)
@@ -133,11 +133,11 @@ Use the fraction to *drop*: `Dropout(0.2)` keeps 80%.  Raise
                 if layer.class_name not in (*DROPPING, *DIVIDING) or not _is_number(rate) or not 0 <= rate <= 1:
                     continue
                 if rate == 1:
-                    yield self.diagnostic(layer.source, _rate_one(layer, rate), fix=BELOW_ONE)
+                    yield self.finding(layer.source, _rate_one(layer, rate), fix=BELOW_ONE)
                     continue
                 dense = _after_dense(view, layer)
                 if rate > limit and dense is not None and layer.class_name in ("Dropout", "AlphaDropout"):
-                    yield self.diagnostic(
+                    yield self.finding(
                         layer.source,
                         f"{_describe(layer)}: rate={rate} after the hidden layer {_describe(dense, units=True)} keeps "
                         f"only 1 − {rate} = {_percent(1 - rate)} of its units during training "
