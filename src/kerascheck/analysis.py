@@ -24,6 +24,7 @@ from kerascheck.positions import Positions
 from kerascheck.report import FileReport, LayerReport, ModelReport
 from kerascheck.rules import all_rules
 from kerascheck.rules.base import RuleContext
+from kerascheck.rules.selection import rules_for
 from kerascheck.unknown import is_unknown
 
 MAX_FILE_BYTES = 1_000_000
@@ -37,7 +38,7 @@ class Options:
     data_format: str = "channels_last"
     explain: bool = False
     limits: Limits = field(default_factory=Limits)
-    #: the rules to run; None means the rules for what Keras itself rejects (KC1xx)
+    #: the rules to run; None: those ``summary`` runs (``rules.selection.rules_for``)
     rules: tuple | None = None
     #: rule options by kebab-case name (each rule's defaults fill the rest)
     rule_options: dict[str, Any] = field(default_factory=dict)
@@ -47,11 +48,7 @@ class Options:
     input_shapes: dict[str, tuple] = field(default_factory=dict)
 
     def selected_rules(self) -> tuple:
-        if self.rules is not None:
-            return self.rules
-        from kerascheck.rules import all_rules
-
-        return tuple(rule for code, rule in all_rules().items() if code.startswith("KC1"))
+        return self.rules if self.rules is not None else rules_for("summary")
 
 
 STACK_BYTES = 512 * 1024 * 1024
