@@ -13,6 +13,7 @@ import libcst as cst
 
 from kerascheck import suppression
 from kerascheck.diagnostics import Diagnostic, Span
+from kerascheck.findings import Finding
 from kerascheck.graph import Layer, Model, Operation
 from kerascheck.input_shapes import InputShapes
 from kerascheck.interpreter.engine import Interpreter
@@ -24,6 +25,10 @@ from kerascheck.libraries.numpy_library import NumPyLibrary
 from kerascheck.libraries.tensorflow_library import TensorFlowLibrary
 from kerascheck.modelbuild import ensure_rows
 from kerascheck.positions import Positions
+from kerascheck.report import FileReport, LayerReport, ModelReport
+from kerascheck.rules import all_rules
+from kerascheck.rules.base import RuleContext
+from kerascheck.rules.selection import rules_for
 from kerascheck.unknown import is_unknown
 
 MAX_FILE_BYTES = 1_000_000
@@ -37,7 +42,7 @@ class Options:
     data_format: str = "channels_last"
     explain: bool = False
     limits: Limits = field(default_factory=Limits)
-    #: the rules to run; None means the rules for what Keras itself rejects (KC1xx)
+    #: the rules to run; None: those ``summary`` runs (``rules.selection.rules_for``)
     rules: tuple | None = None
     #: rule options by kebab-case name (each rule's defaults fill the rest)
     rule_options: dict[str, Any] = field(default_factory=dict)
@@ -47,61 +52,7 @@ class Options:
     input_shapes: dict[str, tuple] = field(default_factory=dict)
 
     def selected_rules(self) -> tuple:
-        if self.rules is not None:
-            return self.rules
-        from kerascheck.rules import all_rules
-
-        return tuple(rule for code, rule in all_rules().items() if code.startswith("KC1"))
-
-
-@dataclass
-class LayerReport:
-    name: str
-    class_name: str
-    line: int
-    output_shape: Any  # a shape tuple, a list of them, or Unknown
-    trainable: int | None
-    non_trainable: int | None
-    explain: list[str]
-    unknown_reason: str = ""
-
-    @property
-    def params(self) -> int | None:
-        if self.trainable is None or self.non_trainable is None:
-            return None
-        return self.trainable + self.non_trainable
-
-
-@dataclass
-class ModelReport:
-    name: str
-    kind: str
-    line: int
-    context: str
-    layers: list[LayerReport]
-    trainable: int | None
-    non_trainable: int | None
-    unknown_reason: str = ""
-
-    @property
-    def total(self) -> int | None:
-        if self.trainable is None or self.non_trainable is None:
-            return None
-        return self.trainable + self.non_trainable
-
-
-@dataclass
-class FileReport:
-    path: str
-    models: list[ModelReport] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    source: str = ""  # the text analysed ("" when it could not be read)
-    #: the names of ``Options.input_shapes`` that matched a function or model here
-    input_shapes_used: set[str] = field(default_factory=set)
-
-    @property
-    def has_errors(self) -> bool:
-        return any(d.severity == "error" for d in self.diagnostics)
+        return self.rules if self.rules is not None else rules_for("summary")
 
 
 STACK_BYTES = 512 * 1024 * 1024
@@ -149,18 +100,16 @@ def _decode(data: bytes, path: str) -> str | FileReport:
     """The file's text, or a report saying why it is not analysed."""
     report = FileReport(path)
     if len(data) > MAX_FILE_BYTES:
-        report.diagnostics.append(
-            Diagnostic("KC003", f"file is {len(data):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit: not analysed", span=Span(1, 1, 1, 1))
-        )
-        return report
-    if b"\0" in data:
-        report.diagnostics.append(Diagnostic("KC003", "file looks binary (it contains NUL bytes): not analysed", span=Span(1, 1, 1, 1)))
-        return report
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        report.diagnostics.append(Diagnostic("KC003", f"file is not valid UTF-8 ({exc.reason} at byte {exc.start}): not analysed", span=Span(1, 1, 1, 1)))
-        return report
+        message = f"file is {len(data):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit: not analysed"
+    elif b"\0" in data:
+        message = "file looks binary (it contains NUL bytes): not analysed"
+    else:
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            message = f"file is not valid UTF-8 ({exc.reason} at byte {exc.start}): not analysed"
+    report.diagnostics.append(to_diagnostic(Finding("KC003", None, message), Span(1, 1, 1, 1)))
+    return report
 
 
 def analyze_source(
@@ -195,34 +144,37 @@ def _analyze(source: str, path: str, options: Options, clock: "_Stages", cache: 
         module = project.cache.parse(project.file, source, imported=False) if project else cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
         line, column = exc.raw_line, exc.raw_column + 1
-        report.diagnostics.append(
-            Diagnostic("KC001", f"cannot parse: {exc.message}", span=Span(line, column, line, column))
-        )
+        finding = Finding("KC001", None, f"cannot parse: {exc.message}")
+        report.diagnostics.append(to_diagnostic(finding, Span(line, column, line, column)))
         return report
     except RecursionError:
-        report.diagnostics.append(Diagnostic("KC002", "code nested too deeply to parse: not analysed", span=Span(1, 1, 1, 1)))
+        finding = Finding("KC002", None, "code nested too deeply to parse: not analysed")
+        report.diagnostics.append(to_diagnostic(finding, Span(1, 1, 1, 1)))
         return report
     clock.lap("parsing")
     positions = Positions(module)
+    findings: list[Finding] = []
     try:
-        interpret(module, options, report, project, keras, libraries)
+        interpret(module, options, report, findings, project, keras, libraries)
         clock.lap("interpretation")
-        report.diagnostics.extend(run_rules(path, keras, options))
+        findings.extend(run_rules(path, keras, options))
         clock.lap("rules")
-        positions.prepare(reported_nodes(keras.models, report.diagnostics))
+        positions.prepare(reported_nodes(keras.models, findings))
         report.models = [model_report(m, positions, options) for m in keras.models]
     except RecursionError:
-        report.diagnostics.append(Diagnostic("KC002", "code nested too deeply to interpret", span=Span(1, 1, 1, 1)))
+        findings.append(Finding("KC002", None, "code nested too deeply to interpret"))
     except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the run
-        report.diagnostics.append(
-            Diagnostic("KC000", f"internal error while analysing this file: {type(exc).__name__}: {exc}", span=Span(1, 1, 1, 1))
-        )
-    positions.prepare(d.node for d in report.diagnostics if d.span is None)
-    for diagnostic in report.diagnostics:
-        if diagnostic.span is None:
-            diagnostic.span = positions.span(diagnostic.node)
-    report.diagnostics = merge_repeats(report.diagnostics)
+        findings.append(Finding("KC000", None, f"internal error while analysing this file: {type(exc).__name__}: {exc}"))
+    positions.prepare(finding.node for finding in findings)
+    report.diagnostics = merge_repeats([to_diagnostic(finding, positions.span(finding.node)) for finding in findings])
     return report
+
+
+def to_diagnostic(finding: Finding, span: Span) -> Diagnostic:
+    """The finding as reported at ``span``, with its rule's name and (unless the
+    finding overrides it) severity."""
+    rule = all_rules()[finding.code]  # every code is documented as a rule
+    return Diagnostic(finding.code, rule.name, finding.severity or rule.severity, finding.message, span, finding.fix)
 
 
 def merge_repeats(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -264,6 +216,7 @@ def interpret(
     module: cst.Module,
     options: Options,
     report: FileReport,
+    findings: list[Finding],
     project: Project | None = None,
     keras: KerasLibrary | None = None,
     libraries: list[Library] | None = None,
@@ -276,32 +229,30 @@ def interpret(
     try:
         interpreter.run()
     except AnalysisLimit as exc:
-        report.diagnostics.append(Diagnostic("KC002", f"{exc}; the rest of the file is not analysed", node=exc.node))
+        findings.append(Finding("KC002", exc.node, f"{exc}; the rest of the file is not analysed"))
     if shapes is not None:
         report.input_shapes_used = shapes.used
     for hit in interpreter.limit_hits:
-        report.diagnostics.append(Diagnostic("KC002", f"{hit}; values computed there are unknown", node=hit.node))
+        findings.append(Finding("KC002", hit.node, f"{hit}; values computed there are unknown"))
     for _ in range(2):  # building a model may build another one used inside it
         for model in keras.models:
             ensure_rows(model)
     return keras
 
 
-def run_rules(path: str, keras: KerasLibrary, options: Options) -> list[Diagnostic]:
-    from kerascheck.rules.base import RuleContext
-
-    out: dict[tuple, Diagnostic] = {}  # one per code, node and message (a layer may be in several models)
+def run_rules(path: str, keras: KerasLibrary, options: Options) -> list[Finding]:
+    out: dict[tuple, Finding] = {}  # one per code, node and message (a layer may be in several models)
     views: dict = {}  # each model's view is built once, for every rule
     for rule in options.selected_rules():
         settings = {**rule.options, **{k: v for k, v in options.rule_options.items() if k in rule.options}}
-        for diagnostic in rule.check(RuleContext(path, keras.models, keras.session.facts, settings, views)):
-            out.setdefault((diagnostic.code, id(diagnostic.node), diagnostic.message), diagnostic)
+        for finding in rule.check(RuleContext(path, keras.models, keras.session.facts, settings, views)):
+            out.setdefault((finding.code, id(finding.node), finding.message), finding)
     return list(out.values())
 
 
-def reported_nodes(models: list[Model], diagnostics: list[Diagnostic]) -> list:
+def reported_nodes(models: list[Model], findings: list[Finding]) -> list:
     """Every node whose position a report shows, to compute them in one pass."""
-    nodes = [d.node for d in diagnostics]
+    nodes = [f.node for f in findings]
     for model in models:
         nodes.append(model.source)
         if model.context and model.context[1] is not None:

@@ -20,7 +20,7 @@ from kerascheck.input_shapes import parse_assignment
 from kerascheck.reporters import CHECK_MODULES
 
 if TYPE_CHECKING:
-    from kerascheck.analysis import FileReport
+    from kerascheck.report import FileReport
     from kerascheck.config import Settings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -119,8 +119,7 @@ def analyse(args: argparse.Namespace, for_check: bool) -> list[FileReport]:
     from kerascheck.analysis import Options, analyze_bytes
     from kerascheck.config import ConfigError
     from kerascheck.interpreter.modules import ParseCache
-    from kerascheck.rules import all_rules
-    from kerascheck.rules.base import AnalysisRule
+    from kerascheck.rules.selection import rules_for
 
     overrides = _code_overrides(args)
     settings_of = functools.partial(_settings, args.config, overrides)
@@ -130,14 +129,10 @@ def analyse(args: argparse.Namespace, for_check: bool) -> list[FileReport]:
         for path, data in _inputs(args, settings_of):
             settings = settings_of(path)
             enabled = functools.partial(settings.enabled, path=path)
-            if for_check:
-                rules = tuple(r for c, r in all_rules().items() if enabled(c) and not isinstance(r, AnalysisRule))
-            else:  # a summary shows what Keras itself rejects (KC1xx)
-                rules = tuple(r for c, r in all_rules().items() if c.startswith("KC1") and enabled(c))
             options = Options(
                 data_format=args.data_format or settings.data_format or "channels_last",
                 explain=getattr(args, "explain", False),
-                rules=rules,
+                rules=rules_for("check" if for_check else "summary", enabled),
                 rule_options=settings.rule_options,
                 reports=enabled,
                 input_shapes={**settings.input_shapes, **dict(args.input_shape)},

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # the command line reads SEVERITIES without loading libcst
-    import libcst as cst
 
 SEVERITIES = ("error", "warning", "info")  # most severe first
 
@@ -23,18 +19,11 @@ class Span:
 
 @dataclass
 class Diagnostic:
+    """A finding as reported: its rule's code, name and severity, and where it is."""
+
     code: str
+    name: str
+    severity: str
     message: str
-    node: cst.CSTNode | None = None  # resolved to ``span`` when reported
-    span: Span | None = None
+    span: Span
     fix: str | None = None  # how to fix it, in words
-    severity: str = ""  # defaults to the code's severity
-    name: str = ""  # defaults to the code's name
-
-    def __post_init__(self) -> None:
-        if not self.name or not self.severity:
-            from kerascheck.rules import all_rules  # every code is documented as a rule
-
-            rule = all_rules()[self.code]
-            self.name = self.name or rule.name
-            self.severity = self.severity or rule.severity

@@ -39,8 +39,6 @@ class Suppressions:
         if _matches(diagnostic.code, self.file):
             return True
         span = diagnostic.span
-        if span is None:
-            return False
         return any(_matches(diagnostic.code, self.by_line.get(line, frozenset())) for line in range(span.line, span.end_line + 1))
 
 

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from kerascheck.analysis import FileReport
 from kerascheck.cli import CHECK_FORMATS
 from kerascheck.diagnostics import Diagnostic, Span
+from kerascheck.report import FileReport
 from kerascheck.reporters import full, github
 from kerascheck.rules import all_rules
 from tests.reporters.sources import CONV, CONV_END, CONV_START, FILES
@@ -94,7 +94,7 @@ def test_full_shows_the_source_line_and_carets_without_ansi(project, check):
 
 def test_full_fix_line_multiline_span_and_color():
     source = "import keras\ny = f(\n    2)\n"
-    d = Diagnostic("KC101", "it is wrong", span=Span(2, 5, 3, 7), fix="do this", severity="warning")
+    d = Diagnostic("KC101", "non-positive-dimension", "warning", "it is wrong", Span(2, 5, 3, 7), fix="do this")
     report = FileReport("a.py", diagnostics=[d], source=source)
     assert full.render([report]) == (
         "a.py:2:5: KC101 warning: it is wrong\n  |\n2 | y = f(\n  |     ^^ …\n  = fix: do this\n\n"
@@ -125,8 +125,8 @@ def test_github_workflow_commands(project, check):
 
 
 def test_github_escapes_messages_paths_and_titles():
-    odd = Diagnostic("KC1:0,1", "50% done\r\nnext: a, b", span=Span(3, 2, 3, 9), severity="warning", name="made-up")
-    note = Diagnostic("KC002", "slow", span=Span(1, 1, 1, 1))
+    odd = Diagnostic("KC1:0,1", "made-up", "warning", "50% done\r\nnext: a, b", Span(3, 2, 3, 9))
+    note = Diagnostic("KC002", "analysis-limit", "info", "slow", Span(1, 1, 1, 1))
     report = FileReport("dir,1/a:b%\n.py", diagnostics=[odd, note])
     assert github.render([report]).splitlines() == [
         "::warning file=dir%2C1/a%3Ab%25%0A.py,line=3,col=2,endLine=3,endColumn=9,title=kerascheck (KC1%3A0%2C1)"

@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 
 from kerascheck import __version__
-from kerascheck.analysis import FileReport
 from kerascheck.diagnostics import Diagnostic, Span
+from kerascheck.report import FileReport
 from kerascheck.reporters import sarif
 from kerascheck.rules import all_rules
 from tests.reporters.sources import CONV, CONV_END, CONV_START, FILES, write_fixtures
@@ -132,8 +132,8 @@ def test_files_of_two_repositories_share_no_base(tmp_path, monkeypatch, check):
 
 def test_levels_and_fixes():
     diagnostics = [
-        Diagnostic("KC101", "too small", span=Span(2, 1, 2, 4), fix="Use padding='same'."),
-        Diagnostic("KC101", "just a note", span=Span(3, 1, 4, 2), severity="info"),
+        Diagnostic("KC101", "non-positive-dimension", "error", "too small", Span(2, 1, 2, 4), fix="Use padding='same'."),
+        Diagnostic("KC101", "non-positive-dimension", "info", "just a note", Span(3, 1, 4, 2)),
     ]
     run = valid(sarif.render([FileReport("a.py", diagnostics=diagnostics, source="x\ny\nz\nw\n")]))["runs"][0]
     first, second = run["results"]
@@ -146,7 +146,7 @@ def test_levels_and_fixes():
 
 def test_fingerprints_follow_code_and_line_text_not_line_number():
     def fingerprints(source: str, *lines: int) -> list[str]:
-        found = [Diagnostic("KC101", "m", span=Span(n, 1, n, 2)) for n in lines]
+        found = [Diagnostic("KC101", "non-positive-dimension", "error", "m", Span(n, 1, n, 2)) for n in lines]
         log = valid(sarif.render([FileReport("a.py", diagnostics=found, source=source)]))
         return [r["partialFingerprints"]["kerascheck/v1"] for r in log["runs"][0]["results"]]
 

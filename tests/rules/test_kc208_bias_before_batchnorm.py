@@ -9,7 +9,8 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from kerascheck.analysis import FileReport, Options, interpret
+from kerascheck.analysis import Options, interpret
+from kerascheck.report import FileReport
 from kerascheck.rules.base import RuleContext
 from kerascheck.rules.kc208_bias_before_batchnorm import RULE
 
@@ -27,7 +28,7 @@ def keras_application(name: str) -> Path:
 
 def test_resnet50_biases_cancelled_by_batchnorm():
     path = keras_application("resnet")
-    keras = interpret(cst.parse_module(path.read_text()), Options(), FileReport(str(path)))
+    keras = interpret(cst.parse_module(path.read_text()), Options(), FileReport(str(path)), [])
     (model,) = [m for m in keras.models if m.name == "resnet50"]
     found = list(RULE.check(RuleContext(str(path), [model], keras.session.facts, {})))
     wasted = sum(int(re.search(r"its ([\d,]+) bias", d.message).group(1).replace(",", "")) for d in found)

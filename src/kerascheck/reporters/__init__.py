@@ -13,7 +13,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kerascheck.analysis import FileReport
+    from kerascheck.report import FileReport
 
 CHECK_MODULES = {
     "full": "full",

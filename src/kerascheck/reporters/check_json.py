@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from kerascheck.analysis import FileReport
+from kerascheck.report import FileReport
 from kerascheck.reporters.json_report import diagnostic_json
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kerascheck.analysis import FileReport
+from kerascheck.report import FileReport
 from kerascheck.reporters import tally
 
 

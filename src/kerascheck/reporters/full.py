@@ -3,8 +3,8 @@ the span, and the fix (the default on a terminal)."""
 
 from __future__ import annotations
 
-from kerascheck.analysis import FileReport
 from kerascheck.diagnostics import Diagnostic
+from kerascheck.report import FileReport
 from kerascheck.reporters import source_lines, tally
 
 COLORS = {"error": "31", "warning": "33", "info": "36", "code": "1", "dim": "2", "caret": "31"}

@@ -3,7 +3,7 @@ lines of a pull request (``::error file=…,line=…::message``)."""
 
 from __future__ import annotations
 
-from kerascheck.analysis import FileReport
+from kerascheck.report import FileReport
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kerascheck.analysis import FileReport, LayerReport, ModelReport
 from kerascheck.diagnostics import Diagnostic
+from kerascheck.report import FileReport, LayerReport, ModelReport
 from kerascheck.unknown import is_unknown
 
 

@@ -13,14 +13,17 @@ import os
 import re
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from kerascheck import __version__
-from kerascheck.analysis import FileReport
+from kerascheck.report import FileReport
 from kerascheck.reporters import source_lines
 from kerascheck.rules import all_rules
-from kerascheck.rules.base import AnalysisRule, Rule
 from kerascheck.rules.docs import options_text
+
+if TYPE_CHECKING:  # the rule modules (and libcst) load when the rules are listed
+    from kerascheck.rules.base import Rule
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -53,6 +56,8 @@ def _help(rule: Rule) -> str:
 
 
 def rule_json(rule: Rule) -> dict:
+    from kerascheck.rules.base import AnalysisRule  # loaded with the rules themselves
+
     help_text = _help(rule)
     return {
         "id": rule.code,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kerascheck.analysis import FileReport, ModelReport
 from kerascheck.catalog.base import format_shape
+from kerascheck.report import FileReport, ModelReport
 
 HEADER = ("Layer (type)", "Output Shape", "Param #")
 

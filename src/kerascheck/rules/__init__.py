@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from typing import TYPE_CHECKING
 
-from kerascheck.rules.base import Rule
+if TYPE_CHECKING:  # the rule modules (and libcst) load on first use
+    from kerascheck.rules.base import Rule
 
 _RULES: dict[str, Rule] | None = None
 

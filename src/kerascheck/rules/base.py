@@ -5,7 +5,7 @@ subclass named ``RULE``'s class: its code, kebab-case name, severity, a
 documentation block (what it does / why it matters / example / fix), options
 with defaults, and ``valid``/``invalid`` source examples from which tests are
 generated.  ``check`` reads the model graph (never raw syntax) and yields
-diagnostics pointing at the layer's constructor call.
+findings pointing at the layer's constructor call.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Iterator
 
 import libcst as cst
 
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.findings import Finding
 from kerascheck.graph import Facts, Layer, Model, Node, Op, Operation
 from kerascheck.modelbuild import traverse
 
@@ -58,20 +58,21 @@ class Rule:
     valid: ClassVar[tuple[Example, ...]] = ()
     invalid: ClassVar[tuple[Example, ...]] = ()
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         raise NotImplementedError
 
-    def diagnostic(
+    def finding(
         self, node: cst.CSTNode | None, message: str, fix: str | None = None, severity: str | None = None
-    ) -> Diagnostic:
-        return Diagnostic(self.code, message, node=node, fix=fix, severity=severity or self.severity, name=self.name)
+    ) -> Finding:
+        """A finding of this rule; ``severity`` overrides the rule's own."""
+        return Finding(self.code, node, message, fix, severity)
 
 
 class AnalysisRule(Rule):
     """A code the analysis pipeline reports itself (a file it cannot read, parse or
     finish); the class carries its documentation and examples."""
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         return iter(())
 
 
@@ -82,7 +83,7 @@ class LayerProblemRule(Rule):
     with the rule's code); the rule reports each once per layer.
     """
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         seen: set[int] = set()
         for model in ctx.models:
             for row in model.rows or []:
@@ -92,7 +93,7 @@ class LayerProblemRule(Rule):
                 seen.add(id(op))
                 for problem in getattr(op, "problems", ()):
                     if problem.code == self.code:
-                        yield self.diagnostic(problem.node, f"{op.name} ({op.class_name}): {problem.message}")
+                        yield self.finding(problem.node, f"{op.name} ({op.class_name}): {problem.message}")
 
 
 class ModelView:

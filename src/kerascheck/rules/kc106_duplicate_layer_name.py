@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.findings import Finding
 from kerascheck.graph import Model, Operation
 from kerascheck.rules.base import Example, Rule, RuleContext
 
@@ -110,7 +110,7 @@ Keras choose.
         ),
     )
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for model in ctx.models:
             if model.uncertain:
                 continue  # both branches of an unknown condition are in the graph
@@ -123,7 +123,7 @@ Keras choose.
                     first[op.name] = op
                     continue
                 earlier = first[op.name]
-                yield self.diagnostic(
+                yield self.finding(
                     op.source,
                     f"{op.name} ({op.class_name}): {model.name} already has a{article(earlier.class_name)} "
                     f"{earlier.class_name} named '{op.name}'; Keras refuses to build a model with two",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.findings import Finding
 from kerascheck.libraries.tensorflow_ops import equivalent
 from kerascheck.rules.base import Example, Rule, RuleContext
 
@@ -61,11 +61,11 @@ Use the `keras.ops` twin (`keras.ops.relu`, `keras.ops.reshape`,
         Example(HEADER + "x = keras.Input((4,))\ny = tf.reshape(x, (-1, 2, 2))\n", 1, contains="tf.reshape"),
     )
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for node, path in ctx.facts.tf_on_keras_tensors:
             spelled = "tf." + path.removeprefix("tensorflow.")
             twin = equivalent(path)
-            yield self.diagnostic(
+            yield self.finding(
                 node,
                 f"{spelled}() is called on a Keras tensor: Keras 3 rejects TensorFlow functions in a Functional "
                 "model ('A KerasTensor cannot be used as input to a TensorFlow function')",

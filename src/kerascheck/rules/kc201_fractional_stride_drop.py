@@ -8,7 +8,7 @@ from typing import Iterator
 from kerascheck.catalog.base import Invalid, Unresolved
 from kerascheck.catalog.convolutional import spatial_axes
 from kerascheck.catalog.reshaping import ZeroPadding
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.findings import Finding
 from kerascheck.graph import Layer
 from kerascheck.rules._windows import Slide, plural, windows
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
@@ -108,14 +108,14 @@ Use `padding="same"`, or a kernel size and stride that tile the input exactly
         ),
     )
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for view, layer, slide in windows(ctx):
             if slide.padding != "valid":
                 continue
             padded = zero_padding_after(view, layer)
             lost = [(i, r) for i in range(len(slide.axes)) if (r := unread(slide, i)) > padded.get(slide.axes[i], 0)]
             if lost:
-                yield self.diagnostic(
+                yield self.finding(
                     layer.source,
                     f"{layer.name} ({layer.class_name}): {describe(slide, lost)}",
                     fix="Use padding='same', or a kernel size and stride that tile the input exactly.",

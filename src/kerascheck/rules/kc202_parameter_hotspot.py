@@ -7,7 +7,7 @@ from typing import Iterator
 
 from kerascheck.catalog.base import Role
 from kerascheck.catalog.core import Dense
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.findings import Finding
 from kerascheck.graph import Layer, Op
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
 
@@ -120,7 +120,7 @@ Shrink the feature map before the head: `GlobalAveragePooling2D` instead of
         ),
     )
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         share, least = ctx.options["hotspot-share"], ctx.options["hotspot-min-params"]
         for model in ctx.models:
             trainable, frozen = model.totals()
@@ -133,7 +133,7 @@ Shrink the feature map before the head: `GlobalAveragePooling2D` instead of
                 if shape is None or count is None or count < least or count < share * total:
                     continue
                 inputs, units = math.prod(shape), layer.config["units"]
-                yield self.diagnostic(
+                yield self.finding(
                     layer.source,
                     f"{layer.name} ({layer.class_name}) holds {count:,} of the {total:,} parameters of {model.name} "
                     f"({percent(count, total)}): {'×'.join(map(str, shape))} = {inputs:,} flattened inputs × {units:,} units",

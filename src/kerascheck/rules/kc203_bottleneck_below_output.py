@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any, Iterator
 
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.findings import Finding
 from kerascheck.graph import Layer, Op, Operation
 from kerascheck.rules._heads import PROBABILITY, Head, describe, heads, rank, size
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
@@ -126,7 +126,7 @@ m = keras.Sequential([keras.Input((64,)), encoder, layers.Dense(5, activation='s
                 "m.add(Dense(output_dim=26, activation='softmax'))\n"),
     )
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         max_width = ctx.options["bottleneck-max-width"]
         for model in ctx.models:
             view = ctx.view(model)
@@ -135,7 +135,7 @@ m = keras.Sequential([keras.Input((64,)), encoder, layers.Dense(5, activation='s
                 found = _narrowest(view, head, max_width)
                 if found is not None and id(found[0]) not in reported:
                     reported.add(id(found[0]))
-                    yield self.diagnostic(found[0].source, _message(*found, head), fix=FIX)
+                    yield self.finding(found[0].source, _message(*found, head), fix=FIX)
 
 
 FIX = "make the hidden layer at least as wide as the output, or check whether the two sizes were swapped"

@@ -7,7 +7,7 @@ from typing import Any, Iterator
 from kerascheck.catalog import roles_of
 from kerascheck.catalog.base import Role
 from kerascheck.catalog.core import Dense
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.findings import Finding
 from kerascheck.graph import Layer, Model, Operation
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
 
@@ -103,7 +103,7 @@ compression is intended.
         ),
     )
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         ratio = ctx.options["bottleneck-ratio"]
         for model in ctx.models:
             if model.uncertain or reconstructs(model):
@@ -122,7 +122,7 @@ compression is intended.
                 if narrow < ratio * wide_in and narrow < ratio * wide_out and not gates(after, view):
                     text = message(layer, after, wide_in, narrow, wide_out)
                     if text is not None:
-                        yield self.diagnostic(layer.source, text, fix=FIX)
+                        yield self.finding(layer.source, text, fix=FIX)
 
 FIX = "Widen the narrow layer, or narrow its neighbours gradually, unless the compression is intended."
 

@@ -7,7 +7,7 @@ from typing import Iterator
 from kerascheck.catalog import roles_of, type_of
 from kerascheck.catalog.base import Role
 from kerascheck.catalog.core import Dense
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.findings import Finding
 from kerascheck.graph import Layer
 from kerascheck.rules._heads import PROBABILITY, Head, describe, heads, rank, shape_text
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
@@ -96,7 +96,7 @@ m = tf.keras.Model(inp, tf.keras.layers.Dense(3, activation='softmax')(x))
 """, contains="(None, 7, 7, 7, 3)"),
     )
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for model in ctx.models:
             view = ctx.view(model)
             for head in heads(view):
@@ -105,7 +105,7 @@ m = tf.keras.Model(inp, tf.keras.layers.Dense(3, activation='softmax')(x))
                 dense = _first_dense(view, head.layer)
                 (feeding,) = view.input_shapes(dense)
                 intended = shape_text((head.shape[0], head.shape[-1]))
-                yield self.diagnostic(
+                yield self.finding(
                     dense.source,
                     f"{describe(dense)} is applied to a {shape_text(feeding)} feature map without Flatten or"
                     f" pooling, so the model outputs {shape_text(head.shape)} instead of {intended}",

@@ -7,7 +7,7 @@ from typing import Any, Iterator
 from kerascheck.catalog.base import Call, Explain, Invalid, Unresolved, format_shape
 from kerascheck.catalog.convolutional import Conv
 from kerascheck.catalog.pooling import GlobalPooling, Pooling
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.findings import Finding
 from kerascheck.graph import Layer, Model, Node, Tensor
 from kerascheck.modelbuild import traverse
 from kerascheck.rules._call_sites import once_per_call_site
@@ -132,11 +132,11 @@ first, pass `data_format="channels_first"` to the layers (or set it globally).
         ),
     )
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         checked = (self.check_input(model, tensor) for model in ctx.models for tensor in model.inputs)
         return once_per_call_site(d for d in checked if d is not None)
 
-    def check_input(self, model: Model, tensor: Tensor) -> Diagnostic | None:
+    def check_input(self, model: Model, tensor: Tensor) -> Finding | None:
         shape = tensor.shape
         if not looks_channels_first(shape) or tensor.producer is None:
             return None
@@ -153,7 +153,7 @@ first, pass `data_format="channels_first"` to the layers (or set it globally).
             f"input {format_shape(shape)} looks channels-first ({shape[1]} channel{'s' if shape[1] > 1 else ''}), but "
             f"{_describe(layer)} uses channels_last: {reading}{consequence(layer, node, shape)}."
         )
-        return self.diagnostic(
+        return self.finding(
             tensor.producer.operation.source,
             message,
             fix=f"declare the input channels last, keras.Input({(*shape[2:], shape[1])}), and transpose the data; "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from kerascheck.catalog.convolutional import Conv
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.findings import Finding
 from kerascheck.rules._windows import Slide, windows
 from kerascheck.rules.base import Example, Rule, RuleContext
 
@@ -84,13 +84,13 @@ not reported.
         ),
     )
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for _, layer, slide in windows(ctx):
             if slide.padding != "same" or not isinstance(layer.type, Conv):
                 continue
             uneven = {i: total for i in range(len(slide.axes)) if (total := odd_padding(slide, i))}
             if uneven:
-                yield self.diagnostic(
+                yield self.finding(
                     layer.source,
                     f"{layer.name} ({layer.class_name}): {describe(slide, uneven)}",
                     fix="Use an odd kernel size with padding='same', or pad explicitly with a ZeroPadding layer.",

@@ -9,7 +9,7 @@ from kerascheck.catalog.convolutional import Conv
 from kerascheck.catalog.core import Dense
 from kerascheck.catalog.normalization import BatchNormalization
 from kerascheck.catalog.rnn import ConvLSTM
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.findings import Finding
 from kerascheck.graph import Layer
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
 
@@ -116,7 +116,7 @@ Pass `use_bias=False` to the layer before the normalisation.
         ),
     )
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for model in ctx.models:
             if model.uncertain:
                 continue  # the layers after it depend on a condition
@@ -128,7 +128,7 @@ Pass `use_bias=False` to the layer before the normalisation.
                     continue
                 if all(cancels(bn, layer, view) for bn in after):
                     names = ", ".join(f"{bn.name} ({bn.class_name})" for bn in after)
-                    yield self.diagnostic(
+                    yield self.finding(
                         layer.source,
                         f"{layer.name} ({layer.class_name}): its {biases:,} bias parameters are wasted: {names} "
                         "right after subtracts the per-channel mean, which cancels any bias",

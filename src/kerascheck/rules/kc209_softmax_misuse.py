@@ -8,7 +8,7 @@ from kerascheck.catalog import roles_of, type_of
 from kerascheck.catalog.base import Role
 from kerascheck.catalog.core import Dense
 from kerascheck.catalog.rnn import TimeDistributed
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.findings import Finding
 from kerascheck.graph import Layer, Operation
 from kerascheck.rules._heads import (
     applied_activation,
@@ -130,7 +130,7 @@ m = keras.Model(inp, layers.Dense(1)(layers.Flatten()(w)))
                 "m = keras.Model(inp, keras.ops.softmax(x))\n", contains="toward uniform"),
     )
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for model in ctx.models:
             if model.uncertain:
                 continue
@@ -144,7 +144,7 @@ m = keras.Model(inp, layers.Dense(1)(layers.Flatten()(w)))
                     yield found
                 yield from self.activation_after(view, op)
 
-    def single_unit(self, view: ModelView, op: Layer, axes: tuple[int, ...]) -> Diagnostic | None:
+    def single_unit(self, view: ModelView, op: Layer, axes: tuple[int, ...]) -> Finding | None:
         shape = view.output_shape.get(id(op))
         n = rank(shape)
         if n is None:
@@ -155,14 +155,14 @@ m = keras.Model(inp, layers.Dense(1)(layers.Flatten()(w)))
             return None
         else:
             where = f"axis {axes[0] if len(axes) == 1 else axes} of size 1 (output {shape_text(shape)})"
-        return self.diagnostic(
+        return self.finding(
             op.source,
             f"{describe(op)} applies softmax over {where}: it always outputs 1.0, whatever the input",
             fix="use activation='sigmoid' for a single yes/no output, or give the layer one unit per class",
             severity="error",
         )
 
-    def hidden_features(self, view: ModelView, op: Layer, axes: tuple[int, ...]) -> Diagnostic | None:
+    def hidden_features(self, view: ModelView, op: Layer, axes: tuple[int, ...]) -> Finding | None:
         shape = view.output_shape.get(id(op))
         n = rank(shape)
         if n is None or axes not in ((-1,), (n - 1,)) or view.is_output(op):
@@ -172,21 +172,21 @@ m = keras.Model(inp, layers.Dense(1)(layers.Flatten()(w)))
             return None
         width = size(shape[-1])
         outputs = f"its {width} outputs" if width is not None else "its outputs"
-        return self.diagnostic(
+        return self.finding(
             op.source,
             f"{describe(op)} applies softmax over {outputs} and feeds {describe(readers[0])} as features:"
             " softmax makes them compete for a total of 1, so most reach the next layer near 0",
             fix="use relu (or another hidden activation) here; keep softmax for the output or for attention weights",
         )
 
-    def activation_after(self, view: ModelView, op: Layer) -> Iterator[Diagnostic]:
+    def activation_after(self, view: ModelView, op: Layer) -> Iterator[Finding]:
         for reader in _readers(view, op):
             second = applied_activation(reader)
             if not is_activation_only(reader) or second in (None, "linear"):
                 continue
             same = second != "softmax" or _axes(view, reader) == _axes(view, op)
             effect = EFFECT.get(second, DISTORTS) if same else DISTORTS
-            yield self.diagnostic(
+            yield self.finding(
                 reader.source,
                 f"{describe(reader)} applies {second} after {describe(op)} already applied softmax, {effect}",
                 fix="remove the second activation; apply softmax once, at the output",

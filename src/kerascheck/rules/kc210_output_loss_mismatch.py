@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.findings import Finding
 from kerascheck.rules._heads import (
     BINARY,
     CATEGORICAL,
@@ -165,7 +165,7 @@ m.compile(loss='binary_crossentropy')
 """, count=2),
     )
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for model in ctx.models:
             outputs = heads(ctx.view(model))
             for head, loss in zip(outputs, losses(model, outputs) or []):
@@ -174,7 +174,7 @@ m.compile(loss='binary_crossentropy')
                 problem = mismatch(head, loss)
                 if problem is not None:
                     message, fix = problem
-                    yield self.diagnostic(head.activation_layer.source, message, fix=fix)
+                    yield self.finding(head.activation_layer.source, message, fix=fix)
 
 
 def mismatch(head: Head, loss: Loss) -> tuple[str, str] | None:

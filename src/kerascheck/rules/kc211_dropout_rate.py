@@ -7,7 +7,7 @@ from typing import Any, Iterator
 from kerascheck.catalog import roles_of, type_of
 from kerascheck.catalog.base import Role
 from kerascheck.catalog.core import Dense
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.findings import Finding
 from kerascheck.graph import Layer, Operation
 from kerascheck.rules._call_sites import once_per_call_site
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
@@ -113,10 +113,10 @@ Use the fraction to *drop*: `Dropout(0.2)` keeps 80%.  Raise
         ),
     )
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         return once_per_call_site(self.findings(ctx))
 
-    def findings(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def findings(self, ctx: RuleContext) -> Iterator[Finding]:
         limit = ctx.options["max-dropout-rate"]
         for model in ctx.models:
             view = ctx.view(model)
@@ -125,11 +125,11 @@ Use the fraction to *drop*: `Dropout(0.2)` keeps 80%.  Raise
                 if not roles_of(layer) & RATED or not _is_number(rate) or not 0 <= rate <= 1:
                     continue
                 if rate == 1:
-                    yield self.diagnostic(layer.source, _rate_one(layer, rate), fix=BELOW_ONE)
+                    yield self.finding(layer.source, _rate_one(layer, rate), fix=BELOW_ONE)
                     continue
                 dense = _after_dense(view, layer)
                 if rate > limit and dense is not None and Role.DROPS_UNITS in roles_of(layer):
-                    yield self.diagnostic(
+                    yield self.finding(
                         layer.source,
                         f"{_describe(layer)}: rate={rate} after the hidden layer {_describe(dense, units=True)} keeps "
                         f"only 1 − {rate} = {_percent(1 - rate)} of its units during training "

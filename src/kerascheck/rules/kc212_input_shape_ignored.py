@@ -7,7 +7,7 @@ from typing import Any, Iterator
 from kerascheck.catalog import type_of
 from kerascheck.catalog.base import format_shape
 from kerascheck.catalog.core import Embedding
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.findings import Finding
 from kerascheck.graph import Layer, Model
 from kerascheck.modelbuild import sequential_input
 from kerascheck.rules._call_sites import once_per_call_site
@@ -121,10 +121,10 @@ first layer only), and remove `input_shape=`/`input_dim=` from the others.
         ),
     )
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         return once_per_call_site(self.findings(ctx))
 
-    def findings(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def findings(self, ctx: RuleContext) -> Iterator[Finding]:
         matching = ctx.options["report-matching"]
         for model in ctx.models:
             if model.kind == "sequential" and model.uncertain:
@@ -143,7 +143,7 @@ first layer only), and remove `input_shape=`/`input_dim=` from the others.
                 head += f"since {where}"
                 if model.kind == "sequential" and sequential_input(model) is None:
                     text = f"{head}: the model has no input shape and is not built"
-                    yield self.diagnostic(layer.source, text, fix=FIX)
+                    yield self.finding(layer.source, text, fix=FIX)
                     continue
                 declared = layer.type.declared_input_shape(layer.config)
                 received = view.input_shapes(layer)
@@ -151,10 +151,10 @@ first layer only), and remove `input_shape=`/`input_dim=` from the others.
                     continue
                 if not _matches(declared, received[0]):
                     text = f"{head}: it receives {format_shape(received[0])}, not {format_shape(declared)}"
-                    yield self.diagnostic(layer.source, text, fix=FIX)
+                    yield self.finding(layer.source, text, fix=FIX)
                 elif matching:
                     text = f"{head}: it receives {format_shape(received[0])}, as declared"
-                    yield self.diagnostic(layer.source, text, fix=FIX)
+                    yield self.finding(layer.source, text, fix=FIX)
 
 
 FIX = "declare the input once, with keras.Input(shape) first, and remove this argument"

@@ -6,7 +6,7 @@ from typing import Any, Iterator
 
 from kerascheck.catalog.base import Call, Explain, Invalid, Unresolved, format_shape
 from kerascheck.catalog.convolutional import Conv
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.findings import Finding
 from kerascheck.graph import Layer
 from kerascheck.rules._call_sites import once_per_call_site
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
@@ -113,10 +113,10 @@ write it by keyword, `Conv2D(8, 5, strides=5)`.
         ),
     )
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         return once_per_call_site(self.findings(ctx))
 
-    def findings(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def findings(self, ctx: RuleContext) -> Iterator[Finding]:
         for model in ctx.models:
             view = ctx.view(model)
             for layer in view.layers():
@@ -135,7 +135,7 @@ write it by keyword, `Conv2D(8, 5, strides=5)`.
                 rejected = any(name == "padding" for name, _ in readings)
                 message += ", which it rejects" if rejected else ""
                 message += _consequence(view, layer, kernel, rejected)
-                yield self.diagnostic(
+                yield self.finding(
                     layer.source,
                     message + ".",
                     fix=f"write the kernel as a tuple, {layer.called_as}({filters!r}, {tuple(kernel)}), "

@@ -8,7 +8,7 @@ from kerascheck.catalog import roles_of, type_of
 from kerascheck.catalog.base import Role
 from kerascheck.catalog.core import Dense, Embedding
 from kerascheck.catalog.rnn import Bidirectional
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.findings import Finding
 from kerascheck.graph import Layer, Operation
 from kerascheck.rules._heads import PROBABILITY, Head, describe, heads, rank, shape_text
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
@@ -130,7 +130,7 @@ m = keras.Model(inp, layers.Dense(4, activation='softmax')(x))
                 " layers.Dense(2), layers.Activation('softmax')])\n", contains="(None, 60, 2) instead of (None, 2)"),
     )
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for model in ctx.models:
             view = ctx.view(model)
             if len(model.inputs) != 1 or rank(model.inputs[0].shape) not in (2, 3):
@@ -139,7 +139,7 @@ m = keras.Model(inp, layers.Dense(4, activation='softmax')(x))
                 if _per_sequence_classifier(view, head):
                     yield self.report(view, head)
 
-    def report(self, view: ModelView, head: Head) -> Diagnostic:
+    def report(self, view: ModelView, head: Head) -> Finding:
         shape = head.shape
         intended = shape_text((shape[0], shape[-1]))
         source = _sequence_source(view, head.layer)
@@ -147,11 +147,11 @@ m = keras.Model(inp, layers.Dense(4, activation='softmax')(x))
             message = (f"{describe(source)} returns its whole sequence (return_sequences=True) into the output"
                        f" layer {describe(head.layer)}, so the model outputs {shape_text(shape)} instead of {intended}:"
                        " one prediction per time step")
-            return self.diagnostic(source.source, message, fix=FIX)
+            return self.finding(source.source, message, fix=FIX)
         (feeding,) = view.input_shapes(head.layer)
         message = (f"{describe(head.layer)} is applied to a {shape_text(feeding)} sequence, so the model outputs"
                    f" {shape_text(shape)} instead of {intended}: one prediction per time step")
-        return self.diagnostic(head.layer.source, message, fix=FIX)
+        return self.finding(head.layer.source, message, fix=FIX)
 
 
 FIX = ("set return_sequences=False on the last recurrent layer or pool the steps (GlobalMaxPooling1D);"

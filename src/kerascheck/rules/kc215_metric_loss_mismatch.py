@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.findings import Finding
 from kerascheck.rules._heads import (
     ACCURACY,
     PROBABILITY,
@@ -102,7 +102,7 @@ m.compile(loss={'age': 'mse', 'gender': 'sparse_categorical_crossentropy'},
 """, contains="age (Dense)"),
     )
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for model in ctx.models:
             outputs = heads(ctx.view(model))
             given = losses(model, outputs)
@@ -115,7 +115,7 @@ m.compile(loss={'age': 'mse', 'gender': 'sparse_categorical_crossentropy'},
                     continue
                 if head.activation is None or head.activation in PROBABILITY or head.units is None:
                     continue
-                yield self.diagnostic(model.compile_source, message(head, accuracy, loss.name), fix=FIX)
+                yield self.finding(model.compile_source, message(head, accuracy, loss.name), fix=FIX)
 
 
 FIX = "track a regression metric instead, such as 'mae' or keras.metrics.RootMeanSquaredError()"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.findings import Finding
 from kerascheck.rules.base import Example, Rule, RuleContext
 
 NET = """\
@@ -67,10 +67,10 @@ builds its layers.
         Example(NET + "model.build(input_shape=(None, 784))\n", 1, contains="net (Net)"),
     )
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for node, model, shape in ctx.facts.subclassed_builds:
             text = _input_text(shape)
-            yield self.diagnostic(
+            yield self.finding(
                 node,
                 f"{model.name} ({model.class_name}): in Keras 3, build() does not build the layers of a subclassed "
                 "model: they stay unbuilt (0 parameters in summary(), load_weights() fails) until the first call",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.findings import Finding
 from kerascheck.graph import Layer
 from kerascheck.rules._legacy_spellings import keras3_misreads, spellings
 from kerascheck.rules.base import Example, Rule, RuleContext
@@ -155,7 +155,7 @@ Use the Keras 3 spelling the message gives:
         ),
     )
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         seen: set[int] = set()  # one diagnostic per call site, even for layers built in a loop
         for model in ctx.models:
             for layer in _with_sublayers(ctx.view(model).layers()):
@@ -168,12 +168,12 @@ Use the Keras 3 spelling the message gives:
             if name in ATTRIBUTES:
                 owner, replacement = ATTRIBUTES[name]
                 message = f"Keras 1/2 spelling: {owner}.{name} → {replacement} (Keras 3 {owner}s have no .{name})"
-                yield self.diagnostic(node, message, fix=f"read {replacement}")
+                yield self.finding(node, message, fix=f"read {replacement}")
         for node, function, argument in ctx.facts.legacy_calls:
             old, new = _call_spellings(function, argument)
-            yield self.diagnostic(node, f"Keras 1/2 spelling: {old} → {new}", fix=f"call {new}")
+            yield self.finding(node, f"Keras 1/2 spelling: {old} → {new}", fix=f"call {new}")
 
-    def layer_diagnostic(self, layer: Layer) -> Diagnostic | None:
+    def layer_diagnostic(self, layer: Layer) -> Finding | None:
         found = spellings(layer)
         if not found:
             return None
@@ -184,7 +184,7 @@ Use the Keras 3 spelling the message gives:
             message += f". {misread}"
         new = ", ".join(text.split(" → ", 1)[1] for text in found if " → " in text)
         fix = f"use the Keras 3 spelling: {new}" if new else "remove the Keras 1/2 arguments"
-        return self.diagnostic(layer.source, message, fix=fix)
+        return self.finding(layer.source, message, fix=fix)
 
 
 def _with_sublayers(layers: Iterator[Layer]) -> Iterator[Layer]:

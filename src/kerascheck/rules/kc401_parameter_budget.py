@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.findings import Finding
 from kerascheck.graph import Operation
 from kerascheck.rules.base import Example, Rule, RuleContext
 
@@ -78,7 +78,7 @@ budget if it is the model you want.
         ),
     )
 
-    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
         budget = ctx.options["max-params"]
         if not isinstance(budget, int) or isinstance(budget, bool):
             return
@@ -92,7 +92,7 @@ budget if it is the model you want.
             if largest is not None:
                 op = largest.operation
                 text += f"; the largest layer is {op.name} ({op.class_name}) with {size(op):,} ({size(op) / total:.0%})"
-            yield self.diagnostic(model.source, text, fix="Shrink the largest layers, or raise max-params.")
+            yield self.finding(model.source, text, fix="Shrink the largest layers, or raise max-params.")
 
 
 def size(op: Operation) -> int:

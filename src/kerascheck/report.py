@@ -1,0 +1,62 @@
+"""What the analysis of a file reports: its models, their layers, and its diagnostics.
+
+The reporters and the command line read these; importing this module loads
+neither libcst nor the interpreter nor the layer catalog.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kerascheck.diagnostics import Diagnostic
+
+
+@dataclass
+class LayerReport:
+    name: str
+    class_name: str
+    line: int
+    output_shape: Any  # a shape tuple, a list of them, or Unknown
+    trainable: int | None
+    non_trainable: int | None
+    explain: list[str]
+    unknown_reason: str = ""
+
+    @property
+    def params(self) -> int | None:
+        if self.trainable is None or self.non_trainable is None:
+            return None
+        return self.trainable + self.non_trainable
+
+
+@dataclass
+class ModelReport:
+    name: str
+    kind: str
+    line: int
+    context: str
+    layers: list[LayerReport]
+    trainable: int | None
+    non_trainable: int | None
+    unknown_reason: str = ""
+
+    @property
+    def total(self) -> int | None:
+        if self.trainable is None or self.non_trainable is None:
+            return None
+        return self.trainable + self.non_trainable
+
+
+@dataclass
+class FileReport:
+    path: str
+    models: list[ModelReport] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    source: str = ""  # the text analysed ("" when it could not be read)
+    #: the names of ``Options.input_shapes`` that matched a function or model here
+    input_shapes_used: set[str] = field(default_factory=set)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity == "error" for d in self.diagnostics)
