@@ -206,12 +206,13 @@ def run_summary(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     from kerascheck import reporters
+    from kerascheck.reporters import statistics
 
     reports = analyse(args, for_check=True)
     for report in reports:
         report.diagnostics.sort(key=lambda d: (d.span.line, d.span.column, d.code))
     if args.statistics:
-        text = reporters.statistics(reports)
+        text = statistics.render(reports)
     else:
         output_format = args.output_format or ("full" if sys.stdout.isatty() else "concise")
         color = output_format == "full" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")

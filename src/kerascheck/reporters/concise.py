@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kerascheck.report import FileReport
-from kerascheck.reporters import tally
+from kerascheck.reporters.text import tally
 
 
 def render(reports: list[FileReport], color: bool = False) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kerascheck.diagnostics import Diagnostic
 from kerascheck.report import FileReport
-from kerascheck.reporters import source_lines, tally
+from kerascheck.reporters.text import source_lines, tally
 
 COLORS = {"error": "31", "warning": "33", "info": "36", "code": "1", "dim": "2", "caret": "31"}
 

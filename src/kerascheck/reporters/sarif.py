@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from kerascheck import __version__
 from kerascheck.report import FileReport
-from kerascheck.reporters import source_lines
+from kerascheck.reporters.text import source_lines
 from kerascheck.rules import all_rules
 from kerascheck.rules.docs import options_text
 

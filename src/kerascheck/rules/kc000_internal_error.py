@@ -1,4 +1,4 @@
-"""KC000 internal-error."""
+"""KC000 internal-error: kerascheck failed while analysing this file."""
 
 from kerascheck.rules.base import AnalysisRule
 

@@ -1,4 +1,4 @@
-"""KC001 syntax-error."""
+"""KC001 syntax-error: The file cannot be parsed as Python."""
 
 from kerascheck.rules.base import AnalysisRule, Example
 

@@ -1,4 +1,4 @@
-"""KC002 analysis-limit."""
+"""KC002 analysis-limit: A budget of the interpreter ran out (steps, time, recursion depth, loop length)."""
 
 from kerascheck.rules.base import AnalysisRule, Example
 

@@ -1,4 +1,4 @@
-"""KC003 unreadable-file."""
+"""KC003 unreadable-file: The file is binary, not UTF-8, or over 1 MB, and is not analysed."""
 
 from kerascheck.rules.base import AnalysisRule, Example
 

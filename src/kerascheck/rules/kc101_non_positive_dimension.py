@@ -1,4 +1,4 @@
-"""KC101 non-positive-dimension."""
+"""KC101 non-positive-dimension: A convolution, pooling or cropping window is larger than its input."""
 
 from kerascheck.rules.base import Example, LayerProblemRule
 

@@ -1,4 +1,4 @@
-"""KC102 merge-shape-mismatch."""
+"""KC102 merge-shape-mismatch: Add, Multiply, Concatenate… are given inputs whose shapes Keras rejects."""
 
 from kerascheck.rules.base import Example, LayerProblemRule
 

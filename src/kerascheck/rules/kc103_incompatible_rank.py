@@ -1,4 +1,4 @@
-"""KC103 incompatible-rank."""
+"""KC103 incompatible-rank: A layer is given an input of the wrong rank (Conv2D on a vector, LSTM on 2-D input)."""
 
 from kerascheck.rules.base import Example, LayerProblemRule
 

@@ -1,4 +1,4 @@
-"""KC104 reshape-size-mismatch."""
+"""KC104 reshape-size-mismatch: A Reshape target holds a different number of values than its input."""
 
 from kerascheck.rules.base import Example, LayerProblemRule
 

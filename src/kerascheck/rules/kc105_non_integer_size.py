@@ -1,4 +1,4 @@
-"""KC105 non-integer-size."""
+"""KC105 non-integer-size: A size (units, filters, kernel…) is not a positive integer."""
 
 from kerascheck.rules.base import Example, LayerProblemRule
 

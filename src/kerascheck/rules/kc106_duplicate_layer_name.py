@@ -1,4 +1,4 @@
-"""KC106 duplicate-layer-name."""
+"""KC106 duplicate-layer-name: Two layers of one model have the same name=; Keras refuses to build the model."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""KC107 invalid-layer-argument."""
+"""KC107 invalid-layer-argument: A layer argument Keras rejects (a rate outside [0, 1], strides with dilation…)."""
 
 from kerascheck.rules.base import Example, LayerProblemRule
 

@@ -1,4 +1,6 @@
-"""KC108 tf-function-on-keras-tensor."""
+"""KC108 tf-function-on-keras-tensor, one of kerascheck's rules:
+A TensorFlow function (tf.nn.relu, tf.reshape...) called on a Keras tensor of a Functional model.
+"""
 
 from __future__ import annotations
 

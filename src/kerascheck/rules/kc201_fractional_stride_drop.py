@@ -1,4 +1,6 @@
-"""KC201 fractional-stride-drop."""
+"""KC201 fractional-stride-drop, one of kerascheck's rules:
+A 'valid' convolution or pooling whose stride does not tile its input: trailing rows are never read.
+"""
 
 from __future__ import annotations
 

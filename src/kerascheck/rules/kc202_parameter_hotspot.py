@@ -1,4 +1,4 @@
-"""KC202 parameter-hotspot."""
+"""KC202 parameter-hotspot: A Dense layer on a flattened feature map holds most of the model's parameters."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""KC203 bottleneck-below-output."""
+"""KC203 bottleneck-below-output: A hidden layer is narrower than the output layer it feeds."""
 
 from __future__ import annotations
 

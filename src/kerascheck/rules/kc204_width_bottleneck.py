@@ -1,4 +1,4 @@
-"""KC204 width-bottleneck."""
+"""KC204 width-bottleneck: A hidden Dense layer far narrower than the layers on both sides of it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""KC205 dense-on-unflattened."""
+"""KC205 dense-on-unflattened, one of kerascheck's rules:
+A Dense layer on a spatial feature map makes the classifier output a map, not a vector.
+"""
 
 from __future__ import annotations
 

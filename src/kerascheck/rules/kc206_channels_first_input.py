@@ -1,4 +1,6 @@
-"""KC206 channels-first-input."""
+"""KC206 channels-first-input, one of kerascheck's rules:
+An input shaped channels-first, like (3, 224, 224), feeds convolutions that read channels last.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""KC207 even-kernel-same-padding."""
+"""KC207 even-kernel-same-padding, one of kerascheck's rules:
+An even kernel with padding='same' pads one more zero after than before: the output is shifted.
+"""
 
 from __future__ import annotations
 

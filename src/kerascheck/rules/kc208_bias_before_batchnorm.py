@@ -1,4 +1,4 @@
-"""KC208 bias-before-batchnorm."""
+"""KC208 bias-before-batchnorm: A convolution or Dense bias that the BatchNormalization right after cancels."""
 
 from __future__ import annotations
 

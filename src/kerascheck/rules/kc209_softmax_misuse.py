@@ -1,4 +1,4 @@
-"""KC209 softmax-misuse."""
+"""KC209 softmax-misuse: A softmax over a single unit, on hidden features, or followed by another activation."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""KC210 output-loss-mismatch."""
+"""KC210 output-loss-mismatch: The output layer's activation or units do not suit the loss given to compile()."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""KC211 dropout-rate."""
+"""KC211 dropout-rate: A dropout rate of 1 (everything dropped), or a very high rate after a hidden Dense layer."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""KC212 input-shape-ignored."""
+"""KC212 input-shape-ignored, one of kerascheck's rules:
+input_shape= or input_dim= on a layer not first in its Sequential, or called on a tensor: ignored.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""KC213 legacy-positional-kernel."""
+"""KC213 legacy-positional-kernel, one of kerascheck's rules:
+Conv2D(8, 5, 5): Keras 1's 5×5 kernel, which Keras 3 reads as a 5-wide kernel with stride 5.
+"""
 
 from __future__ import annotations
 

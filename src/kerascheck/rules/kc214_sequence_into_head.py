@@ -1,4 +1,6 @@
-"""KC214 sequence-into-head."""
+"""KC214 sequence-into-head, one of kerascheck's rules:
+A whole sequence (rank 3) reaches the classifier's output layer: it predicts per time step.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""KC215 metric-loss-mismatch."""
+"""KC215 metric-loss-mismatch: An accuracy metric on a model trained with a regression loss."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""KC216 subclassed-build-unbuilt."""
+"""KC216 subclassed-build-unbuilt, one of kerascheck's rules:
+model.build(shape) on a subclassed model without build(): Keras 3 leaves its layers unbuilt.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""KC301 legacy-keras-api."""
+"""KC301 legacy-keras-api, one of kerascheck's rules:
+A Keras 1/2 spelling (border_mode=, Convolution2D(32, 3, 3), merge()…) and its Keras 3 form.
+"""
 
 from __future__ import annotations
 

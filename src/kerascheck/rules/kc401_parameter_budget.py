@@ -1,4 +1,4 @@
-"""KC401 parameter-budget."""
+"""KC401 parameter-budget: A model has more parameters than the project's budget (max-params)."""
 
 from __future__ import annotations
 
