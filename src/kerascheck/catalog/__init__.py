@@ -47,7 +47,7 @@ def registry() -> dict[str, LayerType]:
 
 
 def lookup(name: str) -> LayerType | None:
-    return registry().get(name)
+    return (_REGISTRY if _REGISTRY is not None else registry()).get(name)
 
 
 def type_of(op: Any) -> LayerType | None:
@@ -61,10 +61,11 @@ def type_of(op: Any) -> LayerType | None:
     ``Dense(units, **options)`` still has Dense's facts, while ``class
     MyDense(Dense)`` has none of them.
     """
+    table = _REGISTRY if _REGISTRY is not None else registry()
     kind = getattr(op, "type", None)
-    if kind is not None and (isinstance(kind, OperationType) or registry().get(kind.name) is kind):
+    if kind is not None and (isinstance(kind, OperationType) or table.get(kind.name) is kind):
         return kind
-    named = registry().get(op.class_name)
+    named = table.get(op.class_name)
     return named if named is not None and named.name == op.class_name else None
 
 

@@ -80,7 +80,7 @@ class Calls(Semantics):
         if isinstance(func, Ref):
             library = self.libraries.for_ref(func)
             if library is not None:
-                result = library.call(func, arguments, node)
+                result = library.call_name(func, arguments, node)
                 if result is not NOT_HANDLED:
                     return result
             if func.path in builtins.PURE:

@@ -256,7 +256,7 @@ class Expressions(Semantics):
             path = f"{receiver.path}.{name}"
             constant = builtins.CONSTANTS.get(path, MISSING)
             if constant is MISSING:
-                constant = self.libraries.constant(path)
+                constant = self.libraries.constants.get(path, MISSING)
             return constant if constant is not MISSING else Ref(self.libraries.canonical(path))
         library = self.libraries.owner(receiver)
         if library is not None:

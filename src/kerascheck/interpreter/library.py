@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol, Sequence
 
-from kerascheck.interpreter.values import MISSING, Arguments, Function, Instance, Ref
+from kerascheck.interpreter.values import Arguments, Function, Instance, Ref
 from kerascheck.unknown import Unknown
 
 if TYPE_CHECKING:
@@ -66,6 +66,8 @@ class Library:
     packages: tuple[str, ...] = ()
     #: modules the library models itself: never read from source
     modelled_modules: frozenset[str] = frozenset()
+    #: the values of the constants it provides, by dotted name (``numpy.pi``)
+    constants: dict[str, Any] = {}
 
     host: Host
 
@@ -78,17 +80,17 @@ class Library:
         """One spelling for the library's names (``tensorflow.keras.X`` is ``keras.X``)."""
         return path
 
-    def constant(self, path: str) -> Any:
-        """The value of a constant it provides (``numpy.pi``), else MISSING."""
-        return MISSING
-
     def provides(self, ref: Ref) -> bool:
         """Whether ``from MODULE import *`` of the library binds ``ref``'s last name."""
         return False
 
     # ------------------------------------------------------------------ calls
+    def call_name(self, ref: Ref, arguments: Arguments, node: cst.CSTNode) -> Any:
+        """Call a name the library provides (``ref`` is under its prefixes)."""
+        return NOT_HANDLED
+
     def call(self, func: Any, arguments: Arguments, node: cst.CSTNode) -> Any:
-        """Call ``func``: a ``Ref`` under the prefixes, or a value of the library's types."""
+        """Call ``func``, a value of the library's types."""
         return NOT_HANDLED
 
     def call_unknown(self, label: str, arguments: Arguments, node: cst.CSTNode) -> Any:
@@ -177,15 +179,29 @@ class Libraries:
     def __init__(self, libraries: Sequence[Library] = ()) -> None:
         self.all = tuple(libraries)
         self._owners: dict[type, Library | None] = {}
-
-    def canonical(self, path: str) -> str:
+        #: the libraries by the first part of the names they provide (``keras`` for ``keras.layers``)
+        self._providers: dict[str, list[tuple[str, Library]]] = {}
         for library in self.all:
-            path = library.canonical(path)
+            for prefix in library.prefixes:
+                self._providers.setdefault(prefix.partition(".")[0], []).append((prefix, library))
+        self.constants = {path: value for lib in reversed(self.all) for path, value in lib.constants.items()}
+        #: the libraries that have spellings of their own (the only one, called directly: it is asked often)
+        spellings = [lib.canonical for lib in self.all if type(lib).canonical is not Library.canonical]
+        self.canonical: Callable[[str], str] = spellings[0] if len(spellings) == 1 else self._respell
+        self._spellings = spellings
+
+    def _respell(self, path: str) -> str:
+        """One spelling for a dotted name, as every library writes its names."""
+        for canonical in self._spellings:
+            path = canonical(path)
         return path
 
     def for_ref(self, ref: Ref) -> Library | None:
         """The library that provides ``ref``."""
-        return next((lib for lib in self.all if any(ref.within(p) for p in lib.prefixes)), None)
+        for prefix, library in self._providers.get(ref.path.partition(".")[0], ()):
+            if "." not in prefix or ref.within(prefix):
+                return library
+        return None
 
     def owner(self, value: Any) -> Library | None:
         """The library whose value ``value`` is."""
@@ -193,13 +209,6 @@ class Libraries:
         if kind not in self._owners:
             self._owners[kind] = next((lib for lib in self.all if issubclass(kind, lib.types)), None)
         return self._owners[kind]
-
-    def constant(self, path: str) -> Any:
-        for library in self.all:
-            found = library.constant(path)
-            if found is not MISSING:
-                return found
-        return MISSING
 
     @property
     def packages(self) -> frozenset[str]:

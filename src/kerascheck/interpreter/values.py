@@ -42,15 +42,20 @@ class Foreign(Unknown):
         self.label = label
 
 
-@dataclass
 class Arguments:
     """The arguments of a call: ``positional`` values, ``keywords`` by name, and
     whether ``*args``/``**kwargs`` of unknown content were passed too (``opaque``:
     then any parameter may be among them)."""
 
-    positional: list[Any] = field(default_factory=list)
-    keywords: dict[str, Any] = field(default_factory=dict)
-    opaque: bool = False
+    __slots__ = ("positional", "keywords", "opaque")
+
+    def __init__(self, positional: list[Any] | None = None, keywords: dict[str, Any] | None = None, opaque: bool = False) -> None:
+        self.positional: list[Any] = [] if positional is None else positional
+        self.keywords: dict[str, Any] = {} if keywords is None else keywords
+        self.opaque = opaque
+
+    def __repr__(self) -> str:
+        return f"Arguments({self.positional!r}, {self.keywords!r}, opaque={self.opaque})"
 
     def but(self, positional: list[Any] | None = None, keywords: dict[str, Any] | None = None) -> "Arguments":
         """The same opacity with other positional values or keywords."""

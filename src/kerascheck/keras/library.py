@@ -90,8 +90,7 @@ class KerasLibrary(Library):
         return self.session.models
 
     # ------------------------------------------------------------------ names
-    def canonical(self, path: str) -> str:
-        return canonical(path)
+    canonical = staticmethod(canonical)
 
     def provides(self, ref: Ref) -> bool:
         last = ref.last
@@ -108,8 +107,6 @@ class KerasLibrary(Library):
 
     # ------------------------------------------------------------------ calls
     def call(self, func: Any, arguments: Arguments, node: cst.CSTNode) -> Any:
-        if isinstance(func, Ref):
-            return self.call_ref(func, arguments, node)
         if isinstance(func, Method):
             return self.call_method(func, arguments, node)
         if isinstance(func, Layer):
@@ -118,7 +115,7 @@ class KerasLibrary(Library):
             return self.call_model(func, arguments, node)
         return NOT_HANDLED  # a tensor is not callable
 
-    def call_ref(self, ref: Ref, arguments: Arguments, node: cst.CSTNode) -> Any:
+    def call_name(self, ref: Ref, arguments: Arguments, node: cst.CSTNode) -> Any:
         session = self.session
         last, path = ref.last, ref.path
         args, kwargs = arguments.positional, dict(arguments.keywords)

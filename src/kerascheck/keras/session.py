@@ -33,6 +33,16 @@ if TYPE_CHECKING:
 EAGER_MATH = {"sqrt": math.sqrt, "exp": math.exp, "log": math.log, "abs": abs, "square": lambda v: v * v}
 
 
+class _Detached:
+    """The host of a session not attached to an interpreter: any use is a mistake."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError("the Keras session is not attached to an interpreter")
+
+
+_DETACHED: Any = _Detached()
+
+
 class Session:
     """Keras semantics for one analysed file."""
 
@@ -41,22 +51,11 @@ class Session:
         self.models: list[Model] = []
         self.facts = Facts()
         self.name = Namer()
-        self._host: Host | None = None
+        self.host: Host = _DETACHED  # the interpreter running the program (``KerasLibrary.attach``)
         self.scratch = 0  # > 0 while a custom layer's call() is traced: no rows, no names
         #: the subclassed models' call()s being traced: each layer or model called, with
         #: the interpreter's uncertainty at the time
         self.traces: list[list[tuple[Operation, int]]] = []
-
-    @property
-    def host(self) -> Host:
-        """The interpreter running the program (``KerasLibrary.attach`` sets it)."""
-        if self._host is None:
-            raise RuntimeError("the Keras session is not attached to an interpreter")
-        return self._host
-
-    @host.setter
-    def host(self, host: Host) -> None:
-        self._host = host
 
     def new_session(self) -> None:
         """``keras.backend.clear_session()``: auto-names start over."""

@@ -23,4 +23,4 @@ def canonical(path: str) -> str:
 
 def is_keras(value: object) -> bool:
     """Whether ``value`` is a name of the Keras package (after ``canonical``)."""
-    return isinstance(value, Ref) and value.within("keras")
+    return isinstance(value, Ref) and (value.path == "keras" or value.path.startswith("keras."))

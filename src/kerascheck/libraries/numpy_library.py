@@ -11,7 +11,7 @@ import libcst as cst
 from kerascheck.interpreter.builtins import call_pure
 from kerascheck.interpreter.library import NOT_HANDLED, Library
 from kerascheck.interpreter.operators import BINOPS
-from kerascheck.interpreter.values import MISSING, Arguments, Ref
+from kerascheck.interpreter.values import Arguments, Ref
 from kerascheck.libraries import numpy_arrays as arrays
 from kerascheck.libraries.numpy_arrays import NOT_ARRAY, Array, Scalar, Vector, linspace
 from kerascheck.unknown import Unknown
@@ -32,12 +32,10 @@ CONSTANTS = {"numpy.pi": math.pi, "numpy.newaxis": None}
 class NumPyLibrary(Library):
     prefixes = ("numpy",)
     types = (Array, Scalar, Vector)
+    constants = CONSTANTS
 
-    def constant(self, path: str) -> Any:
-        return CONSTANTS.get(path, MISSING)
-
-    def call(self, func: Any, arguments: Arguments, node: cst.CSTNode) -> Any:
-        if not isinstance(func, Ref) or not func.path.startswith("numpy."):
+    def call_name(self, func: Ref, arguments: Arguments, node: cst.CSTNode) -> Any:
+        if not func.path.startswith("numpy."):
             return NOT_HANDLED
         name = func.path[len("numpy."):]
         result = arrays.call_numpy(name, arguments)

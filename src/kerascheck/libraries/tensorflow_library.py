@@ -12,7 +12,7 @@ import libcst as cst
 
 from kerascheck.graph import Tensor
 from kerascheck.interpreter.library import NOT_HANDLED, Library
-from kerascheck.interpreter.values import MISSING, Arguments, Ref
+from kerascheck.interpreter.values import Arguments, Ref
 from kerascheck.keras.library import KerasLibrary
 from kerascheck.libraries import numpy_arrays as arrays
 from kerascheck.libraries import tensorflow_ops
@@ -24,15 +24,13 @@ CONSTANTS = {"tensorflow.newaxis": None}
 class TensorFlowLibrary(Library):
     prefixes = ("tensorflow",)
     packages = ("tensorflow",)
+    constants = CONSTANTS
 
     def __init__(self, keras: KerasLibrary) -> None:
         self.keras = keras
 
-    def constant(self, path: str) -> Any:
-        return CONSTANTS.get(path, MISSING)
-
-    def call(self, func: Any, arguments: Arguments, node: cst.CSTNode) -> Any:
-        if not isinstance(func, Ref) or not func.path.startswith("tensorflow."):
+    def call_name(self, func: Ref, arguments: Arguments, node: cst.CSTNode) -> Any:
+        if not func.path.startswith("tensorflow."):
             return NOT_HANDLED
         result = arrays.create(func.path[len("tensorflow."):], arguments, tensor=True)
         if result is not arrays.NOT_ARRAY:
