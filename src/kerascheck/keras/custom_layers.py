@@ -77,7 +77,7 @@ class SubclassType(LayerType):
     """The catalog entry of one instance of a Layer subclass: its methods, interpreted."""
 
     def __init__(self, session: Session, instance: Instance, site: cst.CSTNode | None) -> None:
-        self.name = instance.cls.name  # type: ignore[misc]
+        self.name = instance.cls.name
         self.session = session
         self.instance = instance
         self.site = site
@@ -206,7 +206,7 @@ class ConcreteType(SubclassType):
         self.building: Call | None = None  # the call whose build is running
         self.traced = False  # Keras traced call() to build its sublayers
         self.call_args = self.base.call_args if hasattr(self.base, "call_args") else ()
-        self.built_sublayers = () if self.user_build else self.base.built_sublayers  # type: ignore[misc]
+        self.built_sublayers = () if self.user_build else self.base.built_sublayers
         # Keras marks it built in __init__ (state locked: no weights, no sublayers after)
         self.locked = self.base.built_at_init and not self.user_build and not self.base.built_in_init
 
