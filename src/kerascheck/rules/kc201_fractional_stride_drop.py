@@ -135,9 +135,11 @@ def unread(slide: Slide, i: int) -> int:
 def zero_padding_after(view: ModelView, layer: Layer) -> dict[int, int]:
     """The zeros a ZeroPadding layer feeding ``layer`` adds after each axis of its input."""
     before = view.predecessors(layer)
-    if len(before) != 1 or not isinstance(before[0], Layer) or not isinstance(before[0].type, ZeroPadding):
+    if len(before) != 1:
         return {}
     pad = before[0]
+    if not isinstance(pad, Layer) or not isinstance(pad.type, ZeroPadding):
+        return {}
     shapes = view.input_shapes(pad)
     try:
         amounts = pad.type.amounts(pad.config)

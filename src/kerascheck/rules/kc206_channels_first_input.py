@@ -145,7 +145,7 @@ first, pass `data_format="channels_first"` to the layers (or set it globally).
         reached = first_windows(model, tensor)
         if not reached or any(layer.config.get("data_format") != "channels_last" for layer, _ in reached):
             return None
-        if any(layer.type.rank + 2 != len(shape) for layer, _ in reached):
+        if any(not isinstance(layer.type, WINDOWS) or layer.type.rank + 2 != len(shape) for layer, _ in reached):
             return None
         layer, node = next(((op, n) for op, n in reached if isinstance(op.type, Conv)), reached[0])
         sides = "×".join(str(d) for d in shape[1:-1])
@@ -225,6 +225,8 @@ def consequence(layer: Layer, node: Node, shape: tuple) -> str:
 
 def _weights_count(layer: Layer, shape: tuple) -> int | None:
     """The layer's parameter count had it read ``shape`` channels first."""
+    if layer.type is None:  # consequence() passes a Conv
+        return None
     config = {**layer.config, "data_format": "channels_first"}
     try:
         return sum(w.size for w in layer.type.weights(config, Call(shape), Explain()))
