@@ -12,7 +12,7 @@ import functools
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from kerascheck import __version__
 from kerascheck.diagnostics import SEVERITIES
@@ -148,7 +148,9 @@ def analyse(args: argparse.Namespace, for_check: bool) -> list[FileReport]:
     return reports
 
 
-def _inputs(args: argparse.Namespace, settings_of) -> Iterator[tuple[Path | None, bytes]]:
+def _inputs(
+    args: argparse.Namespace, settings_of: Callable[[Path | None], Settings]
+) -> Iterator[tuple[Path | None, bytes]]:
     """(path, content) of each file to analyse; ``None`` path for unnamed standard input."""
     from kerascheck.discovery import expand
 

@@ -10,7 +10,7 @@ checks the result against ``PositionProvider``.  A compound statement (``if``,
 
 from __future__ import annotations
 
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Optional
 
@@ -49,13 +49,14 @@ class _WantedPositionsState(PositionProvidingCodegenState):
         if id(node) in self.wanted:
             super().after_codegen(node)
 
-    def record_syntactic_position(
+    # a nullcontext, not a generator, for the nodes not wanted (most of them): callers only enter it
+    def record_syntactic_position(  # type: ignore[override]
         self,
         node: cst.CSTNode,
         *,
         start_node: Optional[cst.CSTNode] = None,
         end_node: Optional[cst.CSTNode] = None,
-    ):
+    ) -> AbstractContextManager[None]:
         if id(node) not in self.wanted:
             return _NULL
         computed = self.provider._computed
@@ -64,7 +65,9 @@ class _WantedPositionsState(PositionProvidingCodegenState):
         return self._record(node, start_node, end_node)
 
     @contextmanager
-    def _record(self, node: cst.CSTNode, start_node, end_node) -> Iterator[None]:
+    def _record(
+        self, node: cst.CSTNode, start_node: cst.CSTNode | None, end_node: cst.CSTNode | None
+    ) -> Iterator[None]:
         with super().record_syntactic_position(node, start_node=start_node, end_node=end_node):
             yield
 
@@ -89,7 +92,7 @@ class Positions:
             return Span(1, 1, 1, 1)
         if node not in self._computed:
             self.prepare([node])
-            self._resolve()
+            self._resolve(self.module)
         position = self._computed.get(node)
         if position is None:
             return Span(1, 1, 1, 1)
@@ -98,13 +101,13 @@ class Positions:
             end = start  # its end is hoisted from children that are not tracked
         return Span(start.line, start.column + 1, end.line, end.column + 1)
 
-    def _resolve(self) -> None:
+    def _resolve(self, module: cst.Module) -> None:
         table = _Table()
         state = _WantedPositionsState(
-            default_indent=self.module.default_indent,
-            default_newline=self.module.default_newline,
-            provider=table,
+            default_indent=module.default_indent,
+            default_newline=module.default_newline,
+            provider=table,  # type: ignore[arg-type]  # a stand-in: the state only writes its _computed
             wanted=frozenset(self._pending),
         )
-        self.module._codegen(state)
+        module._codegen(state)
         self._computed = table._computed

@@ -94,7 +94,7 @@ class Scope:
         self.is_class_body = is_class_body
         self.globals_: set[str] = set()
         self.nonlocals: set[str] = set()
-        self.module = module if module is not None or parent is None else parent.module
+        self.module: Any = module if module is not None or parent is None else parent.module
         self.method: tuple[Any, Any] | None = None  # (receiver, owner) of a method's call
         self.maybe_returned: Unknown | None = None
 
