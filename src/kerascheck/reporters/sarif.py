@@ -13,7 +13,7 @@ import os
 import re
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from kerascheck import __version__
@@ -81,7 +81,7 @@ def _results(report: FileReport, rule_index: dict[str, int]) -> tuple[list[dict]
         seen[d.code, text] += 1
         digest = hashlib.sha256(f"{d.code}\0{text}".encode()).hexdigest()[:16]
         region = {"startLine": s.line, "startColumn": s.column, "endLine": s.end_line, "endColumn": s.end_column}
-        result = {
+        result: dict[str, Any] = {
             "ruleId": d.code,
             "level": LEVELS[d.severity],
             "message": {"text": f"{d.message}\nFix: {d.fix}" if d.fix else d.message},
