@@ -158,7 +158,7 @@ def _checked_shape(shape: Any) -> Any:
     return shape
 
 
-def _flat_dims(shape: Any) -> list:
+def _flat_dims(shape: Any) -> list[Any]:
     if isinstance(shape, list):
         return [d for s in shape for d in _flat_dims(s)]
     if isinstance(shape, tuple):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Optional
 
 import libcst as cst
+from libcst.metadata import CodeRange
 from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 from kerascheck.diagnostics import Span
@@ -26,12 +27,12 @@ class _Table:
     """Stands in for the metadata provider: where the state stores ranges."""
 
     def __init__(self) -> None:
-        self._computed: dict = {}
+        self._computed: dict[cst.CSTNode, CodeRange] = {}
 
 
 @dataclass(frozen=False)
 class _WantedPositionsState(PositionProvidingCodegenState):
-    wanted: frozenset = field(default_factory=frozenset)
+    wanted: frozenset[int] = field(default_factory=frozenset)
 
     def _update_position(self, value: str) -> None:
         newlines = value.count("\n")
@@ -77,7 +78,7 @@ class Positions:
 
     def __init__(self, module: cst.Module | None) -> None:
         self.module = module
-        self._computed: dict = {}
+        self._computed: dict[cst.CSTNode, CodeRange] = {}
         self._pending: set[int] = set()
         self._nodes: list[cst.CSTNode] = []
 

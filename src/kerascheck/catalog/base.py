@@ -28,7 +28,7 @@ from typing import Any, ClassVar, Sequence
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 Dim = Any  # int, None (Keras's dynamic dimension) or Unknown
-Shape = tuple  # a tuple of Dim, batch axis first
+Shape = tuple[Dim, ...]  # batch axis first
 ShapeTree = Any  # a Shape, or a list of ShapeTree for several tensors
 
 

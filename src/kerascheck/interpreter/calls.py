@@ -225,7 +225,7 @@ class Calls(Semantics):
             return Builtin(name, lambda a: builtins.call_pure(name, a))
         return MISSING
 
-    def super_of(self, scope: Scope, args: list) -> Any:
+    def super_of(self, scope: Scope, args: list[Any]) -> Any:
         """``super()`` in a method, or Python 2's ``super(Class, self)``: the
         receiver's classes after ``Class`` in its MRO."""
         if len(args) == 2:

@@ -101,8 +101,8 @@ class Expressions(Semantics):
         except TypeError:
             return Unknown("set of unhashable values")
 
-    def eval_elements(self, elements: Any, scope: Scope) -> list:
-        out: list = []
+    def eval_elements(self, elements: Any, scope: Scope) -> list[Any]:
+        out: list[Any] = []
         for element in elements:
             value = self.eval(element.value, scope)
             if isinstance(element, cst.StarredElement):
@@ -116,7 +116,7 @@ class Expressions(Semantics):
         return out
 
     def eval_Dict(self, node: cst.Dict, scope: Scope) -> Any:
-        out: dict = {}
+        out: dict[Any, Any] = {}
         for element in node.elements:
             if isinstance(element, cst.StarredDictElement):
                 value = self.eval(element.value, scope)
@@ -346,7 +346,7 @@ class Expressions(Semantics):
 
     def comprehension(self, node: Any, scope: Scope, element: Callable[[Scope], Any], kind: type) -> Any:
         inner = Scope(scope)
-        out: list = []
+        out: list[Any] = []
         try:
             self._comp_level(node.for_in, inner, element, out)
         except Unknowable:
@@ -356,7 +356,7 @@ class Expressions(Semantics):
         except TypeError:
             return Unknown("comprehension")
 
-    def _comp_level(self, comp: cst.CompFor, scope: Scope, element: Callable[[Scope], Any], out: list) -> None:
+    def _comp_level(self, comp: cst.CompFor, scope: Scope, element: Callable[[Scope], Any], out: list[Any]) -> None:
         items = self.iterate(self.eval(comp.iter, scope), comp)
         if items is None:
             raise Unknowable()

@@ -72,8 +72,8 @@ class Opaque:
     """
 
     what: str
-    arguments: dict = field(default_factory=dict, hash=False, compare=False)
-    positional: tuple = field(default=(), hash=False, compare=False)
+    arguments: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    positional: tuple[Any, ...] = field(default=(), hash=False, compare=False)
     complete: bool = field(default=True, hash=False, compare=False)
 
 

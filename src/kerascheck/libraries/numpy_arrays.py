@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import operator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Collection
+from typing import Any, Callable, Collection, Iterator
 
 from kerascheck.interpreter.builtins import MAX_SIZE
 from kerascheck.interpreter.values import Arguments, Builtin, Ref
@@ -559,7 +559,7 @@ class Vector:
     def __init__(self, items: list[float]) -> None:
         self.items = tuple(Float64(v) for v in items)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Float64]:
         return iter(self.items)
 
     def __len__(self) -> int:

@@ -35,7 +35,7 @@ def repository_root(path: Path) -> Path:
     return next((folder for folder in path.parents if (folder / ".git").exists()), Path.cwd())
 
 
-def _artifact(path: str) -> tuple[dict, Path | None]:
+def _artifact(path: str) -> tuple[dict[str, Any], Path | None]:
     """The file's ``artifactLocation``, and the root it is relative to (None: an absolute URI)."""
     absolute = Path(os.path.abspath(path))
     root = repository_root(absolute)
@@ -55,7 +55,7 @@ def _help(rule: Rule) -> str:
     return f"{text}\n\n## Options\n{options_text(rule)}" if rule.options else text
 
 
-def rule_json(rule: Rule) -> dict:
+def rule_json(rule: Rule) -> dict[str, Any]:
     from kerascheck.rules.base import AnalysisRule  # loaded with the rules themselves
 
     help_text = _help(rule)
@@ -70,7 +70,7 @@ def rule_json(rule: Rule) -> dict:
     }
 
 
-def _results(report: FileReport, rule_index: dict[str, int]) -> tuple[list[dict], Path | None]:
+def _results(report: FileReport, rule_index: dict[str, int]) -> tuple[list[dict[str, Any]], Path | None]:
     artifact, root = _artifact(report.path)
     lines = source_lines(report.source)
     seen: Counter[tuple[str, str]] = Counter()

@@ -192,7 +192,7 @@ def _narrowing(view: ModelView, layer: Operation) -> int | None:
     shape: Any = view.output_shape.get(id(layer))
     if rank(shape) != 2 or size(shape[1]) is None:
         return None
-    width = shape[1]
+    width: int = shape[1]
     feeding = view.input_shapes(layer)
     if not feeding or all(_values(s) <= width for s in feeding):
         return None
