@@ -7,7 +7,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 import libcst as cst
 
@@ -15,7 +15,7 @@ from kerascheck import suppression
 from kerascheck.diagnostics import Diagnostic, Span
 from kerascheck.findings import Finding
 from kerascheck.graph import Layer, Model, Operation
-from kerascheck.input_shapes import InputShapes
+from kerascheck.input_shapes import InputShapes, Shape
 from kerascheck.interpreter.engine import Interpreter
 from kerascheck.interpreter.library import Libraries, Library
 from kerascheck.interpreter.limits import AnalysisLimit, Limits
@@ -27,7 +27,7 @@ from kerascheck.modelbuild import ensure_rows
 from kerascheck.positions import Positions
 from kerascheck.report import FileReport, LayerReport, ModelReport
 from kerascheck.rules import all_rules
-from kerascheck.rules.base import RuleContext
+from kerascheck.rules.base import ModelView, Rule, RuleContext
 from kerascheck.rules.selection import rules_for
 from kerascheck.unknown import is_unknown
 
@@ -43,15 +43,15 @@ class Options:
     explain: bool = False
     limits: Limits = field(default_factory=Limits)
     #: the rules to run; None: those ``summary`` runs (``rules.selection.rules_for``)
-    rules: tuple | None = None
+    rules: tuple[Rule, ...] | None = None
     #: rule options by kebab-case name (each rule's defaults fill the rest)
     rule_options: dict[str, Any] = field(default_factory=dict)
     #: which codes are reported (None: all); applied with the inline suppressions
     reports: Callable[[str], bool] | None = None
     #: input shapes given by function or model name (``--input-shape``, ``input-shapes``)
-    input_shapes: dict[str, tuple] = field(default_factory=dict)
+    input_shapes: dict[str, Shape] = field(default_factory=dict)
 
-    def selected_rules(self) -> tuple:
+    def selected_rules(self) -> tuple[Rule, ...]:
         return self.rules if self.rules is not None else rules_for("summary")
 
 
@@ -59,11 +59,14 @@ STACK_BYTES = 512 * 1024 * 1024
 RECURSION_LIMIT = 30_000
 
 
-def with_deep_stack(function, *args):
+_T = TypeVar("_T")
+
+
+def with_deep_stack(function: Callable[..., _T], *args: Any) -> _T:
     """Run ``function`` in a thread with a large stack, so deeply nested code ends in
     a ``RecursionError`` (reported as a diagnostic), never in a crash."""
-    result: list = []
-    errors: list = []
+    result: list[_T] = []
+    errors: list[BaseException] = []
 
     def target() -> None:
         limit = sys.getrecursionlimit()
@@ -180,7 +183,7 @@ def to_diagnostic(finding: Finding, span: Span) -> Diagnostic:
 def merge_repeats(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """One diagnostic per code and place: a call that creates a layer in a loop, or
     in a helper called several times, is reported once, saying how often."""
-    groups: dict[tuple, list[Diagnostic]] = {}
+    groups: dict[tuple[str, Span], list[Diagnostic]] = {}
     for diagnostic in diagnostics:
         groups.setdefault((diagnostic.code, diagnostic.span), []).append(diagnostic)
     merged = []
@@ -241,8 +244,8 @@ def interpret(
 
 
 def run_rules(path: str, keras: KerasLibrary, options: Options) -> list[Finding]:
-    out: dict[tuple, Finding] = {}  # one per code, node and message (a layer may be in several models)
-    views: dict = {}  # each model's view is built once, for every rule
+    out: dict[tuple[str, int, str], Finding] = {}  # one per code, node and message (a layer may be in several models)
+    views: dict[int, ModelView] = {}  # each model's view is built once, for every rule
     for rule in options.selected_rules():
         settings = {**rule.options, **{k: v for k, v in options.rule_options.items() if k in rule.options}}
         for finding in rule.check(RuleContext(path, keras.models, keras.session.facts, settings, views)):
@@ -250,7 +253,7 @@ def run_rules(path: str, keras: KerasLibrary, options: Options) -> list[Finding]
     return list(out.values())
 
 
-def reported_nodes(models: list[Model], findings: list[Finding]) -> list:
+def reported_nodes(models: list[Model], findings: list[Finding]) -> list[cst.CSTNode | None]:
     """Every node whose position a report shows, to compute them in one pass."""
     nodes = [f.node for f in findings]
     for model in models:
@@ -308,6 +311,7 @@ def layer_report(op: Operation, row: Any, positions: Positions) -> LayerReport:
 def _context(model: Model, positions: Positions) -> str:
     if not model.context:
         return ""
+    description: str
     description, node = model.context
     if node is None:
         return description

@@ -12,11 +12,11 @@ import functools
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from kerascheck import __version__
 from kerascheck.diagnostics import SEVERITIES
-from kerascheck.input_shapes import parse_assignment
+from kerascheck.input_shapes import Shape, parse_assignment
 from kerascheck.reporters import CHECK_MODULES
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def _add_input_options(command: argparse.ArgumentParser) -> None:
                               "or a model (by name or class) the source gives none; repeatable")
 
 
-def _input_shape(text: str) -> tuple[str, tuple]:
+def _input_shape(text: str) -> tuple[str, Shape]:
     try:
         return parse_assignment(text)
     except ValueError as exc:
@@ -148,7 +148,9 @@ def analyse(args: argparse.Namespace, for_check: bool) -> list[FileReport]:
     return reports
 
 
-def _inputs(args: argparse.Namespace, settings_of) -> Iterator[tuple[Path | None, bytes]]:
+def _inputs(
+    args: argparse.Namespace, settings_of: Callable[[Path | None], Settings]
+) -> Iterator[tuple[Path | None, bytes]]:
     """(path, content) of each file to analyse; ``None`` path for unnamed standard input."""
     from kerascheck.discovery import expand
 
@@ -187,7 +189,7 @@ def _code_overrides(args: argparse.Namespace) -> dict[str, tuple[str, ...]]:
     return overrides
 
 
-def _settings(config: Path | None, overrides: dict, path: Path | None) -> Settings:
+def _settings(config: Path | None, overrides: dict[str, Any], path: Path | None) -> Settings:
     from kerascheck.config import settings_for
 
     settings = settings_for(path if path is not None else Path.cwd() / "-", config)

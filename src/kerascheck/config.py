@@ -18,7 +18,7 @@ from typing import Any
 
 import pathspec
 
-from kerascheck.input_shapes import from_config
+from kerascheck.input_shapes import Shape, from_config
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -59,7 +59,7 @@ class Settings:
     exclude: pathspec.GitIgnoreSpec | None = None
     data_format: str | None = None
     #: input shapes by function or model name (see ``input_shapes``)
-    input_shapes: dict[str, tuple] = field(default_factory=dict)
+    input_shapes: dict[str, Shape] = field(default_factory=dict)
     rule_options: dict[str, Any] = field(default_factory=dict)
 
     def enabled(self, code: str, path: Path | None = None) -> bool:
@@ -116,10 +116,11 @@ def _has_table(path: Path) -> bool:
 
 
 @lru_cache(maxsize=None)
-def _read_toml(path: Path) -> dict:
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as file:
-            return tomllib.load(file)
+            data: dict[str, Any] = tomllib.load(file)  # Any when tomli is not installed
+            return data
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     except OSError as exc:
@@ -201,7 +202,7 @@ def parse_codes(value: Any, label: str) -> tuple[str, ...]:
     return codes
 
 
-def _input_shapes(value: Any, label: str) -> dict[str, tuple]:
+def _input_shapes(value: Any, label: str) -> dict[str, Shape]:
     if not isinstance(value, dict):
         raise ConfigError(f"{label} must be a table of NAME = [sizes] (or \"None,8\"), got {value!r}")
     shapes = {}
@@ -213,7 +214,7 @@ def _input_shapes(value: Any, label: str) -> dict[str, tuple]:
     return shapes
 
 
-def _per_file_ignores(value: Any, label: str) -> tuple:
+def _per_file_ignores(value: Any, label: str) -> tuple[tuple[pathspec.GitIgnoreSpec, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
         raise ConfigError(f"{label} must be a table of glob = [codes], got {value!r}")
     return tuple(

@@ -63,7 +63,9 @@ def walk(root: Path, excluded: Excluded = _never) -> Iterator[Path]:
     yield from _walk(parent, root, specs, excluded)
 
 
-def _walk(directory: Path, shown: Path, specs: list, excluded: Excluded) -> Iterator[Path]:
+def _walk(
+    directory: Path, shown: Path, specs: list[tuple[Path, pathspec.GitIgnoreSpec]], excluded: Excluded
+) -> Iterator[Path]:
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError:

@@ -8,7 +8,7 @@ its source span can be computed when (and only when) it is reported.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import libcst as cst
 
@@ -114,13 +114,14 @@ class Layer(Operation):
 
     def apply(self, call: Call) -> ShapeTree:
         """Compute the output of calling this layer, building its weights on the first call."""
-        if self.type is None:
+        layer_type = self.type
+        if layer_type is None:
             self.unknown_reason = self.unknown_reason or f"{self.class_name} is not a layer kerascheck knows"
             return Unknown(self.unknown_reason)
         ex = Explain()
-        output = self._attempt(lambda: _checked_shape(self.type.output_shape(self.config, call, ex)), call)
+        output = self._attempt(lambda: _checked_shape(layer_type.output_shape(self.config, call, ex)), call)
         if self.weights is None and not self.weights_reason:
-            weights = self._attempt(lambda: _checked_weights(self.type.weights(self.config, call, ex)), call)
+            weights = self._attempt(lambda: _checked_weights(layer_type.weights(self.config, call, ex)), call)
             if is_unknown(weights):
                 self.weights_reason = weights.reason or "unknown"
             else:
@@ -129,7 +130,7 @@ class Layer(Operation):
             self.explain = ex.lines
         return output
 
-    def _attempt(self, compute, call: Call) -> Any:
+    def _attempt(self, compute: Callable[[], Any], call: Call) -> Any:
         if _wholly_unknown(call.inputs):
             return Unknown("the input shape is unknown")
         try:
@@ -157,7 +158,7 @@ def _checked_shape(shape: Any) -> Any:
     return shape
 
 
-def _flat_dims(shape: Any) -> list:
+def _flat_dims(shape: Any) -> list[Any]:
     if isinstance(shape, list):
         return [d for s in shape for d in _flat_dims(s)]
     if isinstance(shape, tuple):
@@ -239,9 +240,11 @@ class Model(Operation):
         # A layer of a subclassed model that call() never used stays unbuilt: no weights.
         unbuilt = (0, 0) if self.kind == "subclassed" else (None, None)
         counts = [r.operation.param_counts() if r.built else unbuilt for r in self.rows]
-        if any(None in pair for pair in counts):
+        trainable = [t for t, _ in counts if t is not None]
+        frozen = [f for _, f in counts if f is not None]
+        if len(trainable) < len(counts) or len(frozen) < len(counts):
             return None, None
-        return sum(t for t, _ in counts), sum(f for _, f in counts)
+        return sum(trainable), sum(frozen)
 
     def totals(self) -> tuple[int | None, int | None]:
         """The model's own totals: a model whose ``trainable`` is False has no

@@ -23,7 +23,7 @@ from typing import Any
 
 from kerascheck.unknown import contains_unknown
 
-Shape = tuple  # of int | None
+Shape = tuple[int | None, ...]
 
 
 def parse_shape(text: str) -> Shape:

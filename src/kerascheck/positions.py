@@ -10,11 +10,12 @@ checks the result against ``PositionProvider``.  A compound statement (``if``,
 
 from __future__ import annotations
 
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Optional
 
 import libcst as cst
+from libcst.metadata import CodeRange
 from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 from kerascheck.diagnostics import Span
@@ -26,12 +27,12 @@ class _Table:
     """Stands in for the metadata provider: where the state stores ranges."""
 
     def __init__(self) -> None:
-        self._computed: dict = {}
+        self._computed: dict[cst.CSTNode, CodeRange] = {}
 
 
 @dataclass(frozen=False)
 class _WantedPositionsState(PositionProvidingCodegenState):
-    wanted: frozenset = field(default_factory=frozenset)
+    wanted: frozenset[int] = field(default_factory=frozenset)
 
     def _update_position(self, value: str) -> None:
         newlines = value.count("\n")
@@ -49,13 +50,14 @@ class _WantedPositionsState(PositionProvidingCodegenState):
         if id(node) in self.wanted:
             super().after_codegen(node)
 
-    def record_syntactic_position(
+    # a nullcontext, not a generator, for the nodes not wanted (most of them): callers only enter it
+    def record_syntactic_position(  # type: ignore[override]
         self,
         node: cst.CSTNode,
         *,
         start_node: Optional[cst.CSTNode] = None,
         end_node: Optional[cst.CSTNode] = None,
-    ):
+    ) -> AbstractContextManager[None]:
         if id(node) not in self.wanted:
             return _NULL
         computed = self.provider._computed
@@ -64,7 +66,9 @@ class _WantedPositionsState(PositionProvidingCodegenState):
         return self._record(node, start_node, end_node)
 
     @contextmanager
-    def _record(self, node: cst.CSTNode, start_node, end_node) -> Iterator[None]:
+    def _record(
+        self, node: cst.CSTNode, start_node: cst.CSTNode | None, end_node: cst.CSTNode | None
+    ) -> Iterator[None]:
         with super().record_syntactic_position(node, start_node=start_node, end_node=end_node):
             yield
 
@@ -74,7 +78,7 @@ class Positions:
 
     def __init__(self, module: cst.Module | None) -> None:
         self.module = module
-        self._computed: dict = {}
+        self._computed: dict[cst.CSTNode, CodeRange] = {}
         self._pending: set[int] = set()
         self._nodes: list[cst.CSTNode] = []
 
@@ -89,7 +93,7 @@ class Positions:
             return Span(1, 1, 1, 1)
         if node not in self._computed:
             self.prepare([node])
-            self._resolve()
+            self._resolve(self.module)
         position = self._computed.get(node)
         if position is None:
             return Span(1, 1, 1, 1)
@@ -98,13 +102,13 @@ class Positions:
             end = start  # its end is hoisted from children that are not tracked
         return Span(start.line, start.column + 1, end.line, end.column + 1)
 
-    def _resolve(self) -> None:
+    def _resolve(self, module: cst.Module) -> None:
         table = _Table()
         state = _WantedPositionsState(
-            default_indent=self.module.default_indent,
-            default_newline=self.module.default_newline,
-            provider=table,
+            default_indent=module.default_indent,
+            default_newline=module.default_newline,
+            provider=table,  # type: ignore[arg-type]  # a stand-in: the state only writes its _computed
             wanted=frozenset(self._pending),
         )
-        self.module._codegen(state)
+        module._codegen(state)
         self._computed = table._computed

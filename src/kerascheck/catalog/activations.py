@@ -9,7 +9,18 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Mask, Role, Weight, format_shape, known
+from kerascheck.catalog.base import (
+    Call,
+    Explain,
+    Invalid,
+    LayerType,
+    Mask,
+    Role,
+    ShapeTree,
+    Weight,
+    format_shape,
+    known,
+)
 from kerascheck.unknown import is_unknown
 
 
@@ -31,7 +42,7 @@ class ReLU(LayerType):
     activation = "relu"
     mask = Mask.PASSED
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         check_non_negative(cfg, "max_value", self.name, allow_none=True)
         check_non_negative(cfg, "negative_slope", self.name)
         check_non_negative(cfg, "threshold", self.name)
@@ -49,7 +60,7 @@ class LeakyReLU(LayerType):
     activation = "leaky_relu"
     mask = Mask.PASSED
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         check_non_negative(cfg, "negative_slope", self.name)
         return call.inputs
 

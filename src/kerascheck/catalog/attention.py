@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from kerascheck.catalog.base import (
     Call,
@@ -23,6 +23,7 @@ from kerascheck.catalog.base import (
     Mask,
     Role,
     Shape,
+    ShapeTree,
     Weight,
     format_shape,
     known,
@@ -134,7 +135,7 @@ class EinsumDense(LayerType):
         partial = known(cfg.get("output_shape"), "output_shape")
         return analyze_einsum(equation, known(cfg["bias_axes"], "bias_axes"), shape, partial)
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         return self.analyze(cfg, call.inputs).output
 
     def weights(self, cfg: dict[str, Any], call: Call, ex: Explain) -> list[Weight]:
@@ -180,7 +181,7 @@ class MultiHeadAttention(LayerType):
     name = "MultiHeadAttention"
     call_args = ATTENTION_CALL_ARGS
     built_sublayers = ("Softmax", "Dropout")
-    positional = ("num_heads", "key_dim", "value_dim", "dropout", "use_bias", "output_shape", "attention_axes")
+    positional: ClassVar[tuple[str, ...]] = ("num_heads", "key_dim", "value_dim", "dropout", "use_bias", "output_shape", "attention_axes")
     defaults = {"value_dim": None, "use_bias": True, "output_shape": None, "use_gate": False}
     mask = Mask.PASSED
     several_shapes = True  # query, value and key
@@ -205,7 +206,7 @@ class MultiHeadAttention(LayerType):
             )
         return query, value, key
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         self.check_config(cfg)
         query, _, _ = self.inputs(call)
         out = query
@@ -254,7 +255,7 @@ class GroupedQueryAttention(MultiHeadAttention):
         if isinstance(query_heads, int) and isinstance(kv_heads, int) and kv_heads and query_heads % kv_heads:
             raise Invalid(f"{self.name}: {query_heads} query heads are not divisible by {kv_heads} key/value heads")
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         self.check_config(cfg)
         query, value, _ = self.inputs(call)
         if dims_differ((query[-1],), (value[-1],)):
@@ -298,7 +299,7 @@ class Attention(LayerType):
 
     name = "Attention"
     call_args = ("mask", "training", "return_attention_scores", "use_causal_mask")
-    positional = ("use_scale", "score_mode", "dropout", "seed")
+    positional: ClassVar[tuple[str, ...]] = ("use_scale", "score_mode", "dropout", "seed")
     defaults = {"use_scale": False, "score_mode": "dot"}
     several_shapes = True  # query, value and key
     ignored_legacy_kwargs = ("causal",)
@@ -309,7 +310,7 @@ class Attention(LayerType):
             raise Invalid(f"{self.name} is called on a list [query, value] or [query, value, key]", code="KC102")
         return shapes
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         if known(cfg.get("score_mode", "dot"), "score_mode") not in ("dot", "concat"):
             raise Invalid(f"{self.name}: score_mode must be 'dot' or 'concat', got {cfg['score_mode']!r}")
         query, value, *rest = self.inputs(call)

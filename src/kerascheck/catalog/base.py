@@ -28,7 +28,7 @@ from typing import Any, ClassVar, Sequence
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 Dim = Any  # int, None (Keras's dynamic dimension) or Unknown
-Shape = tuple  # a tuple of Dim, batch axis first
+Shape = tuple[Dim, ...]  # batch axis first
 ShapeTree = Any  # a Shape, or a list of ShapeTree for several tensors
 
 
@@ -149,10 +149,16 @@ class Mask(enum.Enum):
 
 
 class LayerType:
-    """Static model of one Keras layer class.  Subclass per layer."""
+    """Static model of one Keras layer class.  Subclass per layer.
+
+    Its facts are class attributes; ``name``, ``built_sublayers``, ``roles``,
+    ``activation`` and ``activation_axis`` are typed as instance attributes
+    because an operation's type (``catalog.operations``) and a custom layer's
+    type (``keras.custom_layers``) set them on the instance.
+    """
 
     #: the Keras 3 class name, as ``model.summary()`` prints it
-    name: ClassVar[str]
+    name: str
     #: other class names that construct this layer (``MaxPool2D``, ``Convolution2D``)
     aliases: ClassVar[tuple[str, ...]] = ()
     #: Keras 3 constructor parameters that may be given positionally, in order
@@ -164,7 +170,7 @@ class LayerType:
     #: classes of the sublayers Keras creates, auto-named, when the layer is first
     #: built (MultiHeadAttention's Softmax and Dropout): they take names from the
     #: same counters as the model's layers
-    built_sublayers: ClassVar[tuple[str, ...]] = ()
+    built_sublayers: tuple[str, ...] = ()
     #: Keras marks the layer built when it is constructed (it has no weights to
     #: make: pooling, dropout, activations...), so an unused one still counts 0
     built_at_init: ClassVar[bool] = False
@@ -176,13 +182,13 @@ class LayerType:
 
     # ----------------------------------------------------------- roles (rules)
     #: what the rules may assume about the layer (``Role``)
-    roles: ClassVar[Role] = Role.NONE
+    roles: Role = Role.NONE
     #: with ``Role.ACTIVATION``: the activation function it applies (None: its
     #: ``activation`` argument names it)
-    activation: ClassVar[str | None] = None
+    activation: str | None = None
     #: the argument that names the axis its activation works along (Softmax's
     #: ``axis``); None: the last axis
-    activation_axis: ClassVar[str | None] = None
+    activation_axis: str | None = None
 
     # ----------------------------------------------------------- masks
     #: what the mask of its output is

@@ -15,6 +15,7 @@ from kerascheck.catalog.base import (
     LayerType,
     Role,
     Shape,
+    ShapeTree,
     Weight,
     as_tuple,
     channels_axis,
@@ -90,7 +91,7 @@ class Conv(LayerType):
     paddings: ClassVar[tuple[str, ...]] = ("valid", "same")
     #: Keras rejects strides > 1 together with dilation_rate > 1
     strided_dilation_ok: ClassVar[bool] = False
-    positional = (
+    positional: ClassVar[tuple[str, ...]] = (
         "filters",
         "kernel_size",
         "strides",
@@ -118,9 +119,9 @@ class Conv(LayerType):
         "atrous_rate": "dilation_rate",
         "bias": "use_bias",
     }
-    ignored_legacy_kwargs = KERAS1_CONV_KWARGS
+    ignored_legacy_kwargs: ClassVar[tuple[str, ...]] = KERAS1_CONV_KWARGS
     roles = Role.READS_FEATURES
-    config_attributes = ("filters", "use_bias")
+    config_attributes: ClassVar[tuple[str, ...]] = ("filters", "use_bias")
 
     # ----------------------------------------------------------- arguments
     def legacy_args(self, args: list, kwargs: dict, called_as: str) -> tuple[list, dict]:
@@ -173,7 +174,7 @@ class Conv(LayerType):
             raise Invalid(f"{self.name}: {filters} filters are not divisible by groups={groups}")
 
     # ----------------------------------------------------------- semantics
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shape = call.inputs
         check_rank(shape, self.rank + 2, self.name)
         window = self.window(cfg)
@@ -219,7 +220,7 @@ class Conv1D(Conv):
     rank = 1
     paddings = ("valid", "same", "causal")
 
-    def declared_input_shape(self, cfg: dict[str, Any]):
+    def declared_input_shape(self, cfg: dict[str, Any]) -> Shape | None | Unknown:
         # Keras 1/2: Convolution1D(..., input_dim=d, input_length=n) means a (n, d) input.
         if "batch_input_shape" in cfg or "input_shape" in cfg or cfg.get("input_dim") is None:
             return super().declared_input_shape(cfg)

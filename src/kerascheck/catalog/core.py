@@ -11,6 +11,8 @@ from kerascheck.catalog.base import (
     LayerType,
     Mask,
     Role,
+    Shape,
+    ShapeTree,
     Weight,
     format_shape,
     known,
@@ -30,7 +32,7 @@ class Dense(LayerType):
     mask = Mask.PASSED
     config_attributes = ("units", "use_bias")
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shape = call.inputs
         units = cfg.get("units")
         if not is_unknown(units) and (not isinstance(units, int) or isinstance(units, bool) or units <= 0):
@@ -86,7 +88,7 @@ class Embedding(LayerType):
     mask = Mask.NONZERO
     config_attributes = ("input_dim", "output_dim")
 
-    def declared_input_shape(self, cfg: dict[str, Any]):
+    def declared_input_shape(self, cfg: dict[str, Any]) -> Shape | None | Unknown:
         # Keras 1/2 defined the input through input_length; Keras 3 ignores it,
         # but the intent of the code is a (batch, input_length) input.
         if "batch_input_shape" in cfg or "input_shape" in cfg:
@@ -95,7 +97,7 @@ class Embedding(LayerType):
             return (cfg.get("batch_size"), cfg["input_length"])
         return None
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         output_dim = cfg.get("output_dim")
         return (*call.inputs, Unknown("output_dim") if is_unknown(output_dim) else output_dim)
 
@@ -115,7 +117,7 @@ class Lambda(LayerType):
     takes_mask = True
     subclass_interpreted = False  # its output comes from tracing call()
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         declared = cfg.get("output_shape")
         if isinstance(declared, (tuple, list)) and not any(is_unknown(d) for d in declared):
             first = call.inputs

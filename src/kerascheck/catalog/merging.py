@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from kerascheck.catalog.base import Call, Dim, Explain, Invalid, LayerType, Mask, Role, Shape, format_shape, known
+from kerascheck.catalog.base import (
+    Call,
+    Dim,
+    Explain,
+    Invalid,
+    LayerType,
+    Mask,
+    Role,
+    Shape,
+    ShapeTree,
+    format_shape,
+    known,
+)
 from kerascheck.unknown import Unknown, is_unknown
 
 #: Keras 1 merge modes → Keras 3 layer classes
@@ -84,7 +96,7 @@ class Elementwise(LayerType):
     arity: int | None = None
     mask = Mask.MERGED
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shapes = input_list(call, self.name, self.arity)
         batch = merged_batch(shapes, self.name)
         out = tuple(shapes[0][1:])
@@ -131,7 +143,7 @@ class Concatenate(LayerType):
     defaults = {"axis": -1}
     mask = Mask.MERGED
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shapes = input_list(call, self.name)
         axis = known(cfg["axis"], "axis")
         if isinstance(axis, bool) or not isinstance(axis, int):
@@ -180,7 +192,7 @@ class Dot(LayerType):
             return axes[0], axes[1]
         raise Invalid(f"Dot: axes must be an int or a list of two ints, got {axes!r}")
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         first, second = input_list(call, self.name, 2)
         a, b = self.axes(cfg, first, second)
         for axis, shape in ((a, first), (b, second)):

@@ -9,7 +9,7 @@ non-trainable moving statistics.
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from typing import Any, ClassVar, Sequence
 
 from kerascheck.catalog.base import (
     Call,
@@ -19,6 +19,7 @@ from kerascheck.catalog.base import (
     Mask,
     Role,
     Shape,
+    ShapeTree,
     Weight,
     format_shape,
     known,
@@ -69,11 +70,11 @@ def gamma_beta(
 class AxisNormalization(LayerType):
     """Layers whose shape check is only that ``axis`` lies inside the input."""
 
-    positional = ("axis",)
+    positional: ClassVar[tuple[str, ...]] = ("axis",)
     defaults = {"axis": -1}
     roles = Role.KEEPS_LAYOUT
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         if not contains_unknown(cfg["axis"]):  # the shape is kept whatever the axis
             check_axes(call.inputs, axis_list(cfg["axis"], self.name), self.name)
         return call.inputs
@@ -102,7 +103,7 @@ class BatchNormalization(AxisNormalization):
         kwargs.pop("mode", None)
         return args, kwargs
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         axis = cfg["axis"]
         if not is_unknown(axis) and (isinstance(axis, bool) or not isinstance(axis, int)):
             raise Invalid(f"BatchNormalization: Keras 3 takes a single int axis, got {axis!r}")
@@ -168,7 +169,7 @@ class GroupNormalization(AxisNormalization):
     defaults = {"groups": 32, "axis": -1, "center": True, "scale": True}
     mask = Mask.PASSED
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         groups = cfg["groups"]
         if not is_unknown(groups) and groups != -1:
             check_positive((groups,), "groups (or -1)", self.name)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Role, Unresolved, format_shape, known
+from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Role, ShapeTree, Unresolved, format_shape, known
 from kerascheck.unknown import Unknown, is_unknown
 
 
@@ -50,9 +50,9 @@ class Elementwise(OperationType):
 
     def __init__(self, name: str, roles: Role = Role.NONE) -> None:
         self.name = name
-        self.roles = roles  # type: ignore[misc]
+        self.roles = roles
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         first, second = call.inputs
         return broadcast(first, second, self.name)
 
@@ -62,7 +62,7 @@ class Where(OperationType):
 
     name = "Where"
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         condition, first, second = call.inputs
         return broadcast(broadcast(condition, first, self.name), second, self.name)
 
@@ -72,7 +72,7 @@ class Matmul(OperationType):
 
     name = "Matmul"
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         a, b = call.inputs
         if len(a) < 2 or len(b) < 2:
             raise Unresolved("matmul of vectors is not modelled")
@@ -87,7 +87,7 @@ class Einsum(OperationType):
 
     name = "Einsum"
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         equation = known(cfg.get("equation"), "the equation").replace(" ", "")
         if "..." in equation or "->" not in equation:
             raise Unresolved("einsum with an ellipsis or an implicit output is not modelled")
@@ -109,9 +109,9 @@ class Unary(OperationType):
     def __init__(self, name: str, activation: str | None = None, activation_axis: str | None = None) -> None:
         self.name = name
         if activation is not None:
-            self.roles = Role.ACTIVATION  # type: ignore[misc]
-            self.activation = activation  # type: ignore[misc]
-            self.activation_axis = activation_axis  # type: ignore[misc]
+            self.roles = Role.ACTIVATION
+            self.activation = activation
+            self.activation_axis = activation_axis
 
 
 class Reduce(OperationType):
@@ -120,7 +120,7 @@ class Reduce(OperationType):
     def __init__(self, name: str) -> None:
         self.name = name
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shape = call.inputs
         axis = known(cfg.get("axis"), "axis")
         keepdims = known(cfg.get("keepdims", False), "keepdims")
@@ -138,9 +138,10 @@ class GetItem(OperationType):
 
     name = "GetItem"
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shape = list(call.inputs)
         key = known(cfg["key"], "the index")
+        keys: list[Any]  # ints, slices, None and Ellipsis
         if isinstance(key, int):
             keys = [key]
         elif isinstance(key, (tuple, list)):
@@ -180,7 +181,7 @@ class ReshapeOp(OperationType):
     name = "Reshape"
     roles = Role.KEEPS_ACTIVATION | Role.REARRANGES | Role.BUILDS_SEQUENCES | Role.BEFORE_GATE
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shape = tuple(call.inputs)
         target = known(cfg.get("newshape"), "newshape")
         target = (target,) if isinstance(target, int) else tuple(target)
@@ -203,7 +204,7 @@ class Transpose(OperationType):
     name = "Transpose"
     roles = Role.BUILDS_SEQUENCES
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shape = call.inputs
         axes = known(cfg.get("axes"), "axes")
         if axes is None:
@@ -215,7 +216,7 @@ class ExpandDims(OperationType):
     name = "ExpandDims"
     roles = Role.BUILDS_SEQUENCES
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shape = list(call.inputs)
         axis = known(cfg.get("axis"), "axis")
         for a in sorted(a % (len(shape) + 1) for a in (axis if isinstance(axis, (tuple, list)) else (axis,))):
@@ -227,7 +228,7 @@ class Squeeze(OperationType):
     name = "Squeeze"
     roles = Role.BUILDS_SEQUENCES
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shape = call.inputs
         axis = known(cfg.get("axis"), "axis")
         if axis is None:
@@ -242,7 +243,7 @@ class Stack(OperationType):
     name = "Stack"
     roles = Role.BUILDS_SEQUENCES
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shapes = call.inputs
         axis = known(cfg.get("axis", 0), "axis")
         out = list(shapes[0])
@@ -255,7 +256,7 @@ class ConcatenateOp(OperationType):
 
     name = "Concatenate"
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shapes = call.inputs
         axis = known(cfg.get("axis", 0), "axis") % len(shapes[0])
         out = list(shapes[0])

@@ -10,6 +10,7 @@ from kerascheck.catalog.base import (
     Explain,
     Invalid,
     LayerType,
+    ShapeTree,
     as_tuple,
     channels_axis,
     check_rank,
@@ -31,7 +32,7 @@ class Pooling(LayerType):
     def finish_config(self, cfg: dict[str, Any]) -> dict[str, Any]:
         return legacy_data_format(cfg)
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shape = call.inputs
         check_rank(shape, self.rank + 2, self.name)
         n = self.rank
@@ -102,7 +103,7 @@ class GlobalPooling(LayerType):
     def finish_config(self, cfg: dict[str, Any]) -> dict[str, Any]:
         return legacy_data_format(cfg)
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shape = call.inputs
         check_rank(shape, self.rank + 2, self.name)
         channel = channels_axis(cfg, len(shape))

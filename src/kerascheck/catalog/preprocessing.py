@@ -18,6 +18,7 @@ from kerascheck.catalog.base import (
     LayerType,
     Mask,
     Shape,
+    ShapeTree,
     Weight,
     format_shape,
     known,
@@ -93,7 +94,7 @@ class Resizing(Preprocessing):
         "data_format",
     )
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         return resized(cfg, call.inputs, self.name, ex)
 
 
@@ -103,7 +104,7 @@ class CenterCrop(Preprocessing):
     name = "CenterCrop"
     positional = ("height", "width", "data_format")
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         if len(call.inputs) not in (3, 4):
             raise Invalid(f"CenterCrop expects an input of rank 3 or 4, got {format_shape(call.inputs)}", code="KC103")
         return resized(cfg, call.inputs, self.name, ex)
@@ -115,7 +116,7 @@ class RandomCrop(Preprocessing):
     name = "RandomCrop"
     positional = ("height", "width", "seed", "data_format")
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shape = call.inputs
         first = -3 if channels_last(cfg) else -2
         if len(shape) < -first:
@@ -131,7 +132,7 @@ class RandomColorDegeneration(Preprocessing):
     name = "RandomColorDegeneration"
     positional = ("factor", "value_range", "data_format", "seed")
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shape = call.inputs
         if len(shape) not in (3, 4):
             raise Invalid(f"{self.name} expects images of rank 3 or 4, got {format_shape(shape)}", code="KC103")
@@ -160,7 +161,7 @@ class Normalization(Preprocessing):
                 raise Invalid(f"Normalization: axis {a} is outside input {format_shape(shape)}", code="KC103")
         return sorted(a % len(shape) for a in axes)
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         if (cfg["mean"] is None) != (cfg["variance"] is None):
             raise Invalid("Normalization: give both mean and variance, or neither")
         if not contains_unknown(cfg["axis"]):

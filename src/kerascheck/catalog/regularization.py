@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Mask, Role, check_rank
+from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Mask, Role, ShapeTree, check_rank
 from kerascheck.catalog.convolutional import legacy_data_format
 from kerascheck.unknown import is_unknown
 
@@ -26,15 +26,15 @@ def check_fraction(value: Any, what: str, layer: str) -> None:
 class Dropout(LayerType):
     name = "Dropout"
     built_at_init = True
-    positional = ("rate", "noise_shape", "seed")
+    positional: ClassVar[tuple[str, ...]] = ("rate", "noise_shape", "seed")
     legacy_kwargs = {"p": "rate"}
     roles = Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.DROPS_UNITS
     mask = Mask.PASSED
-    config_attributes = ("rate",)
+    config_attributes: ClassVar[tuple[str, ...]] = ("rate",)
     #: the constructor argument Keras checks to lie in [0, 1]
     fraction: ClassVar[str] = "rate"
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         check_fraction(cfg.get(self.fraction), self.fraction, self.name)
         return call.inputs
 
@@ -43,7 +43,7 @@ class SpatialDropout(Dropout):
     """Drops whole feature maps; Keras requires an input of exactly ``rank + 2`` axes."""
 
     rank: ClassVar[int] = 2
-    positional = ("rate", "data_format", "seed")
+    positional: ClassVar[tuple[str, ...]] = ("rate", "data_format", "seed")
     defaults = {"data_format": None}
     roles = Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.DROPS_FEATURE_MAPS
     mask = Mask.DROPPED
@@ -52,7 +52,7 @@ class SpatialDropout(Dropout):
     def finish_config(self, cfg: dict[str, Any]) -> dict[str, Any]:
         return legacy_data_format(cfg)
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         check_rank(call.inputs, self.rank + 2, self.name)
         return super().output_shape(cfg, call, ex)
 

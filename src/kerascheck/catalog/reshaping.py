@@ -12,6 +12,7 @@ from kerascheck.catalog.base import (
     Invalid,
     LayerType,
     Role,
+    ShapeTree,
     as_tuple,
     check_rank,
     format_shape,
@@ -37,7 +38,7 @@ class Flatten(LayerType):
     def finish_config(self, cfg: dict[str, Any]) -> dict[str, Any]:
         return legacy_data_format(cfg)
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shape = call.inputs
         dims = shape[1:]
         if any(is_unknown(d) for d in dims):
@@ -59,7 +60,7 @@ class Reshape(LayerType):
     roles = Role.KEEPS_ACTIVATION | Role.REARRANGES | Role.BUILDS_SEQUENCES | Role.BEFORE_GATE
     built_in_init = True
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shape = call.inputs
         target = cfg.get("target_shape")
         if not isinstance(target, (tuple, list)):
@@ -101,7 +102,7 @@ class Permute(LayerType):
     roles = Role.BUILDS_SEQUENCES
     traced_to_build = True
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shape = call.inputs
         dims = tuple(known(cfg.get("dims"), "dims"))
         if sorted(dims) != list(range(1, len(dims) + 1)):
@@ -118,7 +119,7 @@ class RepeatVector(LayerType):
     roles = Role.BUILDS_SEQUENCES
     traced_to_build = True
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shape = call.inputs
         n = cfg.get("n")
         if not is_unknown(n):
@@ -130,6 +131,7 @@ class RepeatVector(LayerType):
 def pairs(value: Any, n: int, what: str, layer: str) -> tuple[tuple[int, int], ...]:
     """``n`` (before, after) amounts: from an int, ``n`` ints or ``n`` pairs (1D: one pair)."""
     value = known(value, what)
+    result: tuple[tuple[Any, ...], ...]
     if n == 1:
         result = (as_tuple(value, 2, what),)
     elif isinstance(value, int):
@@ -153,7 +155,7 @@ class Spatial(LayerType):
     def finish_config(self, cfg: dict[str, Any]) -> dict[str, Any]:
         return legacy_data_format(cfg)
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shape = call.inputs
         check_rank(shape, self.rank + 2, self.name)
         amounts = self.amounts(cfg)
@@ -199,7 +201,7 @@ class ZeroPadding3D(ZeroPadding):
 
 
 class Cropping(Spatial):
-    positional = ("cropping", "data_format")
+    positional: ClassVar[tuple[str, ...]] = ("cropping", "data_format")
     defaults = {"cropping": 1, "data_format": None}
 
     def amounts(self, cfg: dict[str, Any]) -> tuple:
@@ -238,7 +240,7 @@ class Cropping3D(Cropping):
 
 
 class UpSampling(Spatial):
-    positional = ("size", "data_format")
+    positional: ClassVar[tuple[str, ...]] = ("size", "data_format")
     defaults = {"size": 2, "data_format": None}
 
     def amounts(self, cfg: dict[str, Any]) -> tuple:

@@ -75,22 +75,22 @@ class Recurrent(LayerType):
     gates: ClassVar[int] = 1
     states: ClassVar[int] = 1
     call_args = RNN_CALL_ARGS
-    positional = ("units", "activation", "use_bias")
+    positional: ClassVar[tuple[str, ...]] = ("units", "activation", "use_bias")
     defaults = {"use_bias": True, **SEQUENCE_DEFAULTS}
     legacy_kwargs = KERAS1_RNN_KWARGS
     ignored_legacy_kwargs = KERAS1_RNN_IGNORED
     roles = Role.RECURRENT | Role.READS_FEATURES
     mask = Mask.SEQUENCES
     takes_mask = True
-    config_attributes = ("units", "use_bias", "return_sequences", "return_state")
+    config_attributes: ClassVar[tuple[str, ...]] = ("units", "use_bias", "return_sequences", "return_state")
 
-    def declared_input_shape(self, cfg: dict[str, Any]):
+    def declared_input_shape(self, cfg: dict[str, Any]) -> Shape | None | Unknown:
         # Keras 1: LSTM(32, input_dim=d, input_length=n) means a (n, d) input.
         if "batch_input_shape" in cfg or "input_shape" in cfg or cfg.get("input_dim") is None:
             return super().declared_input_shape(cfg)
         return (cfg.get("batch_size"), cfg.get("input_length"), cfg["input_dim"])
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         return self.sequences(cfg, cfg, call.inputs)
 
     def weights(self, cfg: dict[str, Any], call: Call, ex: Explain) -> list[Weight]:
@@ -135,7 +135,7 @@ class LSTM(Recurrent):
     """``CuDNNLSTM`` (Keras 2) is modelled as the Keras 3 LSTM (4·units bias, not cuDNN's 8·units)."""
 
     name = "LSTM"
-    aliases = ("CuDNNLSTM",)
+    aliases: ClassVar[tuple[str, ...]] = ("CuDNNLSTM",)
     gates = 4
     states = 2
     positional = ("units", "activation", "recurrent_activation", "use_bias")
@@ -145,7 +145,7 @@ class GRU(Recurrent):
     """Keras 3's default ``reset_after=True`` keeps separate input and recurrent biases."""
 
     name = "GRU"
-    aliases = ("CuDNNGRU",)
+    aliases: ClassVar[tuple[str, ...]] = ("CuDNNGRU",)
     gates = 3
     positional = ("units", "activation", "recurrent_activation", "use_bias")
     defaults = {**Recurrent.defaults, "reset_after": True}
@@ -167,7 +167,7 @@ class Cell:
     subclass_interpreted: ClassVar[bool] = False
     config_attributes: ClassVar[tuple[str, ...]] = ()
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         raise Unresolved("calling an RNN cell directly is not modelled")
 
     def weights(self, cfg: dict[str, Any], call: Call, ex: Explain) -> list[Weight]:
@@ -200,14 +200,14 @@ class RNN(LayerType):
     takes_mask = True
 
     def cell(self, cfg: dict[str, Any]) -> tuple[Recurrent, dict[str, Any]]:
-        cell = cfg.get("cell")
+        cell: Any = cfg.get("cell")  # a Layer, or whatever the source passed
         if isinstance(cell, (list, tuple)):
             raise Unresolved("stacked RNN cells are not modelled")
         if not isinstance(getattr(cell, "type", None), Cell):
             raise Unresolved("the RNN's cell is not a Keras cell kerascheck knows")
         return cell.type, cell.config
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         cell_type, cell_cfg = self.cell(cfg)
         return cell_type.sequences(cell_cfg, cfg, call.inputs)
 
@@ -261,7 +261,7 @@ class ConvLSTM(Conv):
         input_channels(cfg, step, self.name)  # Keras requires a defined channel axis
         return step
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shape = call.inputs
         step = super().output_shape(cfg, Call(self.step_shape(cfg, shape)), ex)
         return sequence_output(cfg, shape, step[1:], 2, self.name)
@@ -349,7 +349,7 @@ class Bidirectional(LayerType):
                 raise Invalid(f"Bidirectional: the forward and backward layers' {key} must {wanted}")
         return forward, backward
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         mode = known(cfg["merge_mode"], "merge_mode")
         if mode not in MERGE_MODES:
             raise Invalid(f"Bidirectional: merge_mode must be one of concat, sum, mul, ave or None, got {mode!r}")
@@ -391,7 +391,7 @@ class TimeDistributed(LayerType):
             raise Invalid(f"TimeDistributed needs an input of rank ≥ 3, got {format_shape(shape)}", code="KC103")
         return (shape[0], *shape[2:])
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain):
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         inner = wrapped(cfg, "layer", self.name)
         out = inner.type.output_shape(inner.config, Call(self.step(call)), Explain())
         if isinstance(out, list):

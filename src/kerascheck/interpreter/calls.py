@@ -215,16 +215,17 @@ class Calls(Semantics):
         if name == "super":
             return Builtin(name, lambda a: self.super_of(scope, a.positional))
         if name in UNKNOWN_RESULTS:
-            return Builtin(name, lambda a, what=UNKNOWN_RESULTS[name]: Unknown(what))
+            what = UNKNOWN_RESULTS[name]
+            return Builtin(name, lambda a: Unknown(what))
         special = {"isinstance": self._isinstance, "getattr": self._getattr, "map": self._map, "sorted": self._sorted,
                    "iter": self._iter}.get(name)
         if special is not None:
             return Builtin(name, special)
         if name in builtins.PURE:
-            return Builtin(name, lambda a, n=name: builtins.call_pure(n, a))
+            return Builtin(name, lambda a: builtins.call_pure(name, a))
         return MISSING
 
-    def super_of(self, scope: Scope, args: list) -> Any:
+    def super_of(self, scope: Scope, args: list[Any]) -> Any:
         """``super()`` in a method, or Python 2's ``super(Class, self)``: the
         receiver's classes after ``Class`` in its MRO."""
         if len(args) == 2:
@@ -292,7 +293,7 @@ class Calls(Semantics):
         iterables = [self.iterate(a, self.module) for a in args[1:]]
         if any(i is None for i in iterables):
             return Unknown("map over unknown values")
-        return [self.call_value(args[0], Arguments(list(items)), self.module) for items in zip(*iterables)]  # type: ignore[call-overload]
+        return [self.call_value(args[0], Arguments(list(items)), self.module) for items in zip(*iterables)]
 
     def _sorted(self, arguments: Arguments) -> Any:
         args, kwargs = arguments.positional, arguments.keywords

@@ -10,6 +10,7 @@ library's names and values do is the library's (``library``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from typing import Any, Callable, Iterator, Sequence
 
@@ -83,7 +84,7 @@ class Interpreter(Statements, Expressions, Calls):
         helpers = called_by_name(self.module) if candidates else set()  # a walk of every node: only when needed
         for value in candidates:
             if value.name not in helpers and id(value) not in self.called:  # an earlier one may have run it
-                self.guarded(lambda function=value: self.call_with_defaults(function))
+                self.guarded(functools.partial(self.call_with_defaults, value))
         for library in self.libraries.all:
             for step in library.final_steps():
                 self.guarded(step)

@@ -76,7 +76,8 @@ class Expressions(Semantics):
             spec = self.format_parts(part.format_spec or (), scope)
             if part.equal is not None or is_unknown(spec) or not formattable(value):
                 return Unknown("f-string of an unknown value")
-            conversion = {"r": repr, "s": str, "a": ascii}.get(part.conversion or "")
+            conversions: dict[str, Callable[[Any], str]] = {"r": repr, "s": str, "a": ascii}
+            conversion = conversions.get(part.conversion or "")
             try:
                 out.append(format(conversion(value) if conversion else value, spec))
             except (TypeError, ValueError) as exc:
@@ -100,8 +101,8 @@ class Expressions(Semantics):
         except TypeError:
             return Unknown("set of unhashable values")
 
-    def eval_elements(self, elements: Any, scope: Scope) -> list:
-        out: list = []
+    def eval_elements(self, elements: Any, scope: Scope) -> list[Any]:
+        out: list[Any] = []
         for element in elements:
             value = self.eval(element.value, scope)
             if isinstance(element, cst.StarredElement):
@@ -115,7 +116,7 @@ class Expressions(Semantics):
         return out
 
     def eval_Dict(self, node: cst.Dict, scope: Scope) -> Any:
-        out: dict = {}
+        out: dict[Any, Any] = {}
         for element in node.elements:
             if isinstance(element, cst.StarredDictElement):
                 value = self.eval(element.value, scope)
@@ -124,6 +125,7 @@ class Expressions(Semantics):
                 else:
                     return Unknown("dict unpacking of an unknown value")
                 continue
+            assert isinstance(element, cst.DictElement)  # libcst's other BaseDictElement
             key = self.eval(element.key, scope)
             value = self.eval(element.value, scope)
             if is_unknown(key):
@@ -195,7 +197,7 @@ class Expressions(Semantics):
             return -value
         if isinstance(node.operator, cst.Plus):
             return +value
-        return ~value
+        return ~value  # type: ignore[operator]  # ~ of a float or complex raises TypeError (KC000)
 
     def eval_BinaryOperation(self, node: cst.BinaryOperation, scope: Scope) -> Any:
         left = self.eval(node.left, scope)
@@ -310,7 +312,7 @@ class Expressions(Semantics):
         if not isinstance(container, PLAIN):
             return Unknown("subscript of an object")
         try:
-            return container[key]
+            return container[key]  # type: ignore[index]  # a PLAIN value that takes no index raises TypeError
         except (TypeError, IndexError, KeyError, ValueError):
             return Unknown("subscript failed")
 
@@ -321,6 +323,7 @@ class Expressions(Semantics):
             if isinstance(item, cst.Index):
                 keys.append(self.eval(item.value, scope))
             else:
+                assert isinstance(item, cst.Slice)  # libcst's other BaseSlice
                 parts = [None if p is None else self.eval(p, scope) for p in (item.lower, item.upper, item.step)]
                 if contains_unknown(parts):
                     keys.append(Unknown("slice bound"))
@@ -343,7 +346,7 @@ class Expressions(Semantics):
 
     def comprehension(self, node: Any, scope: Scope, element: Callable[[Scope], Any], kind: type) -> Any:
         inner = Scope(scope)
-        out: list = []
+        out: list[Any] = []
         try:
             self._comp_level(node.for_in, inner, element, out)
         except Unknowable:
@@ -353,7 +356,7 @@ class Expressions(Semantics):
         except TypeError:
             return Unknown("comprehension")
 
-    def _comp_level(self, comp: cst.CompFor, scope: Scope, element: Callable[[Scope], Any], out: list) -> None:
+    def _comp_level(self, comp: cst.CompFor, scope: Scope, element: Callable[[Scope], Any], out: list[Any]) -> None:
         items = self.iterate(self.eval(comp.iter, scope), comp)
         if items is None:
             raise Unknowable()

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import libcst as cst
 
@@ -186,7 +186,9 @@ class Project:
 class Importer:
     """Loads the project's modules for one analysis, each run once (``run`` runs a body)."""
 
-    def __init__(self, project: Project | None, main: ModuleState, run) -> None:
+    def __init__(
+        self, project: Project | None, main: ModuleState, run: Callable[[ModuleState, cst.CSTNode], None]
+    ) -> None:
         self.project = project
         self.run = run
         self.modules: dict[Path, ModuleState | None] = {}

@@ -113,7 +113,7 @@ class Statements(Semantics):
             return
         for alias in stmt.names:
             name = dotted_name(alias.name)
-            bound = alias.asname.name.value if alias.asname is not None else name  # type: ignore[union-attr]
+            bound = alias.evaluated_alias or name
             if module is not None:
                 value = self.importer.attribute(module, name, stmt)
             else:
@@ -154,7 +154,7 @@ class Statements(Semantics):
         try:
             for branch in (first, second):
                 scope.vars, scope.maybe_returned = dict(before), maybe_before
-                returned = MISSING
+                returned: Any = MISSING  # or what the branch returned
                 try:
                     branch()
                 except Return as ret:

@@ -77,8 +77,8 @@ class Opaque:
     """
 
     what: str
-    arguments: dict = field(default_factory=dict, hash=False, compare=False)
-    positional: tuple = field(default=(), hash=False, compare=False)
+    arguments: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    positional: tuple[Any, ...] = field(default=(), hash=False, compare=False)
     complete: bool = field(default=True, hash=False, compare=False)
 
 
@@ -99,7 +99,7 @@ class Scope:
         self.is_class_body = is_class_body
         self.globals_: set[str] = set()
         self.nonlocals: set[str] = set()
-        self.module = module if module is not None or parent is None else parent.module
+        self.module: Any = module if module is not None or parent is None else parent.module
         self.method: tuple[Any, Any] | None = None  # (receiver, owner) of a method's call
         self.maybe_returned: Unknown | None = None
 

@@ -56,7 +56,7 @@ from kerascheck.keras import masking
 from kerascheck.keras.session import Session
 from kerascheck.keras.spellings import is_keras
 from kerascheck.keras.values import Method, result_shape, set_trainable, tensors_for
-from kerascheck.unknown import Unknown, contains_unknown, is_unknown
+from kerascheck.unknown import Unknown, contains_unknown
 
 #: arguments of ``add_weight`` (Keras 3) that may be given positionally, in order
 ADD_WEIGHT = ("shape", "initializer", "dtype")
@@ -77,7 +77,7 @@ class SubclassType(LayerType):
     """The catalog entry of one instance of a Layer subclass: its methods, interpreted."""
 
     def __init__(self, session: Session, instance: Instance, site: cst.CSTNode | None) -> None:
-        self.name = instance.cls.name  # type: ignore[misc]
+        self.name = instance.cls.name
         self.session = session
         self.instance = instance
         self.site = site
@@ -132,7 +132,7 @@ class SubclassType(LayerType):
         return Tensor(shape if isinstance(shape, tuple) else Unknown("a weight of unknown shape"))
 
     def weights(self, cfg: dict[str, Any], call: Call, ex: Explain) -> list[Weight]:
-        if is_unknown(self.own):
+        if isinstance(self.own, Unknown):
             raise Unresolved(self.own.reason)
         if _mentions(self.instance.cls, "Variable"):  # Keras tracks a keras.Variable held as an attribute
             raise Unresolved(f"{self.name} creates a Variable kerascheck does not follow (use add_weight)")
@@ -196,7 +196,9 @@ class ConcreteType(SubclassType):
         super().__init__(session, instance, site)
         cls = instance.cls
         self.called_as = base.last  # the spelling of the base (an alias: Convolution2D)
-        self.base: LayerType = catalog.lookup(base.last)  # type: ignore[assignment]
+        base_type = catalog.lookup(base.last)
+        assert base_type is not None  # concrete_base() found it in the catalog
+        self.base: LayerType = base_type
         self.unresolved = ""  # why the layer cannot be computed
         self.start = session.host.uncertain  # the interpreter's uncertainty where it was constructed
         self.user_build = own_method(cls, "build") is not MISSING
@@ -206,12 +208,14 @@ class ConcreteType(SubclassType):
         self.building: Call | None = None  # the call whose build is running
         self.traced = False  # Keras traced call() to build its sublayers
         self.call_args = self.base.call_args if hasattr(self.base, "call_args") else ()
-        self.built_sublayers = () if self.user_build else self.base.built_sublayers  # type: ignore[misc]
+        self.built_sublayers = () if self.user_build else self.base.built_sublayers
         # Keras marks it built in __init__ (state locked: no weights, no sublayers after)
         self.locked = self.base.built_at_init and not self.user_build and not self.base.built_in_init
 
-    @property  # type: ignore[override]
-    def built_at_init(self) -> bool:  # read by Layer.param_counts: an unused one counts 0
+    # a property over LayerType's class attribute: whether Keras built it depends on the instance
+    @property
+    def built_at_init(self) -> bool:  # type: ignore[override]  # read by Layer.param_counts
+        # an unused one counts 0
         constructed = self.base.built_at_init and (not self.user_build or self.base.built_in_init)
         return constructed and not self.unresolved and self.own == [] and not _tracked(self.instance)
 
@@ -234,7 +238,7 @@ class ConcreteType(SubclassType):
             raise Unresolved(f"Keras rejects the sublayers of {self.name}: {self.base.name} is built in __init__")
         if any(_holds(value, sublayer) for value in cfg.values() for sublayer in sublayers):
             raise Unresolved(f"{self.name} holds the layer it wraps as an attribute too")
-        if self.user_build and is_unknown(self.base_built):
+        if self.user_build and isinstance(self.base_built, Unknown):
             raise Unresolved(self.base_built.reason)
         unbuilt = [s for s in sublayers if None in s.param_counts()]
         if unbuilt and not self.user_build and not self.traced:
@@ -380,7 +384,7 @@ class MaskView:
     unknown: str = ""
 
     def output_mask(self, session: Session, first: Any, mask: Any, node: Any) -> Any:
-        if not self.unknown:
+        if not self.unknown:  # the view stands in for the layer
             return masking.output_mask(session, self, first, mask, node)  # type: ignore[arg-type]
         if mask is not None or self.type.mask.computed:
             return Tensor(Unknown(self.unknown))

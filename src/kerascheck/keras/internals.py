@@ -92,7 +92,7 @@ def call(name: str, args: list, kwargs: dict, data_format: str) -> Any:
     if name == "obtain_input_shape":
         return obtain_input_shape(*args, **kwargs)
     if name == "correct_pad":
-        return correct_pad(*args, **kwargs, data_format=data_format)
+        return correct_pad(*args, **kwargs, data_format=data_format)  # type: ignore[misc]  # the source's arguments
     if name == "is_keras_tensor":
         return isinstance(args[0], Tensor) if args else Unknown("is_keras_tensor()")
     if name == "get_source_inputs":

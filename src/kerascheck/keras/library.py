@@ -8,6 +8,7 @@ the model graph, through the ``Session`` of the analysis.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable
 
 import libcst as cst
@@ -48,7 +49,7 @@ OPAQUE_MODULES = (
     "callbacks",
     "activations",
 )
-TENSOR_OPERATORS = {
+TENSOR_OPERATORS: dict[type, str] = {
     cst.Add: "add",
     cst.Subtract: "subtract",
     cst.Multiply: "multiply",
@@ -360,7 +361,7 @@ class KerasLibrary(Library):
             if uncertain or is_unknown(new):
                 if isinstance(value, Model):
                     value.uncertain = value.uncertain or "trainable is set under an unknown condition"
-                else:
+                elif isinstance(value, Layer):
                     value.weights_reason = "trainable is set under an unknown condition"
                     value.weights = None
                 return
@@ -489,7 +490,7 @@ class KerasLibrary(Library):
         """Models the source gives no input shape, built on one the user gave by name."""
         if self.input_shapes is None:
             return []
-        return [lambda model=model: self.give_input_shape(model) for model in list(self.session.models)]
+        return [functools.partial(self.give_input_shape, model) for model in list(self.session.models)]
 
     def give_input_shape(self, model: Model) -> None:
         """A model the source gives no input shape, with one the user gave by name."""

@@ -30,7 +30,9 @@ from kerascheck.unknown import Unknown
 if TYPE_CHECKING:
     from kerascheck.interpreter.library import Host
 
-EAGER_MATH = {"sqrt": math.sqrt, "exp": math.exp, "log": math.log, "abs": abs, "square": lambda v: v * v}
+EAGER_MATH: dict[str, Callable[[float], float]] = {
+    "sqrt": math.sqrt, "exp": math.exp, "log": math.log, "abs": abs, "square": lambda v: v * v
+}
 
 
 class _Detached:
@@ -73,7 +75,9 @@ class Session:
         (``padding``, ``strides``, ``name``...) may be among them."""
         if "name" not in kwargs:
             kwargs = {**kwargs, "name": Unknown("**kwargs")}
-        layer = self.unknown_layer(catalog.lookup(class_name).name, kwargs, node)
+        layer_type = catalog.lookup(class_name)
+        assert layer_type is not None  # the caller looked it up
+        layer = self.unknown_layer(layer_type.name, kwargs, node)
         layer.unknown_reason = f"{class_name} is given *args or **kwargs of unknown content"
         return layer
 
@@ -263,6 +267,7 @@ class Session:
         if op_type is None:
             return Tensor(Unknown(f"keras.ops.{function} is not modelled"))
         config: dict = {}
+        first: Any
         if function in BINARY_OPS or function == "matmul":
             first = list(args[:2])
         elif function == "where":

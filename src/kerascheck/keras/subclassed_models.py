@@ -68,11 +68,13 @@ def instantiate(session: Session, cls: Class, arguments: Arguments, node: cst.CS
 def model_init(session: Session, model: Model, arguments: Arguments) -> None:
     """``keras.Model.__init__(*args, **kwargs)`` for an instance of a subclass."""
     args, kwargs = arguments.positional, arguments.keywords
+    node = model.source
+    assert node is not None  # instantiate() made the model at its call
     if model.kind == "sequential":
-        session.make_sequential(args, kwargs, model.source, model=model)
+        session.make_sequential(args, kwargs, node, model=model)
         return
     if functional_arguments(args, kwargs):
-        session.make_functional(args, kwargs, model.source, model=model)
+        session.make_functional(args, kwargs, node, model=model)
         return
     if arguments.opaque:
         kwargs = {**kwargs, "name": Unknown("**kwargs")}
@@ -132,7 +134,7 @@ def fit(session: Session, model: Model, arguments: Arguments, node: cst.CSTNode)
     args, kwargs = arguments.positional, arguments.keywords
     data = kwargs.get("x", args[0] if args else None)
     inputs = _as_input(data)
-    shapes = [t.shape for t in inputs] if isinstance(inputs, list) else [getattr(inputs, "shape", None)]
+    shapes: list[Any] = [t.shape for t in inputs] if isinstance(inputs, list) else [getattr(inputs, "shape", None)]
     if isinstance(inputs, dict) or any(is_unknown(s) or not isinstance(s, tuple) or not s for s in shapes):
         return
     batched = [Tensor((None, *s[1:])) for s in shapes]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import operator
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Collection, Iterator
 
 from kerascheck.interpreter.builtins import MAX_SIZE
 from kerascheck.interpreter.values import Arguments, Builtin, Ref
@@ -387,7 +387,7 @@ def reduce(array: Array, name: str, axis: Any = None, keepdims: Any = False) -> 
             return Scalar(float(value), array.dtype)
         return Scalar(value, array.dtype) if _is_integer(array.dtype) else Unknown(f"{name}() of an unknown dtype")
     rank = len(array.shape)
-    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    axes: Collection[Any] = axis if isinstance(axis, (tuple, list)) else (axis,)
     if not all(is_int(a) and -rank <= a < rank for a in axes):
         return Unknown(f"{name}() over an invalid axis")
     axes = {a % rank for a in axes}
@@ -460,7 +460,7 @@ def method(array: Array, name: str, arguments: Arguments) -> Any:
     return Unknown(f"array.{name}()")
 
 
-NUMPY_FUNCTIONS = {
+NUMPY_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "reshape": lambda a, shape=None, newshape=None, **k: reshape(a, shape if shape is not None else newshape),
     "expand_dims": lambda a, axis: expand_dims(a, axis),
     "squeeze": lambda a, axis=None: squeeze(a, axis),
@@ -559,7 +559,7 @@ class Vector:
     def __init__(self, items: list[float]) -> None:
         self.items = tuple(Float64(v) for v in items)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Float64]:
         return iter(self.items)
 
     def __len__(self) -> int:

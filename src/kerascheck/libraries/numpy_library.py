@@ -4,7 +4,7 @@ arrays, scalars and vectors of ``numpy_arrays`` as values."""
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import libcst as cst
 
@@ -17,7 +17,7 @@ from kerascheck.libraries.numpy_arrays import NOT_ARRAY, Array, Scalar, Vector, 
 from kerascheck.unknown import Unknown
 
 #: NumPy functions of plain numbers (evaluated as the interpreter's pure built-ins)
-FUNCTIONS = {
+FUNCTIONS: dict[str, Callable[..., Any]] = {
     "numpy.prod": lambda a: math.prod(a),
     "numpy.ceil": math.ceil,
     "numpy.floor": math.floor,

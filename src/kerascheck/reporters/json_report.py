@@ -19,7 +19,7 @@ def shape_json(shape: Any) -> Any:
     return ["?" if is_unknown(d) else d for d in shape]
 
 
-def layer_json(layer: LayerReport) -> dict:
+def layer_json(layer: LayerReport) -> dict[str, Any]:
     out = {
         "name": layer.name,
         "class": layer.class_name,
@@ -34,7 +34,7 @@ def layer_json(layer: LayerReport) -> dict:
     return out
 
 
-def model_json(model: ModelReport) -> dict:
+def model_json(model: ModelReport) -> dict[str, Any]:
     out = {
         "name": model.name,
         "line": model.line,
@@ -51,7 +51,7 @@ def model_json(model: ModelReport) -> dict:
     return out
 
 
-def diagnostic_json(diagnostic: Diagnostic) -> dict:
+def diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
     span = diagnostic.span
     return {
         "code": diagnostic.code,

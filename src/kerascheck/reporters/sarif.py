@@ -13,7 +13,7 @@ import os
 import re
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from kerascheck import __version__
@@ -35,7 +35,7 @@ def repository_root(path: Path) -> Path:
     return next((folder for folder in path.parents if (folder / ".git").exists()), Path.cwd())
 
 
-def _artifact(path: str) -> tuple[dict, Path | None]:
+def _artifact(path: str) -> tuple[dict[str, Any], Path | None]:
     """The file's ``artifactLocation``, and the root it is relative to (None: an absolute URI)."""
     absolute = Path(os.path.abspath(path))
     root = repository_root(absolute)
@@ -55,7 +55,7 @@ def _help(rule: Rule) -> str:
     return f"{text}\n\n## Options\n{options_text(rule)}" if rule.options else text
 
 
-def rule_json(rule: Rule) -> dict:
+def rule_json(rule: Rule) -> dict[str, Any]:
     from kerascheck.rules.base import AnalysisRule  # loaded with the rules themselves
 
     help_text = _help(rule)
@@ -70,7 +70,7 @@ def rule_json(rule: Rule) -> dict:
     }
 
 
-def _results(report: FileReport, rule_index: dict[str, int]) -> tuple[list[dict], Path | None]:
+def _results(report: FileReport, rule_index: dict[str, int]) -> tuple[list[dict[str, Any]], Path | None]:
     artifact, root = _artifact(report.path)
     lines = source_lines(report.source)
     seen: Counter[tuple[str, str]] = Counter()
@@ -81,7 +81,7 @@ def _results(report: FileReport, rule_index: dict[str, int]) -> tuple[list[dict]
         seen[d.code, text] += 1
         digest = hashlib.sha256(f"{d.code}\0{text}".encode()).hexdigest()[:16]
         region = {"startLine": s.line, "startColumn": s.column, "endLine": s.end_line, "endColumn": s.end_column}
-        result = {
+        result: dict[str, Any] = {
             "ruleId": d.code,
             "level": LEVELS[d.severity],
             "message": {"text": f"{d.message}\nFix: {d.fix}" if d.fix else d.message},

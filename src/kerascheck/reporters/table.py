@@ -17,7 +17,8 @@ def render_model(path: str, model: ModelReport, explain: bool) -> list[str]:
         (f"{layer.name} ({layer.class_name})", format_shape(layer.output_shape), count(layer.params), layer)
         for layer in model.layers
     ]
-    widths = [max([len(HEADER[i])] + [len(r[i]) for r in rows]) for i in range(3)]
+    texts = [row[:3] for row in rows]
+    widths = [max([len(HEADER[i])] + [len(t[i]) for t in texts]) for i in range(3)]
     line = "─" * (widths[0] + widths[1] + widths[2] + 6)
     heading = f"{path}:{model.line}  {model.name} ({model.kind})"
     if model.context:

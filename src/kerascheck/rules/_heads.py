@@ -7,7 +7,7 @@ What a layer or operation is (an activation, a pass-through...) is its type's
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, TypeGuard
 
 from kerascheck.catalog import roles_of, type_of
 from kerascheck.catalog.base import Role
@@ -41,14 +41,14 @@ def activation_name(value: Any) -> str | None:
     return None
 
 
-def is_activation_only(op: Operation) -> bool:
+def is_activation_only(op: Operation) -> TypeGuard[Layer]:
     """An ``Activation``/``Softmax``/``ReLU``... layer or a ``keras.ops.softmax``-like operation."""
     if not isinstance(op, Layer) or op.type is None:
         return False
     return Role.ACTIVATION in roles_of(op)
 
 
-def has_activation_argument(op: Operation) -> bool:
+def has_activation_argument(op: Operation) -> TypeGuard[Layer]:
     """A layer with weights and its own ``activation=`` (Dense, Conv2D, LSTM, TimeDistributed(Dense)...)."""
     if not isinstance(op, Layer) or isinstance(op, Op) or op.type is None:
         return False
@@ -81,7 +81,7 @@ def applied_activation(op: Operation) -> str | None:
 
 def softmax_axes(op: Operation) -> tuple[int, ...] | None:
     """The axes ``op`` takes a softmax over (None: it applies no softmax, or the axis is unknown)."""
-    if applied_activation(op) != "softmax":
+    if not isinstance(op, Layer) or applied_activation(op) != "softmax":  # only a Layer applies one
         return None
     kind = type_of(op)
     axis = op.config.get(kind.activation_axis, -1) if kind is not None and kind.activation_axis else -1
@@ -179,9 +179,10 @@ def _walk(op: Operation, index: int, shape: Any, parents_of: Callable[[Operation
         parents = parents_of(current)
         if len(parents) != 1:
             break
-        current, index = parents[0], _output_index(current, parents[0])
-        if index is None:
+        parent_index = _output_index(current, parents[0])
+        if parent_index is None:
             break
+        current, index = parents[0], parent_index
     if head.activation is None:
         head.activation_layer = None
     head.units = size(shape[-1]) if rank(shape) else None if reshaped else _declared_units(head.layer)

@@ -7,7 +7,7 @@ catalog's ``legacy_kwargs`` and ``ignored_legacy_kwargs``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from kerascheck.catalog.convolutional import Conv
 from kerascheck.catalog.core import Embedding
@@ -105,25 +105,28 @@ def _positional(layer: Layer) -> str:
 
 def _conv_call(layer: Layer) -> str:
     """How the Keras 1 convolution was written: ``Convolution2D(32, 3, 3)``."""
+    assert isinstance(layer.type, Conv)  # callers check it
     rest = ", …" if layer.positional_count > 1 + layer.type.rank else ""
     return f"{layer.called_as}({_show(layer.config.get('filters')) or '…'}, {_dims(layer)}{rest})"
 
 
 def _dims(layer: Layer) -> str:
     """The kernel's sizes, ``3, 3`` (``…`` for unknown ones)."""
+    assert isinstance(layer.type, Conv)  # callers check it
     kernel = layer.config.get("kernel_size")
     if not isinstance(kernel, tuple):
         return ", ".join(["…"] * layer.type.rank)
     return ", ".join(_show(k) or "…" for k in kernel)
 
 
-def _ints(value: Any, n: int) -> bool:
+def _ints(value: Any, n: int) -> TypeGuard[tuple[int, ...]]:
     """A tuple of ``n`` known ints."""
     return isinstance(value, tuple) and len(value) == n and all(isinstance(v, int) for v in value)
 
 
 def _keyword(layer: Layer, keyword: str) -> str:
     layer_type = layer.type
+    assert layer_type is not None  # spellings() returns early for an unknown layer
     if keyword in layer_type.legacy_kwargs:
         new = layer_type.legacy_kwargs[keyword]
         value = _show(layer.config.get(new))
@@ -146,6 +149,7 @@ def _keyword(layer: Layer, keyword: str) -> str:
 
 def _input_length(layer: Layer) -> str:
     """Keras 1/2's ``input_length``: Keras 3 ignores it (Embedding) or rejects it."""
+    assert layer.type is not None  # only _keyword() calls it
     if isinstance(layer.type, Embedding):
         old = "input_length (Keras 3 ignores it)"
         if _called_on_input(layer):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from kerascheck.catalog.base import Invalid, Unresolved, as_tuple, known, spatial_name
+from kerascheck.catalog.base import Invalid, Shape, Unresolved, as_tuple, known, spatial_name
 from kerascheck.catalog.convolutional import Conv, ConvTranspose, spatial_axes
 from kerascheck.catalog.pooling import Pooling
 from kerascheck.graph import Layer
@@ -19,7 +19,7 @@ POSITIONS = {1: ("position",), 2: ("row", "column"), 3: ("slice", "row", "column
 class Slide:
     """A window sliding over the spatial ``axes`` of an input ``shape``."""
 
-    shape: tuple
+    shape: Shape
     axes: tuple[int, ...]
     kernel: tuple[int, ...]
     strides: tuple[int, ...]
@@ -30,7 +30,7 @@ class Slide:
         """The effective kernel on spatial axis ``i``: d·(k−1)+1."""
         return self.dilation[i] * (self.kernel[i] - 1) + 1
 
-    def length(self, i: int) -> Any:
+    def length(self, i: int) -> int | None:
         """The input length on spatial axis ``i``: an int, or None / Unknown."""
         n = self.shape[self.axes[i]]
         return n if isinstance(n, int) and not isinstance(n, bool) else None

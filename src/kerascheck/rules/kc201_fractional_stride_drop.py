@@ -5,7 +5,7 @@ A 'valid' convolution or pooling whose stride does not tile its input: trailing 
 from __future__ import annotations
 
 import math
-from typing import Iterator
+from typing import Any, Iterator
 
 from kerascheck.catalog.base import Invalid, Unresolved
 from kerascheck.catalog.convolutional import spatial_axes
@@ -135,9 +135,11 @@ def unread(slide: Slide, i: int) -> int:
 def zero_padding_after(view: ModelView, layer: Layer) -> dict[int, int]:
     """The zeros a ZeroPadding layer feeding ``layer`` adds after each axis of its input."""
     before = view.predecessors(layer)
-    if len(before) != 1 or not isinstance(before[0], Layer) or not isinstance(before[0].type, ZeroPadding):
+    if len(before) != 1:
         return {}
     pad = before[0]
+    if not isinstance(pad, Layer) or not isinstance(pad.type, ZeroPadding):
+        return {}
     shapes = view.input_shapes(pad)
     try:
         amounts = pad.type.amounts(pad.config)
@@ -149,17 +151,18 @@ def zero_padding_after(view: ModelView, layer: Layer) -> dict[int, int]:
 
 def describe(slide: Slide, lost: list[tuple[int, int]]) -> str:
     """``(8 − 5) / 2 = 1.5 on height and width: the last row and column of the 8×8 input are never read``."""
-    groups: dict[tuple, list[int]] = {}
+    groups: dict[tuple[Any, ...], list[int]] = {}
     for i, _ in lost:
         groups.setdefault((slide.length(i), slide.span(i), slide.strides[i]), []).append(i)
     parts = [f"{arithmetic(*key)} on {' and '.join(slide.axis_name(i) for i in axes)}" for key, axes in groups.items()]
     verb = "is" if len(lost) == 1 and lost[0][1] == 1 else "are"
     text = f"{'; '.join(parts)}: {trailing(slide, lost)} of the {slide.extent()} input {verb} never read"
     lengths = [slide.length(i) for i in range(len(slide.axes))]
-    if len(lost) > 1 and None not in lengths and max(slide.dilation) == 1:
+    sizes = [n for n in lengths if n is not None]
+    if len(lost) > 1 and len(sizes) == len(lengths) and max(slide.dilation) == 1:
         dropped = dict(lost)
-        total = math.prod(lengths)
-        kept = math.prod(n - dropped.get(i, 0) for i, n in enumerate(lengths))
+        total = math.prod(sizes)
+        kept = math.prod(n - dropped.get(i, 0) for i, n in enumerate(sizes))
         text += f" ({total - kept:,} of its {total:,} positions)"
     return text
 

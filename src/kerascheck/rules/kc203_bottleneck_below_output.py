@@ -189,10 +189,10 @@ def _narrowing(view: ModelView, layer: Operation) -> int | None:
     narrower than its input."""
     if isinstance(layer, Op) or (isinstance(layer, Layer) and layer.type is None):
         return None
-    shape = view.output_shape.get(id(layer))
+    shape: Any = view.output_shape.get(id(layer))
     if rank(shape) != 2 or size(shape[1]) is None:
         return None
-    width = shape[1]
+    width: int = shape[1]
     feeding = view.input_shapes(layer)
     if not feeding or all(_values(s) <= width for s in feeding):
         return None
@@ -203,7 +203,7 @@ def _values(shape: Any) -> float:
     if not rank(shape):
         return math.inf
     dims = [size(d) for d in shape[1:]]
-    return math.inf if None in dims else math.prod(dims)
+    return math.inf if None in dims else math.prod(d for d in dims if d is not None)
 
 
 def _all_paths_through(view: ModelView, layer: Operation, output: Operation) -> bool:

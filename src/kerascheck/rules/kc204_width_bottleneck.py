@@ -117,7 +117,7 @@ compression is intended.
                 narrow = width(view.output_shape.get(id(layer)))
                 after = next_dense(layer, view)
                 wide_out = width(view.output_shape.get(id(after))) if after is not None else None
-                if wide_in is None or narrow is None or wide_out is None:
+                if after is None or wide_in is None or narrow is None or wide_out is None:
                     continue
                 if narrow < ratio * wide_in and narrow < ratio * wide_out and not gates(after, view):
                     text = message(layer, after, wide_in, narrow, wide_out)

@@ -102,7 +102,7 @@ m = tf.keras.Model(inp, tf.keras.layers.Dense(3, activation='softmax')(x))
         for model in ctx.models:
             view = ctx.view(model)
             for head in heads(view):
-                if not _spatial_classifier(view, head):
+                if head.layer is None or not _spatial_classifier(view, head):
                     continue
                 dense = _first_dense(view, head.layer)
                 (feeding,) = view.input_shapes(dense)

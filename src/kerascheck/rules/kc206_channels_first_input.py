@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from kerascheck.catalog.base import Call, Explain, Invalid, Unresolved, format_shape
+from kerascheck.catalog.base import Call, Explain, Invalid, Shape, Unresolved, format_shape
 from kerascheck.catalog.convolutional import Conv
 from kerascheck.catalog.pooling import GlobalPooling, Pooling
 from kerascheck.findings import Finding
@@ -145,7 +145,7 @@ first, pass `data_format="channels_first"` to the layers (or set it globally).
         reached = first_windows(model, tensor)
         if not reached or any(layer.config.get("data_format") != "channels_last" for layer, _ in reached):
             return None
-        if any(layer.type.rank + 2 != len(shape) for layer, _ in reached):
+        if any(not isinstance(layer.type, WINDOWS) or layer.type.rank + 2 != len(shape) for layer, _ in reached):
             return None
         layer, node = next(((op, n) for op, n in reached if isinstance(op.type, Conv)), reached[0])
         sides = "×".join(str(d) for d in shape[1:-1])
@@ -206,7 +206,7 @@ def keeps_layout(node: Node, tensor: Tensor) -> bool:
     return len(after) == len(before) and after[-1] == before[-1]
 
 
-def consequence(layer: Layer, node: Node, shape: tuple) -> str:
+def consequence(layer: Layer, node: Node, shape: Shape) -> str:
     """What the misreading does to the first window layer: its parameters, or its output."""
     if layer.problems:
         return f", on which it fails: {layer.problems[0].message}"
@@ -223,8 +223,10 @@ def consequence(layer: Layer, node: Node, shape: tuple) -> str:
     return f", which it {verb} into {format_shape(output)}"
 
 
-def _weights_count(layer: Layer, shape: tuple) -> int | None:
+def _weights_count(layer: Layer, shape: Shape) -> int | None:
     """The layer's parameter count had it read ``shape`` channels first."""
+    if layer.type is None:  # consequence() passes a Conv
+        return None
     config = {**layer.config, "data_format": "channels_first"}
     try:
         return sum(w.size for w in layer.type.weights(config, Call(shape), Explain()))

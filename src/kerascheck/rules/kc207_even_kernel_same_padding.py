@@ -4,7 +4,7 @@ An even kernel with padding='same' pads one more zero after than before: the out
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
 from kerascheck.catalog.convolutional import Conv
 from kerascheck.findings import Finding
@@ -116,7 +116,7 @@ def odd_padding(slide: Slide, i: int) -> int:
 
 def describe(slide: Slide, uneven: dict[int, int]) -> str:
     """``kernel 4 with padding='same' over 32 on height and width pads 3: 1 before, 2 after``."""
-    groups: dict[tuple, list[int]] = {}
+    groups: dict[tuple[Any, ...], list[int]] = {}
     for i, total in uneven.items():
         groups.setdefault((slide.kernel_text(i), slide.length(i), total), []).append(i)
     parts = []

@@ -134,7 +134,7 @@ Pass `use_bias=False` to the layer before the normalisation.
                         "right after subtracts the per-channel mean, which cancels any bias",
                         fix="Pass use_bias=False; "
                         + ("the BatchNormalization's beta already provides the offset."
-                           if all(bn.config.get("center") is True for bn in after)
+                           if all(isinstance(bn, Layer) and bn.config.get("center") is True for bn in after)
                            else "with center=False the normalised output has no offset either way."),
                     )
 

@@ -145,7 +145,7 @@ m = keras.Model(inp, layers.Dense(1)(layers.Flatten()(w)))
                 yield from self.activation_after(view, op)
 
     def single_unit(self, view: ModelView, op: Layer, axes: tuple[int, ...]) -> Finding | None:
-        shape = view.output_shape.get(id(op))
+        shape: Any = view.output_shape.get(id(op))
         n = rank(shape)
         if n is None:
             if axes != (-1,) or _units(op) != 1:
@@ -163,7 +163,7 @@ m = keras.Model(inp, layers.Dense(1)(layers.Flatten()(w)))
         )
 
     def hidden_features(self, view: ModelView, op: Layer, axes: tuple[int, ...]) -> Finding | None:
-        shape = view.output_shape.get(id(op))
+        shape: Any = view.output_shape.get(id(op))
         n = rank(shape)
         if n is None or axes not in ((-1,), (n - 1,)) or view.is_output(op):
             return None

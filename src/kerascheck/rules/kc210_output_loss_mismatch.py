@@ -179,13 +179,14 @@ m.compile(loss='binary_crossentropy')
 
 def mismatch(head: Head, loss: Loss) -> tuple[str, str] | None:
     """The message and fix for a head that does not suit its loss, if it does not."""
-    activation, units = head.activation, head.units
+    activation, units, layer = head.activation, head.units, head.activation_layer
+    assert units is not None and layer is not None  # check() passes only heads with both
     count = f"{units} unit{'s' * (units != 1)}"
     if (rank(head.shape) or 0) > 2:
         count += f" per position {shape_text(head.shape)}"
-    ends = f"{describe(head.activation_layer)} gives the output a {activation} over {count}"
+    ends = f"{describe(layer)} gives the output a {activation} over {count}"
     if activation == "linear":
-        ends = f"{describe(head.activation_layer)} gives the output {count} without activation"
+        ends = f"{describe(layer)} gives the output {count} without activation"
     probabilistic = loss.name in CATEGORICAL | SPARSE | BINARY
     if units == 1 and loss.name in CATEGORICAL:
         return (f"{ends}, and loss {loss.name} on a single unit is always 0: the model learns nothing",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterator, TypeGuard
 
 from kerascheck.catalog import roles_of, type_of
 from kerascheck.catalog.base import Role
@@ -170,7 +170,7 @@ def _previous(view: ModelView, op: Operation) -> Operation | None:
     return before[0] if len(before) == 1 else None
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 

@@ -147,6 +147,7 @@ first layer only), and remove `input_shape=`/`input_dim=` from the others.
                     text = f"{head}: the model has no input shape and is not built"
                     yield self.finding(layer.source, text, fix=FIX)
                     continue
+                assert layer.type is not None  # view.layers() yields known layers
                 declared = layer.type.declared_input_shape(layer.config)
                 received = view.input_shapes(layer)
                 if len(received) != 1 or contains_unknown(received[0]) or contains_unknown(declared):

@@ -156,7 +156,7 @@ def _keras1_kernel(layer: Layer) -> tuple[tuple[int, ...], list[tuple[str, Any]]
     names = layer_type.positional[1 : 1 + rank]
     if any(layer_type.legacy_kwargs.get(k, k) in names for k in layer.keywords):
         return None  # also given by keyword: Python rejects the call
-    values = [layer.config.get(name) for name in names]
+    values: list[Any] = [layer.config.get(name) for name in names]
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
         return None
     if values[0] < 2 or values[1] != values[0]:
@@ -166,6 +166,7 @@ def _keras1_kernel(layer: Layer) -> tuple[tuple[int, ...], list[tuple[str, Any]]
 
 def _consequence(view: ModelView, layer: Layer, kernel: tuple[int, ...], rejected: bool) -> str:
     """The output Keras 3 computes against the one Keras 1's kernel gives (stride 1), when known."""
+    assert layer.type is not None  # view.layers() yields known layers
     actual = view.output_shape.get(id(layer))
     inputs = view.input_shapes(layer)
     if len(inputs) != 1 or contains_unknown(inputs[0]):

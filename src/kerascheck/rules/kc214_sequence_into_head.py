@@ -4,7 +4,7 @@ A whole sequence (rank 3) reaches the classifier's output layer: it predicts per
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
 from kerascheck.catalog import roles_of, type_of
 from kerascheck.catalog.base import Role
@@ -142,18 +142,20 @@ m = keras.Model(inp, layers.Dense(4, activation='softmax')(x))
                     yield self.report(view, head)
 
     def report(self, view: ModelView, head: Head) -> Finding:
+        layer = head.layer
+        assert layer is not None  # _per_sequence_classifier() found it
         shape = head.shape
         intended = shape_text((shape[0], shape[-1]))
-        source = _sequence_source(view, head.layer)
+        source = _sequence_source(view, layer)
         if source is not None:
             message = (f"{describe(source)} returns its whole sequence (return_sequences=True) into the output"
-                       f" layer {describe(head.layer)}, so the model outputs {shape_text(shape)} instead of {intended}:"
+                       f" layer {describe(layer)}, so the model outputs {shape_text(shape)} instead of {intended}:"
                        " one prediction per time step")
             return self.finding(source.source, message, fix=FIX)
-        (feeding,) = view.input_shapes(head.layer)
-        message = (f"{describe(head.layer)} is applied to a {shape_text(feeding)} sequence, so the model outputs"
+        (feeding,) = view.input_shapes(layer)
+        message = (f"{describe(layer)} is applied to a {shape_text(feeding)} sequence, so the model outputs"
                    f" {shape_text(shape)} instead of {intended}: one prediction per time step")
-        return self.finding(head.layer.source, message, fix=FIX)
+        return self.finding(layer.source, message, fix=FIX)
 
 
 FIX = ("set return_sequences=False on the last recurrent layer or pool the steps (GlobalMaxPooling1D);"
@@ -183,7 +185,7 @@ def _ancestors(view: ModelView, op: Operation) -> list[Operation]:
     return list(seen.values())
 
 
-def _vocabularies(view: ModelView) -> set[int]:
+def _vocabularies(view: ModelView) -> set[Any]:
     return {op.config.get("input_dim") for op in view.layers() if isinstance(type_of(op), Embedding)}
 
 
