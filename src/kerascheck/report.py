@@ -25,9 +25,7 @@ class LayerReport:
 
     @property
     def params(self) -> int | None:
-        if self.trainable is None or self.non_trainable is None:
-            return None
-        return self.trainable + self.non_trainable
+        return both(self.trainable, self.non_trainable)
 
 
 @dataclass
@@ -43,9 +41,7 @@ class ModelReport:
 
     @property
     def total(self) -> int | None:
-        if self.trainable is None or self.non_trainable is None:
-            return None
-        return self.trainable + self.non_trainable
+        return both(self.trainable, self.non_trainable)
 
 
 @dataclass
@@ -60,3 +56,8 @@ class FileReport:
     @property
     def has_errors(self) -> bool:
         return any(d.severity == "error" for d in self.diagnostics)
+
+
+def both(trainable: int | None, non_trainable: int | None) -> int | None:
+    """A parameter total: unknown when either part is."""
+    return None if trainable is None or non_trainable is None else trainable + non_trainable
