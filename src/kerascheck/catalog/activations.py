@@ -9,18 +9,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from kerascheck.catalog.base import (
-    Call,
-    Explain,
-    Invalid,
-    LayerType,
-    Mask,
-    Role,
-    ShapeTree,
-    Weight,
-    format_shape,
-    known,
-)
+from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Mask, Role, ShapeTree, Weight
+from kerascheck.catalog.base import format_shape, known
 from kerascheck.unknown import is_unknown
 
 

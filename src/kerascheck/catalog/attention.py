@@ -15,19 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from kerascheck.catalog.base import (
-    Call,
-    Explain,
-    Invalid,
-    LayerType,
-    Mask,
-    Role,
-    Shape,
-    ShapeTree,
-    Weight,
-    format_shape,
-    known,
-)
+from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Mask, Role, Shape, ShapeTree, Weight
+from kerascheck.catalog.base import format_shape, known
 from kerascheck.catalog.convolutional import check_positive
 from kerascheck.unknown import Unknown, is_unknown
 

@@ -6,25 +6,9 @@ import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from kerascheck.catalog.base import (
-    spatial_name,
-    Call,
-    Dim,
-    Explain,
-    Invalid,
-    LayerType,
-    Role,
-    Shape,
-    ShapeTree,
-    Weight,
-    as_tuple,
-    channels_axis,
-    check_rank,
-    conv_output_length,
-    conv_transpose_output_length,
-    format_shape,
-    known,
-)
+from kerascheck.catalog.base import spatial_name, Call, Dim, Explain, Invalid, LayerType, Role, Shape
+from kerascheck.catalog.base import ShapeTree, Weight, as_tuple, channels_axis, check_rank, conv_output_length
+from kerascheck.catalog.base import conv_transpose_output_length, format_shape, known
 from kerascheck.unknown import Unknown, is_unknown
 
 DIM_ORDERING = {"th": "channels_first", "tf": "channels_last", "default": None}

@@ -4,19 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kerascheck.catalog.base import (
-    Call,
-    Explain,
-    Invalid,
-    LayerType,
-    Mask,
-    Role,
-    Shape,
-    ShapeTree,
-    Weight,
-    format_shape,
-    known,
-)
+from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Mask, Role, Shape, ShapeTree, Weight
+from kerascheck.catalog.base import format_shape, known
 from kerascheck.unknown import Unknown, is_unknown
 
 KERAS1_REGULARIZERS = ("init", "W_regularizer", "b_regularizer", "W_constraint", "b_constraint")

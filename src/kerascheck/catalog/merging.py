@@ -9,19 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kerascheck.catalog.base import (
-    Call,
-    Dim,
-    Explain,
-    Invalid,
-    LayerType,
-    Mask,
-    Role,
-    Shape,
-    ShapeTree,
-    format_shape,
-    known,
-)
+from kerascheck.catalog.base import Call, Dim, Explain, Invalid, LayerType, Mask, Role, Shape, ShapeTree
+from kerascheck.catalog.base import format_shape, known
 from kerascheck.unknown import Unknown, is_unknown
 
 #: Keras 1 merge modes → Keras 3 layer classes

@@ -11,19 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar, Sequence
 
-from kerascheck.catalog.base import (
-    Call,
-    Explain,
-    Invalid,
-    LayerType,
-    Mask,
-    Role,
-    Shape,
-    ShapeTree,
-    Weight,
-    format_shape,
-    known,
-)
+from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Mask, Role, Shape, ShapeTree, Weight
+from kerascheck.catalog.base import format_shape, known
 from kerascheck.catalog.convolutional import check_positive
 from kerascheck.unknown import contains_unknown, is_unknown
 

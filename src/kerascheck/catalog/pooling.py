@@ -4,19 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from kerascheck.catalog.base import (
-    spatial_name,
-    Call,
-    Explain,
-    Invalid,
-    LayerType,
-    ShapeTree,
-    as_tuple,
-    channels_axis,
-    check_rank,
-    conv_output_length,
-    known,
-)
+from kerascheck.catalog.base import spatial_name, Call, Explain, Invalid, LayerType, ShapeTree, as_tuple
+from kerascheck.catalog.base import channels_axis, check_rank, conv_output_length, known
 from kerascheck.catalog.convolutional import check_positive, legacy_data_format, spatial_axes
 
 

@@ -11,18 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from kerascheck.catalog.base import (
-    Call,
-    Explain,
-    Invalid,
-    LayerType,
-    Mask,
-    Shape,
-    ShapeTree,
-    Weight,
-    format_shape,
-    known,
-)
+from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Mask, Shape, ShapeTree, Weight
+from kerascheck.catalog.base import format_shape, known
 from kerascheck.unknown import contains_unknown
 
 #: Keras 3 layers that keep their input's shape and have no weights

@@ -5,19 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
-from kerascheck.catalog.base import (
-    Call,
-    Dim,
-    Explain,
-    Invalid,
-    LayerType,
-    Role,
-    ShapeTree,
-    as_tuple,
-    check_rank,
-    format_shape,
-    known,
-)
+from kerascheck.catalog.base import Call, Dim, Explain, Invalid, LayerType, Role, ShapeTree, as_tuple
+from kerascheck.catalog.base import check_rank, format_shape, known
 from kerascheck.catalog.convolutional import check_positive, legacy_data_format, spatial_axes
 from kerascheck.unknown import Unknown, is_unknown
 

@@ -13,23 +13,8 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
-from kerascheck.catalog.base import (
-    Call,
-    Explain,
-    Invalid,
-    LayerType,
-    Mask,
-    Role,
-    Shape,
-    ShapeTree,
-    Unresolved,
-    Weight,
-    as_tuple,
-    check_rank,
-    dim_mul,
-    format_shape,
-    known,
-)
+from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Mask, Role, Shape, ShapeTree
+from kerascheck.catalog.base import Unresolved, Weight, as_tuple, check_rank, dim_mul, format_shape, known
 from kerascheck.catalog.convolutional import Conv, check_positive, input_channels, spatial_axes, window_text
 from kerascheck.unknown import Unknown, is_unknown
 
