@@ -177,6 +177,9 @@ class LayerType:
     #: keyword arguments that only Keras 1/2 accepted (for the legacy-API rule)
     #: beyond ``legacy_kwargs``; they are ignored
     ignored_legacy_kwargs: ClassVar[tuple[str, ...]] = ()
+    #: the argument holding a function whose trace on the input gives the output
+    #: (a Lambda's ``function``): the interpreter runs it on tensors of the input's shape
+    traced_function: ClassVar[str | None] = None
     #: of ``legacy_kwargs``, those Keras 3 still accepts with a deprecation warning
     deprecated_kwargs: ClassVar[tuple[str, ...]] = ()
 

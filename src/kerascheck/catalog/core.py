@@ -105,6 +105,7 @@ class Lambda(LayerType):
     mask = Mask.PASSED
     takes_mask = True
     subclass_interpreted = False  # its output comes from tracing call()
+    traced_function = "function"
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         declared = cfg.get("output_shape")

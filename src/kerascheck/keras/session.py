@@ -105,8 +105,9 @@ class Session:
         layer.named = isinstance(name, str)
         if config.get("trainable") is False:
             layer.trainable = False
-        if layer_type.name == "Lambda":
-            config["_shape_transform"] = self.lambda_transform(config.get("function"), config.get("arguments"))
+        if layer_type.traced_function is not None:
+            function = config.get(layer_type.traced_function)
+            config["_shape_transform"] = self.lambda_transform(function, config.get("arguments"))
         return layer
 
     def lambda_transform(self, function: Any, arguments: Any) -> Callable[[Any], Any]:
