@@ -477,7 +477,8 @@ def check_schema(report) -> list[str]:
             p.append(f"{w}.diagnostics: not a list")
             continue
         for j, d in enumerate(f["diagnostics"]):
-            keys(d, f"{w}.diagnostics[{j}]", ("code", "name", "severity", "line", "column", "end_line", "end_column", "message"))
+            keys(d, f"{w}.diagnostics[{j}]", ("code", "name", "severity", "line", "column", "end_line", "end_column", "message"),
+                 ("fix",))
     return p
 
 

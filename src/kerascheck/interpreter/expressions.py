@@ -4,6 +4,10 @@ Literals, names, containers, operators, attributes, subscripts and
 comprehensions, as Python evaluates them, on plain data; an operand that is
 unknown makes the result unknown.  An operation on a library's value (a Keras
 tensor, a NumPy array) is that library's to answer.  Calls are in ``calls``.
+What may or may not run (a branch of ``a if c else b`` or ``a or b`` whose
+condition is unknown, a comprehension over unknown values) runs uncertainly; an
+expression the interpreter does not model still evaluates what it holds, and
+its value is unknown.
 """
 
 from __future__ import annotations
@@ -29,8 +33,16 @@ class Expressions(Semantics):
     def eval(self, node: cst.BaseExpression, scope: Scope) -> Any:
         method = getattr(self, "eval_" + type(node).__name__, None)
         if method is None:
-            return Unknown(f"{type(node).__name__} expressions are not interpreted")
+            return self.eval_unmodelled(node, scope)
         return method(node, scope)
+
+    def eval_unmodelled(self, node: cst.BaseExpression, scope: Scope) -> Any:
+        """An expression the interpreter does not model (a t-string...): the
+        expressions it holds are evaluated, uncertainly, and its value is unknown."""
+        with self.maybe(node):
+            for inner in inner_expressions(node):
+                self.eval(inner, scope)
+        return Unknown(f"{type(node).__name__} expressions are not interpreted")
 
     def eval_Name(self, node: cst.Name, scope: Scope) -> Any:
         if node.value in ("True", "False", "None"):
@@ -170,7 +182,8 @@ class Expressions(Semantics):
         cond = self.truth(left)
         is_and = isinstance(node.operator, cst.And)
         if is_unknown(cond):
-            right = self.eval(node.right, scope)
+            with self.maybe(node):
+                right = self.eval(node.right, scope)
             right_truth = self.truth(right)
             if is_and and right_truth is False:
                 return right if isinstance(right, bool) else Unknown("boolean")
@@ -230,7 +243,9 @@ class Expressions(Semantics):
     def eval_IfExp(self, node: cst.IfExp, scope: Scope) -> Any:
         cond = self.truth(self.eval(node.test, scope))
         if is_unknown(cond):
-            return self.join(self.eval(node.body, scope), self.eval(node.orelse, scope))
+            with self.maybe(node):
+                body, orelse = self.eval(node.body, scope), self.eval(node.orelse, scope)
+            return self.join(body, orelse)
         return self.eval(node.body if cond else node.orelse, scope)
 
     def eval_Lambda(self, node: cst.Lambda, scope: Scope) -> Any:
@@ -350,6 +365,8 @@ class Expressions(Semantics):
         try:
             self._comp_level(node.for_in, inner, element, out)
         except Unknowable:
+            with self.maybe(node):  # what one more item would do: uncertain
+                self._comp_unknown(node.for_in, Scope(scope), element)
             return Unknown("comprehension over unknown values")
         try:
             return kind(out)
@@ -378,11 +395,43 @@ class Expressions(Semantics):
             else:
                 out.append(element(scope))
 
+    def _comp_unknown(self, comp: cst.CompFor, scope: Scope, element: Callable[[Scope], Any]) -> None:
+        """One pass of a comprehension with unknown items (for what its parts do)."""
+        self.eval(comp.iter, scope)
+        self.assign(comp.target, Unknown("an item of unknown values"), scope)
+        for condition in comp.ifs:
+            self.eval(condition.test, scope)
+        if comp.inner_for_in is not None:
+            self._comp_unknown(comp.inner_for_in, scope, element)
+        else:
+            element(scope)
+
     def eval_Await(self, node: cst.Await, scope: Scope) -> Any:
+        self.eval(node.expression, scope)
         return Unknown("await")
 
     def eval_Yield(self, node: cst.Yield, scope: Scope) -> Any:
+        value = node.value
+        if isinstance(value, cst.From):
+            self.eval(value.item, scope)
+        elif value is not None:
+            self.eval(value, scope)
         return Unknown("yield")
+
+
+def inner_expressions(node: cst.CSTNode) -> list[cst.BaseExpression]:
+    """The expressions directly inside ``node`` (not those of a lambda's body)."""
+    found: list[cst.BaseExpression] = []
+    stack = list(node.children)
+    while stack:
+        child = stack.pop(0)
+        if isinstance(child, cst.Lambda):
+            continue
+        if isinstance(child, cst.BaseExpression):
+            found.append(child)
+        else:
+            stack.extend(child.children)
+    return found
 
 
 def identity(left: Any, right: Any, op: Callable[[Any, Any], Any]) -> Any:

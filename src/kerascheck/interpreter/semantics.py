@@ -10,6 +10,7 @@ them.  ``engine.Interpreter`` combines ``statements``, ``expressions`` and
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Iterator
 
 import libcst as cst
@@ -17,7 +18,7 @@ import libcst as cst
 from kerascheck.input_shapes import InputShapes
 from kerascheck.interpreter.library import NOT_HANDLED, Libraries
 from kerascheck.interpreter.limits import AnalysisLimit, Limits
-from kerascheck.interpreter.values import Arguments, Function, Scope, Super
+from kerascheck.interpreter.values import Arguments, Function, Ref, Scope, Super
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 if TYPE_CHECKING:
@@ -72,6 +73,17 @@ class Semantics:
     def taint(self, container: Any) -> None:
         self.tainted[id(container)] = container
 
+    @contextmanager
+    def maybe(self, node: cst.CSTNode) -> Iterator[None]:
+        """Code that may or may not run (its condition is unknown): what it does is uncertain."""
+        self.uncertain += 1
+        outer, self.uncertain_node = self.uncertain_node, self.uncertain_node or node
+        try:
+            yield
+        finally:
+            self.uncertain -= 1
+            self.uncertain_node = outer
+
     # ---------------------------------------------------------------- lattice
     def truth(self, value: Any) -> Any:
         """Python truthiness, or Unknown."""
@@ -85,6 +97,8 @@ class Semantics:
     def join(self, a: Any, b: Any) -> Any:
         """The value of a variable after two branches: kept only if both agree."""
         if a is b:
+            return a
+        if isinstance(a, Ref) and a == b:  # the same library name (``keras`` imported two ways)
             return a
         if isinstance(a, PLAIN) and isinstance(b, PLAIN) and type(a) is type(b):
             try:

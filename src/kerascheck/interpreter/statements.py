@@ -1,14 +1,20 @@
 """Statements: running a block as Python would, on abstract values.
 
-Statements run in order.  A condition that is unknown runs both branches on
-copies of the local variables and keeps only what both agree on (``fork``);
-a loop over unknown values runs its body once, uncertainly, then forgets
-what it assigns.  Imports bind the project's modules (``modules``) or library
-names (``Ref``); assignments bind variables, attributes and items.
+Statements run in order, every form libcst has (one-line suites such as
+``if c: x = f(x)`` included).  A condition that is unknown runs both branches
+on copies of the local variables and keeps only what both agree on
+(``fork``); a loop over unknown values runs its body once, uncertainly, then
+forgets what it assigns.  An ``except`` handler may or may not run.  A
+statement the interpreter does not model (``match``, or a form newer than
+this code) runs each block it holds uncertainly and leaves every name it may
+bind unknown: it is never skipped.  Imports bind the project's modules
+(``modules``) or library names (``Ref``); assignments bind variables,
+attributes and items.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Callable
 
 import libcst as cst
@@ -26,6 +32,9 @@ class Statements(Semantics):
     """The statement part of the interpreter."""
 
     def exec_block(self, body: Any, scope: Scope) -> None:
+        if isinstance(body, cst.SimpleStatementSuite):  # ``if c: a; b`` on one line
+            self.exec_stmt(body, scope)
+            return
         statements = body.body if isinstance(body, cst.BaseSuite) else body
         if isinstance(statements, cst.BaseSmallStatement):
             statements = [statements]
@@ -41,7 +50,25 @@ class Statements(Semantics):
         method = COMPOUND.get(type(stmt))
         if method is not None:
             getattr(self, method)(stmt, scope)
-        # Match, TryStar and others: not interpreted (their effects stay unknown).
+        else:
+            self.exec_unmodelled(stmt, scope)
+
+    def exec_unmodelled(self, stmt: cst.CSTNode, scope: Scope) -> None:
+        """A statement the interpreter does not model (``match``...): each block it
+        holds may run or not, so it runs uncertainly, and every name the statement
+        may bind is unknown after it."""
+        for block in blocks_of(stmt):
+            try:
+                self.fork(scope, stmt, partial(self._block_once, block, scope), lambda: None)
+            except UncertainExit:
+                pass
+        self.forget(stmt, scope, f"assigned in a {type(stmt).__name__} statement kerascheck does not interpret")
+
+    def _block_once(self, block: cst.BaseSuite, scope: Scope) -> None:
+        try:
+            self.exec_block(block, scope)
+        except (Break, Continue):
+            raise UncertainExit() from None
 
     def exec_with(self, stmt: cst.With, scope: Scope) -> None:
         for item in stmt.items:
@@ -77,7 +104,7 @@ class Statements(Semantics):
             raise Continue()
         elif isinstance(small, cst.Raise):
             raise Raise()
-        elif isinstance(small, cst.Import):
+        elif isinstance(small, (cst.Import, cst.LazyImport)):
             for alias in small.names:
                 dotted = dotted_name(alias.name)
                 module = self.importer.load(dotted, small)
@@ -86,15 +113,50 @@ class Statements(Semantics):
                 else:
                     name = dotted.split(".")[0]
                     self.bind(name, self.importer.load(name, small) or Ref(self.libraries.canonical(name)), scope)
-        elif isinstance(small, cst.ImportFrom):
-            self.exec_import_from(small, scope)
+        elif isinstance(small, (cst.ImportFrom, cst.LazyImportFrom)):
+            self.exec_import_from(small, scope)  # type: ignore[arg-type]  # the same fields
         elif isinstance(small, cst.Global):
             scope.globals_.update(n.name.value for n in small.names)
         elif isinstance(small, cst.Nonlocal):
             scope.nonlocals.update(n.name.value for n in small.names)
         elif isinstance(small, cst.Del):
-            if isinstance(small.target, cst.Name):
-                scope.vars.pop(small.target.value, None)
+            self.delete(small.target, scope)
+        elif isinstance(small, cst.Assert):
+            if self.truth(self.eval(small.test, scope)) is False:
+                raise Raise()
+        elif not isinstance(small, cst.Pass):  # ``type X = ...`` and forms newer than this code
+            self.forget(small, scope, f"assigned in a {type(small).__name__} statement kerascheck does not interpret")
+
+    def delete(self, target: cst.BaseExpression, scope: Scope) -> None:
+        """``del target``: a name is unbound, an item or attribute removed."""
+        if isinstance(target, cst.Name):
+            scope.vars.pop(target.value, None)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self.delete(element.value, scope)
+        elif isinstance(target, cst.Attribute):
+            receiver = self.eval(target.value, scope)
+            if isinstance(receiver, Instance):
+                receiver.attrs[target.attr.value] = Unknown(f"{target.attr.value} was deleted")
+        elif isinstance(target, cst.Subscript):
+            container = self.eval(target.value, scope)
+            key = self.eval_slice(target, scope)
+            library = self.libraries.owner(container)
+            if library is not None:
+                library.set_item(container, key, Unknown("a deleted item"))
+            elif isinstance(container, (list, dict)):
+                if self.uncertain or is_unknown(key) or id(container) in self.tainted:
+                    self.taint(container)
+                    return
+                try:
+                    del container[key]
+                except (TypeError, IndexError, KeyError):
+                    self.taint(container)
+
+    def forget(self, node: cst.CSTNode, scope: Scope, reason: str) -> None:
+        """Every name ``node`` may bind is unknown after it."""
+        for name in assigned_names(node):
+            self.bind(name, Unknown(reason), scope)
 
     def exec_import_from(self, stmt: cst.ImportFrom, scope: Scope) -> None:
         importer = scope.module or self.main
@@ -262,17 +324,31 @@ class Statements(Semantics):
         except (Break, Continue, UncertainExit):
             pass
 
-    def exec_try(self, stmt: cst.Try, scope: Scope) -> None:
+    def exec_try(self, stmt: cst.Try | cst.TryStar, scope: Scope) -> None:
+        """The body, then each handler that may run (whether one does is not known,
+        unless the body raised); a handler that ends by raising again leaves nothing
+        behind for the code after the statement."""
         try:
-            self.exec_block(stmt.body, scope)
-        except Raise:
-            pass  # the handler that runs is not known; its effects are not modelled
-        else:
-            if stmt.orelse is not None:
-                self.exec_block(stmt.orelse.body, scope)
+            try:
+                self.exec_block(stmt.body, scope)
+            except Raise:
+                raised = True
+            else:
+                raised = False
+                if stmt.orelse is not None:
+                    self.exec_block(stmt.orelse.body, scope)
+            for handler in stmt.handlers:
+                if not raised and ends_by_raising(handler.body):
+                    continue
+                self.fork(scope, handler, partial(self._handler, handler, scope), lambda: None)
         finally:
             if stmt.finalbody is not None:
                 self.exec_block(stmt.finalbody.body, scope)
+
+    def _handler(self, handler: cst.ExceptHandler | cst.ExceptStarHandler, scope: Scope) -> None:
+        if handler.name is not None:
+            self.assign(handler.name.name, Unknown("the exception caught"), scope)
+        self.exec_block(handler.body, scope)
 
     # ------------------------------------------------------------ definitions
     def define_function(self, node: cst.FunctionDef, scope: Scope) -> None:
@@ -411,6 +487,7 @@ COMPOUND: dict[type, str] = {
     cst.ClassDef: "define_class",
     cst.With: "exec_with",
     cst.Try: "exec_try",
+    cst.TryStar: "exec_try",
 }
 
 
@@ -423,7 +500,8 @@ def dotted_name(node: cst.BaseExpression) -> str:
 
 
 def assigned_names(body: cst.CSTNode) -> set[str]:
-    """Names assigned anywhere in a block (for forgetting them after an unknown loop)."""
+    """Names a block may bind, in its own scope (for forgetting them after a loop
+    or a statement whose run is not followed)."""
     names: set[str] = set()
 
     class Collector(cst.CSTVisitor):
@@ -439,11 +517,69 @@ def assigned_names(body: cst.CSTNode) -> set[str]:
         def visit_For(self, node: cst.For) -> None:
             _collect_targets(node.target, names)
 
+        def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+            _collect_targets(node.target, names)
+
+        def visit_AsName(self, node: cst.AsName) -> None:  # import ... as, with ... as, except ... as
+            _collect_targets(node.name, names)
+
+        def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+            if node.asname is None:
+                names.add(dotted_name(node.name).split(".")[0])
+
+        def visit_TypeAlias(self, node: cst.TypeAlias) -> None:
+            names.add(node.name.value)
+
+        def visit_MatchAs(self, node: cst.MatchAs) -> None:
+            if node.name is not None:
+                names.add(node.name.value)
+
+        def visit_MatchStar(self, node: cst.MatchStar) -> None:
+            if node.name is not None:
+                names.add(node.name.value)
+
+        def visit_MatchMapping(self, node: cst.MatchMapping) -> None:
+            if node.rest is not None:
+                names.add(node.rest.value)
+
         def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            names.add(node.name.value)
             return False
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            names.add(node.name.value)
+            return False
+
+        def visit_Lambda(self, node: cst.Lambda) -> bool:
+            return False
+
+        def visit_CompFor(self, node: cst.CompFor) -> bool:
+            return False  # comprehension variables are the comprehension's own
 
     body.visit(Collector())
     return names
+
+
+def blocks_of(stmt: cst.CSTNode) -> list[cst.BaseSuite]:
+    """The blocks a compound statement holds (its own, not those of statements inside them)."""
+    found: list[cst.BaseSuite] = []
+    stack = list(stmt.children)
+    while stack:
+        child = stack.pop(0)
+        if isinstance(child, cst.BaseSuite):
+            found.append(child)
+        else:
+            stack.extend(child.children)
+    return found
+
+
+def ends_by_raising(block: cst.BaseSuite) -> bool:
+    """Whether a block's last statement is a ``raise`` (it never completes)."""
+    body = block.body
+    last = body[-1] if body else None
+    if isinstance(last, cst.SimpleStatementLine):
+        last = last.body[-1] if last.body else None
+    return isinstance(last, cst.Raise)
 
 
 def _collect_targets(target: cst.BaseExpression, names: set[str]) -> None:
