@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import threading
@@ -139,8 +140,7 @@ def finish(report: FileReport, options: Options) -> FileReport:
 
 def _analyze(source: str, path: str, options: Options, clock: "_Stages", cache: ParseCache | None) -> FileReport:
     report = FileReport(path, source=source)
-    keras, libraries = libraries_for(options)
-    project = Project.of(path, cache, Libraries(libraries))
+    project = Project.of(path, cache, modelled())
     if not MENTIONS_KERAS.search(source) and not (project and project.imported_by(source)):
         return report
     try:
@@ -158,7 +158,7 @@ def _analyze(source: str, path: str, options: Options, clock: "_Stages", cache: 
     positions = Positions(module)
     findings: list[Finding] = []
     try:
-        interpret(module, options, report, findings, project, keras, libraries)
+        keras = interpret(module, options, report, findings, project)
         clock.lap("interpretation")
         findings.extend(run_rules(path, keras, options))
         clock.lap("rules")
@@ -215,18 +215,22 @@ def libraries_for(options: Options) -> tuple[KerasLibrary, list[Library]]:
     return keras, [keras, NumPyLibrary(), TensorFlowLibrary(keras)]
 
 
+@functools.lru_cache(maxsize=None)
+def modelled() -> Libraries:
+    """The libraries' facts that do not depend on an analysis (which modules are
+    theirs, their spellings), for finding a file's project: built once."""
+    return Libraries(libraries_for(Options())[1])
+
+
 def interpret(
     module: cst.Module,
     options: Options,
     report: FileReport,
     findings: list[Finding],
     project: Project | None = None,
-    keras: KerasLibrary | None = None,
-    libraries: list[Library] | None = None,
 ) -> KerasLibrary:
     """Run the interpreter on ``module``; the Keras library holds the models it built."""
-    if keras is None or libraries is None:
-        keras, libraries = libraries_for(options)
+    keras, libraries = libraries_for(options)
     shapes = keras.input_shapes
     interpreter = Interpreter(module, libraries, options.limits, project, input_shapes=shapes)
     try:

@@ -2,8 +2,7 @@
 
 from pathlib import Path
 
-from kerascheck.analysis import Options, libraries_for
-from kerascheck.interpreter.library import Libraries
+from kerascheck.analysis import modelled
 from kerascheck.interpreter.modules import Project
 
 
@@ -44,8 +43,7 @@ def test_keras_modules_are_the_catalogs_except_a_files_own_siblings(tmp_path):
         "keras/src/applications/resnet_v2.py",
         "keras/src/applications/imagenet_utils.py",
     )
-    libraries = Libraries(libraries_for(Options())[1])
-    project = Project.of(str(tmp_path / "keras" / "src" / "applications" / "resnet_v2.py"), libraries=libraries)
+    project = Project.of(str(tmp_path / "keras" / "src" / "applications" / "resnet_v2.py"), libraries=modelled())
     assert project.locate("keras.src.applications.resnet") == tmp_path / "keras" / "src" / "applications" / "resnet.py"
     assert project.locate("keras.src.layers") is None
     assert project.locate("keras.src.applications.imagenet_utils") is None  # modelled: keras.internals

@@ -22,7 +22,7 @@ from kerascheck.interpreter.library import NOT_HANDLED
 from kerascheck.interpreter.limits import AnalysisLimit, Unknowable
 from kerascheck.interpreter.modules import ModuleState
 from kerascheck.interpreter.operators import BINOPS, COMPARE, OVERLOADABLE_COMPARISONS
-from kerascheck.interpreter.semantics import PLAIN, Semantics
+from kerascheck.interpreter.semantics import PLAIN, Semantics, outermost
 from kerascheck.interpreter.values import MISSING, BoundMethod, Class, Function, Instance, Ref, Scope, Super
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
@@ -40,7 +40,7 @@ class Expressions(Semantics):
         """An expression the interpreter does not model (a t-string...): the
         expressions it holds are evaluated, uncertainly, and its value is unknown."""
         with self.maybe(node):
-            for inner in inner_expressions(node):
+            for inner in outermost(node, cst.BaseExpression, skip=(cst.Lambda,)):
                 self.eval(inner, scope)
         return Unknown(f"{type(node).__name__} expressions are not interpreted")
 
@@ -417,21 +417,6 @@ class Expressions(Semantics):
         elif value is not None:
             self.eval(value, scope)
         return Unknown("yield")
-
-
-def inner_expressions(node: cst.CSTNode) -> list[cst.BaseExpression]:
-    """The expressions directly inside ``node`` (not those of a lambda's body)."""
-    found: list[cst.BaseExpression] = []
-    stack = list(node.children)
-    while stack:
-        child = stack.pop(0)
-        if isinstance(child, cst.Lambda):
-            continue
-        if isinstance(child, cst.BaseExpression):
-            found.append(child)
-        else:
-            stack.extend(child.children)
-    return found
 
 
 def identity(left: Any, right: Any, op: Callable[[Any, Any], Any]) -> Any:

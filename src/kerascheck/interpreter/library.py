@@ -185,6 +185,8 @@ class Libraries:
             for prefix in library.prefixes:
                 self._providers.setdefault(prefix.partition(".")[0], []).append((prefix, library))
         self.constants = {path: value for lib in reversed(self.all) for path, value in lib.constants.items()}
+        self.packages = frozenset(p for lib in self.all for p in lib.packages)
+        self.modelled_modules = frozenset(m for lib in self.all for m in lib.modelled_modules)
         #: the libraries that have spellings of their own (the only one, called directly: it is asked often)
         spellings = [lib.canonical for lib in self.all if type(lib).canonical is not Library.canonical]
         self.canonical: Callable[[str], str] = spellings[0] if len(spellings) == 1 else self._respell
@@ -210,10 +212,3 @@ class Libraries:
             self._owners[kind] = next((lib for lib in self.all if issubclass(kind, lib.types)), None)
         return self._owners[kind]
 
-    @property
-    def packages(self) -> frozenset[str]:
-        return frozenset(p for lib in self.all for p in lib.packages)
-
-    @property
-    def modelled_modules(self) -> frozenset[str]:
-        return frozenset(m for lib in self.all for m in lib.modelled_modules)

@@ -10,6 +10,7 @@ them.  ``engine.Interpreter`` combines ``statements``, ``expressions`` and
 from __future__ import annotations
 
 import time
+from collections import deque
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -28,6 +29,21 @@ if TYPE_CHECKING:
 PLAIN = (int, float, complex, str, bytes, bool, type(None), tuple, list, dict, set, frozenset, range)
 #: the reason of a value two branches of an unknown condition disagree on
 DISAGREE = "depends on a condition kerascheck cannot evaluate"
+
+
+def outermost(node: cst.CSTNode, kind: type, skip: tuple[type, ...] = ()) -> list[Any]:
+    """The nodes of ``kind`` inside ``node`` that no other node of ``kind`` holds, in
+    source order (not looking into ``skip`` nodes): the blocks of a statement, the
+    expressions of an expression."""
+    found: list[Any] = []
+    queue = deque(node.children)
+    while queue:
+        child = queue.popleft()
+        if isinstance(child, kind):
+            found.append(child)
+        elif not isinstance(child, skip):
+            queue.extend(child.children)
+    return found
 
 
 class Semantics:

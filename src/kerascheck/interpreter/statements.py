@@ -23,7 +23,7 @@ from kerascheck.interpreter.library import NOT_HANDLED
 from kerascheck.interpreter.limits import AnalysisLimit, Break, Continue, Raise, Return, UncertainExit
 from kerascheck.interpreter.modules import ModuleState
 from kerascheck.interpreter.operators import AUGOPS
-from kerascheck.interpreter.semantics import DISAGREE, Semantics
+from kerascheck.interpreter.semantics import DISAGREE, Semantics, outermost
 from kerascheck.interpreter.values import MISSING, Arguments, Class, Foreign, Function, Instance, Ref, Scope
 from kerascheck.unknown import Unknown, is_unknown
 
@@ -57,7 +57,7 @@ class Statements(Semantics):
         """A statement the interpreter does not model (``match``...): each block it
         holds may run or not, so it runs uncertainly, and every name the statement
         may bind is unknown after it."""
-        for block in blocks_of(stmt):
+        for block in outermost(stmt, cst.BaseSuite):  # its own blocks, not those of statements inside them
             try:
                 self.fork(scope, stmt, partial(self._block_once, block, scope), lambda: None)
             except UncertainExit:
@@ -558,19 +558,6 @@ def assigned_names(body: cst.CSTNode) -> set[str]:
 
     body.visit(Collector())
     return names
-
-
-def blocks_of(stmt: cst.CSTNode) -> list[cst.BaseSuite]:
-    """The blocks a compound statement holds (its own, not those of statements inside them)."""
-    found: list[cst.BaseSuite] = []
-    stack = list(stmt.children)
-    while stack:
-        child = stack.pop(0)
-        if isinstance(child, cst.BaseSuite):
-            found.append(child)
-        else:
-            stack.extend(child.children)
-    return found
 
 
 def ends_by_raising(block: cst.BaseSuite) -> bool:
