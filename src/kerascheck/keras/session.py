@@ -58,10 +58,33 @@ class Session:
         #: the subclassed models' call()s being traced: each layer or model called, with
         #: the interpreter's uncertainty at the time
         self.traces: list[list[tuple[Operation, int]]] = []
+        #: the models (and layers) the program changed after creating them, in order
+        self.touched: list[Operation] = []
 
     def new_session(self) -> None:
         """``keras.backend.clear_session()``: auto-names start over."""
         self.name = Namer()
+
+    def touch(self, op: Operation) -> None:
+        """The program changes a model or layer it made earlier (``add``, ``trainable``...)."""
+        self.touched.append(op)
+
+    def checkpoint(self) -> tuple[int, int, int]:
+        return len(self.models), len(self.touched), self.name.made
+
+    def abandoned(self, mark: tuple[int, int, int], reason: str) -> None:
+        """A statement that started at ``mark`` was cut short: the models it made or
+        changed are uncertain (every model when it changed a layer, which any of them
+        may hold), and auto-names after it unknown if it gave any."""
+        models, touched, made = mark
+        changed = self.touched[touched:]
+        suspects = self.models[models:] + [op for op in changed if isinstance(op, Model)]
+        if any(not isinstance(op, Model) for op in changed):
+            suspects = self.models
+        for model in suspects:
+            model.uncertain = model.uncertain or reason
+        if self.name.made != made:
+            self.name.lost = True
 
     def unknown_layer(self, class_name: str, kwargs: dict, node: cst.CSTNode) -> Layer:
         name = kwargs.get("name")
