@@ -126,6 +126,7 @@ class Session:
             legacy_positional=_rewritten(layer_type.legacy_args(list(args), dict(kwargs), called_as)[0], args),
         )
         layer.named = isinstance(name, str)
+        refuse_unknown_keywords(layer, layer_type, kwargs)
         if config.get("trainable") is False:
             layer.trainable = False
         if layer_type.traced_function is not None:
@@ -315,6 +316,14 @@ class Session:
         config = {k: v for k, v in config.items() if k != "name"}
         name = UNKNOWN_NAME if self.scratch else self.name(class_name)  # backend ops, in a layer's call()
         return Op(name, class_name, node, type=op_type, config=config)
+
+
+def refuse_unknown_keywords(layer: Layer, layer_type: Any, kwargs: dict) -> None:
+    """Keras 3 refuses a keyword its constructor does not take (KC107)."""
+    unknown = layer_type.unknown_keywords(kwargs)
+    if unknown:
+        listed = ", ".join(f"{keyword}=" for keyword in unknown)
+        layer.refuse("KC107", f"{layer_type.name} takes no argument {listed} (Keras 3: 'Unrecognized keyword arguments')")
 
 
 def _input_shape(shape: Any, batch_size: Any, batch_shape: Any) -> Any:
