@@ -264,6 +264,8 @@ def reported_nodes(models: list[Model], findings: list[Finding]) -> list[cst.CST
         nodes.append(model.source)
         if model.context and model.context[1] is not None:
             nodes.append(model.context[1])
+        if model.condition is not None:
+            nodes.append(model.condition)
         for row in model.rows or []:
             nodes.append(row.operation.source)
     return nodes
@@ -313,11 +315,37 @@ def layer_report(op: Operation, row: Any, positions: Positions) -> LayerReport:
 
 
 def _context(model: Model, positions: Positions) -> str:
-    if not model.context:
-        return ""
-    description: str
-    description, node = model.context
-    if node is None:
-        return description
-    code = cst.Module([]).code_for_node(node) if isinstance(node, cst.CSTNode) else description
-    return f"{' '.join(code.split())} at line {positions.span(node).line}"
+    """How the model was reached: the outermost call that built it, and the
+    condition kerascheck cannot evaluate that decides whether it is built."""
+    parts = []
+    if model.context:
+        description, node = model.context
+        if node is None:
+            parts.append(description)
+        else:
+            code = _code(node) if isinstance(node, cst.CSTNode) else description
+            parts.append(f"{code} at line {positions.span(node).line}")
+    if model.condition is not None:
+        parts.append(f"only if {_condition(model.condition)} (line {positions.span(model.condition).line})")
+    return ", ".join(parts)
+
+
+def _code(node: cst.CSTNode) -> str:
+    return " ".join(cst.Module([]).code_for_node(node).split())
+
+
+def _condition(node: cst.CSTNode) -> str:
+    """The condition a statement or expression runs its code under, as the source says it."""
+    if isinstance(node, cst.If):
+        return _code(node.test)
+    if isinstance(node, cst.While):
+        return f"while {_code(node.test)}"
+    if isinstance(node, (cst.For, cst.CompFor)):
+        return f"for {_code(node.target)} in {_code(node.iter)}"
+    if isinstance(node, cst.IfExp):
+        return _code(node.test)
+    if isinstance(node, cst.Else):
+        return "the else branch runs"
+    if isinstance(node, (cst.Try, cst.TryStar, cst.ExceptHandler, cst.ExceptStarHandler)):
+        return "an exception is raised"
+    return f"the {type(node).__name__} statement runs it"

@@ -228,6 +228,8 @@ class Model(Operation):
     inputs: list[Tensor] = field(default_factory=list)
     outputs: list[Tensor] = field(default_factory=list)
     uncertain: str = ""  # why the model's structure depends on unknown values
+    #: the statement of a condition kerascheck cannot evaluate that decides whether it is built
+    condition: Any = None
     compile_args: dict[str, Any] | None = None
     compile_source: cst.CSTNode | None = None  # the model.compile(...) call
     rows: list[Row] | None = field(default=None, init=False)

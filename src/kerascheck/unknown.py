@@ -11,12 +11,15 @@ from typing import Any
 
 
 class Unknown:
-    """A value kerascheck cannot determine; ``reason`` says why, when known."""
+    """A value kerascheck cannot determine; ``reason`` says why, when known.
+    ``lost``: the values it may be (two branches that disagree), which code
+    using it may change unseen."""
 
-    __slots__ = ("reason",)
+    __slots__ = ("reason", "lost")
 
-    def __init__(self, reason: str = "") -> None:
+    def __init__(self, reason: str = "", lost: tuple[Any, ...] = ()) -> None:
         self.reason = reason
+        self.lost = lost
 
     def __repr__(self) -> str:
         return "?"

@@ -66,3 +66,50 @@ def test_a_recursive_builder_is_still_an_entry_point():
         """
     )
     assert [m["context"] for m in report["models"]] == ["build() with its default arguments"]
+
+
+BUILDER_CLASS = """
+import keras
+class Suite:
+    def __init__(self):
+        self.width = 16
+        self.features = (8,)
+    def _build(self):
+        return keras.Sequential([keras.Input(shape=self.features), keras.layers.Dense(self.width)])
+    def run(self, repeats=2):
+        for _ in range(repeats):
+            model = self._build()
+        return model
+"""
+
+
+def test_methods_of_a_class_nothing_instantiates_are_entry_points():
+    models = analyze(BUILDER_CLASS)["models"]
+    # run() calls _build() twice; _build is its helper, not an entry point of its own
+    assert [(m["total_params"], m["context"]) for m in models] == [
+        (144, "Suite().run() with its default arguments"),
+        (144, "Suite().run() with its default arguments"),
+    ]
+
+
+def test_a_class_the_file_instantiates_runs_only_what_the_file_calls():
+    assert analyze(BUILDER_CLASS + "suite = Suite()\n")["models"] == []
+
+
+def test_an_init_that_needs_arguments_leaves_the_attributes_unknown():
+    source = BUILDER_CLASS.replace("def __init__(self):", "def __init__(self, width):")
+    models = analyze(source)["models"]
+    assert len(models) == 2 and all(m["total_params"] is None for m in models)
+
+
+def test_keras_layer_and_model_classes_are_not_builders():
+    source = """
+    import keras
+    class Block(keras.layers.Layer):
+        def make(self):
+            return keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    class Net(keras.Model):
+        def make(self):
+            return keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    """
+    assert analyze(source)["models"] == []

@@ -91,6 +91,8 @@ class Calls(Semantics):
             result = library.call(func, arguments, node)
             if result is not NOT_HANDLED:
                 return result
+        if isinstance(func, Unknown) and func.lost:
+            self.escape(func)  # ``model(x)`` may build one of the models it may be
         if isinstance(func, Foreign) or is_unknown(func):
             return self.call_unknown(func.label if isinstance(func, Foreign) else "", arguments, node)
         return Unknown("call of a value that is not callable")
@@ -109,7 +111,7 @@ class Calls(Semantics):
             return self.call_function(function, arguments.but(positional=[receiver, *arguments.positional]), node=node)
         if isinstance(receiver, (list, dict, set)) and function in builtins.MUTATING_METHODS:
             self.record(receiver)
-            if self.uncertain or id(receiver) in self.tainted:
+            if self.changes_uncertainly(receiver) or id(receiver) in self.tainted:
                 self.taint(receiver)
                 return Unknown("mutation under an unknown condition")
             result = builtins.call_method(receiver, function, arguments)
@@ -199,11 +201,12 @@ class Calls(Semantics):
             self.input_shapes.bind(function.name, names, scope.vars)
 
     def instantiate(self, cls: Class, arguments: Arguments, node: cst.CSTNode) -> Any:
+        self.instantiated.update(id(c) for c in cls.mro() if isinstance(c, Class))
         for library in self.libraries.all:
             made = library.instantiate(cls, arguments, node)
             if made is not NOT_HANDLED:
                 return made
-        instance = Instance(cls)
+        instance = self.born(Instance(cls))
         init = cls.lookup("__init__")
         if isinstance(init, Function):
             self.call_function(init, arguments.but(positional=[instance, *arguments.positional]), node=node)

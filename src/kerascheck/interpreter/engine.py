@@ -24,7 +24,7 @@ from kerascheck.interpreter.limits import AnalysisLimit, Break, Budget, Continue
 from kerascheck.unknown import Unknown
 from kerascheck.interpreter.modules import Importer, ModuleState, Project
 from kerascheck.interpreter.statements import Statements, bound_names
-from kerascheck.interpreter.values import Arguments, Function, Scope
+from kerascheck.interpreter.values import Arguments, Class, Function, Instance, Scope
 
 
 class Interpreter(Statements, Expressions, Calls):
@@ -57,7 +57,10 @@ class Interpreter(Statements, Expressions, Calls):
         self.depth = 0
         self.uncertain = 0
         self.uncertain_node = None
+        self.region = None
+        self.births = {}
         self.called = set()
+        self.instantiated = set()
         self.call_stack = []
         self.tainted = {}
         self.limit_hits = []
@@ -77,6 +80,10 @@ class Interpreter(Statements, Expressions, Calls):
         for value in candidates:
             if value.name not in helpers and id(value) not in self.called:  # an earlier one may have run it
                 self.budgeted(value.node, functools.partial(self.call_with_defaults, value))
+        for value in list(self.globals.vars.values()):
+            if self.may_be_entry_class(value):
+                for method in self.entry_methods(value):
+                    self.budgeted(method.node, functools.partial(self.call_method_with_defaults, value, method))
         for library in self.libraries.all:
             for step in library.final_steps():
                 self.budgeted(None, step)
@@ -103,7 +110,7 @@ class Interpreter(Statements, Expressions, Calls):
         with the next one.
         """
         mark = len(self.journal)
-        saved = self.depth, self.uncertain, self.uncertain_node, len(self.call_stack)
+        saved = self.depth, self.uncertain, self.uncertain_node, self.region, len(self.call_stack)
         tokens = [library.checkpoint() for library in self.libraries.all]
         budget = Budget(self.steps, "")
         given, budget.reason = self.statement_budget()
@@ -117,8 +124,8 @@ class Interpreter(Statements, Expressions, Calls):
                 raise  # the time guard, or another statement's budget
             exc.node = self.site(node if scope is not None and node is not None else exc.node)  # the statement cut short
             self.limit_hits.append(exc)
-            self.depth, self.uncertain, self.uncertain_node = saved[:3]
-            del self.call_stack[saved[3] :]
+            self.depth, self.uncertain, self.uncertain_node, self.region = saved[:4]
+            del self.call_stack[saved[4] :]
             self.abandon(node, scope, mark, tokens)
         finally:
             self.budgets.pop()
@@ -167,6 +174,51 @@ class Interpreter(Statements, Expressions, Calls):
             and id(value) not in self.called
         )
 
+    def may_be_entry_class(self, value: Any) -> bool:
+        """A top-level class of the file that nothing instantiated (a test case, a
+        benchmark, a builder class), which no library claims."""
+        return (
+            isinstance(value, Class)
+            and any(value.node is statement for statement in self.module.body)
+            and id(value) not in self.instantiated
+            and all(library.runs_methods_of(value) for library in self.libraries.all)
+        )
+
+    def entry_methods(self, cls: Class) -> list[Function]:
+        """The methods of ``cls`` to run as entry points: its own plain methods that
+        did not run and that no method of the class calls (``self.helper()``)."""
+        helpers = called_on_self(cls.node)
+        return [
+            value
+            for name, value in cls.namespace.items()
+            if isinstance(value, Function)
+            and isinstance(value.node, cst.FunctionDef)
+            and not value.node.decorators
+            and not name.startswith("__")
+            and name not in PREPARATION
+            and name not in helpers
+            and id(value) not in self.called
+        ]
+
+    def call_method_with_defaults(self, cls: Class, method: Function) -> None:
+        """Report what a method of a class nothing instantiated builds, called with
+        its defaults on a fresh instance, as a test runner would: ``__init__`` and
+        ``setUp`` run first when they need no arguments."""
+        for library in self.libraries.all:
+            library.new_session()
+        self.call_stack.append((f"{cls.name}().{method.name}() with its default arguments", None))
+        try:
+            instance = self.born(Instance(cls))
+            for name in ("__init__", "setUp"):
+                prepare = cls.lookup(name)
+                if isinstance(prepare, Function) and needs_no_arguments(prepare):
+                    self.call_function(prepare, Arguments([instance]))
+            self.call_function(method, Arguments([instance]), default_unknown=True)
+        except (Raise, Break, Continue):
+            pass
+        finally:
+            self.call_stack.pop()
+
     def call_with_defaults(self, function: Function) -> None:
         """Report what a never-called builder function builds with its defaults, as
         if it were called in a fresh session (Keras's names start over)."""
@@ -182,8 +234,8 @@ class Interpreter(Statements, Expressions, Calls):
 
     def run_module(self, module: ModuleState, node: cst.CSTNode) -> None:
         """Run the body of a module imported by ``node`` (its own state, certain)."""
-        outer = self.anchor, self.uncertain
-        self.anchor, self.uncertain = self.site(node), 0
+        outer = self.anchor, self.uncertain, self.region
+        self.anchor, self.uncertain, self.region = self.site(node), 0, None
         self.importing += 1
         start = self.steps
         try:
@@ -191,10 +243,33 @@ class Interpreter(Statements, Expressions, Calls):
             self.run_statements(module.tree.body, module.globals)
         finally:
             self.importing -= 1
-            self.anchor, self.uncertain = outer
+            self.anchor, self.uncertain, self.region = outer
             for budget in self.budgets:  # its statements had budgets of their own: the importer's are not charged
                 budget.end += self.steps - start
             self.budget_end = self.budgets[-1].end
+
+
+#: methods a test runner calls around each test, not tests themselves
+PREPARATION = frozenset({"setUp", "tearDown", "setUpClass", "tearDownClass", "asyncSetUp", "asyncTearDown"})
+
+
+def needs_no_arguments(function: Function) -> bool:
+    """Whether a method can be called on its receiver alone."""
+    params = function.node.params
+    positional = [*params.posonly_params, *params.params][1:]  # after self
+    return all(p.default is not None for p in positional) and all(p.default is not None for p in params.kwonly_params)
+
+
+def called_on_self(node: cst.ClassDef) -> set[str]:
+    """Names of the methods a class's code calls on ``self`` (its helpers)."""
+    return {
+        found.func.attr.value
+        for found in _walk(node)
+        if isinstance(found, cst.Call)
+        and isinstance(found.func, cst.Attribute)
+        and isinstance(found.func.value, cst.Name)
+        and found.func.value.value == "self"
+    }
 
 
 def called_by_name(module: cst.Module) -> set[str]:

@@ -104,12 +104,12 @@ class Expressions(Semantics):
         return tuple(self.eval_elements(node.elements, scope))
 
     def eval_List(self, node: cst.List, scope: Scope) -> Any:
-        return self.eval_elements(node.elements, scope)
+        return self.born(self.eval_elements(node.elements, scope))
 
     def eval_Set(self, node: cst.Set, scope: Scope) -> Any:
         items = self.eval_elements(node.elements, scope)
         try:
-            return set(items)
+            return self.born(set(items))
         except TypeError:
             return Unknown("set of unhashable values")
 
@@ -146,7 +146,7 @@ class Expressions(Semantics):
                 out[key] = value
             except TypeError:
                 return Unknown("dict with an unhashable key")
-        return out
+        return self.born(out)
 
     # -------------------------------------------------------------- operators
     def eval_Comparison(self, node: cst.Comparison, scope: Scope) -> Any:
@@ -307,6 +307,8 @@ class Expressions(Semantics):
             found = receiver.lookup(name)
             return found if found is not MISSING else Unknown(f"{receiver.name}.{name}")
         if is_unknown(receiver):
+            if receiver.lost and name not in self.libraries.harmless:
+                self.escape(receiver)  # ``model.add``: one of the values it may be may change
             return Unknown("attribute of an unknown value")
         if isinstance(receiver, PLAIN):
             if name in builtins.MUTATING_METHODS and isinstance(receiver, (list, dict, set)):
@@ -374,7 +376,7 @@ class Expressions(Semantics):
                 self._comp_unknown(node.for_in, Scope(scope), element)
             return Unknown("comprehension over unknown values")
         try:
-            return kind(out)
+            return self.born(kind(out))
         except TypeError:
             return Unknown("comprehension")
 

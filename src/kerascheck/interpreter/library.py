@@ -42,6 +42,21 @@ class Host(Protocol):
         """How many conditions that cannot be evaluated the current code runs under (0: certain)."""
 
     @property
+    def region(self) -> object | None:
+        """An opaque mark of the branch of an unknown condition being run (None: certain code)."""
+
+    @property
+    def uncertain_node(self) -> cst.CSTNode | None:
+        """The statement of the outermost of those conditions."""
+
+    def born(self, value: Any) -> Any:
+        """Note that ``value`` (a library's object) is made here; returns it."""
+
+    def changes_uncertainly(self, value: Any) -> bool:
+        """Whether changing ``value`` here may or may not happen, as seen from ``value``
+        (the code runs under a condition it was not made under)."""
+
+    @property
     def importing(self) -> int:
         """How many imported modules' bodies are running (0: the analysed file's code)."""
 
@@ -68,6 +83,10 @@ class Library:
     modelled_modules: frozenset[str] = frozenset()
     #: the values of the constants it provides, by dotted name (``numpy.pi``)
     constants: dict[str, Any] = {}
+    #: attributes whose use on one of its objects changes nothing the library
+    #: tracks (``model.fit``): used on a value two branches disagree on, they let
+    #: the objects it may be stay in sight (``Semantics.escape``)
+    harmless: frozenset[str] = frozenset()
 
     host: Host
 
@@ -172,6 +191,16 @@ class Library:
         """Steps to run after the module and its entry points (each on a budget of its own)."""
         return []
 
+    def runs_methods_of(self, cls: Any) -> bool:
+        """Whether the methods of ``cls`` (a class of the source nothing
+        instantiated) may run as entry points: not for the library's own kinds
+        of object, which it reports itself."""
+        return True
+
+    def escaped(self, value: Any) -> None:
+        """``value`` (one of the library's) may from now on be changed by code
+        kerascheck cannot follow (``Semantics.escape``)."""
+
     def checkpoint(self) -> Any:
         """A mark of the library's state before a statement runs (for ``abandoned``)."""
         return None
@@ -195,6 +224,7 @@ class Libraries:
         self.constants = {path: value for lib in reversed(self.all) for path, value in lib.constants.items()}
         self.packages = frozenset(p for lib in self.all for p in lib.packages)
         self.modelled_modules = frozenset(m for lib in self.all for m in lib.modelled_modules)
+        self.harmless = frozenset(name for lib in self.all for name in lib.harmless)
         #: the libraries that have spellings of their own (the only one, called directly: it is asked often)
         spellings = [lib.canonical for lib in self.all if type(lib).canonical is not Library.canonical]
         self.canonical: Callable[[str], str] = spellings[0] if len(spellings) == 1 else self._respell

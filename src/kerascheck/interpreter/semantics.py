@@ -19,7 +19,7 @@ import libcst as cst
 from kerascheck.input_shapes import InputShapes
 from kerascheck.interpreter.library import NOT_HANDLED, Libraries
 from kerascheck.interpreter.limits import AnalysisLimit, Budget, Limits
-from kerascheck.interpreter.values import MISSING, Arguments, Function, Ref, Scope, Super
+from kerascheck.interpreter.values import MISSING, Arguments, Function, Instance, Ref, Scope, Super
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 if TYPE_CHECKING:
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 PLAIN = (int, float, complex, str, bytes, bool, type(None), tuple, list, dict, set, frozenset, range)
 #: the reason of a value two branches of an unknown condition disagree on
 DISAGREE = "depends on a condition kerascheck cannot evaluate"
+#: how deep ``escape`` looks into containers and objects
+ESCAPE_DEPTH = 4
 
 
 def outermost(node: cst.CSTNode, kind: type, skip: tuple[type, ...] = ()) -> list[Any]:
@@ -72,8 +74,13 @@ class Semantics:
     journal: list[Any]
     depth: int
     uncertain: int  # > 0 while running a branch whose condition is unknown
-    uncertain_node: cst.CSTNode | None
+    uncertain_node: cst.CSTNode | None  # the outermost of those conditions' statements
+    #: the branch of a condition that cannot be evaluated being run (None: certain
+    #: code), and the containers, instances and library objects made in one
+    region: object | None
+    births: dict[int, tuple[Any, object]]
     called: set[int]  # ids of functions called at least once
+    instantiated: set[int]  # ids of classes of the source instantiated at least once
     call_stack: list[tuple[str, cst.CSTNode | None]]  # the calls being made
     tainted: dict[int, Any]  # containers mutated under an unknown condition
     limit_hits: list[AnalysisLimit]
@@ -101,18 +108,66 @@ class Semantics:
         return self.call_stack[0] if self.call_stack else None
 
     def taint(self, container: Any) -> None:
-        self.tainted[id(container)] = container
+        if id(container) not in self.tainted:
+            self.tainted[id(container)] = container
+            self.escape(container)
+
+    def escape(self, value: Any) -> None:
+        """``value`` is out of sight: code may change it, and the objects it holds,
+        through a value kerascheck does not know (a variable two branches
+        disagree on, a container changed under a condition).  Each library
+        decides what that means for its objects."""
+        seen: set[int] = set()
+        stack = [(value, 0)]
+        while stack:
+            current, depth = stack.pop()
+            if id(current) in seen or depth > ESCAPE_DEPTH:
+                continue
+            seen.add(id(current))
+            if isinstance(current, (list, tuple, set, frozenset)):
+                stack.extend((item, depth + 1) for item in current)
+            elif isinstance(current, dict):
+                stack.extend((item, depth + 1) for item in current.values())
+            elif isinstance(current, Unknown):
+                stack.extend((item, depth + 1) for item in current.lost)
+                current.lost = ()  # once is enough
+            elif isinstance(current, Instance):
+                stack.extend((item, depth + 1) for item in current.attrs.values())
+                if current.native is not None:
+                    stack.append((current.native, depth + 1))
+            elif not isinstance(current, PLAIN):
+                library = self.libraries.owner(current)
+                if library is not None:
+                    library.escaped(current)
+
+    def born(self, value: Any) -> Any:
+        """``value`` is made here: changing it later in the same branch is certain."""
+        if self.region is not None:
+            self.births[id(value)] = (value, self.region)
+        return value
+
+    def changes_uncertainly(self, value: Any) -> bool:
+        """Whether changing ``value`` here may or may not happen, as seen from
+        ``value``: the code runs under a condition it was not made under (a
+        builder called under ``if args.train:`` builds its model for certain,
+        if at all)."""
+        if self.region is None:
+            return False
+        birth = self.births.get(id(value))
+        return birth is None or birth[0] is not value or birth[1] is not self.region
 
     @contextmanager
     def maybe(self, node: cst.CSTNode) -> Iterator[None]:
         """Code that may or may not run (its condition is unknown): what it does is uncertain."""
         self.uncertain += 1
         outer, self.uncertain_node = self.uncertain_node, self.uncertain_node or node
+        region, self.region = self.region, object()
         try:
             yield
         finally:
             self.uncertain -= 1
             self.uncertain_node = outer
+            self.region = region
 
     # ---------------------------------------------------------------- lattice
     def truth(self, value: Any) -> Any:
@@ -141,7 +196,7 @@ class Semantics:
             joined = library.join(a, b)
             if joined is not NOT_HANDLED:
                 return joined
-        return Unknown(DISAGREE)
+        return Unknown(DISAGREE, lost=(a, b))
 
     def iterate(self, value: Any, node: cst.CSTNode) -> Iterator[Any] | None:
         """The items of a known iterable, or None when they are unknown."""

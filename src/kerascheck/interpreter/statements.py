@@ -155,7 +155,7 @@ class Statements(Semantics):
                 library.set_item(container, key, Unknown("a deleted item"))
             elif isinstance(container, (list, dict)):
                 self.record(container)
-                if self.uncertain or is_unknown(key) or id(container) in self.tainted:
+                if self.changes_uncertainly(container) or is_unknown(key) or id(container) in self.tainted:
                     self.taint(container)
                     return
                 try:
@@ -166,6 +166,7 @@ class Statements(Semantics):
     def forget(self, node: cst.CSTNode, scope: Scope, reason: str) -> None:
         """Every name ``node`` may bind is unknown after it."""
         for name in assigned_names(node):
+            self.escape(scope.vars.get(name))
             self.bind(name, Unknown(reason), scope)
 
     def exec_import_from(self, stmt: cst.ImportFrom, scope: Scope) -> None:
@@ -213,19 +214,30 @@ class Statements(Semantics):
             elif orelse is not None:
                 self.exec_block(orelse.body, scope)
 
-        self.fork(scope, stmt, lambda: self.exec_block(stmt.body, scope), run_else)
+        self.fork(scope, stmt, lambda: self.exec_block(stmt.body, scope), run_else, stmt.orelse)
 
-    def fork(self, scope: Scope, node: cst.CSTNode, first: Callable[[], None], second: Callable[[], None]) -> None:
-        """Run two alternatives on copies of the local variables and join them."""
+    def fork(
+        self,
+        scope: Scope,
+        node: cst.CSTNode,
+        first: Callable[[], None],
+        second: Callable[[], None],
+        second_node: cst.CSTNode | None = None,
+    ) -> None:
+        """Run two alternatives on copies of the local variables and join them;
+        ``node`` and ``second_node`` are the statements that say when each runs."""
         before = dict(scope.vars)
         maybe_before = scope.maybe_returned
         left_loop = False
         self.uncertain += 1
-        outer_node, self.uncertain_node = self.uncertain_node, self.uncertain_node or node
+        outer_node = self.uncertain_node
+        outer_region = self.region
         results = []
         try:
-            for branch in (first, second):
+            for branch, branch_node in ((first, node), (second, second_node or node)):
                 scope.vars, scope.maybe_returned = dict(before), maybe_before
+                self.region = object()
+                self.uncertain_node = outer_node or branch_node
                 returned: Any = MISSING  # or what the branch returned
                 try:
                     branch()
@@ -239,6 +251,7 @@ class Statements(Semantics):
         finally:
             self.uncertain -= 1
             self.uncertain_node = outer_node
+            self.region = outer_region
         (vars_a, maybe_a, ret_a), (vars_b, maybe_b, ret_b) = results
         merged = {}
         for key in dict.fromkeys([*vars_a, *vars_b]):  # in order (entry points run in it)
@@ -316,6 +329,7 @@ class Statements(Semantics):
     def forget_loop(self, stmt: cst.For | cst.While, scope: Scope) -> None:
         """After a loop whose iterations cannot be followed: what it assigns is unknown."""
         for name in assigned_names(stmt.body):
+            self.escape(scope.vars.get(name))
             scope.vars[name] = Unknown("assigned in a loop kerascheck cannot follow")
 
     def run_unknown_loop(self, stmt: cst.For | cst.While, scope: Scope) -> None:
@@ -437,7 +451,7 @@ class Statements(Semantics):
                 library.set_item(container, key, value)
             elif isinstance(container, (list, dict)) and not is_unknown(key):
                 self.record(container)
-                if self.uncertain:
+                if self.changes_uncertainly(container):
                     self.taint(container)
                 try:
                     container[key] = value
@@ -483,14 +497,16 @@ class Statements(Semantics):
                 library = self.libraries.owner(receiver.native)
                 if library is not None:
                     library.instance_assigned(receiver, name, value)
-            if self.uncertain and name in receiver.attrs:
+            if self.changes_uncertainly(receiver) and name in receiver.attrs:
                 value = self.join(receiver.attrs[name], value)
             self.record(receiver.attrs, name)
             receiver.attrs[name] = value
             return
+        if isinstance(receiver, Unknown) and receiver.lost:
+            self.escape(receiver)  # ``model.trainable = False`` on one of the values it may be
         library = self.libraries.owner(receiver)
         if library is not None:
-            library.set_attribute(receiver, name, value, uncertain=bool(self.uncertain))
+            library.set_attribute(receiver, name, value, uncertain=self.changes_uncertainly(receiver))
 
 
 #: the method that runs each kind of compound statement

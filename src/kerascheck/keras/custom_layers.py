@@ -120,7 +120,7 @@ class SubclassType(LayerType):
         trainable = given.get("trainable", True)
         if len(args) > len(ADD_WEIGHT) or set(kwargs) & set(ADD_WEIGHT[: len(args)]):
             self.own = Unknown(f"{self.name} calls add_weight with arguments Keras 3 rejects")
-        elif self.session.host.uncertain or arguments.opaque:
+        elif self.session.host.changes_uncertainly(self.instance) or arguments.opaque:
             self.own = Unknown(f"{self.name} adds a weight under a condition kerascheck cannot evaluate")
         elif not isinstance(shape, tuple) or contains_unknown(shape) or not all(_is_size(d) for d in shape):
             self.own = Unknown(f"{self.name} adds a weight of unknown shape")
@@ -200,7 +200,7 @@ class ConcreteType(SubclassType):
         assert base_type is not None  # concrete_base() found it in the catalog
         self.base: LayerType = base_type
         self.unresolved = ""  # why the layer cannot be computed
-        self.start = session.host.uncertain  # the interpreter's uncertainty where it was constructed
+        self.start = session.host.region  # the branch of an unknown condition it was constructed in
         self.user_build = own_method(cls, "build") is not MISSING
         # Keras builds it on the first call (self.build), unless the base's __init__ set built
         self.built = self.base.built_in_init
@@ -266,7 +266,7 @@ class ConcreteType(SubclassType):
             self.base_built = Unknown(f"{self.name} calls super().build() with arguments kerascheck does not follow")
         elif _as_tuples(shape) != _as_tuples(_first_shape(self.building.inputs)):
             self.base_built = Unknown(f"{self.name} builds its {self.base.name} weights for another shape than its input's")
-        elif self.session.host.uncertain > self.start:
+        elif self.session.host.region is not self.start:
             self.base_built = Unknown(f"{self.name} calls super().build() under a condition kerascheck cannot evaluate")
         else:
             self.base_built = True
@@ -514,8 +514,8 @@ def _construct(
 ) -> Layer:
     """The layer of ``cls(...)``: its type, then the source's ``__init__`` (or, when
     the classes define none, Keras's own ``keras_init`` on the arguments)."""
-    layer = Layer("?", cls.name, node)
-    instance = Instance(cls, native=layer)
+    layer = session.host.born(Layer("?", cls.name, node))
+    instance = session.host.born(Instance(cls, native=layer))
     layer.type = kind = make_type(instance)
     if isinstance(init, Function):
         session.host.call_function(init, arguments.but(positional=[instance, *arguments.positional]), node)
@@ -559,7 +559,7 @@ def concrete_init(session: Session, layer: Layer, arguments: Arguments) -> None:
         kind.unresolved = f"the arguments of {kind.base.name} in {layer.class_name} are not understood"
     if arguments.opaque:
         kind.unresolved = f"{layer.class_name} passes arguments of unknown content to {kind.base.name}"
-    elif session.host.uncertain > kind.start:
+    elif session.host.region is not kind.start:
         kind.unresolved = f"{layer.class_name} calls super().__init__() under a condition kerascheck cannot evaluate"
     if not arguments.opaque:
         refuse_unknown_keywords(layer, kind.base, arguments.keywords)

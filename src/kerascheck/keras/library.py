@@ -77,6 +77,13 @@ class KerasLibrary(Library):
     types = (Layer, Model, Tensor, Method)
     packages = ("keras", "tf_keras")
     modelled_modules = internals.MODULES
+    #: what training, saving and reading a model does not change in its summary
+    harmless = frozenset(
+        "compile fit fit_generator train_on_batch evaluate evaluate_generator test_on_batch predict"
+        " predict_generator predict_on_batch predict_classes summary save save_weights load_weights"
+        " count_params to_json to_yaml get_config get_weights set_weights input inputs output outputs"
+        " input_shape output_shape name history optimizer loss metrics metrics_names stop_training".split()
+    )
 
     def __init__(self, data_format: str = "channels_last", input_shapes: InputShapes | None = None) -> None:
         self.session = Session(data_format)
@@ -105,6 +112,18 @@ class KerasLibrary(Library):
     def new_session(self) -> None:
         """``keras.backend.clear_session()``: auto-names start over."""
         self.session.new_session()
+
+    def runs_methods_of(self, cls: Any) -> bool:
+        return keras_base(cls) is None  # a layer or model class is not a builder
+
+    def escaped(self, value: Any) -> None:
+        """A model that code may now change unseen (``model.add`` on a variable two
+        branches disagree on) is uncertain."""
+        model = value.native if isinstance(value, Instance) else value
+        if isinstance(model, Model):
+            model.uncertain = model.uncertain or (
+                "it may be changed later through a variable whose value depends on a condition kerascheck cannot evaluate"
+            )
 
     def checkpoint(self) -> Any:
         return self.session.checkpoint()

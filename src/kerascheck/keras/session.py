@@ -57,7 +57,7 @@ class Session:
         self.scratch = 0  # > 0 while a custom layer's call() is traced: no rows, no names
         #: the subclassed models' call()s being traced: each layer or model called, with
         #: the interpreter's uncertainty at the time
-        self.traces: list[list[tuple[Operation, int]]] = []
+        self.traces: list[list[tuple[Operation, object | None]]] = []
         #: the models (and layers) the program changed after creating them, in order
         self.touched: list[Operation] = []
 
@@ -88,7 +88,7 @@ class Session:
 
     def unknown_layer(self, class_name: str, kwargs: dict, node: cst.CSTNode) -> Layer:
         name = kwargs.get("name")
-        layer = Layer(self.name.given(name, class_name), class_name, node)
+        layer = self.host.born(Layer(self.name.given(name, class_name), class_name, node))
         layer.named = isinstance(name, str)
         layer.unknown_reason = f"{class_name} is not a layer kerascheck knows"
         return layer
@@ -126,6 +126,7 @@ class Session:
             legacy_positional=_rewritten(layer_type.legacy_args(list(args), dict(kwargs), called_as)[0], args),
         )
         layer.named = isinstance(name, str)
+        self.host.born(layer)
         refuse_unknown_keywords(layer, layer_type, kwargs)
         if config.get("trainable") is False:
             layer.trainable = False
@@ -172,7 +173,7 @@ class Session:
         return self.input_layer(full, kwargs.get("name"), node)
 
     def input_layer(self, shape: Any, name: Any, node: cst.CSTNode | None) -> Layer:
-        layer = Layer(self.name.given(name, "InputLayer"), "InputLayer", node, is_input=True)
+        layer = self.host.born(Layer(self.name.given(name, "InputLayer"), "InputLayer", node, is_input=True))
         layer.named = isinstance(name, str)
         tensor = Tensor(shape)
         input_node = Node(layer, [], [tensor])
@@ -205,7 +206,7 @@ class Session:
     def sequential_add(self, model: Model, item: Any, node: cst.CSTNode, rebuild: bool = True) -> None:
         """``model.add(item)``, consuming names as Keras does (its input layer, and
         the Functional it rebuilds internally)."""
-        if self.host.uncertain:
+        if self.host.changes_uncertainly(model):
             model.uncertain = "a layer is added under a condition kerascheck cannot evaluate"
         if isinstance(item, Tensor) and item.producer is not None and item.producer.is_input:
             item = item.producer.operation
@@ -260,15 +261,17 @@ class Session:
         if self.scratch or self.host.importing:
             return  # built by an imported module's body (reported with it) or inside a layer
         model.context = self.host.context()
-        if self.host.uncertain and not model.uncertain:
-            model.uncertain = "the model is built under a condition kerascheck cannot evaluate"
+        # whether a condition kerascheck cannot evaluate holds decides whether the model
+        # exists, not its rows: a change under another one makes it uncertain
+        model.condition = self.host.uncertain_node if self.host.uncertain else None
+        self.host.born(model)
         self.models.append(model)
 
     # ----------------------------------------------------------- calls
     def note_call(self, op: Operation) -> None:
         """A layer or model called while a subclassed model's call() is traced."""
         if self.traces:
-            self.traces[-1].append((op, self.host.uncertain))
+            self.traces[-1].append((op, self.host.region))
 
     def record(self, operation: Operation, first: Any, named: dict, output: Any) -> Any:
         """Create the node of a call and its output tensor(s)."""

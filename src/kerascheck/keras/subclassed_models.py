@@ -47,8 +47,8 @@ def instantiate(session: Session, cls: Class, arguments: Arguments, node: cst.CS
     """``cls(*args, **kwargs)``: run ``__init__``; ``super().__init__`` names the model.
     A subclass of ``Sequential`` is a Sequential model (its layers come from
     ``super().__init__(layers)`` and ``self.add``), unless it defines call()."""
-    model = Model(UNKNOWN_NAME, cls.name, node, kind="sequential" if sequential else "subclassed")
-    model.owner = Instance(cls, native=model)
+    model = session.host.born(Model(UNKNOWN_NAME, cls.name, node, kind="sequential" if sequential else "subclassed"))
+    model.owner = session.host.born(Instance(cls, native=model))
     model.trace = lambda shapes: result_shape(trace(session, model, tensors_for(shapes), {}, model.source))
     context = session.host.context()  # how the model was reached (not its own __init__)
     init = cls.lookup("__init__")
@@ -97,7 +97,7 @@ def track(session: Session, model: Model, value: Any) -> None:
         if item not in model.tracked:
             model.tracked.append(item)
             model.rows = None
-            if session.host.uncertain:
+            if session.host.changes_uncertainly(model):
                 model.uncertain = model.uncertain or "a layer is assigned under a condition kerascheck cannot evaluate"
 
 
@@ -150,8 +150,8 @@ def trace(session: Session, model: Model, first: Any, kwargs: dict, node: Any, r
     kwargs = dict(kwargs)
     if _takes(function, TRAINING, len(rest) + 2) and not isinstance(kwargs.get(TRAINING), bool):
         kwargs[TRAINING] = Unknown("the training flag (fit() passes True, predict() False)")
-    calls: list[tuple[Operation, int]] = []  # each layer called, and the interpreter's uncertainty then
-    start = session.host.uncertain
+    calls: list[tuple[Operation, object | None]] = []  # each layer called, and the branch it was called in
+    start = session.host.region
     session.traces.append(calls)
     session.scratch += 1
     try:
@@ -161,7 +161,7 @@ def trace(session: Session, model: Model, first: Any, kwargs: dict, node: Any, r
         session.traces.pop()
     model.traced = True
     model.rows = None
-    sure = {id(op) for op, level in calls if level <= start}
+    sure = {id(op) for op, region in calls if region is start}
     for op, _ in calls:
         if id(op) not in sure and _has_weights(op):
             model.uncertain = model.uncertain or (

@@ -22,7 +22,7 @@ def render_model(path: str, model: ModelReport, explain: bool) -> list[str]:
     line = "─" * (widths[0] + widths[1] + widths[2] + 6)
     heading = f"{path}:{model.line}  {model.name} ({model.kind})"
     if model.context:
-        heading += f"  built by {model.context}"
+        heading += f"  {model.context}" if model.context.startswith("only if") else f"  built by {model.context}"
     out = [heading, line, f"{HEADER[0]:<{widths[0]}}   {HEADER[1]:<{widths[1]}}   {HEADER[2]:>{widths[2]}}", line]
     for name, shape, params, layer in rows:
         out.append(f"{name:<{widths[0]}}   {shape:<{widths[1]}}   {params:>{widths[2]}}")
