@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any, TypeGuard
 
-from kerascheck.catalog.convolutional import Conv
+from kerascheck.catalog.base import Invalid, Unresolved
+from kerascheck.catalog.convolutional import Conv, ConvTranspose
 from kerascheck.catalog.core import Embedding
 from kerascheck.catalog.merging import LEGACY_MODES, Dot
 from kerascheck.catalog.normalization import BatchNormalization
@@ -73,6 +74,8 @@ def spellings(layer: Layer) -> list[str]:
         text = _keyword(layer, keyword)
         if text:
             found.append(text)
+    if "output_shape" in layer.config and "output_shape" not in layer.keywords:
+        found.append(_output_shape(layer))  # given positionally
     return found
 
 
@@ -140,6 +143,8 @@ def _keyword(layer: Layer, keyword: str) -> str:
         return f"batch_input_shape → keras.Input(batch_shape={_show(layer.config.get(keyword)) or '…'})"
     if keyword == "input_length":
         return _input_length(layer)
+    if keyword == "output_shape" and "output_shape" in layer.config:
+        return _output_shape(layer)
     if keyword in layer_type.ignored_legacy_kwargs and keyword not in KERAS3_KEYWORDS:
         table = EMBEDDING_REPLACEMENTS if isinstance(layer_type, Embedding) else REPLACEMENTS
         new = table.get(keyword, "")
@@ -159,6 +164,18 @@ def _input_length(layer: Layer) -> str:
     declared = layer.type.declared_input_shape(layer.config)
     shape = _show(declared[1:]) if isinstance(declared, tuple) and not contains_unknown(declared) else ""
     return f"{old} → keras.Input(shape={shape or '…'})"
+
+
+def _output_shape(layer: Layer) -> str:
+    """Keras 1's ``Deconvolution2D(..., output_shape)``: the ``output_padding`` Keras 3 needs for it."""
+    assert isinstance(layer.type, ConvTranspose)  # only its config keeps output_shape
+    padding: Any = "…"
+    if layer.nodes and layer.nodes[0].inputs:
+        try:
+            padding = layer.type.keras1_padding(layer.config, layer.nodes[0].inputs[0].shape)
+        except (Unresolved, Invalid, TypeError, IndexError):
+            pass
+    return "output_shape (removed)" if padding is None else f"output_shape → output_padding={padding}"
 
 
 def _called_on_input(layer: Layer) -> bool:
