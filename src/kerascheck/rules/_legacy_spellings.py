@@ -74,7 +74,7 @@ def spellings(layer: Layer) -> list[str]:
         text = _keyword(layer, keyword)
         if text:
             found.append(text)
-    if "output_shape" in layer.config and "output_shape" not in layer.keywords:
+    if _requests_output_shape(layer) and "output_shape" not in layer.keywords:
         found.append(_output_shape(layer))  # given positionally
     return found
 
@@ -143,7 +143,7 @@ def _keyword(layer: Layer, keyword: str) -> str:
         return f"batch_input_shape → keras.Input(batch_shape={_show(layer.config.get(keyword)) or '…'})"
     if keyword == "input_length":
         return _input_length(layer)
-    if keyword == "output_shape" and "output_shape" in layer.config:
+    if keyword == "output_shape" and _requests_output_shape(layer):
         return _output_shape(layer)
     if keyword in layer_type.ignored_legacy_kwargs and keyword not in KERAS3_KEYWORDS:
         table = EMBEDDING_REPLACEMENTS if isinstance(layer_type, Embedding) else REPLACEMENTS
@@ -166,9 +166,14 @@ def _input_length(layer: Layer) -> str:
     return f"{old} → keras.Input(shape={shape or '…'})"
 
 
+def _requests_output_shape(layer: Layer) -> bool:
+    """Keras 1's ``Deconvolution2D(..., output_shape)`` (the catalog keeps it only there)."""
+    return isinstance(layer.type, ConvTranspose) and "output_shape" in layer.config
+
+
 def _output_shape(layer: Layer) -> str:
     """Keras 1's ``Deconvolution2D(..., output_shape)``: the ``output_padding`` Keras 3 needs for it."""
-    assert isinstance(layer.type, ConvTranspose)  # only its config keeps output_shape
+    assert isinstance(layer.type, ConvTranspose)  # _requests_output_shape(layer)
     padding: Any = "…"
     if layer.nodes and layer.nodes[0].inputs:
         try:
