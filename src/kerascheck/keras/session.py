@@ -19,7 +19,7 @@ import libcst as cst
 from kerascheck import catalog
 from kerascheck.catalog.base import Call
 from kerascheck.catalog.operations import BINARY as BINARY_OPS, OP_PARAMETERS, operation
-from kerascheck.graph import Facts, Layer, Model, Node, Op, Operation, Tensor
+from kerascheck.graph import Facts, Layer, Model, Node, Op, Operation, Snapshot, Tensor
 from kerascheck.interpreter.limits import AnalysisLimit
 from kerascheck.interpreter.values import Arguments, Function
 from kerascheck.keras.naming import UNKNOWN_NAME, Namer
@@ -236,9 +236,18 @@ class Session:
         if self.scratch or self.host.importing:
             return  # built by an imported module's body (reported with it) or inside a layer
         model.context = self.host.context()
+        model.level = self.host.uncertain
         if self.host.uncertain and not model.uncertain:
             model.uncertain = "the model is built under a condition kerascheck cannot evaluate"
         self.models.append(model)
+
+    def snapshot(self, model: Model, event: str) -> None:
+        """``model.summary()`` or ``model.compile()``: note the trainable flags of its
+        operations, which its report may show (``Model.split_moments``)."""
+        if any(s.event == event and s.certain for s in model.snapshots):
+            return  # only the first call that surely runs counts
+        flags = {op: op.flag() for op in model.operations()}
+        model.snapshots.append(Snapshot(event, flags, certain=self.host.uncertain <= model.level))
 
     # ----------------------------------------------------------- calls
     def note_call(self, op: Operation) -> None:
