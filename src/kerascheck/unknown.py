@@ -11,12 +11,19 @@ from typing import Any
 
 
 class Unknown:
-    """A value kerascheck cannot determine; ``reason`` says why, when known."""
+    """A value kerascheck cannot determine; ``reason`` says why, when known.
 
-    __slots__ = ("reason",)
+    ``among``: the values it is one of (an unknown index of a known list), and
+    ``within``: the values a list it is holds some of (a slice of a known list
+    whose bounds are unknown); both empty when it may be anything.
+    """
 
-    def __init__(self, reason: str = "") -> None:
+    __slots__ = ("reason", "among", "within")
+
+    def __init__(self, reason: str = "", among: tuple[Any, ...] = (), within: tuple[Any, ...] = ()) -> None:
         self.reason = reason
+        self.among = among
+        self.within = within
 
     def __repr__(self) -> str:
         return "?"

@@ -103,3 +103,19 @@ def test_freezing_under_an_unknown_condition_before_it_is_unknown_unless_both_ag
     # set again for sure, it is known again
     maybe_frozen = "if '--freeze' in sys.argv:\n    m.layers[0].trainable = False\n"
     assert report(maybe_frozen + "m.layers[0].trainable = True\n") == report("")
+
+
+PICKED = [
+    "n = int(sys.argv[1])\nfor l in m.layers[:n]:\n    l.trainable = False\n",
+    "for l in m.layers[int(sys.argv[1]):]:\n    l.trainable = False\n",
+    "m.layers[int(sys.argv[1])].trainable = False\n",
+    "for i in range(int(sys.argv[1])):\n    m.layers[i].trainable = False\n",
+    "m.get_layer(sys.argv[1]).trainable = False\n",
+]
+
+
+def test_freezing_layers_picked_by_an_unknown_index_or_bound_is_unknown_before_the_moment():
+    for body in PICKED:
+        model = only_model(HEAD + body)
+        assert [r["trainable_params"] for r in model["layers"]] == [None, 0, None], body
+        assert report("m.compile(loss='mse')\n" + body) == report("m.compile(loss='mse')\n"), body

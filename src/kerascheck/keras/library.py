@@ -474,6 +474,8 @@ class KerasLibrary(Library):
             for layer in layers if isinstance(layers, list) else []:
                 if layer.name == target:
                     return layer
+            if isinstance(layers, list) and (is_unknown(target) or is_unknown(index)):
+                return Unknown("a layer picked by an unknown name or index", among=tuple(layers))
             return Unknown(f"layer {target!r}")
         if name == "fit" and model.kind == "subclassed" and not model.traced:
             subclassed_models.fit(session, model, arguments, node)
