@@ -78,12 +78,17 @@ class Embedding(LayerType):
     config_attributes = ("input_dim", "output_dim")
 
     def declared_input_shape(self, cfg: dict[str, Any]) -> Shape | None | Unknown:
-        # Keras 1/2 declared an Embedding's input as (batch, input_length), and as
-        # (batch, None) without input_length: Keras 3 ignores input_length and
-        # declares nothing, but the intent of the code is the Keras 1/2 input.
+        # Keras 1/2 defined the input through input_length; Keras 3 ignores it,
+        # but the intent of the code is a (batch, input_length) input.
         if "batch_input_shape" in cfg or "input_shape" in cfg:
             return super().declared_input_shape(cfg)
-        return (cfg.get("batch_size"), cfg.get("input_length"))
+        if "input_length" in cfg:
+            return (cfg.get("batch_size"), cfg["input_length"])
+        return None
+
+    def keras2_input_shape(self, cfg: dict[str, Any]) -> Shape | None:
+        # Keras 1/2's Embedding declared (batch, None) without input_length
+        return (cfg.get("batch_size"), None)
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         output_dim = cfg.get("output_dim")
