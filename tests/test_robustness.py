@@ -45,10 +45,11 @@ def test_unbounded_recursion_is_stopped():
     assert report.models[0].total == 15
 
 
-def test_step_budget_ends_the_file_with_a_diagnostic():
-    source = "import keras\nfor i in range(10**6):\n    x = i * 2\n"
-    report = analyze_source(source, "steps.py", Options(limits=Limits(max_steps=5_000)))
+def test_step_budget_ends_the_statement_with_a_diagnostic_and_the_model_after_it_still_found():
+    source = "import keras\nfor i in range(10**6):\n    x = i * 2\n" + SMALL_MODEL
+    report = analyze_source(source, "steps.py", Options(limits=Limits(max_steps=5_000, min_statement_steps=1_000)))
     assert codes(report) == ["KC002"]
+    assert report.models[0].total == 15
 
 
 def test_deeply_nested_expression_does_not_crash():

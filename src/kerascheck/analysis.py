@@ -235,8 +235,8 @@ def interpret(
     interpreter = Interpreter(module, libraries, options.limits, project, input_shapes=shapes)
     try:
         interpreter.run()
-    except AnalysisLimit as exc:
-        findings.append(Finding("KC002", exc.node, f"{exc}; the rest of the file is not analysed"))
+    except AnalysisLimit as exc:  # the time guard
+        findings.append(Finding("KC004", exc.node, f"{exc}; the rest of the file is not analysed"))
     if shapes is not None:
         report.input_shapes_used = shapes.used
     for hit in interpreter.limit_hits:

@@ -142,14 +142,21 @@ class Layer(Operation):
         """Keras marks it built when constructed (a layer with no weights to make)."""
         return self.type is not None and self.type.built_at_init
 
+    def refuse(self, code: str, message: str) -> None:
+        """Keras refuses to construct the layer: a problem, and its shape and counts unknown."""
+        self.problems.append(Problem(code, message, self.source))
+        self.unknown_reason = self.weights_reason = f"Keras refuses it: {message}"
+
     def apply(self, call: Call) -> ShapeTree:
         """Compute the output of calling this layer, building its weights on the first call."""
         layer_type = self.type
-        if layer_type is None:
+        if layer_type is None or self.unknown_reason:
             self.unknown_reason = self.unknown_reason or f"{self.class_name} is not a layer kerascheck knows"
             return Unknown(self.unknown_reason)
         ex = Explain()
         output = self._attempt(lambda: _checked_shape(layer_type.output_shape(self.config, call, ex)), call)
+        if self.problems and self.weights is None:  # Keras raised: the layer is never built
+            self.weights_reason = self.weights_reason or f"Keras refuses it: {self.problems[0].message}"
         if self.weights is None and not self.weights_reason:
             weights = self._attempt(lambda: _checked_weights(layer_type.weights(self.config, call, ex)), call)
             if is_unknown(weights):
@@ -264,6 +271,8 @@ class Model(Operation):
     compile_source: cst.CSTNode | None = None  # the model.compile(...) call
     rows: list[Row] | None = field(default=None, init=False)
     unknown_reason: str = field(default="", init=False)
+    #: what Keras refuses about the model as a whole: it is never built, its totals are unknown
+    problems: list[Problem] = field(default_factory=list, init=False)
     #: how many unknown conditions the code that built it ran under
     level: int = field(default=0, init=False)
     snapshots: list[Snapshot] = field(default_factory=list, init=False)
@@ -277,7 +286,7 @@ class Model(Operation):
 
     def param_counts(self, flags: Flags | None = None) -> Counts:
         """Counts by each weight's own trainable flag (how an enclosing model counts it)."""
-        if self.uncertain or self.rows is None or (self.kind == "subclassed" and not self.traced):
+        if self.uncertain or self.problems or self.rows is None or (self.kind == "subclassed" and not self.traced):
             return None, None
         # A layer of a subclassed model that call() never used stays unbuilt: no weights.
         unbuilt = (0, 0) if self.kind == "subclassed" else (None, None)

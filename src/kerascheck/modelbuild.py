@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from kerascheck.catalog.base import Call, Explain, Invalid, Unresolved
-from kerascheck.graph import Layer, Model, Node, Operation, Row, Tensor
+from kerascheck.graph import Layer, Model, Node, Operation, Problem, Row, Tensor
 from kerascheck.unknown import Unknown, is_unknown
 
 
@@ -151,6 +151,8 @@ def functional_rows(model: Model) -> list[Row]:
     nodes, indices, problem = traverse(model)
     if problem and not model.uncertain:
         model.uncertain = problem
+    if not model.uncertain:
+        refuse_disconnected(model)
     in_graph = {id(n) for n in nodes}
     node_depth: dict[int, int] = {}
     op_depth: dict[Operation, int] = {}
@@ -175,6 +177,39 @@ def functional_rows(model: Model) -> list[Row]:
         shapes = [t.shape for t in node.outputs]
         rows.append(Row(op, shapes[0] if len(shapes) == 1 else shapes))
     return rows
+
+
+def refuse_disconnected(model: Model) -> None:
+    """Keras refuses a Functional model with an output its inputs do not compute:
+    one that depends on an ``Input`` not among them (KC109)."""
+    given = {id(t) for t in model.inputs}
+    for index, output in enumerate(model.outputs):
+        missing = _inputs_reached(output, given)
+        if not missing:
+            continue
+        which = "its output" if len(model.outputs) == 1 else f"its output {index}"
+        if output.producer is not None and not output.producer.is_input:
+            which += f" ({output.producer.operation.name})"
+        names = ", ".join(dict.fromkeys(layer.name for layer in missing))
+        message = f"{which} is not connected to its inputs: it depends on {names}, not one of them"
+        model.problems.append(Problem("KC109", message, model.source))
+        model.unknown_reason = model.unknown_reason or f"Keras refuses to build it: {message}"
+
+
+def _inputs_reached(output: Tensor, given: set[int]) -> list[Operation]:
+    """The input layers outside ``given`` (tensor ids) that ``output`` is computed from."""
+    found, seen, stack = [], set(), [output]
+    while stack:
+        tensor = stack.pop()
+        node = tensor.producer
+        if id(tensor) in given or node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.is_input:
+            found.append(node.operation)
+        else:
+            stack.extend(reversed(node.inputs))
+    return found
 
 
 def _producers(tensor: Tensor) -> list[Node]:

@@ -274,6 +274,10 @@ def test_bidirectional_invalid(keras):
         keras.layers.Bidirectional(keras.layers.LSTM(4), merge_mode="max")
     with pytest.raises(Exception):
         keras.layers.Bidirectional(keras.layers.Dense(4))
+    with pytest.raises(ValueError, match="different `go_backwards`"):  # its backward copy goes backwards too
+        keras.layers.Bidirectional(keras.layers.LSTM(4, go_backwards=True))
+    with pytest.raises(Invalid, match="go_backwards=True"):
+        ours("Bidirectional", (inner(keras, "LSTM", (4,), {"go_backwards": True}),), {}, (None, 5, 3))
     cases = [
         {"backward_layer": inner(keras, "LSTM", (6,))},
         {"backward_layer": inner(keras, "LSTM", (6,), {"go_backwards": True, "return_sequences": True})},

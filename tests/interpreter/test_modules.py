@@ -58,3 +58,29 @@ def test_imports_of_the_project_are_noticed_without_parsing(tmp_path):
     assert project.imported_by("import os, blocks as b\n")
     assert project.imported_by("from . import x\n")
     assert not project.imported_by("import os, sys\nfrom collections import deque\n")
+
+
+def test_a_file_under_tests_or_scripts_finds_the_modules_of_its_projects_root(tmp_path):
+    for marker in ("pyproject.toml", "setup.py", "setup.cfg", ".git/HEAD"):
+        root = tmp_path / marker.replace("/", "_")
+        touch(root, marker, "resnet.py", "models/unet.py", "src/pkg/__init__.py", "src/pkg/layers.py", "tests/deep/test_net.py")
+        project = Project.of(str(root / "tests" / "deep" / "test_net.py"))
+        assert project.locate("resnet") == root / "resnet.py"
+        assert project.locate("models.unet") == root / "models" / "unet.py"
+        assert project.locate("pkg.layers") == root / "src" / "pkg" / "layers.py"
+        assert project.imported_by("import resnet\n")
+
+
+def test_the_files_own_folder_is_searched_before_the_root(tmp_path):
+    touch(tmp_path, "setup.py", "utils.py", "scripts/utils.py", "scripts/train.py", "scripts/__init__.py")
+    assert Project.of(str(tmp_path / "scripts" / "train.py")).locate("utils") == tmp_path / "scripts" / "utils.py"
+    assert Project.of(str(tmp_path / "scripts" / "train.py")).roots == [tmp_path / "scripts", tmp_path, tmp_path / "src"]
+
+
+def test_the_nearest_marked_folder_is_the_root(tmp_path):
+    touch(tmp_path, ".git/HEAD", "resnet.py", "sub/setup.cfg", "sub/tools/run.py")
+    project = Project.of(str(tmp_path / "sub" / "tools" / "run.py"))
+    assert project.locate("resnet") is None  # outside the nearest project (sub/)
+    assert Project.of(str(tmp_path / "other" / "run.py")) is None  # no such file
+    touch(tmp_path, "other/run.py")
+    assert Project.of(str(tmp_path / "other" / "run.py")).locate("resnet") == tmp_path / "resnet.py"

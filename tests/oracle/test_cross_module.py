@@ -267,3 +267,50 @@ def test_a_module_global_set_by_the_importing_file(keras, capsys, tmp_path):
     )
     got = check_against_keras(keras, capsys, tmp_path / "train.py", [tmp_path / "settings.py"])
     assert got["models"][0]["layers"][0]["output_shape"] == [None, 64]
+
+
+@pytest.mark.parametrize("marker", [".git/HEAD", "setup.py", "setup.cfg", "pyproject.toml"])
+def test_a_test_file_imports_modules_of_the_repository_root(keras, capsys, tmp_path, monkeypatch, marker):
+    write(
+        tmp_path,
+        {
+            marker: "",
+            "resnet.py": BLOCKS,
+            "models/unet.py": """
+                from tensorflow import keras
+
+                def build(width=4):
+                    inputs = keras.Input((8, 8, 2))
+                    x = keras.layers.Conv2D(width, 3, padding="same")(inputs)
+                    return keras.Model(inputs, keras.layers.Conv2D(1, 1)(x), name="unet")
+            """,
+            "src/pkg/__init__.py": "",
+            "src/pkg/heads.py": """
+                from tensorflow import keras
+
+                def head(x):
+                    return keras.layers.Dense(3)(x)
+            """,
+            "config.py": "WIDTH = 64\n",
+            "tests/unit/config.py": "WIDTH = 5\n",  # the test's own folder comes first
+            "tests/unit/test_net.py": """
+                from tensorflow import keras
+                import resnet
+                from models.unet import build
+                from pkg.heads import head
+                from config import WIDTH
+
+                inputs = keras.Input((16, 16, 3))
+                x = resnet.conv_block(inputs, WIDTH)
+                model = keras.Model(inputs, head(resnet.head(x)))
+                unet = build()
+            """,
+        },
+    )
+    # the root on sys.path after the file's folder, as `python -m` or pytest's rootdir put it
+    monkeypatch.syspath_prepend(str(tmp_path / "src"))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    siblings = [tmp_path / "resnet.py", tmp_path / "models" / "unet.py", tmp_path / "src" / "pkg" / "heads.py"]
+    got = check_against_keras(keras, capsys, tmp_path / "tests" / "unit" / "test_net.py", siblings)
+    assert got["models"][0]["layers"][0]["output_shape"] == [None, 16, 16, 5]
+    assert [m["name"] for m in got["models"]] == ["functional", "unet"]

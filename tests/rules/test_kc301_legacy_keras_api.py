@@ -37,7 +37,7 @@ def _legacy_keywords() -> list[tuple[str, str]]:
     return sorted(
         (name, keyword)
         for name, t in types.items()
-        for keyword in (*t.legacy_kwargs, *t.ignored_legacy_kwargs)
+        for keyword in (*t.legacy_kwargs, *t.ignored_legacy_kwargs, *t.converted_legacy_kwargs)
         if keyword not in REQUIRED
     )
 

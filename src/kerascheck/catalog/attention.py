@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Mask, Role, Shape, ShapeTree, Weight
-from kerascheck.catalog.base import format_shape, known
+from kerascheck.catalog.base import KERNEL_KEYWORDS, format_shape, known
 from kerascheck.catalog.convolutional import check_positive
 from kerascheck.unknown import Unknown, is_unknown
 
@@ -116,6 +116,13 @@ def dims_text(shape: tuple) -> str:
 class EinsumDense(LayerType):
     name = "EinsumDense"
     positional = ("equation", "output_shape", "activation", "bias_axes")
+    keywords = (
+        *(k for k in KERNEL_KEYWORDS if k != "activity_regularizer"),
+        "lora_rank",
+        "lora_alpha",
+        "gptq_unpacked_column_size",
+        "quantization_config",
+    )
     defaults = {"bias_axes": None}
     roles = Role.READS_FEATURES
 
@@ -171,6 +178,7 @@ class MultiHeadAttention(LayerType):
     call_args = ATTENTION_CALL_ARGS
     built_sublayers = ("Softmax", "Dropout")
     positional: ClassVar[tuple[str, ...]] = ("num_heads", "key_dim", "value_dim", "dropout", "use_bias", "output_shape", "attention_axes")
+    keywords: ClassVar[tuple[str, ...]] = ("sliding_window", "flash_attention", *KERNEL_KEYWORDS, "use_gate", "seed")
     defaults = {"value_dim": None, "use_bias": True, "output_shape": None, "use_gate": False}
     mask = Mask.PASSED
     several_shapes = True  # query, value and key

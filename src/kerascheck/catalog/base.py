@@ -23,7 +23,7 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Sequence
+from typing import Any, ClassVar, Iterable, Sequence
 
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
@@ -148,6 +148,23 @@ class Mask(enum.Enum):
         return self in (Mask.NONZERO, Mask.MASK_VALUE)
 
 
+#: what Keras 3's ``Layer.__init__`` takes from a layer's ``**kwargs``
+LAYER_KEYWORDS = ("name", "dtype", "trainable", "autocast", "activity_regularizer", "input_shape", "input_dim")
+#: what Keras 1/2's ``Layer`` also took, and Keras 3 rejects: kerascheck keeps their
+#: intent (a declared input shape) and KC301 names their Keras 3 form
+LEGACY_LAYER_KEYWORDS = ("batch_input_shape", "batch_size", "weights", "input_dtype", "dynamic")
+#: the initializers, regularizers and constraints of a kernel and a bias
+KERNEL_KEYWORDS = (
+    "kernel_initializer",
+    "bias_initializer",
+    "kernel_regularizer",
+    "bias_regularizer",
+    "activity_regularizer",
+    "kernel_constraint",
+    "bias_constraint",
+)
+
+
 class LayerType:
     """Static model of one Keras layer class.  Subclass per layer.
 
@@ -163,6 +180,12 @@ class LayerType:
     aliases: ClassVar[tuple[str, ...]] = ()
     #: Keras 3 constructor parameters that may be given positionally, in order
     positional: ClassVar[tuple[str, ...]] = ()
+    #: the Keras 3 constructor's other parameters, and the keywords its ``__init__``
+    #: takes out of ``**kwargs`` (LSTM's ``implementation``); with ``positional``
+    #: and ``layer_keywords``, what Keras 3 accepts (checked against Keras)
+    keywords: ClassVar[tuple[str, ...]] = ()
+    #: the keywords of Keras's ``Layer`` (``LAYER_KEYWORDS``) its constructor passes on
+    layer_keywords: ClassVar[tuple[str, ...]] = LAYER_KEYWORDS
     #: defaults of the parameters that matter for shapes and counts
     defaults: ClassVar[dict[str, Any]] = {}
     #: Keras 1/2 keyword → Keras 3 keyword
@@ -182,6 +205,9 @@ class LayerType:
     traced_function: ClassVar[str | None] = None
     #: of ``legacy_kwargs``, those Keras 3 still accepts with a deprecation warning
     deprecated_kwargs: ClassVar[tuple[str, ...]] = ()
+    #: Keras 1/2 keywords its ``legacy_args``, ``finish_config`` or
+    #: ``declared_input_shape`` read (``nb_row``, ``dim_ordering``, ``input_length``)
+    converted_legacy_kwargs: ClassVar[tuple[str, ...]] = ()
 
     # ----------------------------------------------------------- roles (rules)
     #: what the rules may assume about the layer (``Role``)
@@ -241,6 +267,13 @@ class LayerType:
         for key, value in kwargs.items():
             cfg[self.legacy_kwargs.get(key, key)] = value
         return self.finish_config(cfg)
+
+    def unknown_keywords(self, keywords: Iterable[str]) -> list[str]:
+        """The ``keywords`` that Keras 3's constructor rejects and that are no Keras
+        1/2 spelling kerascheck knows for the layer."""
+        legacy = (*self.legacy_kwargs, *self.ignored_legacy_kwargs, *self.converted_legacy_kwargs)
+        accepted = {*self.positional, *self.keywords, *self.layer_keywords, *LEGACY_LAYER_KEYWORDS, *legacy}
+        return [keyword for keyword in keywords if keyword not in accepted]
 
     def legacy_args(self, args: list, kwargs: dict, called_as: str) -> tuple[list, dict]:
         """Rewrite Keras 1/2 calling conventions into Keras 3 ones (default: none)."""

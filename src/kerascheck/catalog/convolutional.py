@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from kerascheck.catalog.base import spatial_name, Call, Dim, Explain, Invalid, LayerType, Role, Shape, Unresolved
 from kerascheck.catalog.base import ShapeTree, Weight, as_tuple, channels_axis, check_rank, conv_output_length
-from kerascheck.catalog.base import conv_transpose_output_length, format_shape, known
+from kerascheck.catalog.base import KERNEL_KEYWORDS, conv_transpose_output_length, format_shape, known
 from kerascheck.unknown import Unknown, is_unknown
 
 DIM_ORDERING = {"th": "channels_first", "tf": "channels_last", "default": None}
@@ -94,6 +94,7 @@ class Conv(LayerType):
         "groups": 1,
         "use_bias": True,
     }
+    keywords: ClassVar[tuple[str, ...]] = KERNEL_KEYWORDS
     legacy_kwargs = {
         "nb_filter": "filters",
         "border_mode": "padding",
@@ -104,6 +105,9 @@ class Conv(LayerType):
         "bias": "use_bias",
     }
     ignored_legacy_kwargs: ClassVar[tuple[str, ...]] = KERAS1_CONV_KWARGS
+    converted_legacy_kwargs: ClassVar[tuple[str, ...]] = (
+        "nb_row", "nb_col", "kernel_dim1", "kernel_dim2", "kernel_dim3", "dim_ordering"
+    )
     roles = Role.READS_FEATURES
     config_attributes: ClassVar[tuple[str, ...]] = ("filters", "use_bias")
 
@@ -203,6 +207,7 @@ class Conv1D(Conv):
     aliases = ("Convolution1D", "AtrousConvolution1D")
     rank = 1
     paddings = ("valid", "same", "causal")
+    converted_legacy_kwargs = ("dim_ordering", "input_length")
 
     def declared_input_shape(self, cfg: dict[str, Any]) -> Shape | None | Unknown:
         # Keras 1/2: Convolution1D(..., input_dim=d, input_length=n) means a (n, d) input.
@@ -393,6 +398,18 @@ class SeparableConv(Conv):
         "depth_multiplier": 1,
         "use_bias": True,
     }
+    keywords = (
+        "depthwise_initializer",
+        "pointwise_initializer",
+        "bias_initializer",
+        "depthwise_regularizer",
+        "pointwise_regularizer",
+        "bias_regularizer",
+        "activity_regularizer",
+        "depthwise_constraint",
+        "pointwise_constraint",
+        "bias_constraint",
+    )
     ignored_legacy_kwargs = (*KERAS1_CONV_KWARGS, "depthwise_regularizer", "pointwise_regularizer")
 
     def check_filters(self, cfg: dict[str, Any]) -> None:
@@ -449,6 +466,15 @@ class DepthwiseConv(Conv):
         "dilation_rate",
         "activation",
         "use_bias",
+    )
+    keywords = (
+        "depthwise_initializer",
+        "bias_initializer",
+        "depthwise_regularizer",
+        "bias_regularizer",
+        "activity_regularizer",
+        "depthwise_constraint",
+        "bias_constraint",
     )
     defaults = {
         "strides": 1,

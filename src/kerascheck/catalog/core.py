@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Mask, Role, Shape, ShapeTree, Weight
-from kerascheck.catalog.base import format_shape, known
+from kerascheck.catalog.base import KERNEL_KEYWORDS, format_shape, known
 from kerascheck.unknown import Unknown, is_unknown
 
 KERAS1_REGULARIZERS = ("init", "W_regularizer", "b_regularizer", "W_constraint", "b_constraint")
@@ -14,6 +14,7 @@ KERAS1_REGULARIZERS = ("init", "W_regularizer", "b_regularizer", "W_constraint",
 class Dense(LayerType):
     name = "Dense"
     positional = ("units", "activation", "use_bias")
+    keywords = (*KERNEL_KEYWORDS, "lora_rank", "lora_alpha", "quantization_config")
     defaults = {"activation": None, "use_bias": True}
     legacy_kwargs = {"output_dim": "units", "bias": "use_bias"}
     ignored_legacy_kwargs = KERAS1_REGULARIZERS
@@ -73,6 +74,17 @@ class Masking(LayerType):
 class Embedding(LayerType):
     name = "Embedding"
     positional = ("input_dim", "output_dim")
+    keywords = (
+        "embeddings_initializer",
+        "embeddings_regularizer",
+        "embeddings_constraint",
+        "mask_zero",
+        "weights",
+        "lora_rank",
+        "lora_alpha",
+        "quantization_config",
+        "input_length",  # Keras 3 ignores it
+    )
     ignored_legacy_kwargs = ("init", "W_regularizer", "W_constraint", "dropout")
     mask = Mask.NONZERO
     config_attributes = ("input_dim", "output_dim")
@@ -91,6 +103,10 @@ class Embedding(LayerType):
         return (cfg.get("batch_size"), None)
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
+        for key in ("input_dim", "output_dim"):  # checked by Keras's constructor
+            size = cfg.get(key)
+            if not is_unknown(size) and (not isinstance(size, int) or isinstance(size, bool) or size <= 0):
+                raise Invalid(f"Embedding: {key} must be a positive integer, got {size!r}", code="KC105")
         output_dim = cfg.get("output_dim")
         return (*call.inputs, Unknown("output_dim") if is_unknown(output_dim) else output_dim)
 

@@ -56,6 +56,17 @@ def gamma_beta(
     return weights
 
 
+#: the initializers, regularizers and constraints of gamma and beta
+GAMMA_BETA_KEYWORDS = (
+    "beta_initializer",
+    "gamma_initializer",
+    "beta_regularizer",
+    "gamma_regularizer",
+    "beta_constraint",
+    "gamma_constraint",
+)
+
+
 class AxisNormalization(LayerType):
     """Layers whose shape check is only that ``axis`` lies inside the input."""
 
@@ -79,6 +90,15 @@ class BatchNormalization(AxisNormalization):
 
     name = "BatchNormalization"
     positional = ("axis", "momentum", "epsilon", "center", "scale")
+    keywords = (
+        *GAMMA_BETA_KEYWORDS,
+        "moving_mean_initializer",
+        "moving_variance_initializer",
+        "renorm",
+        "renorm_clipping",
+        "renorm_momentum",
+        "synchronized",
+    )
     defaults = {"axis": -1, "center": True, "scale": True, "renorm": False}
     ignored_legacy_kwargs = ("mode", "beta_init", "gamma_init", "fused", "virtual_batch_size", "adjustment")
     roles = Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.BEFORE_DROPOUT
@@ -126,6 +146,7 @@ class LayerNormalization(AxisNormalization):
 
     name = "LayerNormalization"
     positional = ("axis", "epsilon", "center", "scale")
+    keywords = (*GAMMA_BETA_KEYWORDS, "rms_scaling")
     defaults = {"axis": -1, "center": True, "scale": True, "rms_scaling": False}
     roles = Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.BEFORE_DROPOUT
     mask = Mask.PASSED
@@ -155,6 +176,7 @@ class GroupNormalization(AxisNormalization):
 
     name = "GroupNormalization"
     positional = ("groups", "axis", "epsilon", "center", "scale")
+    keywords = GAMMA_BETA_KEYWORDS
     defaults = {"groups": 32, "axis": -1, "center": True, "scale": True}
     mask = Mask.PASSED
 

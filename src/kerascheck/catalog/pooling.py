@@ -14,6 +14,8 @@ class Pooling(LayerType):
 
     rank: ClassVar[int] = 2
     positional = ("pool_size", "strides", "padding", "data_format")
+    keywords = ("name",)
+    converted_legacy_kwargs = ("dim_ordering",)
     built_at_init = True
     defaults = {"strides": None, "padding": "valid", "data_format": None}
     legacy_kwargs = {"pool_length": "pool_size", "stride": "strides", "border_mode": "padding"}
@@ -86,6 +88,7 @@ class GlobalPooling(LayerType):
 
     rank: ClassVar[int] = 2
     positional = ("data_format", "keepdims")
+    converted_legacy_kwargs = ("dim_ordering",)
     built_at_init = True
     defaults = {"data_format": None, "keepdims": False}
 

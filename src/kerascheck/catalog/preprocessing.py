@@ -15,35 +15,36 @@ from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Mask, Sha
 from kerascheck.catalog.base import format_shape, known
 from kerascheck.unknown import contains_unknown
 
-#: Keras 3 layers that keep their input's shape and have no weights
-SHAPE_PRESERVING = (
-    "Rescaling",
-    "RandomFlip",
-    "RandomRotation",
-    "RandomZoom",
-    "RandomTranslation",
-    "RandomContrast",
-    "RandomBrightness",
-    "RandomGrayscale",
-    "RandomHue",
-    "RandomSaturation",
-    "RandomSharpness",
-    "RandomShear",
-    "RandomPerspective",
-    "RandomColorJitter",
-    "RandomPosterization",
-    "RandomInvert",
-    "RandomErasing",
-    "RandomGaussianBlur",
-    "RandomElasticTransform",
-    "AutoContrast",
-    "Equalization",
-    "Solarization",
-    "AugMix",
-    "CutMix",
-    "MixUp",
-    "RandAugment",
-)
+#: Keras 3 layers that keep their input's shape and have no weights, with their
+#: constructor's parameters
+SHAPE_PRESERVING = {
+    "Rescaling": ("scale", "offset"),
+    "RandomFlip": ("mode", "seed", "data_format"),
+    "RandomRotation": ("factor", "fill_mode", "interpolation", "seed", "fill_value", "data_format"),
+    "RandomZoom": ("height_factor", "width_factor", "fill_mode", "interpolation", "seed", "fill_value", "data_format"),
+    "RandomTranslation": ("height_factor", "width_factor", "fill_mode", "interpolation", "seed", "fill_value", "data_format"),
+    "RandomContrast": ("factor", "value_range", "seed"),
+    "RandomBrightness": ("factor", "value_range", "seed"),
+    "RandomGrayscale": ("factor", "data_format", "seed"),
+    "RandomHue": ("factor", "value_range", "data_format", "seed"),
+    "RandomSaturation": ("factor", "value_range", "data_format", "seed"),
+    "RandomSharpness": ("factor", "value_range", "data_format", "seed"),
+    "RandomShear": ("x_factor", "y_factor", "interpolation", "fill_mode", "fill_value", "data_format", "seed"),
+    "RandomPerspective": ("factor", "scale", "interpolation", "fill_value", "seed", "data_format"),
+    "RandomColorJitter": ("value_range", "brightness_factor", "contrast_factor", "saturation_factor", "hue_factor", "seed", "data_format"),
+    "RandomPosterization": ("factor", "value_range", "data_format", "seed"),
+    "RandomInvert": ("factor", "value_range", "seed", "data_format"),
+    "RandomErasing": ("factor", "scale", "fill_value", "value_range", "seed", "data_format"),
+    "RandomGaussianBlur": ("factor", "kernel_size", "sigma", "value_range", "data_format", "seed"),
+    "RandomElasticTransform": ("factor", "scale", "interpolation", "fill_mode", "fill_value", "value_range", "seed", "data_format"),
+    "AutoContrast": ("value_range",),
+    "Equalization": ("value_range", "bins", "data_format"),
+    "Solarization": ("addition_factor", "threshold_factor", "value_range", "seed"),
+    "AugMix": ("value_range", "num_chains", "chain_depth", "factor", "alpha", "all_ops", "interpolation", "seed", "data_format"),
+    "CutMix": ("factor", "seed", "data_format"),
+    "MixUp": ("alpha", "data_format", "seed"),
+    "RandAugment": ("value_range", "num_ops", "factor", "interpolation", "seed", "data_format"),
+}
 
 
 def channels_last(cfg: dict[str, Any]) -> bool:
@@ -105,6 +106,7 @@ class RandomCrop(Preprocessing):
 
     name = "RandomCrop"
     positional = ("height", "width", "seed", "data_format")
+    keywords = ("name",)
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shape = call.inputs
@@ -176,8 +178,8 @@ SHAPE_PRESERVING_FACTS: dict[str, dict[str, Any]] = {"Rescaling": {"mask": Mask.
 
 def shape_preserving(name: str) -> type[LayerType]:
     """A weightless layer class whose output has its input's shape."""
-    facts = SHAPE_PRESERVING_FACTS.get(name, {})
-    return type(name, (Preprocessing,), {"name": name, "__doc__": f"{name}: keeps its input's shape.", **facts})
+    facts = {"name": name, "keywords": SHAPE_PRESERVING[name], **SHAPE_PRESERVING_FACTS.get(name, {})}
+    return type(name, (Preprocessing,), {"__doc__": f"{name}: keeps its input's shape.", **facts})
 
 
 LAYERS = (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Mask, Role, ShapeTree, check_rank
+from kerascheck.catalog.base import LAYER_KEYWORDS, Call, Explain, Invalid, LayerType, Mask, Role, ShapeTree, check_rank
 from kerascheck.catalog.convolutional import legacy_data_format
 from kerascheck.unknown import is_unknown
 
@@ -44,6 +44,9 @@ class SpatialDropout(Dropout):
 
     rank: ClassVar[int] = 2
     positional: ClassVar[tuple[str, ...]] = ("rate", "data_format", "seed")
+    keywords = ("name", "dtype")
+    layer_keywords = ()  # no **kwargs: Keras 3 rejects input_shape=, trainable=...
+    converted_legacy_kwargs = ("dim_ordering",)
     defaults = {"data_format": None}
     roles = Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.DROPS_FEATURE_MAPS
     mask = Mask.DROPPED
@@ -100,6 +103,7 @@ class ActivityRegularization(LayerType):
     name = "ActivityRegularization"
     built_at_init = True
     positional = ("l1", "l2")
+    layer_keywords = tuple(k for k in LAYER_KEYWORDS if k != "activity_regularizer")  # it sets that one itself
     roles = Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT
     mask = Mask.PASSED
 

@@ -20,6 +20,7 @@ class Flatten(LayerType):
 
     name = "Flatten"
     positional = ("data_format",)
+    converted_legacy_kwargs = ("dim_ordering",)
     defaults = {"data_format": None}
     roles = Role.KEEPS_ACTIVATION | Role.REARRANGES
     traced_to_build = True
@@ -139,6 +140,7 @@ class Spatial(LayerType):
 
     rank: ClassVar[int] = 2
     has_data_format: ClassVar[bool] = True
+    converted_legacy_kwargs = ("dim_ordering",)
     traced_to_build = True
 
     def finish_config(self, cfg: dict[str, Any]) -> dict[str, Any]:

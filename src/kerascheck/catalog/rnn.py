@@ -31,6 +31,22 @@ KERAS1_RNN_KWARGS = {
     "dropout_U": "recurrent_dropout",
 }
 KERAS1_RNN_IGNORED = ("forget_bias_init", "consume_less", "input_length", "time_major")
+#: the keywords of a Keras 3 cell, and those a recurrent layer adds
+CELL_KEYWORDS = (
+    "kernel_initializer",
+    "recurrent_initializer",
+    "bias_initializer",
+    "kernel_regularizer",
+    "recurrent_regularizer",
+    "bias_regularizer",
+    "kernel_constraint",
+    "recurrent_constraint",
+    "bias_constraint",
+    "dropout",
+    "recurrent_dropout",
+    "seed",
+)
+SEQUENCE_KEYWORDS = ("activity_regularizer", "return_sequences", "return_state", "go_backwards", "stateful")
 SEQUENCE_DEFAULTS = {"return_sequences": False, "return_state": False, "go_backwards": False, "stateful": False}
 RNN_CALL_ARGS = ("initial_state", "mask", "training")
 
@@ -61,6 +77,7 @@ class Recurrent(LayerType):
     states: ClassVar[int] = 1
     call_args = RNN_CALL_ARGS
     positional: ClassVar[tuple[str, ...]] = ("units", "activation", "use_bias")
+    keywords: ClassVar[tuple[str, ...]] = (*CELL_KEYWORDS, *SEQUENCE_KEYWORDS, "unroll")
     defaults = {"use_bias": True, **SEQUENCE_DEFAULTS}
     legacy_kwargs = KERAS1_RNN_KWARGS
     ignored_legacy_kwargs = KERAS1_RNN_IGNORED
@@ -124,6 +141,7 @@ class LSTM(Recurrent):
     gates = 4
     states = 2
     positional = ("units", "activation", "recurrent_activation", "use_bias")
+    keywords = (*Recurrent.keywords, "unit_forget_bias", "use_cudnn", "implementation")
 
 
 class GRU(Recurrent):
@@ -133,6 +151,7 @@ class GRU(Recurrent):
     aliases: ClassVar[tuple[str, ...]] = ("CuDNNGRU",)
     gates = 3
     positional = ("units", "activation", "recurrent_activation", "use_bias")
+    keywords = (*Recurrent.keywords, "reset_after", "use_cudnn", "implementation")
     defaults = {**Recurrent.defaults, "reset_after": True}
 
     def bias_rows(self, cfg: dict[str, Any]) -> int:
@@ -161,16 +180,19 @@ class Cell:
 
 class SimpleRNNCell(Cell, SimpleRNN):
     name = "SimpleRNNCell"
+    keywords = CELL_KEYWORDS
 
 
 class LSTMCell(Cell, LSTM):
     name = "LSTMCell"
     aliases = ()
+    keywords = (*CELL_KEYWORDS, "unit_forget_bias", "implementation")
 
 
 class GRUCell(Cell, GRU):
     name = "GRUCell"
     aliases = ()
+    keywords = (*CELL_KEYWORDS, "reset_after", "implementation")
 
 
 class RNN(LayerType):
@@ -179,6 +201,7 @@ class RNN(LayerType):
     name = "RNN"
     call_args = RNN_CALL_ARGS
     positional = ("cell", "return_sequences", "return_state", "go_backwards", "stateful", "unroll")
+    keywords = ("zero_output_for_mask",)
     defaults = dict(SEQUENCE_DEFAULTS)
     roles = Role.RECURRENT
     mask = Mask.SEQUENCES
@@ -223,6 +246,7 @@ class ConvLSTM(Conv):
         "recurrent_activation",
         "use_bias",
     )
+    keywords: ClassVar[tuple[str, ...]] = (*CELL_KEYWORDS, "unit_forget_bias", *SEQUENCE_KEYWORDS)
     defaults = {
         "strides": 1,
         "padding": "valid",
@@ -323,6 +347,11 @@ class Bidirectional(LayerType):
         if not isinstance(forward.type, RECURRENT):
             raise Invalid(f"Bidirectional wraps a recurrent layer, not {forward.type.name}")
         if cfg.get("backward_layer") is None:
+            if forward.config.get("go_backwards") is True:  # so is the backward copy Keras makes
+                raise Invalid(
+                    "Bidirectional: the layer it wraps has go_backwards=True, like the backward copy Keras"
+                    " makes of it; Keras requires the two to differ"
+                )
             return forward, forward
         backward = wrapped(cfg, "backward_layer", self.name)
         if not isinstance(backward.type, RECURRENT):

@@ -108,6 +108,7 @@ class Calls(Semantics):
         if isinstance(function, Function):
             return self.call_function(function, arguments.but(positional=[receiver, *arguments.positional]), node=node)
         if isinstance(receiver, (list, dict, set)) and function in builtins.MUTATING_METHODS:
+            self.record(receiver)
             if self.uncertain or id(receiver) in self.tainted:
                 self.taint(receiver)
                 return Unknown("mutation under an unknown condition")

@@ -20,10 +20,11 @@ from kerascheck.input_shapes import InputShapes
 from kerascheck.interpreter.calls import Calls
 from kerascheck.interpreter.expressions import Expressions
 from kerascheck.interpreter.library import Libraries, Library
-from kerascheck.interpreter.limits import AnalysisLimit, Break, Continue, Limits, Raise, Return, UncertainExit
+from kerascheck.interpreter.limits import AnalysisLimit, Break, Budget, Continue, Limits, Raise, Return, UncertainExit
+from kerascheck.unknown import Unknown
 from kerascheck.interpreter.modules import Importer, ModuleState, Project
-from kerascheck.interpreter.statements import Statements
-from kerascheck.interpreter.values import Arguments, Function
+from kerascheck.interpreter.statements import Statements, bound_names
+from kerascheck.interpreter.values import Arguments, Function, Scope
 
 
 class Interpreter(Statements, Expressions, Calls):
@@ -49,7 +50,10 @@ class Interpreter(Statements, Expressions, Calls):
         self.anchor = None
         self.importing = 0
         self.steps = 0
+        self.budgets = [Budget(self.limits.max_statement_steps, "the analysis ran out of steps")]
+        self.budget_end = self.budgets[-1].end
         self.deadline = time.monotonic() + self.limits.max_seconds
+        self.journal = []
         self.depth = 0
         self.uncertain = 0
         self.uncertain_node = None
@@ -63,41 +67,94 @@ class Interpreter(Statements, Expressions, Calls):
     def run(self) -> None:
         """Run the module body, then each entry point: a top-level function that
         nothing in the file calls (by name, or at run time), then the libraries'
-        final steps.
+        final steps, each on a budget of its own (``budgeted``).
 
-        Non-fatal limits are recorded in ``limit_hits`` and the next top-level
-        statement runs; a fatal one propagates.
+        Limits are recorded in ``limit_hits``; only the time guard propagates.
         """
-        for statement in self.module.body:
-            try:
-                self.exec_stmt(statement, self.globals)
-            except Raise:
-                break
-            except (Return, Break, Continue, UncertainExit):
-                continue
-            except AnalysisLimit as exc:
-                if exc.fatal:
-                    raise
-                self.limit_hits.append(exc)
-                self.depth, self.uncertain, self.call_stack = 0, 0, []
+        self.run_statements(self.module.body, self.globals)
         candidates = [v for v in self.globals.vars.values() if self.may_be_entry_point(v)]
         helpers = called_by_name(self.module) if candidates else set()  # a walk of every node: only when needed
         for value in candidates:
             if value.name not in helpers and id(value) not in self.called:  # an earlier one may have run it
-                self.guarded(functools.partial(self.call_with_defaults, value))
+                self.budgeted(value.node, functools.partial(self.call_with_defaults, value))
         for library in self.libraries.all:
             for step in library.final_steps():
-                self.guarded(step)
+                self.budgeted(None, step)
+        self.budgets[0].end = self.budget_end = self.steps + self.limits.min_statement_steps  # for the rules' questions
 
-    def guarded(self, step: Callable[[], None]) -> None:
-        """Run one more step after the module body; a non-fatal limit ends only it."""
+    def run_statements(self, body: Sequence[cst.BaseStatement], scope: Scope) -> None:
+        """A module's top-level statements, each on a budget of its own."""
+        for statement in body:
+            try:
+                self.budgeted(statement, functools.partial(self.exec_stmt, statement, scope), scope)
+            except Raise:
+                break
+            except (Return, Break, Continue, UncertainExit):
+                continue
+
+    def budgeted(self, node: cst.CSTNode | None, step: Callable[[], None], scope: Scope | None = None) -> None:
+        """Run one top-level statement of ``scope`` (or an entry point, or a final
+        step) on a step budget of its own.
+
+        When a budget runs out inside it (its own, the call depth, a
+        comprehension's length), what it did is not followed to the end: the
+        names it binds and everything it changed that outlives it become
+        unknown, the models it built or changed uncertain, and the run goes on
+        with the next one.
+        """
+        mark = len(self.journal)
+        saved = self.depth, self.uncertain, self.uncertain_node, len(self.call_stack)
+        tokens = [library.checkpoint() for library in self.libraries.all]
+        budget = Budget(self.steps, "")
+        given, budget.reason = self.statement_budget()
+        budget.end += given
+        self.budgets.append(budget)
+        self.budget_end = budget.end
         try:
             step()
         except AnalysisLimit as exc:
-            if exc.fatal:
-                raise
+            if exc.fatal or exc.budget not in (None, budget):
+                raise  # the time guard, or another statement's budget
+            exc.node = self.site(node if scope is not None and node is not None else exc.node)  # the statement cut short
             self.limit_hits.append(exc)
-            self.depth, self.uncertain, self.call_stack = 0, 0, []
+            self.depth, self.uncertain, self.uncertain_node = saved[:3]
+            del self.call_stack[saved[3] :]
+            self.abandon(node, scope, mark, tokens)
+        finally:
+            self.budgets.pop()
+            self.budget_end = self.budgets[-1].end
+            if len(self.budgets) == 1:
+                self.journal.clear()  # no statement being run can be cut short any more
+
+    def statement_budget(self) -> tuple[int, str]:
+        """Steps for the next statement (its share of what the file has left), and
+        what running past them means."""
+        limits, left = self.limits, self.limits.max_steps - self.steps
+        if left >= limits.max_statement_steps:
+            return limits.max_statement_steps, f"one statement took more than {limits.max_statement_steps:,} interpretation steps"
+        if left >= limits.min_statement_steps:
+            return left, f"the file's {limits.max_steps:,} interpretation steps are spent"
+        return limits.min_statement_steps, (
+            f"the file's {limits.max_steps:,} interpretation steps are spent"
+            f" (each later statement gets {limits.min_statement_steps:,})"
+        )
+
+    def abandon(self, node: cst.CSTNode | None, scope: Scope | None, mark: int, tokens: list[Any]) -> None:
+        """What a statement whose run was cut short did is unknown: the variables and
+        attributes it set, the containers it changed, the names it binds (it may not
+        have reached them), and, for each library, what it built."""
+        reason = "computed by a statement kerascheck did not follow to the end (a budget ran out)"
+        for entry in self.journal[mark:]:
+            if isinstance(entry, tuple):
+                target, key = entry
+                (target.vars if isinstance(target, Scope) else target)[key] = Unknown(reason)
+            else:
+                self.taint(entry)
+        if node is not None and scope is not None:
+            for name in bound_names(node):
+                self.bind(name, Unknown(reason), scope)
+        for library, token in zip(self.libraries.all, tokens):
+            library.abandoned(token, reason)
 
     def may_be_entry_point(self, value: Any) -> bool:
         """A top-level function of the file that did not run (an entry point unless
@@ -113,7 +170,6 @@ class Interpreter(Statements, Expressions, Calls):
     def call_with_defaults(self, function: Function) -> None:
         """Report what a never-called builder function builds with its defaults, as
         if it were called in a fresh session (Keras's names start over)."""
-        self.deadline = max(self.deadline, time.monotonic() + self.limits.max_seconds / 4)
         for library in self.libraries.all:
             library.new_session()
         self.call_stack.append((f"{function.name}() with its default arguments", None))
@@ -129,21 +185,16 @@ class Interpreter(Statements, Expressions, Calls):
         outer = self.anchor, self.uncertain
         self.anchor, self.uncertain = self.site(node), 0
         self.importing += 1
+        start = self.steps
         try:
             assert module.tree is not None
-            for statement in module.tree.body:
-                try:
-                    self.exec_stmt(statement, module.globals)
-                except Raise:
-                    break
-                except (Return, Break, Continue, UncertainExit):
-                    continue
-        except AnalysisLimit as exc:
-            exc.node = self.anchor
-            raise
+            self.run_statements(module.tree.body, module.globals)
         finally:
             self.importing -= 1
             self.anchor, self.uncertain = outer
+            for budget in self.budgets:  # its statements had budgets of their own: the importer's are not charged
+                budget.end += self.steps - start
+            self.budget_end = self.budgets[-1].end
 
 
 def called_by_name(module: cst.Module) -> set[str]:

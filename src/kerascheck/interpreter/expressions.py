@@ -223,6 +223,11 @@ class Expressions(Semantics):
                 answer = library.binary(op_type, left, right, self.site(node))
                 if answer is not NOT_HANDLED:
                     return answer
+        if op_type is cst.Add and type(left) is type(right) and isinstance(left, (list, tuple)):
+            # concatenation keeps unknown items as items (and does not scan them)
+            if len(left) + len(right) > builtins.MAX_SIZE:
+                return Unknown("value too large to track")
+            return left + right
         if contains_unknown(left) or contains_unknown(right):
             return Unknown("arithmetic on an unknown value")
         if not (isinstance(left, PLAIN) and isinstance(right, PLAIN)):

@@ -169,8 +169,16 @@ class Library:
         """A fresh session (an entry point runs as if alone)."""
 
     def final_steps(self) -> list[Callable[[], None]]:
-        """Steps to run after the module and its entry points (each within the budget)."""
+        """Steps to run after the module and its entry points (each on a budget of its own)."""
         return []
+
+    def checkpoint(self) -> Any:
+        """A mark of the library's state before a statement runs (for ``abandoned``)."""
+        return None
+
+    def abandoned(self, mark: Any, reason: str) -> None:
+        """The statement that started at ``mark`` was cut short (a budget ran out):
+        what it built or changed since is uncertain, for ``reason``."""
 
 
 class Libraries:

@@ -15,23 +15,48 @@ if TYPE_CHECKING:
 
 @dataclass
 class Limits:
-    max_steps: int = 2_000_000
-    max_seconds: float = 10.0
+    """The interpreter's budgets: counted, so a file's report is the same on any
+    machine at any load.  A step is a statement run or a call made.
+
+    Each top-level statement (of the file or of a module it imports), each entry
+    point and each final step gets ``max_statement_steps`` of the file's
+    ``max_steps``; once those are spent, each later one still gets
+    ``min_statement_steps``, so no model is dropped for what came before it.
+    ``max_seconds`` is a last-resort guard against a step that runs away, not a
+    budget: the counted ones are meant to end every analysis well before it.
+    """
+
+    max_steps: int = 1_000_000
+    max_statement_steps: int = 200_000
+    min_statement_steps: int = 10_000
     max_depth: int = 60
     max_iterations: int = 10_000
+    max_seconds: float = 120.0
+
+
+@dataclass
+class Budget:
+    """The steps one statement may take: the step count it ends at, and what
+    running past it means."""
+
+    end: int
+    reason: str
 
 
 class AnalysisLimit(Exception):
-    """An interpreter budget ran out.
+    """An interpreter budget ran out at ``node``.
 
-    A *fatal* one (total steps, time) ends the file's analysis; the others
-    (recursion depth, loop length) abandon only the top-level statement.
+    A step ``budget`` ends the statement (or entry point) it was given to, whose
+    effects become unknown; recursion depth and a comprehension's length end
+    the innermost one.  Only the time guard is *fatal*: it ends the file's
+    analysis.
     """
 
-    def __init__(self, message: str, node: cst.CSTNode | None, fatal: bool = False) -> None:
+    def __init__(self, message: str, node: cst.CSTNode | None, fatal: bool = False, budget: Budget | None = None) -> None:
         super().__init__(message)
         self.node = node
         self.fatal = fatal
+        self.budget = budget
 
 
 class Return(Exception):

@@ -2,8 +2,9 @@
 
 When the analysed file imports a module of its own project — a sibling
 (``import blocks``), a relative import (``from . import blocks``), a module of
-its package or of its ``pyproject.toml`` project (``from models.blocks import
-conv``) — that module's body is interpreted once per analysis, and what the
+its package or of its project's root (``from models.blocks import conv``; the
+root is the nearest folder above it with ``pyproject.toml``, ``setup.py``,
+``setup.cfg`` or ``.git``, and ``src/`` under it too) — that module's body is interpreted once per analysis, and what the
 file then uses from it runs like the file's own code.  Its parse tree is
 shared by the analyses of a run (``ParseCache``): a module that many files
 import is parsed once.
@@ -34,6 +35,7 @@ MAX_BYTES = 1_000_000
 MAX_CACHED_CHARS = 1_000_000  # of imported modules
 MAX_RECENT_CHARS = 50_000  # of the latest analysed files, until one is imported
 INSTALLED = ("site-packages", "dist-packages")
+ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")  # what marks a project's root folder
 IMPORTS = re.compile(r"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import\b|import[ \t]+([\w., \t]+))", re.MULTILINE)
 
 
@@ -130,15 +132,17 @@ class Project:
         self.file = path
         self.folder = folder
         self.package = ".".join(folder.relative_to(top).parts)
-        self.roots = [folder] + ([top] if top != folder else [])
+        # searched in this order: the file's folder first, as Python's sys.path[0] for a script
+        roots = [folder, top]
         self.scopes = [folder]
         if not any(part in INSTALLED for part in path.parts):
             if top != folder:
                 self.scopes.append(top / folder.relative_to(top).parts[0])
-            project = next((p for p in (folder, *folder.parents) if (p / "pyproject.toml").is_file()), None)
-            if project is not None:
-                self.roots += [project, project / "src"]
-                self.scopes.append(project)
+            root = project_root(folder)
+            if root is not None:
+                roots += [root, root / "src"]
+                self.scopes.append(root)
+        self.roots = list(dict.fromkeys(roots))
 
     @classmethod
     def of(cls, path: str, cache: ParseCache | None = None, libraries: Libraries | None = None) -> Project | None:
@@ -181,6 +185,12 @@ class Project:
         if name.split(".")[0] in self.libraries.packages:
             return path.parent == self.folder or path == self.folder
         return any(path == scope or scope in path.parents for scope in self.scopes)
+
+
+def project_root(folder: Path) -> Path | None:
+    """The nearest folder at or above ``folder`` with one of ``ROOT_MARKERS``
+    (where ``python -m`` or pytest would put the project on ``sys.path``)."""
+    return next((p for p in (folder, *folder.parents) if any((p / m).exists() for m in ROOT_MARKERS)), None)
 
 
 class Importer:

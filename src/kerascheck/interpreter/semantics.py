@@ -18,8 +18,8 @@ import libcst as cst
 
 from kerascheck.input_shapes import InputShapes
 from kerascheck.interpreter.library import NOT_HANDLED, Libraries
-from kerascheck.interpreter.limits import AnalysisLimit, Limits
-from kerascheck.interpreter.values import Arguments, Function, Ref, Scope, Super
+from kerascheck.interpreter.limits import AnalysisLimit, Budget, Limits
+from kerascheck.interpreter.values import MISSING, Arguments, Function, Ref, Scope, Super
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 if TYPE_CHECKING:
@@ -61,7 +61,15 @@ class Semantics:
     anchor: cst.CSTNode | None
     importing: int  # > 0 while an imported module's body runs
     steps: int
-    deadline: float
+    #: the budgets of the statements being run, innermost last, above one for
+    #: what runs outside them; the innermost one's end
+    budgets: list[Budget]
+    budget_end: int
+    deadline: float  # the time guard (``Limits.max_seconds``)
+    #: what the statements being run changed that outlives them, so a statement
+    #: whose budget runs out can leave it unknown: (scope, name) of a module's
+    #: variable, (attributes, name) of an object's, or a mutated container
+    journal: list[Any]
     depth: int
     uncertain: int  # > 0 while running a branch whose condition is unknown
     uncertain_node: cst.CSTNode | None
@@ -73,10 +81,16 @@ class Semantics:
     # ------------------------------------------------------------ bookkeeping
     def tick(self, node: cst.CSTNode) -> None:
         self.steps += 1
-        if self.steps > self.limits.max_steps:
-            raise AnalysisLimit(f"stopped after {self.limits.max_steps:,} interpretation steps", node, fatal=True)
-        if self.steps % 1024 == 0 and time.monotonic() > self.deadline:
-            raise AnalysisLimit(f"stopped after {self.limits.max_seconds:g} s of interpretation", node, fatal=True)
+        if self.steps > self.budget_end:
+            raise AnalysisLimit(self.budgets[-1].reason, node, budget=self.budgets[-1])
+        if not self.steps & 1023 and time.monotonic() > self.deadline:
+            raise AnalysisLimit(f"stopped by the {self.limits.max_seconds:g} s time guard", node, fatal=True)
+
+    def record(self, changed: Any, key: Any = MISSING) -> None:
+        """Journal a change that outlives the statement being run: the variable
+        ``key`` of a scope or the attribute ``key`` of an object's attributes was
+        set, or the container ``changed`` was mutated."""
+        self.journal.append(changed if key is MISSING else (changed, key))
 
     def site(self, node: Any) -> Any:
         """The node of the analysed file that stands for ``node``."""

@@ -24,7 +24,7 @@ from kerascheck.interpreter.limits import AnalysisLimit, Break, Continue, Raise,
 from kerascheck.interpreter.modules import ModuleState
 from kerascheck.interpreter.operators import AUGOPS
 from kerascheck.interpreter.semantics import DISAGREE, Semantics, outermost
-from kerascheck.interpreter.values import MISSING, Arguments, Class, Foreign, Function, Instance, Ref, Scope
+from kerascheck.interpreter.values import MISSING, Arguments, BoundMethod, Class, Foreign, Function, Instance, Ref, Scope
 from kerascheck.unknown import Unknown, is_unknown
 
 
@@ -95,7 +95,13 @@ class Statements(Semantics):
             if changed is not NOT_HANDLED:  # the library changes the value itself (NumPy)
                 self.assign(small.target, changed, scope)
                 return
-            self.assign(small.target, self.binary(AUGOPS[type(small.operator)], current, value, small), scope)
+            op = AUGOPS[type(small.operator)]
+            method = IN_PLACE.get((type(current), op))
+            if method is not None:  # ``pairs += [[a, b]]`` extends the list itself, as Python does
+                self.call_value(BoundMethod(current, method), Arguments([value]), small)
+                self.assign(small.target, current, scope)
+                return
+            self.assign(small.target, self.binary(op, current, value, small), scope)
         elif isinstance(small, cst.Return):
             raise Return(None if small.value is None else self.eval(small.value, scope))
         elif isinstance(small, cst.Break):
@@ -130,6 +136,8 @@ class Statements(Semantics):
     def delete(self, target: cst.BaseExpression, scope: Scope) -> None:
         """``del target``: a name is unbound, an item or attribute removed."""
         if isinstance(target, cst.Name):
+            if scope.parent is None:
+                self.record(scope, target.value)
             scope.vars.pop(target.value, None)
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
@@ -137,6 +145,7 @@ class Statements(Semantics):
         elif isinstance(target, cst.Attribute):
             receiver = self.eval(target.value, scope)
             if isinstance(receiver, Instance):
+                self.record(receiver.attrs, target.attr.value)
                 receiver.attrs[target.attr.value] = Unknown(f"{target.attr.value} was deleted")
         elif isinstance(target, cst.Subscript):
             container = self.eval(target.value, scope)
@@ -145,6 +154,7 @@ class Statements(Semantics):
             if library is not None:
                 library.set_item(container, key, Unknown("a deleted item"))
             elif isinstance(container, (list, dict)):
+                self.record(container)
                 if self.uncertain or is_unknown(key) or id(container) in self.tainted:
                     self.taint(container)
                     return
@@ -382,15 +392,17 @@ class Statements(Semantics):
     # ------------------------------------------------------------- variables
     def bind(self, name: str, value: Any, scope: Scope) -> None:
         if name in scope.globals_:
-            (scope.module or self.main).globals.vars[name] = value
-            return
-        if name in scope.nonlocals:
+            scope = (scope.module or self.main).globals
+        elif name in scope.nonlocals:
             outer = scope.parent
             while outer is not None and name not in outer.vars:
                 outer = outer.parent
             if outer is not None:
+                self.record(outer, name)
                 outer.vars[name] = value
                 return
+        if scope.parent is None:  # a module's variable outlives the statement
+            self.record(scope, name)
         scope.vars[name] = value
 
     def lookup(self, name: str, scope: Scope, node: cst.CSTNode) -> Any:
@@ -430,6 +442,7 @@ class Statements(Semantics):
             if library is not None:
                 library.set_item(container, key, value)
             elif isinstance(container, (list, dict)) and not is_unknown(key):
+                self.record(container)
                 if self.uncertain:
                     self.taint(container)
                 try:
@@ -468,6 +481,7 @@ class Statements(Semantics):
     def set_attribute(self, receiver: Any, name: str, value: Any) -> None:
         if isinstance(receiver, ModuleState):  # ``helpers.WIDTH = 64``: the module's own global
             old = receiver.globals.vars.get(name, MISSING)
+            self.record(receiver.globals, name)
             receiver.globals.vars[name] = self.join(old, value) if self.uncertain else value
             return
         if isinstance(receiver, Instance):
@@ -477,6 +491,7 @@ class Statements(Semantics):
                     library.instance_assigned(receiver, name, value)
             if self.uncertain and name in receiver.attrs:
                 value = self.join(receiver.attrs[name], value)
+            self.record(receiver.attrs, name)
             receiver.attrs[name] = value
             return
         library = self.libraries.owner(receiver)
@@ -503,6 +518,24 @@ def dotted_name(node: cst.BaseExpression) -> str:
     if isinstance(node, cst.Attribute):
         return f"{dotted_name(node.value)}.{node.attr.value}"
     return ""
+
+
+#: augmented assignments that change a mutable value in place (Python's ``__iadd__``
+#: and kin), as the method that does the same: linear in what is added, and seen
+#: through every other name of the value
+IN_PLACE: dict[tuple[type, type], str] = {
+    (list, cst.Add): "extend",
+    (dict, cst.BitOr): "update",
+    (set, cst.BitOr): "update",
+}
+
+
+def bound_names(statement: cst.CSTNode) -> set[str]:
+    """Names a statement may bind in its own scope: a definition's name, or what
+    its blocks may assign."""
+    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+        return {statement.name.value}
+    return assigned_names(statement)
 
 
 def assigned_names(body: cst.CSTNode) -> set[str]:

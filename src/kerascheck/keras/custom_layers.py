@@ -53,7 +53,7 @@ from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Unresolve
 from kerascheck.graph import Layer, Model, Tensor
 from kerascheck.interpreter.values import MISSING, Arguments, Class, Function, Instance, Ref
 from kerascheck.keras import masking
-from kerascheck.keras.session import Session
+from kerascheck.keras.session import Session, refuse_unknown_keywords
 from kerascheck.keras.spellings import is_keras
 from kerascheck.keras.values import Method, result_shape, set_trainable, tensors_for
 from kerascheck.unknown import Unknown, contains_unknown
@@ -564,6 +564,8 @@ def concrete_init(session: Session, layer: Layer, arguments: Arguments) -> None:
         kind.unresolved = f"{layer.class_name} passes arguments of unknown content to {kind.base.name}"
     elif session.host.uncertain > kind.start:
         kind.unresolved = f"{layer.class_name} calls super().__init__() under a condition kerascheck cannot evaluate"
+    if not arguments.opaque:
+        refuse_unknown_keywords(layer, kind.base, arguments.keywords)
     if not config.get("data_format"):
         config["data_format"] = session.data_format
     name = config.get("name")

@@ -106,6 +106,12 @@ class KerasLibrary(Library):
         """``keras.backend.clear_session()``: auto-names start over."""
         self.session.new_session()
 
+    def checkpoint(self) -> Any:
+        return self.session.checkpoint()
+
+    def abandoned(self, mark: Any, reason: str) -> None:
+        self.session.abandoned(mark, reason)
+
     # ------------------------------------------------------------------ calls
     def call(self, func: Any, arguments: Arguments, node: cst.CSTNode) -> Any:
         if isinstance(func, Method):
@@ -211,6 +217,7 @@ class KerasLibrary(Library):
     def call_model(self, model: Model, arguments: Arguments, node: cst.CSTNode) -> Any:
         session = self.session
         session.note_call(model)
+        session.touch(model)  # calling a model may build it
         if model.kind == "subclassed":
             return subclassed_models.call(session, model, arguments, node)
         args, kwargs = call_inputs(arguments)
@@ -358,6 +365,7 @@ class KerasLibrary(Library):
 
     def set_attribute(self, value: Any, name: str, new: Any, uncertain: bool) -> None:
         if isinstance(value, Operation) and name == "trainable":
+            self.session.touch(value)
             set_trainable(value, new if is_unknown(new) else bool(new), uncertain)
 
     # --------------------------------------------------- subclasses in the source
@@ -399,6 +407,7 @@ class KerasLibrary(Library):
 
     def instance_assigned(self, instance: Instance, name: str, value: Any) -> None:
         if isinstance(instance.native, Model) and instance.native.kind == "subclassed":
+            self.session.touch(instance.native)
             subclassed_models.track(self.session, instance.native, value)
 
     def instance_of(self, value: Any) -> Instance | None:
@@ -416,10 +425,12 @@ class KerasLibrary(Library):
         if isinstance(receiver, Instance) and isinstance(receiver.native, Layer):
             return custom_layers.method(self.session, receiver, method, arguments)
         if isinstance(receiver, Instance) and isinstance(receiver.native, Model):
+            self.session.touch(receiver.native)
             if method.of_super and name == "__init__":
                 return subclassed_models.model_init(self.session, receiver.native, arguments)
             receiver = receiver.native
         if isinstance(receiver, Model):
+            self.session.touch(receiver)
             return self.model_method(receiver, name, arguments, node)
         if isinstance(receiver, Tensor) and name == "get_shape":
             return receiver.shape

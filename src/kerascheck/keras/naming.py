@@ -18,6 +18,10 @@ class Namer:
         #: a layer's call() is being traced: Keras may trace it more than once, so
         #: how many names a layer made there takes is unknown
         self.tracing = False
+        self.made = 0  # auto-names given so far
+        #: a statement that gave auto-names was cut short (a budget ran out): how
+        #: many it would have given is unknown, so every later auto-name is
+        self.lost = False
 
     def __call__(self, class_name: str) -> str:
         prefix = to_snake_case(class_name)
@@ -26,7 +30,8 @@ class Namer:
             return UNKNOWN_NAME
         count = self.counts.get(prefix, 0)
         self.counts[prefix] = count + 1
-        if prefix in self.uncertain:
+        self.made += 1
+        if self.lost or prefix in self.uncertain:
             return UNKNOWN_NAME
         return prefix if count == 0 else f"{prefix}_{count}"
 

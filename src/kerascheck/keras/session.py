@@ -58,10 +58,33 @@ class Session:
         #: the subclassed models' call()s being traced: each layer or model called, with
         #: the interpreter's uncertainty at the time
         self.traces: list[list[tuple[Operation, int]]] = []
+        #: the models (and layers) the program changed after creating them, in order
+        self.touched: list[Operation] = []
 
     def new_session(self) -> None:
         """``keras.backend.clear_session()``: auto-names start over."""
         self.name = Namer()
+
+    def touch(self, op: Operation) -> None:
+        """The program changes a model or layer it made earlier (``add``, ``trainable``...)."""
+        self.touched.append(op)
+
+    def checkpoint(self) -> tuple[int, int, int]:
+        return len(self.models), len(self.touched), self.name.made
+
+    def abandoned(self, mark: tuple[int, int, int], reason: str) -> None:
+        """A statement that started at ``mark`` was cut short: the models it made or
+        changed are uncertain (every model when it changed a layer, which any of them
+        may hold), and auto-names after it unknown if it gave any."""
+        models, touched, made = mark
+        changed = self.touched[touched:]
+        suspects = self.models[models:] + [op for op in changed if isinstance(op, Model)]
+        if any(not isinstance(op, Model) for op in changed):
+            suspects = self.models
+        for model in suspects:
+            model.uncertain = model.uncertain or reason
+        if self.name.made != made:
+            self.name.lost = True
 
     def unknown_layer(self, class_name: str, kwargs: dict, node: cst.CSTNode) -> Layer:
         name = kwargs.get("name")
@@ -103,6 +126,7 @@ class Session:
             legacy_positional=_rewritten(layer_type.legacy_args(list(args), dict(kwargs), called_as)[0], args),
         )
         layer.named = isinstance(name, str)
+        refuse_unknown_keywords(layer, layer_type, kwargs)
         if config.get("trainable") is False:
             layer.trainable = False
         if layer_type.traced_function is not None:
@@ -301,6 +325,14 @@ class Session:
         config = {k: v for k, v in config.items() if k != "name"}
         name = UNKNOWN_NAME if self.scratch else self.name(class_name)  # backend ops, in a layer's call()
         return Op(name, class_name, node, type=op_type, config=config)
+
+
+def refuse_unknown_keywords(layer: Layer, layer_type: Any, kwargs: dict) -> None:
+    """Keras 3 refuses a keyword its constructor does not take (KC107)."""
+    unknown = layer_type.unknown_keywords(kwargs)
+    if unknown:
+        listed = ", ".join(f"{keyword}=" for keyword in unknown)
+        layer.refuse("KC107", f"{layer_type.name} takes no argument {listed} (Keras 3: 'Unrecognized keyword arguments')")
 
 
 def _input_shape(shape: Any, batch_size: Any, batch_shape: Any) -> Any:

@@ -50,6 +50,13 @@ EMBEDDING_REPLACEMENTS = {
     "W_constraint": "embeddings_constraint",
     "dropout": "a Dropout layer after it",
 }
+#: Keras 3 forms of the Keras 1/2 ``Layer`` keywords (``LEGACY_LAYER_KEYWORDS``), but batch_input_shape
+LAYER_REPLACEMENTS = {
+    "batch_size": "keras.Input(batch_size=…)",
+    "weights": "layer.set_weights(…) once built",
+    "input_dtype": "dtype",
+    "dynamic": "",
+}
 KERNEL_KEYWORDS = (("nb_row", "nb_col"), ("kernel_dim1", "kernel_dim2", "kernel_dim3"))
 KEYWORD_ORDER = {"epsilon": 0, "mode": 1, "axis": 2, "momentum": 3}  # Keras 1 BatchNormalization
 MERGE_CALLS = ("merge", "Merge")
@@ -145,6 +152,9 @@ def _keyword(layer: Layer, keyword: str) -> str:
         return _input_length(layer)
     if keyword == "output_shape" and _requests_output_shape(layer):
         return _output_shape(layer)
+    if keyword in LAYER_REPLACEMENTS and keyword not in (*layer_type.positional, *layer_type.keywords):
+        new = LAYER_REPLACEMENTS[keyword]
+        return f"{keyword} → {new}" if new else f"{keyword} (removed)"
     if keyword in layer_type.ignored_legacy_kwargs and keyword not in KERAS3_KEYWORDS:
         table = EMBEDDING_REPLACEMENTS if isinstance(layer_type, Embedding) else REPLACEMENTS
         new = table.get(keyword, "")

@@ -96,6 +96,20 @@ class LayerProblemRule(Rule):
                         yield self.finding(problem.node, f"{op.name} ({op.class_name}): {problem.message}")
 
 
+class ModelProblemRule(Rule):
+    """A rule for something Keras rejects about a model as a whole.
+
+    Building the model finds these (``modelbuild``: ``model.problems`` with the
+    rule's code); the rule reports each at the model's constructor call.
+    """
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for model in ctx.models:
+            for problem in model.problems:
+                if problem.code == self.code:
+                    yield self.finding(problem.node, f"{model.name}: {problem.message}")
+
+
 class ModelView:
     """Questions rules ask about one model: rows, neighbours, shapes, the output."""
 

@@ -1,4 +1,4 @@
-"""KC002 analysis-limit: A budget of the interpreter ran out (steps, time, recursion depth, loop length)."""
+"""KC002 analysis-limit: A budget of the interpreter ran out (steps, recursion depth, loop length)."""
 
 from kerascheck.rules.base import AnalysisRule, Example
 
@@ -7,16 +7,23 @@ class AnalysisLimitRule(AnalysisRule):
     code = "KC002"
     name = "analysis-limit"
     severity = "info"
-    summary = "A budget of the interpreter ran out (steps, time, recursion depth, loop length)."
+    summary = "A budget of the interpreter ran out (steps, recursion depth, loop length)."
     docs = """\
 ## What it does
-Reports where the abstract interpreter gave up because a budget ran out: too
-many steps in one call, too deep a recursion, too long a loop, too much time
-for the file, or code nested too deeply to parse.
+Reports where the abstract interpreter stopped following the code because a
+budget ran out: too many steps in one top-level statement (or in the file),
+too deep a recursion, too long a loop or comprehension, or code nested too
+deeply to parse. The budgets count steps, iterations and depth, never
+seconds, so the same file gives the same report on any machine at any load.
 
 ## Why it matters
-Values computed there are reported as unknown (`?`) rather than guessed, so
-some shapes or counts of the file's models may be missing.
+What that statement computed becomes unknown (`?`) rather than guessed: the
+names it binds, what it changed, and the models it built or changed (their
+totals are then unknown). The rest of the file is still analysed: each
+top-level statement, entry point and imported module's statement has a
+budget of its own (200,000 steps, within 1,000,000 for the file; once the
+file's are spent, each later statement still gets 10,000), and a loop past
+10,000 iterations is treated as a loop over unknown values.
 
 ## Example
 ```python

@@ -1,25 +1,38 @@
-"""KC107 invalid-layer-argument: A layer argument Keras rejects (a rate outside [0, 1], strides with dilation…)."""
+"""KC107 invalid-layer-argument: A layer argument Keras rejects (an unknown keyword, a rate outside [0, 1]…)."""
 
 from kerascheck.rules.base import Example, LayerProblemRule
+
+SEQ = "import keras\nfrom keras import layers\n"
 
 
 class InvalidLayerArgument(LayerProblemRule):
     code = "KC107"
     name = "invalid-layer-argument"
     severity = "error"
-    summary = "A layer argument Keras rejects (a rate outside [0, 1], strides with dilation…)."
+    summary = "A layer argument Keras rejects (an unknown keyword, a rate outside [0, 1]…)."
     docs = """\
 ## What it does
 Reports constructor arguments that Keras 3 validates and rejects, other than
-sizes: a dropout rate outside [0, 1], strides > 1 together with a dilation
-rate > 1, a `pool_size` missing where Keras 3 requires it, an unknown padding…
+sizes: a keyword the layer does not take (`Dense(4, kernel_size=3)`), a
+dropout rate outside [0, 1], strides > 1 together with a dilation rate > 1, a
+`pool_size` missing where Keras 3 requires it, an unknown padding, a
+`Bidirectional` whose layer already goes backwards…  The layer's shape and
+parameter count are then reported unknown: Keras never builds it.
+
+A keyword is known when the layer's Keras 3 constructor takes it (with the
+keywords of Keras's `Layer` it passes on: `name`, `dtype`, `trainable`,
+`input_shape`, `input_dim`…), or when it is a Keras 1/2 spelling kerascheck
+understands (`border_mode`, `nb_filter`, `init`, `W_regularizer`,
+`output_dim`, `batch_input_shape`, `weights`…): those are KC301's.
 
 ## Why it matters
-Keras raises when the layer is created or built, so the script fails before
+Keras raises when the layer is created or built ("Unrecognized keyword
+arguments passed to Dense: {'kernel_size': 3}"), so the script fails before
 training starts — or, for arguments Keras 2 accepted, after an upgrade.
 
 ## Example
 ```python
+keras.layers.Dense(4, kernel_size=3)
 keras.layers.Dropout(1.5)
 keras.layers.Conv2D(8, 3, strides=2, dilation_rate=2)
 ```
@@ -28,13 +41,24 @@ keras.layers.Conv2D(8, 3, strides=2, dilation_rate=2)
 Follow the message: it names the argument and the accepted values.
 """
     valid = (
-        Example("import keras\nm = keras.Sequential([keras.Input((8,)), keras.layers.Dropout(0.5)])\n", 0),
+        Example(SEQ + "m = keras.Sequential([keras.Input((8,)), layers.Dropout(0.5)])\n", 0),
+        # Keras 1/2 spellings are KC301's, not errors
+        Example(
+            SEQ + "m = keras.Sequential([layers.Dense(output_dim=4, input_dim=8, init='uniform', W_regularizer=None),"
+            " layers.Dense(2, batch_input_shape=(None, 4))])\n",
+            0,
+        ),
     )
     invalid = (
-        Example("import keras\nm = keras.Sequential([keras.Input((8,)), keras.layers.Dropout(1.5)])\n"),
         Example(
-            "import keras\nm = keras.Sequential([keras.Input((16, 16, 3)),"
-            " keras.layers.Conv2D(8, 3, strides=2, dilation_rate=2)])\n"
+            SEQ + "m = keras.Sequential([keras.Input((8,)), layers.Dense(4, kernel_size=3)])\n",
+            contains="Dense takes no argument kernel_size=",
+        ),
+        Example(SEQ + "m = keras.Sequential([keras.Input((8,)), layers.Dropout(1.5)])\n"),
+        Example(SEQ + "m = keras.Sequential([keras.Input((16, 16, 3)), layers.Conv2D(8, 3, strides=2, dilation_rate=2)])\n"),
+        Example(
+            SEQ + "m = keras.Sequential([keras.Input((10, 4)), layers.Bidirectional(layers.LSTM(4, go_backwards=True))])\n",
+            contains="go_backwards=True",
         ),
     )
 

@@ -143,6 +143,10 @@ Use the Keras 3 spelling the message gives:
             count=3,
         ),
         Example(
+            K1 + "m = Sequential([Dense(8, batch_size=16, input_shape=(4,), weights=None), Embedding(5, 2, weights=None)])\n",
+            contains="batch_size → keras.Input(batch_size=…), weights → layer.set_weights(…) once built",
+        ),
+        Example(
             K1 + "m = Sequential([Dense(8, input_dim=4), BatchNormalization(1e-3, 0, -1, 0.9)])\n",
             contains="Keras 1's positional (epsilon, mode, axis, momentum) → BatchNormalization(epsilon=0.001,"
             " axis=-1, momentum=0.9)",
