@@ -15,7 +15,7 @@ import libcst as cst
 from kerascheck import suppression
 from kerascheck.diagnostics import Diagnostic, Span
 from kerascheck.findings import Finding
-from kerascheck.graph import Layer, Model, Operation
+from kerascheck.graph import Counts, Layer, Model, Operation, Row
 from kerascheck.input_shapes import InputShapes, Shape
 from kerascheck.interpreter.engine import Interpreter
 from kerascheck.interpreter.library import Libraries, Library
@@ -271,14 +271,24 @@ def reported_nodes(models: list[Model], findings: list[Finding]) -> list[cst.CST
     return nodes
 
 
+#: why a split is unknown that is not the same at every moment the report may
+#: show (``Model.split_moments``), though known now
+SPLIT_UNKNOWN = (
+    "the trainable split depends on a condition kerascheck cannot evaluate "
+    "(around a summary(), a compile() or a trainable = ...)"
+)
+
+
 def model_report(model: Model, positions: Positions, options: Options) -> ModelReport:
-    layers = [layer_report(row.operation, row, positions) for row in model.rows or []]
-    trainable, non_trainable = model.totals()
+    layers = [layer_report(row.operation, row, model.row_split(row), positions) for row in model.rows or []]
+    trainable, non_trainable = model.split()
     reason = model.uncertain or model.unknown_reason
     if not reason and trainable is None:
         culprit = next((l for l in layers if l.params is None), None)
         if culprit is not None:
             reason = f"{culprit.name} ({culprit.class_name}): {culprit.unknown_reason or 'parameters unknown'}"
+        elif model.totals() != (None, None):
+            reason = SPLIT_UNKNOWN
     return ModelReport(
         name=model.name,
         kind=model.kind,
@@ -291,15 +301,19 @@ def model_report(model: Model, positions: Positions, options: Options) -> ModelR
     )
 
 
-def layer_report(op: Operation, row: Any, positions: Positions) -> LayerReport:
+def layer_report(op: Operation, row: Row, counts: Counts, positions: Positions) -> LayerReport:
+    """A row of a model's report, with its (trainable, non-trainable) ``counts``."""
     reason = ""
-    if row.trainable is None and not row.built and is_unknown(row.output_shape):
+    trainable, non_trainable = counts
+    if trainable is None and not row.built and is_unknown(row.output_shape):
         reason = row.output_shape.reason  # a layer of a model that is not built
-    elif row.trainable is None:
+    elif trainable is None and row.counts() != (None, None):
+        reason = SPLIT_UNKNOWN  # known at the end, not the same at every moment
+    elif trainable is None:
         if isinstance(op, Layer):
-            reason = op.unknown_reason or op.weights_reason or "not built"
+            reason = op.unknown_reason or op.weights_reason or op.trainable_unknown or "not built"
         elif isinstance(op, Model):
-            reason = op.uncertain or op.unknown_reason or "a layer of the nested model is unknown"
+            reason = op.uncertain or op.unknown_reason or op.trainable_unknown or "a layer of the nested model is unknown"
     elif is_unknown(row.output_shape):
         reason = getattr(row.output_shape, "reason", "")
     return LayerReport(
@@ -307,8 +321,8 @@ def layer_report(op: Operation, row: Any, positions: Positions) -> LayerReport:
         class_name=op.class_name,
         line=positions.span(op.source).line,
         output_shape=row.output_shape,
-        trainable=row.trainable,
-        non_trainable=row.non_trainable,
+        trainable=trainable,
+        non_trainable=non_trainable,
         explain=list(getattr(op, "explain", [])),
         unknown_reason=reason,
     )

@@ -54,6 +54,12 @@ class Node:
         return isinstance(self.operation, Layer) and self.operation.is_input
 
 
+#: (trainable, non-trainable) parameter counts, None where unknown
+Counts = tuple[int | None, int | None]
+#: the ``trainable`` flag of operations at one moment of the program (None: unknown)
+Flags = dict["Operation", "bool | None"]
+
+
 @dataclass(eq=False)
 class Operation:
     """Anything that can appear as a row of a model summary."""
@@ -63,15 +69,41 @@ class Operation:
     source: cst.CSTNode | None
     nodes: list[Node] = field(default_factory=list, init=False)
     trainable: bool = field(default=True, init=False)
+    #: why ``trainable`` is not known (set under a condition kerascheck cannot evaluate)
+    trainable_unknown: str = field(default="", init=False)
     named: bool = field(default=False, init=False)  # its name was given in the source (name=...)
 
-    def param_counts(self) -> tuple[int | None, int | None]:
+    def flag(self, flags: Flags | None = None) -> bool | None:
+        """Its ``trainable`` flag at the moment ``flags`` holds (default: now); None if unknown."""
+        if flags is not None and self in flags:
+            return flags[self]
+        return None if self.trainable_unknown else self.trainable
+
+    def param_counts(self, flags: Flags | None = None) -> Counts:
         """(trainable, non-trainable) counts by each weight's own flag, None where unknown."""
         return 0, 0
 
-    def totals(self) -> tuple[int | None, int | None]:
+    def totals(self, flags: Flags | None = None) -> Counts:
         """The counts its own summary row shows (a frozen model shows no trainable weights)."""
-        return self.param_counts()
+        return self.param_counts(flags)
+
+
+def under_flag(flag: bool | None, trainable: int | None, frozen: int | None) -> Counts:
+    """Counts under an operation's ``trainable`` flag: all non-trainable when it is
+    False, and when it is unknown, what both flags give (None where they differ)."""
+    if trainable is None or frozen is None:
+        return None, None
+    if flag is None:
+        return agreed([(trainable, frozen), (0, trainable + frozen)])
+    return (trainable, frozen) if flag else (0, trainable + frozen)
+
+
+def agreed(counts: list[Counts]) -> Counts:
+    """The counts all of ``counts`` give (None where two differ or one is unknown)."""
+    first = counts[0]
+    if any(c != first for c in counts):
+        return None, None
+    return first
 
 
 @dataclass(eq=False)
@@ -94,7 +126,7 @@ class Layer(Operation):
     problems: list[Problem] = field(default_factory=list, init=False)
     unknown_reason: str = field(default="", init=False)
 
-    def param_counts(self) -> tuple[int | None, int | None]:
+    def param_counts(self, flags: Flags | None = None) -> Counts:
         if self.is_input:
             return 0, 0
         if self.weights is None:
@@ -103,9 +135,7 @@ class Layer(Operation):
             return None, None
         trainable = sum(w.size for w in self.weights if w.trainable)
         frozen = sum(w.size for w in self.weights if not w.trainable)
-        if not self.trainable:
-            return 0, trainable + frozen
-        return trainable, frozen
+        return under_flag(self.flag(flags), trainable, frozen)
 
     @property
     def built_at_init(self) -> bool:
@@ -198,20 +228,29 @@ class Op(Layer):
 
 @dataclass(eq=False)
 class Row:
-    """One line of a model summary; its counts follow the operation's current state
-    (``layer.trainable = False`` after the model was built still counts)."""
+    """One line of a model summary; its counts follow the operation's state at a
+    moment (``layer.trainable = False`` after the model was built counts from then)."""
 
     operation: Operation
     output_shape: ShapeTree
     built: bool = True  # False for a layer of a Sequential that has no input shape
 
-    @property
-    def trainable(self) -> int | None:
-        return self.operation.totals()[0] if self.built else None
+    def counts(self, flags: Flags | None = None) -> Counts:
+        """(trainable, non-trainable) with the flags of ``flags`` (default: now)."""
+        return self.operation.totals(flags) if self.built else (None, None)
 
-    @property
-    def non_trainable(self) -> int | None:
-        return self.operation.totals()[1] if self.built else None
+
+#: the calls at which kerascheck notes a model's trainable flags, in order of precedence
+SPLIT_EVENTS = ("summary", "compile")
+
+
+@dataclass(eq=False)
+class Snapshot:
+    """The trainable flags of a model's operations when ``summary()`` or ``compile()`` ran."""
+
+    event: str  # one of SPLIT_EVENTS
+    flags: Flags
+    certain: bool  # it ran whenever the model exists (no condition of its own)
 
 
 @dataclass(eq=False)
@@ -236,6 +275,7 @@ class Model(Operation):
     unknown_reason: str = field(default="", init=False)
     #: what Keras refuses about the model as a whole: it is never built, its totals are unknown
     problems: list[Problem] = field(default_factory=list, init=False)
+    snapshots: list[Snapshot] = field(default_factory=list, init=False)
     # Subclassed: the layers its attributes hold (``model.layers``), in the order
     # Keras tracks them; whether call() was traced on an input; the interpreter's
     # instance of the class, and how to trace call() on other input shapes
@@ -244,26 +284,53 @@ class Model(Operation):
     owner: Any = field(default=None, init=False)
     trace: Any = field(default=None, init=False)
 
-    def param_counts(self) -> tuple[int | None, int | None]:
+    def param_counts(self, flags: Flags | None = None) -> Counts:
         """Counts by each weight's own trainable flag (how an enclosing model counts it)."""
         if self.uncertain or self.problems or self.rows is None or (self.kind == "subclassed" and not self.traced):
             return None, None
         # A layer of a subclassed model that call() never used stays unbuilt: no weights.
         unbuilt = (0, 0) if self.kind == "subclassed" else (None, None)
-        counts = [r.operation.param_counts() if r.built else unbuilt for r in self.rows]
+        counts = [r.operation.param_counts(flags) if r.built else unbuilt for r in self.rows]
         trainable = [t for t, _ in counts if t is not None]
         frozen = [f for _, f in counts if f is not None]
         if len(trainable) < len(counts) or len(frozen) < len(counts):
             return None, None
         return sum(trainable), sum(frozen)
 
-    def totals(self) -> tuple[int | None, int | None]:
+    def totals(self, flags: Flags | None = None) -> Counts:
         """The model's own totals: a model whose ``trainable`` is False has no
         trainable weights, whatever its layers' flags."""
-        trainable, frozen = self.param_counts()
-        if trainable is None or frozen is None or self.trainable:
-            return trainable, frozen
-        return 0, trainable + frozen
+        return under_flag(self.flag(flags), *self.param_counts(flags))
+
+    def split_moments(self) -> list[Flags | None]:
+        """The moments whose trainable split its report may show (None: the end of
+        the run): its first ``summary()``, else its first ``compile()``, else the
+        end; a call that may not run (under a condition the model's own creation
+        does not share) adds its moment and leaves the next one possible too."""
+        moments: list[Flags | None] = []
+        for event in SPLIT_EVENTS:
+            for snapshot in self.snapshots:
+                if snapshot.event == event:
+                    moments.append(snapshot.flags)
+                    if snapshot.certain:
+                        return moments
+        return [*moments, None]
+
+    def split(self) -> Counts:
+        """Its totals as reported: what every moment of ``split_moments`` agrees on."""
+        return agreed([self.totals(flags) for flags in self.split_moments()])
+
+    def row_split(self, row: Row) -> Counts:
+        """A row's counts as reported: what every moment of ``split_moments`` agrees on."""
+        return agreed([row.counts(flags) for flags in self.split_moments()])
+
+    def operations(self) -> list[Operation]:
+        """The model, its layers, and those of the models nested in it."""
+        found: dict[Operation, None] = {self: None}
+        for op in [*self.sequence, *(r.operation for r in self.rows or []), *self.tracked]:
+            if op not in found:
+                found.update(dict.fromkeys(op.operations() if isinstance(op, Model) else [op]))
+        return list(found)
 
 
 @dataclass

@@ -44,9 +44,21 @@ def sequential_input(model: Model) -> Any:
     return None
 
 
+def keras2_input(model: Model) -> Any:
+    """The input Keras 1/2 built a Sequential model on when it declares none and
+    Keras 3 leaves it unbuilt: its first layer's ``keras2_input_shape`` (README,
+    "Legacy intent").  A call, ``build()`` or ``Input`` builds it as in Keras 3."""
+    first = model.sequence[0] if model.sequence else None
+    if isinstance(first, Layer) and first.type is not None and not first.is_input:
+        return first.type.keras2_input_shape(first.config)
+    return None
+
+
 def build_sequential(model: Model) -> None:
     """Chain the layers of a Sequential model from its input shape."""
     shape = sequential_input(model)
+    if shape is None:
+        shape = keras2_input(model)
     layers = [op for op in model.sequence if not (isinstance(op, Layer) and op.is_input)]
     if shape is None:
         # Not built: Keras shows no shapes and no weights for such a model.

@@ -12,14 +12,19 @@ from typing import Any
 
 class Unknown:
     """A value kerascheck cannot determine; ``reason`` says why, when known.
-    ``lost``: the values it may be (two branches that disagree), which code
-    using it may change unseen."""
 
-    __slots__ = ("reason", "lost")
+    ``among``: the values it is one of (an unknown index of a known list, a
+    variable two branches of an unknown condition disagree on), and
+    ``within``: the values a list it is holds some of (a slice of a known list
+    whose bounds are unknown); both empty when it may be anything.
+    """
 
-    def __init__(self, reason: str = "", lost: tuple[Any, ...] = ()) -> None:
+    __slots__ = ("reason", "among", "within")
+
+    def __init__(self, reason: str = "", among: tuple[Any, ...] = (), within: tuple[Any, ...] = ()) -> None:
         self.reason = reason
-        self.lost = lost
+        self.among = among
+        self.within = within
 
     def __repr__(self) -> str:
         return "?"

@@ -6,7 +6,7 @@ import pytest
 from oracle import check, check_invalid, check_legacy, keras_layer, our_layer
 
 import kerascheck.catalog
-from kerascheck.catalog.base import Call, Explain, Unresolved
+from kerascheck.catalog.base import Call, Explain, Invalid, Unresolved
 from kerascheck.unknown import Unknown, is_unknown
 
 CF = {"data_format": "channels_first"}
@@ -159,13 +159,52 @@ def test_keras3_aliases(keras, alias, name, args, kwargs, shape):
         (
             "Deconvolution2D",
             (8, 3, 3),
-            {"output_shape": (None, 9, 9, 8), "dim_ordering": "th"},
+            {"output_shape": (None, 8, 9, 9), "dim_ordering": "th"},
             "Conv2DTranspose",
             (8, 3),
             CF,
             (3, 7, 7),
         ),
         ("Deconv2D", (8, (3, 3)), {"strides": 2}, "Conv2DTranspose", (8, 3), {"strides": 2}, (7, 7, 3)),
+        # Keras 1's output_shape asks for other rows and columns: Keras 3's output_padding
+        (
+            "Deconvolution2D",
+            (8, 3, 3, (None, 26, 25, 8)),
+            {"subsample": (2, 2)},
+            "Conv2DTranspose",
+            (8, 3),
+            {"strides": 2, "output_padding": (1, 0)},
+            (12, 12, 3),
+        ),
+        (
+            "Deconvolution2D",
+            (8, 3, 3),
+            {"output_shape": (None, 8, 13, 14), "subsample": (2, 2), "border_mode": "same", "dim_ordering": "th"},
+            "Conv2DTranspose",
+            (8, 3),
+            {"strides": 2, "padding": "same", "output_padding": (0, 1), **CF},
+            (3, 7, 7),
+        ),
+        (
+            "Deconv2D",
+            (4, 5, 5, (1, 31, 31, 4)),
+            {"subsample": (3, 3)},
+            "Conv2DTranspose",
+            (4, 5),
+            {"strides": 3, "output_padding": 2},
+            (9, 9, 2),
+        ),
+        # Keras 2 ignored output_shape in every other spelling
+        ("Conv2DTranspose", (8, 3), {"output_shape": (None, 9, 30, 8)}, "Conv2DTranspose", (8, 3), {}, (7, 7, 3)),
+        (
+            "Deconvolution3D",
+            (4, 3),
+            {"output_shape": (None, 30, 30, 30, 4)},
+            "Conv3DTranspose",
+            (4, 3),
+            {},
+            (3, 4, 5, 1),
+        ),
         ("Deconvolution3D", (4, 3), {"padding": "same"}, "Conv3DTranspose", (4, 3), {"padding": "same"}, (3, 4, 5, 1)),
         (
             "SeparableConvolution2D",
@@ -244,6 +283,39 @@ def test_unknown_input_dim_stays_unknown():
 def test_unknown_kernel_is_unresolved():
     with pytest.raises(Unresolved):
         run("Conv2D", (8, Unknown()), {}, (None, 9, 9, 3))
+
+
+@pytest.mark.parametrize(
+    "kernel, strides, padding", [(k, s, p) for k in (2, 3, 4) for s in (1, 2, 3) for p in ("valid", "same")]
+)
+def test_keras1_output_shape_is_reached_exactly_when_keras3_can(keras, kernel, strides, padding):
+    """Keras 1's Deconvolution2D(..., output_shape=...) is given the output_padding
+    (or none) with which Keras 3 gives the requested rows, and is invalid exactly
+    when no output_padding Keras 3 accepts gives them."""
+    reachable = {}
+    for output_padding in [None, *range(strides)]:
+        layer = keras.layers.Conv2DTranspose(1, kernel, strides=strides, padding=padding, output_padding=output_padding)
+        rows = layer.compute_output_shape((None, 5, 5, 1))[1]
+        reachable.setdefault(rows, output_padding)
+    lt = kerascheck.catalog.lookup("Deconvolution2D")
+    for rows in range(1, 25):
+        kwargs = {"subsample": (strides, strides), "border_mode": padding}
+        cfg = lt.normalize((1, kernel, kernel, (None, rows, rows, 1)), kwargs, "Deconvolution2D")
+        cfg["data_format"] = "channels_last"
+        if rows in reachable:
+            assert lt.output_shape(cfg, Call((None, 5, 5, 1)), Explain()) == (None, rows, rows, 1)
+        else:
+            with pytest.raises(Invalid):
+                lt.output_shape(cfg, Call((None, 5, 5, 1)), Explain())
+
+
+def test_keras1_output_shape_explained():
+    args, kwargs = (8, 3, 3, (None, 26, 26, 8)), {"subsample": (2, 2)}
+    _, _, out, ex = run("Conv2DTranspose", args, kwargs, (None, 12, 12, 3), "Deconvolution2D")
+    assert out == (None, 26, 26, 8)
+    assert ex.lines[0] == "Keras 1 output_shape=(None, 26, 26, 8): Keras 3's output_padding=(1, 1)"
+    with pytest.raises(Unresolved):
+        run("Conv2DTranspose", (8, 3, 3, (None, Unknown(), 26, 8)), {}, (None, 12, 12, 3), "Deconvolution2D")
 
 
 def test_keras1_positional_kernel_may_be_unknown():

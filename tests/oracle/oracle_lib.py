@@ -5,7 +5,9 @@
 model the file constructed, in construction order, with the row list Keras's
 ``model.summary()`` would print (minus ``InputLayer`` rows): class, name, output
 shape, trainable / non-trainable counts and the line of the fixture where each
-row's layer (or operation) was constructed.
+row's layer (or operation) was constructed.  The counts are those of the
+model's first ``summary()`` call, else of its first ``compile()``, else of the
+end of the run (README, "Legacy intent").
 
 ``run_kerascheck(path)`` runs ``kerascheck summary --output-format json`` in
 process and returns the parsed, schema-checked report.
@@ -214,6 +216,60 @@ CALL_SHAPES: dict[int, list] = {}
 
 
 @contextlib.contextmanager
+def _split_moments(keras):
+    """Patch ``Model.summary`` and ``Model.compile`` to note, for each model, the
+    trainable flags of the layers in it at its first ``summary()``, else at its
+    first ``compile()``: the split kerascheck reports (README, "Legacy intent").
+    Yields id(model) → (the call, the flags)."""
+    moments: dict[int, tuple[str, list]] = {}
+    originals = {name: getattr(keras.Model, name) for name in ("summary", "compile")}
+    inherited = [name for name in originals if name not in keras.Model.__dict__]  # compile is Trainer's
+
+    def noting(name, original):
+        def run(self, *args, **kwargs):
+            noted = moments.get(id(self))
+            if noted is None or (noted[0] == "compile" and name == "summary"):
+                moments[id(self)] = (name, _flags(self))
+            return original(self, *args, **kwargs)
+
+        return run
+
+    for name, original in originals.items():
+        setattr(keras.Model, name, noting(name, original))
+    try:
+        yield moments
+    finally:
+        for name, original in originals.items():
+            if name in inherited:
+                delattr(keras.Model, name)
+            else:
+                setattr(keras.Model, name, original)
+
+
+def _flags(model) -> list:
+    """The ``trainable`` flag of the model and of each layer in it."""
+    return [(layer, layer.trainable) for layer in model._flatten_layers()]
+
+
+@contextlib.contextmanager
+def _flags_set(flags: list):
+    """``flags`` (``_flags``'s) in force for a while.  A layer's trainable variables
+    follow its flag, as Keras's setter makes them (also those built since)."""
+    now = [(layer, layer._trainable, [(v, v._trainable) for v in layer._trainable_variables]) for layer, _ in flags]
+    try:
+        for layer, flag in flags:
+            object.__setattr__(layer, "_trainable", flag)
+            for variable in layer._trainable_variables:
+                variable._trainable = flag
+        yield
+    finally:
+        for layer, flag, variables in now:
+            object.__setattr__(layer, "_trainable", flag)
+            for variable, variable_flag in variables:
+                variable._trainable = variable_flag
+
+
+@contextlib.contextmanager
 def _global_keras_state(keras):
     """Restore the process-wide settings a fixture may change."""
     fmt = keras.config.image_data_format()
@@ -334,7 +390,7 @@ def record_keras(keras, path: Path, *, run=None, siblings=()) -> Recording:
     others = frozenset(os.path.normcase(str(Path(s).resolve())) for s in siblings)
     keras.backend.clear_session()
     out = io.StringIO()
-    with _global_keras_state(keras), _recording(keras, filename, others) as created:
+    with _global_keras_state(keras), _recording(keras, filename, others) as created, _split_moments(keras) as moments:
         if run is None:
             cwd = os.getcwd()
             os.chdir(path.parent)
@@ -350,7 +406,11 @@ def record_keras(keras, path: Path, *, run=None, siblings=()) -> Recording:
                 run()
         lines = {id(obj): line for obj, line, _ in created}
         models = [obj for obj, _, direct in created if direct and isinstance(obj, keras.Model)]
-        result = Recording(models=[summarise(keras, m, lines) for m in models], stdout=out.getvalue())
+        summaries = []
+        for model in models:
+            with _flags_set(moments[id(model)][1] if id(model) in moments else []):
+                summaries.append(summarise(keras, model, lines))
+        result = Recording(models=summaries, stdout=out.getvalue())
     keras.backend.clear_session()
     return result
 

@@ -64,7 +64,7 @@ def test_legacy_original_does_not_run_on_keras3(keras, path, monkeypatch):
     """A twin is only needed where Keras 3 really rejects the original spelling
     (or ignores a legacy argument whose meaning kerascheck keeps)."""
     if legacy_intent(twin_of(path)):
-        pytest.skip("Keras 3 runs this original but ignores a legacy argument")
+        pytest.skip("Keras 3 runs this original but ignores a legacy argument")  # see the next test
     monkeypatch.chdir(path.parent)
     fmt = keras.config.image_data_format()
     try:
@@ -73,6 +73,17 @@ def test_legacy_original_does_not_run_on_keras3(keras, path, monkeypatch):
     finally:
         keras.config.set_image_data_format(fmt)
         keras.backend.clear_session()
+
+
+@pytest.mark.parametrize("path", fixture_params([p for p in TWINNED if legacy_intent(twin_of(p))]))
+def test_legacy_intent_twin_differs_from_keras3(keras, path):
+    """A `# oracle: legacy-intent` twin is only needed where Keras 3, running the
+    original, builds something else (an unbuilt model, other shapes or counts)."""
+
+    def built(recording):
+        return [[(r.cls, r.shape, r.trainable, r.non_trainable) for r in m.rows] for m in recording.models]
+
+    assert built(record_keras(keras, path)) != built(fixture_recording(keras, path))
 
 
 def _fake_report(recording):

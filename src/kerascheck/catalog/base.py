@@ -304,6 +304,12 @@ class LayerType:
             return (cfg.get("batch_size"), cfg["input_dim"])
         return None
 
+    def keras2_input_shape(self, cfg: dict[str, Any]) -> Shape | None:
+        """The input (with batch axis) Keras 1/2 gave a Sequential model starting with
+        the layer where it declares none, and Keras 3 leaves the model unbuilt
+        (an Embedding: a sequence of any length).  Default: none."""
+        return None
+
     # ----------------------------------------------------------- semantics
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         """The output shape(s) of calling the layer.  Default: identity."""

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from kerascheck.catalog.base import spatial_name, Call, Dim, Explain, Invalid, LayerType, Role, Shape
+from kerascheck.catalog.base import spatial_name, Call, Dim, Explain, Invalid, LayerType, Role, Shape, Unresolved
 from kerascheck.catalog.base import ShapeTree, Weight, as_tuple, channels_axis, check_rank, conv_output_length
 from kerascheck.catalog.base import KERNEL_KEYWORDS, conv_transpose_output_length, format_shape, known
 from kerascheck.unknown import Unknown, is_unknown
@@ -230,7 +230,14 @@ class Conv3D(Conv):
 
 # ---------------------------------------------------------------- transposed
 class ConvTranspose(Conv):
-    """Conv1DTranspose/2D/3D; ``Deconvolution2D``/``Deconv2D`` take Keras 1 arguments."""
+    """Conv1DTranspose/2D/3D; ``Deconvolution2D``/``Deconv2D`` take Keras 1 arguments.
+
+    Keras 1's ``Deconvolution2D(nb_filter, nb_row, nb_col, output_shape)`` gives
+    the rows and columns its ``output_shape`` asks for; Keras 2 dropped the
+    argument and added ``output_padding`` instead.  kerascheck keeps the Keras 1
+    intent: the layer is Keras 3's with the ``output_padding`` that gives the
+    requested shape (``keras1_padding``), or invalid when none does.
+    """
 
     keras1_prefixes = ("Deconv",)
     positional = (
@@ -255,12 +262,52 @@ class ConvTranspose(Conv):
     ignored_legacy_kwargs = (*KERAS1_CONV_KWARGS, "output_shape")
 
     def legacy_args(self, args: list, kwargs: dict, called_as: str) -> tuple[list, dict]:
-        # Keras 1: Deconvolution2D(nb_filter, nb_row, nb_col, output_shape); Keras 2 dropped output_shape.
-        if called_as.startswith(self.keras1_prefixes):
+        # Keras 1: Deconvolution2D(nb_filter, nb_row, nb_col, output_shape).  Only that
+        # 2-D layer had output_shape; Keras 2 ignored it in every spelling.
+        keras1 = called_as.startswith(self.keras1_prefixes)
+        if keras1 and len(args) == self.rank + 2 and isinstance(args[-1], (tuple, list)):
+            kwargs.setdefault("output_shape", args[-1])
+            args = args[:-1]
+        if not (keras1 and self.rank == 2):
             kwargs.pop("output_shape", None)
-            if len(args) == self.rank + 2 and isinstance(args[-1], (tuple, list)):
-                args = args[:-1]
         return super().legacy_args(args, kwargs, called_as)
+
+    def keras1_padding(self, cfg: dict[str, Any], shape: Shape) -> tuple | None:
+        """The ``output_padding`` that gives the rows and columns Keras 1's
+        ``output_shape`` asks for (None: Keras 3's default output already has them)."""
+        window = self.window(cfg)
+        requested = known(cfg["output_shape"], "output_shape")
+        axes = spatial_axes(cfg, self.rank + 2)
+        if not isinstance(requested, (tuple, list)) or len(requested) != self.rank + 2:
+            raise Invalid(f"{self.name}: output_shape {requested!r} is not a shape of rank {self.rank + 2}")
+        wanted = [requested[axis] for axis in axes]
+        lengths = [known(shape[axis], "the input size") for axis in axes]
+        if None in wanted or None in lengths:
+            raise Unresolved("output_shape or the input leaves an output size undefined")
+        w = window
+        if [self._length(w, i, n, None) for i, n in enumerate(lengths)] == wanted:
+            return None
+        padding = tuple(want - self._length(w, i, n, 0) for i, (want, n) in enumerate(zip(wanted, lengths)))
+        if not all(0 <= pad < stride for pad, stride in zip(padding, w.strides)):
+            raise Invalid(
+                f"{self.name}: Keras 1's output_shape asks for {format_shape(tuple(wanted))} from "
+                f"{format_shape(tuple(lengths))}, "
+                f"which needs output_padding {padding}, not ≥ 0 and below strides {w.strides}"
+            )
+        return padding
+
+    @staticmethod
+    def _length(w: Window, i: int, length: int, output_padding: int | None) -> Dim:
+        return conv_transpose_output_length(length, w.kernel[i], w.padding, w.strides[i], output_padding, w.dilation[i])
+
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
+        if cfg.get("output_shape") is None:
+            return super().output_shape(cfg, call, ex)
+        check_rank(call.inputs, self.rank + 2, self.name)
+        padding = self.keras1_padding(cfg, call.inputs)
+        keras3 = "its default output" if padding is None else f"output_padding={padding}"
+        ex.add(f"Keras 1 output_shape={format_shape(tuple(cfg['output_shape']))}: Keras 3's {keras3}")
+        return super().output_shape({**cfg, "output_padding": padding}, call, ex)
 
     def output_padding(self, cfg: dict[str, Any], window: Window) -> tuple | None:
         padding = cfg.get("output_padding")

@@ -98,6 +98,10 @@ class Embedding(LayerType):
             return (cfg.get("batch_size"), cfg["input_length"])
         return None
 
+    def keras2_input_shape(self, cfg: dict[str, Any]) -> Shape | None:
+        # Keras 1/2's Embedding declared (batch, None) without input_length
+        return (cfg.get("batch_size"), None)
+
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         for key in ("input_dim", "output_dim"):  # checked by Keras's constructor
             size = cfg.get(key)

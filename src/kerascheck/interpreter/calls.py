@@ -91,7 +91,7 @@ class Calls(Semantics):
             result = library.call(func, arguments, node)
             if result is not NOT_HANDLED:
                 return result
-        if isinstance(func, Unknown) and func.lost:
+        if isinstance(func, Unknown) and func.among:
             self.escape(func)  # ``model(x)`` may build one of the models it may be
         if isinstance(func, Foreign) or is_unknown(func):
             return self.call_unknown(func.label if isinstance(func, Foreign) else "", arguments, node)

@@ -61,6 +61,7 @@ class Interpreter(Statements, Expressions, Calls):
         self.births = {}
         self.called = set()
         self.instantiated = set()
+        self.escaped = {}
         self.call_stack = []
         self.tainted = {}
         self.limit_hits = []

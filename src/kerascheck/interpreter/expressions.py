@@ -307,7 +307,7 @@ class Expressions(Semantics):
             found = receiver.lookup(name)
             return found if found is not MISSING else Unknown(f"{receiver.name}.{name}")
         if is_unknown(receiver):
-            if receiver.lost and name not in self.libraries.harmless:
+            if receiver.among and name not in self.libraries.harmless:
                 self.escape(receiver)  # ``model.add``: one of the values it may be may change
             return Unknown("attribute of an unknown value")
         if isinstance(receiver, PLAIN):
@@ -329,6 +329,11 @@ class Expressions(Semantics):
             found = library.subscript(container, key, self.site(node))
             if found is not NOT_HANDLED:
                 return found
+        if is_unknown(key) and isinstance(container, (list, tuple)) and self.iterate(container, node) is not None:
+            # an unknown index or slice of a known list: one of its items, or some of them
+            if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Slice):
+                return Unknown("a slice whose bounds are unknown", within=tuple(container))
+            return Unknown("an unknown index", among=tuple(container))
         if is_unknown(container) or contains_unknown(key):
             return Unknown("subscript with an unknown value")
         if not isinstance(container, PLAIN):

@@ -81,6 +81,7 @@ class Semantics:
     births: dict[int, tuple[Any, object]]
     called: set[int]  # ids of functions called at least once
     instantiated: set[int]  # ids of classes of the source instantiated at least once
+    escaped: dict[int, Any]  # the unknown values ``escape`` has looked into
     call_stack: list[tuple[str, cst.CSTNode | None]]  # the calls being made
     tainted: dict[int, Any]  # containers mutated under an unknown condition
     limit_hits: list[AnalysisLimit]
@@ -129,8 +130,10 @@ class Semantics:
             elif isinstance(current, dict):
                 stack.extend((item, depth + 1) for item in current.values())
             elif isinstance(current, Unknown):
-                stack.extend((item, depth + 1) for item in current.lost)
-                current.lost = ()  # once is enough
+                if id(current) in self.escaped:
+                    continue  # once is enough
+                self.escaped[id(current)] = current
+                stack.extend((item, depth + 1) for item in (*current.among, *current.within))
             elif isinstance(current, Instance):
                 stack.extend((item, depth + 1) for item in current.attrs.values())
                 if current.native is not None:
@@ -196,7 +199,7 @@ class Semantics:
             joined = library.join(a, b)
             if joined is not NOT_HANDLED:
                 return joined
-        return Unknown(DISAGREE, lost=(a, b))
+        return Unknown(DISAGREE, among=(a, b))
 
     def iterate(self, value: Any, node: cst.CSTNode) -> Iterator[Any] | None:
         """The items of a known iterable, or None when they are unknown."""

@@ -272,7 +272,7 @@ class Statements(Semantics):
         iterable = self.eval(stmt.iter, scope)
         items = self.iterate(iterable, stmt)
         if items is None:
-            self.run_unknown_loop(stmt, scope)
+            self.run_unknown_loop(stmt, scope, iterable.within if is_unknown(iterable) else ())
             return
         broke = False
         for count, item in enumerate(items):
@@ -332,10 +332,11 @@ class Statements(Semantics):
             self.escape(scope.vars.get(name))
             scope.vars[name] = Unknown("assigned in a loop kerascheck cannot follow")
 
-    def run_unknown_loop(self, stmt: cst.For | cst.While, scope: Scope) -> None:
-        """A loop over unknown values: run its body once, uncertainly, then forget."""
+    def run_unknown_loop(self, stmt: cst.For | cst.While, scope: Scope, among: tuple[Any, ...] = ()) -> None:
+        """A loop over unknown values: run its body once, uncertainly, then forget.
+        ``among``: the values the loop variable may take (some items of a known list)."""
         if isinstance(stmt, cst.For):
-            self.assign(stmt.target, Unknown("loop variable over unknown values"), scope)
+            self.assign(stmt.target, Unknown("loop variable over unknown values", among=among), scope)
         try:
             self.fork(scope, stmt, lambda: self._loop_body_once(stmt, scope), lambda: None)
         except UncertainExit:
@@ -442,7 +443,12 @@ class Statements(Semantics):
             self.unpack(target, value, scope)
         elif isinstance(target, cst.Attribute):
             receiver = self.eval(target.value, scope)
-            self.set_attribute(receiver, target.attr.value, value)
+            if is_unknown(receiver) and receiver.among:
+                with self.maybe(target):  # one of several known values: each may be the one changed
+                    for candidate in receiver.among:
+                        self.set_attribute(candidate, target.attr.value, value)
+            else:
+                self.set_attribute(receiver, target.attr.value, value)
         elif isinstance(target, cst.Subscript):
             container = self.eval(target.value, scope)
             key = self.eval_slice(target, scope)
@@ -502,7 +508,7 @@ class Statements(Semantics):
             self.record(receiver.attrs, name)
             receiver.attrs[name] = value
             return
-        if isinstance(receiver, Unknown) and receiver.lost:
+        if isinstance(receiver, Unknown) and receiver.among:
             self.escape(receiver)  # ``model.trainable = False`` on one of the values it may be
         library = self.libraries.owner(receiver)
         if library is not None:

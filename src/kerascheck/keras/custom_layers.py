@@ -222,6 +222,9 @@ class ConcreteType(SubclassType):
     def declared_input_shape(self, cfg: dict[str, Any]) -> Any:
         return self.base.declared_input_shape(cfg)
 
+    def keras2_input_shape(self, cfg: dict[str, Any]) -> Any:
+        return self.base.keras2_input_shape(cfg)
+
     # ------------------------------------------------------------ weights
     def add_weight(self, arguments: Arguments) -> Any:
         if not self.initialised:

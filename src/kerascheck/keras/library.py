@@ -385,14 +385,7 @@ class KerasLibrary(Library):
     def set_attribute(self, value: Any, name: str, new: Any, uncertain: bool) -> None:
         if isinstance(value, Operation) and name == "trainable":
             self.session.touch(value)
-            if uncertain or is_unknown(new):
-                if isinstance(value, Model):
-                    value.uncertain = value.uncertain or "trainable is set under an unknown condition"
-                elif isinstance(value, Layer):
-                    value.weights_reason = "trainable is set under an unknown condition"
-                    value.weights = None
-                return
-            set_trainable(value, bool(new))
+            set_trainable(value, new if is_unknown(new) else bool(new), uncertain)
 
     # --------------------------------------------------- subclasses in the source
     def instantiate(self, cls: Class, arguments: Arguments, node: cst.CSTNode) -> Any:
@@ -482,6 +475,10 @@ class KerasLibrary(Library):
             positional = {} if arguments.opaque else dict(zip(("optimizer", "loss"), args))
             model.compile_args = {**positional, **kwargs}
             model.compile_source = node
+            session.snapshot(model, name)
+            return None
+        if name == "summary":
+            session.snapshot(model, name)
             return None
         if name == "build" and model.kind == "subclassed":
             return subclassed_models.build(session, model, arguments, node)
@@ -507,6 +504,8 @@ class KerasLibrary(Library):
             for layer in layers if isinstance(layers, list) else []:
                 if layer.name == target:
                     return layer
+            if isinstance(layers, list) and (is_unknown(target) or is_unknown(index)):
+                return Unknown("a layer picked by an unknown name or index", among=tuple(layers))
             return Unknown(f"layer {target!r}")
         if name == "fit" and model.kind == "subclassed" and not model.traced:
             subclassed_models.fit(session, model, arguments, node)

@@ -19,7 +19,7 @@ import libcst as cst
 from kerascheck import catalog
 from kerascheck.catalog.base import Call
 from kerascheck.catalog.operations import BINARY as BINARY_OPS, OP_PARAMETERS, operation
-from kerascheck.graph import Facts, Layer, Model, Node, Op, Operation, Tensor
+from kerascheck.graph import Facts, Layer, Model, Node, Op, Operation, Snapshot, Tensor
 from kerascheck.interpreter.limits import AnalysisLimit
 from kerascheck.interpreter.values import Arguments, Function
 from kerascheck.keras.naming import UNKNOWN_NAME, Namer
@@ -266,6 +266,14 @@ class Session:
         model.condition = self.host.uncertain_node if self.host.uncertain else None
         self.host.born(model)
         self.models.append(model)
+
+    def snapshot(self, model: Model, event: str) -> None:
+        """``model.summary()`` or ``model.compile()``: note the trainable flags of its
+        operations, which its report may show (``Model.split_moments``)."""
+        if any(s.event == event and s.certain for s in model.snapshots):
+            return  # only the first call that surely runs counts
+        flags = {op: op.flag() for op in model.operations()}
+        model.snapshots.append(Snapshot(event, flags, certain=not self.host.changes_uncertainly(model)))
 
     # ----------------------------------------------------------- calls
     def note_call(self, op: Operation) -> None:

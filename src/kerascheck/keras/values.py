@@ -41,13 +41,20 @@ def call_inputs(arguments: Arguments) -> tuple[list, dict]:
     return args, kwargs
 
 
-def set_trainable(op: Operation, flag: bool) -> None:
-    """``op.trainable = flag``: Keras applies it to every layer inside a model too."""
-    op.trainable = flag
+def set_trainable(op: Operation, flag: Any, uncertain: bool = False) -> None:
+    """``op.trainable = flag``: Keras applies it to every layer inside a model too.
+    Under a condition kerascheck cannot evaluate (``uncertain``), or to an unknown
+    value, the flag of every operation it may change becomes unknown."""
     if isinstance(op, Model):
         ensure_rows(op)
-        for inner in [*op.sequence, *(row.operation for row in op.rows or [])]:
-            set_trainable(inner, flag)
+    inner = [*op.sequence, *(row.operation for row in op.rows or [])] if isinstance(op, Model) else []
+    if uncertain or not isinstance(flag, bool):
+        if not isinstance(flag, bool) or op.flag() is not flag:
+            op.trainable_unknown = "trainable is set under a condition kerascheck cannot evaluate, or to an unknown value"
+    else:
+        op.trainable, op.trainable_unknown = flag, ""
+    for operation in inner:
+        set_trainable(operation, flag, uncertain)
 
 
 def flat(value: Any) -> list:

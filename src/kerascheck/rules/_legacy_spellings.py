@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any, TypeGuard
 
-from kerascheck.catalog.convolutional import Conv
+from kerascheck.catalog.base import Invalid, Unresolved
+from kerascheck.catalog.convolutional import Conv, ConvTranspose
 from kerascheck.catalog.core import Embedding
 from kerascheck.catalog.merging import LEGACY_MODES, Dot
 from kerascheck.catalog.normalization import BatchNormalization
@@ -80,6 +81,8 @@ def spellings(layer: Layer) -> list[str]:
         text = _keyword(layer, keyword)
         if text:
             found.append(text)
+    if _requests_output_shape(layer) and "output_shape" not in layer.keywords:
+        found.append(_output_shape(layer))  # given positionally
     return found
 
 
@@ -147,6 +150,8 @@ def _keyword(layer: Layer, keyword: str) -> str:
         return f"batch_input_shape → keras.Input(batch_shape={_show(layer.config.get(keyword)) or '…'})"
     if keyword == "input_length":
         return _input_length(layer)
+    if keyword == "output_shape" and _requests_output_shape(layer):
+        return _output_shape(layer)
     if keyword in LAYER_REPLACEMENTS and keyword not in (*layer_type.positional, *layer_type.keywords):
         new = LAYER_REPLACEMENTS[keyword]
         return f"{keyword} → {new}" if new else f"{keyword} (removed)"
@@ -169,6 +174,23 @@ def _input_length(layer: Layer) -> str:
     declared = layer.type.declared_input_shape(layer.config)
     shape = _show(declared[1:]) if isinstance(declared, tuple) and not contains_unknown(declared) else ""
     return f"{old} → keras.Input(shape={shape or '…'})"
+
+
+def _requests_output_shape(layer: Layer) -> bool:
+    """Keras 1's ``Deconvolution2D(..., output_shape)`` (the catalog keeps it only there)."""
+    return isinstance(layer.type, ConvTranspose) and "output_shape" in layer.config
+
+
+def _output_shape(layer: Layer) -> str:
+    """Keras 1's ``Deconvolution2D(..., output_shape)``: the ``output_padding`` Keras 3 needs for it."""
+    assert isinstance(layer.type, ConvTranspose)  # _requests_output_shape(layer)
+    padding: Any = "…"
+    if layer.nodes and layer.nodes[0].inputs:
+        try:
+            padding = layer.type.keras1_padding(layer.config, layer.nodes[0].inputs[0].shape)
+        except (Unresolved, Invalid, TypeError, IndexError):
+            pass
+    return "output_shape (removed)" if padding is None else f"output_shape → output_padding={padding}"
 
 
 def _called_on_input(layer: Layer) -> bool:

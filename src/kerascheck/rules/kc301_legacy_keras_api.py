@@ -108,6 +108,10 @@ Use the Keras 3 spelling the message gives:
             K1 + "m = Sequential([Deconvolution2D(8, 3, 3, output_shape=(None, 10, 10, 8), input_shape=(8, 8, 4))])\n",
             contains="Deconvolution2D(8, 3, 3) → Conv2DTranspose(8, (3, 3)), output_shape (removed)",
         ),
+        Example(
+            K1 + "m = Sequential([Deconvolution2D(8, 3, 3, (None, 18, 17, 8), subsample=(2, 2), input_shape=(8, 8, 4))])\n",
+            contains="subsample=(2, 2) → strides=(2, 2), output_shape → output_padding=(1, 0)",
+        ),
         Example(K1 + "m = Sequential([CuDNNLSTM(32, input_shape=(10, 8))])\n", contains="CuDNNLSTM → LSTM"),
         Example(
             "from keras.layers import Input, Dense, merge\nfrom keras.models import Model\n"
