@@ -172,7 +172,7 @@ def _locate(obj, filename: str, siblings: frozenset[str] = frozenset()) -> tuple
 
 
 @contextlib.contextmanager
-def _recording(keras, filename: str, siblings: frozenset[str] = frozenset()):
+def recording(keras, filename: str, siblings: frozenset[str] = frozenset()):
     """Patch ``Operation.__init__`` to note each operation's constructor line, and
     ``Layer.__call__`` to note the output shape of each call (``CALL_SHAPES``: a
     layer called inside a subclassed model's call() leaves no node)."""
@@ -334,7 +334,7 @@ def record_keras(keras, path: Path, *, run=None, siblings=()) -> Recording:
     others = frozenset(os.path.normcase(str(Path(s).resolve())) for s in siblings)
     keras.backend.clear_session()
     out = io.StringIO()
-    with _global_keras_state(keras), _recording(keras, filename, others) as created:
+    with _global_keras_state(keras), recording(keras, filename, others) as created:
         if run is None:
             cwd = os.getcwd()
             os.chdir(path.parent)
