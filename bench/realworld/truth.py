@@ -16,6 +16,7 @@ still written).
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import importlib.abc
 import importlib.machinery
@@ -110,6 +111,29 @@ class _StubFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         pass
 
 
+def run_until(path: str, stop: int) -> dict:
+    """Run the top-level statements of the checkout's script ``path`` that start before
+    line ``stop`` (a driver's way to build a script's model without training it),
+    as ``__main__`` with its own file name; its global names."""
+    source = Path(path).read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    tree.body = [node for node in tree.body if node.lineno < stop]
+    namespace = {"__name__": "__main__", "__file__": str(Path(path).resolve())}
+    sys.argv = [path]
+    exec(compile(tree, str(Path(path).resolve()), "exec"), namespace)  # noqa: S102 - the checkout's own code
+    return namespace
+
+
+def _no_plots() -> None:
+    """``plot_model`` draws nothing (pydot is not installed), under each name of
+    ``keras.utils``: scripts call it right after building their models."""
+    import tensorflow.keras.utils  # noqa: F401 - tf.keras's copy of the module
+
+    for name, module in list(sys.modules.items()):
+        if name.endswith("keras.utils") and hasattr(module, "plot_model"):
+            module.plot_model = lambda *args, **kwargs: None
+
+
 def build(spec: dict) -> dict:
     """Run one driver (in this process: the child) and summarise its ``model``."""
     sys.path.insert(0, str(ORACLE))
@@ -122,9 +146,10 @@ def build(spec: dict) -> dict:
     sys.path.insert(0, str(root))
     filename = os.path.normcase(str((root / spec["path"]).resolve()))
     siblings = frozenset(os.path.normcase(str(p.resolve())) for p in root.rglob("*.py"))
+    _no_plots()
     stubs = _StubFinder()
     sys.meta_path.append(stubs)
-    namespace: dict = {"__name__": "__driver__"}
+    namespace: dict = {"__name__": "__driver__", "run_until": run_until}
     with oracle_lib.recording(keras, filename, siblings) as created, offline_datasets(keras):
         with contextlib.redirect_stdout(sys.stderr):
             exec(compile(spec["driver"], "<driver>", "exec"), namespace)  # noqa: S102 - our own driver
