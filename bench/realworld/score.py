@@ -164,11 +164,15 @@ def _first_unknown(truth: dict, got: dict) -> str:
     return "totals unknown" + (f": {got['unknown_reason']}" if got.get("unknown_reason") else "")
 
 
-def pick(models: list[dict], line: int, context: str = "") -> dict | None:
-    """kerascheck's model created at ``line`` (whose context contains ``context``): the
-    last one, as ``m = build()`` returns the last model its call creates (the
-    others, made on the way, are its helpers')."""
+def pick(models: list[dict], line: int, truth: dict, context: str = "") -> dict | None:
+    """kerascheck's model created at ``line`` (whose context contains ``context``).
+
+    A call can create several models at one line (helpers' models on the way,
+    the blocks of a subclassed model): the one of Keras's kind, then of its name
+    if one has it, else the last (``m = build()`` returns the model made last)."""
     found = [m for m in models if m["line"] == line and context in (m.get("context") or "")]
+    for narrower in (lambda m: m["kind"] == truth["kind"], lambda m: m["name"] == truth["name"]):
+        found = [m for m in found if narrower(m)] or found
     return found[-1] if found else None
 
 
@@ -231,7 +235,7 @@ def score_repo(manifest: manifests.Manifest, mirrors: Path, verbose: bool, talli
         if model.path not in reports:
             reports[model.path] = kerascheck_report(root, model.path, cache)
         report, took = reports[model.path]
-        verdict = classify(truth["models"][model.id], pick(report["models"], model.line, model.context))
+        verdict = classify(truth["models"][model.id], pick(report["models"], model.line, truth["models"][model.id], model.context))
         tallies[model.static].add(verdict)
         if verbose or verdict.kind == "wrong":
             static = "" if model.static else " (non-static)"
