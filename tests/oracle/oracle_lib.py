@@ -174,7 +174,7 @@ def _locate(obj, filename: str, siblings: frozenset[str] = frozenset()) -> tuple
 
 
 @contextlib.contextmanager
-def _recording(keras, filename: str, siblings: frozenset[str] = frozenset()):
+def recording(keras, filename: str, siblings: frozenset[str] = frozenset()):
     """Patch ``Operation.__init__`` to note each operation's constructor line, and
     ``Layer.__call__`` to note the output shape of each call (``CALL_SHAPES``: a
     layer called inside a subclassed model's call() leaves no node)."""
@@ -216,7 +216,7 @@ CALL_SHAPES: dict[int, list] = {}
 
 
 @contextlib.contextmanager
-def _split_moments(keras):
+def split_moments(keras):
     """Patch ``Model.summary`` and ``Model.compile`` to note, for each model, the
     trainable flags of the layers in it at its first ``summary()``, else at its
     first ``compile()``: the split kerascheck reports (README, "Legacy intent").
@@ -252,7 +252,7 @@ def _flags(model) -> list:
 
 
 @contextlib.contextmanager
-def _flags_set(flags: list):
+def flags_set(flags: list):
     """``flags`` (``_flags``'s) in force for a while.  A layer's trainable variables
     follow its flag, as Keras's setter makes them (also those built since)."""
     now = [(layer, layer._trainable, [(v, v._trainable) for v in layer._trainable_variables]) for layer, _ in flags]
@@ -390,7 +390,7 @@ def record_keras(keras, path: Path, *, run=None, siblings=()) -> Recording:
     others = frozenset(os.path.normcase(str(Path(s).resolve())) for s in siblings)
     keras.backend.clear_session()
     out = io.StringIO()
-    with _global_keras_state(keras), _recording(keras, filename, others) as created, _split_moments(keras) as moments:
+    with _global_keras_state(keras), recording(keras, filename, others) as created, split_moments(keras) as moments:
         if run is None:
             cwd = os.getcwd()
             os.chdir(path.parent)
@@ -408,7 +408,7 @@ def record_keras(keras, path: Path, *, run=None, siblings=()) -> Recording:
         models = [obj for obj, _, direct in created if direct and isinstance(obj, keras.Model)]
         summaries = []
         for model in models:
-            with _flags_set(moments[id(model)][1] if id(model) in moments else []):
+            with flags_set(moments[id(model)][1] if id(model) in moments else []):
                 summaries.append(summarise(keras, model, lines))
         result = Recording(models=summaries, stdout=out.getvalue())
     keras.backend.clear_session()
