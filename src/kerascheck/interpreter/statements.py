@@ -429,7 +429,7 @@ class Statements(Semantics):
         found = self.builtin(name, scope)
         if found is not MISSING:
             return found
-        for module in (scope.module or self.main).star_imports:
+        for module in reversed((scope.module or self.main).star_imports):  # the last one binds it
             candidate = Ref(self.libraries.canonical(f"{module.path}.{name}"))
             library = self.libraries.for_ref(candidate)
             if library is not None and library.provides(candidate):

@@ -106,7 +106,7 @@ class KerasLibrary(Library):
             catalog.lookup(last) is not None
             or (".layers" in ref.path and last[:1].isupper())
             or last in ("Input", "InputLayer", "Sequential", "Model", "merge", "Merge")
-            or last in MERGE_FUNCTIONS
+            or (last in MERGE_FUNCTIONS and ".layers" in ref.path)
         )
 
     def new_session(self) -> None:
