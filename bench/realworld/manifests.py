@@ -156,6 +156,7 @@ def checkout(mirrors: Path, manifest: Manifest, translate: tuple[tuple[str, str]
         shutil.rmtree(plain, ignore_errors=True)
         export(git, manifest.commit, plain)
         (plain / ".complete").touch()
+    (plain / ".git").mkdir(exist_ok=True)  # a user's clone has one: it marks the project's root
     if not translate:
         return plain
     key = hashlib.sha256(json.dumps(translate).encode()).hexdigest()[:12]

@@ -113,3 +113,32 @@ def test_keras_layer_and_model_classes_are_not_builders():
             return keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
     """
     assert analyze(source)["models"] == []
+
+
+def test_a_function_wrapped_by_a_decorator_is_an_entry_point_through_its_wrapper(tmp_path):
+    """A project decorator returning ``functools.wraps`` wrappers (a model registry)."""
+    source = """
+    import functools, sys
+    import keras
+    REGISTRY = []
+    def register(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            return fn(*args, **kwargs)
+        module = sys.modules[fn.__module__]
+        for entry in REGISTRY:
+            if entry["name"] == fn.__name__:
+                return wrapper
+        REGISTRY.append({"name": fn.__name__, "module": module})
+        return wrapper
+    @register
+    def small(width=4):
+        return keras.Sequential([keras.Input((3,)), keras.layers.Dense(width)], name="small")
+    @register
+    def large(width=8):
+        return keras.Sequential([keras.Input((3,)), keras.layers.Dense(width)], name="large")
+    """
+    assert [(m["name"], m["total_params"], m["context"]) for m in analyze(source)["models"]] == [
+        ("small", 16, "small() with its default arguments"),
+        ("large", 32, "large() with its default arguments"),
+    ]

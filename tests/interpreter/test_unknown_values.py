@@ -197,3 +197,44 @@ def test_a_layer_given_kwargs_of_unknown_content_is_unknown():
     assert conv["class"] == "Conv2D" and conv["name"] == "?"  # padding, strides or name may be in options
     assert conv["output_shape"] is None and conv["params"] is None
     assert report["models"][0]["total_params"] is None
+
+
+def test_appending_an_item_of_unknown_content_keeps_the_list_and_its_length():
+    model = only_model(
+        """
+        import sys
+        import keras
+        widths = [4]
+        widths.append(int(sys.argv[1]))
+        layers = [keras.Input((3,))] + [keras.layers.Dense(8) for _ in widths]
+        model = keras.Sequential(layers)
+        """
+    )
+    assert model["total_params"] == 32 + 72
+
+
+def test_a_value_returned_under_a_condition_and_after_it_is_kept_when_they_agree():
+    model = only_model(
+        """
+        import sys
+        import keras
+        def pick(options):
+            for option in options:
+                if option == sys.argv[1]:
+                    return 16
+            return 16
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(pick(sys.argv))])
+        """
+    )
+    assert model["total_params"] == 64
+
+
+def test_an_unknown_data_format_is_unknown_not_an_internal_error():
+    model = only_model(
+        """
+        import sys
+        import keras
+        model = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Conv2D(4, 3, data_format=sys.argv[1])])
+        """
+    )
+    assert model["total_params"] is None

@@ -136,9 +136,25 @@ def call_pure(name: str, arguments: Arguments, functions: dict[str, Callable[...
         return Unknown(f"{name}() failed: {exc}")
 
 
+def _keeps_items(name: str, args: list[Any]) -> bool:
+    """``append(x)``, ``insert(i, x)``, ``extend([...])`` with the place and the
+    number of items known, whatever the items hold."""
+    if name == "append":
+        return len(args) == 1
+    if name == "insert":
+        return len(args) == 2 and type(args[0]) is int
+    return name == "extend" and len(args) == 1 and isinstance(args[0], (list, tuple))
+
+
 def call_method(receiver: Any, name: str, arguments: Arguments) -> Any:
     """Call a pure or mutating method on plain data."""
     args, kwargs = arguments.positional, arguments.keywords
+    if isinstance(receiver, list) and not arguments.opaque and not kwargs and _keeps_items(name, args):
+        # an item of unknown content is an item: the list's length stays known
+        if len(receiver) + (len(args[-1]) if name == "extend" else 1) > MAX_SIZE:
+            return Unknown("value too large to track")
+        getattr(receiver, name)(*args)
+        return None
     if arguments.opaque or contains_unknown(args) or contains_unknown(kwargs):
         if name in MUTATING_METHODS:
             return Unknown("mutation with an unknown argument")

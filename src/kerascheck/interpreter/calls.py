@@ -153,7 +153,7 @@ class Calls(Semantics):
                 return Unknown(f"{function.name}() raised")
             else:
                 value = None
-            if scope.maybe_returned is not None:
+            if scope.maybe_returned is not MISSING:
                 return self.join(value, scope.maybe_returned)
             return value
         except AnalysisLimit as exc:

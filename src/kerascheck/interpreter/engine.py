@@ -76,11 +76,12 @@ class Interpreter(Statements, Expressions, Calls):
         Limits are recorded in ``limit_hits``; only the time guard propagates.
         """
         self.run_statements(self.module.body, self.globals)
-        candidates = [v for v in self.globals.vars.values() if self.may_be_entry_point(v)]
+        defined = [(s, self.globals.vars.get(s.name.value)) for s in self.module.body if isinstance(s, cst.FunctionDef)]
+        candidates = [(s, v) for s, v in defined if isinstance(v, Function) and self.may_be_entry_point(s, v)]
         helpers = called_by_name(self.module) if candidates else set()  # a walk of every node: only when needed
-        for value in candidates:
-            if value.name not in helpers and id(value) not in self.called:  # an earlier one may have run it
-                self.budgeted(value.node, functools.partial(self.call_with_defaults, value))
+        for statement, value in candidates:
+            if statement.name.value not in helpers and id(value) not in self.called:  # an earlier one may have run it
+                self.budgeted(statement, functools.partial(self.call_with_defaults, value, statement.name.value))
         for value in list(self.globals.vars.values()):
             if self.may_be_entry_class(value):
                 for method in self.entry_methods(value):
@@ -164,13 +165,12 @@ class Interpreter(Statements, Expressions, Calls):
         for library, token in zip(self.libraries.all, tokens):
             library.abandoned(token, reason)
 
-    def may_be_entry_point(self, value: Any) -> bool:
-        """A top-level function of the file that did not run (an entry point unless
-        some code of the file calls it by name)."""
+    def may_be_entry_point(self, statement: cst.FunctionDef, value: Function) -> bool:
+        """Whether the function a top-level ``def`` of the file binds did not run (an
+        entry point unless some code of the file calls it by name); a decorator's
+        wrapper (``functools.wraps``) stands for the function it wraps."""
         return (
-            isinstance(value, Function)
-            and isinstance(value.node, cst.FunctionDef)
-            and value.module is self.main
+            (value.node is statement or bool(statement.decorators))
             and not value.is_method
             and id(value) not in self.called
         )
@@ -220,12 +220,12 @@ class Interpreter(Statements, Expressions, Calls):
         finally:
             self.call_stack.pop()
 
-    def call_with_defaults(self, function: Function) -> None:
-        """Report what a never-called builder function builds with its defaults, as
-        if it were called in a fresh session (Keras's names start over)."""
+    def call_with_defaults(self, function: Function, name: str) -> None:
+        """Report what a never-called builder function (bound to ``name``) builds with
+        its defaults, as if it were called in a fresh session (Keras's names start over)."""
         for library in self.libraries.all:
             library.new_session()
-        self.call_stack.append((f"{function.name}() with its default arguments", None))
+        self.call_stack.append((f"{name}() with its default arguments", None))
         try:
             self.call_function(function, Arguments(), default_unknown=True)
         except (Raise, Break, Continue):

@@ -22,7 +22,7 @@ from kerascheck.interpreter.library import NOT_HANDLED
 from kerascheck.interpreter.limits import AnalysisLimit, Unknowable
 from kerascheck.interpreter.modules import ModuleState
 from kerascheck.interpreter.operators import BINOPS, COMPARE, OVERLOADABLE_COMPARISONS
-from kerascheck.interpreter.semantics import PLAIN, Semantics, outermost
+from kerascheck.interpreter.semantics import PLAIN, SPREAD, Semantics, outermost
 from kerascheck.interpreter.values import MISSING, BoundMethod, Class, Function, Instance, Ref, Scope, Super
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
@@ -120,7 +120,7 @@ class Expressions(Semantics):
             if isinstance(element, cst.StarredElement):
                 items = self.iterate(value, element)
                 if items is None:
-                    out.append(Unknown("starred unknown value"))
+                    out.append(Unknown(SPREAD))
                 else:
                     out.extend(items)
             else:

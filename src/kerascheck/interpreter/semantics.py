@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 PLAIN = (int, float, complex, str, bytes, bool, type(None), tuple, list, dict, set, frozenset, range)
 #: the reason of a value two branches of an unknown condition disagree on
 DISAGREE = "depends on a condition kerascheck cannot evaluate"
+#: the reason of the item that stands for the items of ``*value`` (how many is unknown)
+SPREAD = "the items of a starred unknown value"
 #: how deep ``escape`` looks into containers and objects
 ESCAPE_DEPTH = 4
 
@@ -204,8 +206,10 @@ class Semantics:
     def iterate(self, value: Any, node: cst.CSTNode) -> Iterator[Any] | None:
         """The items of a known iterable, or None when they are unknown."""
         if isinstance(value, (list, tuple, range, str, set, frozenset)):
-            if id(value) in self.tainted or (not isinstance(value, range) and any(is_unknown(v) for v in value)):
-                return None
+            if id(value) in self.tainted or (
+                not isinstance(value, range) and any(is_unknown(v) and v.reason == SPREAD for v in value)
+            ):
+                return None  # an item of unknown content is an item; a spread is unknown items
             return iter(list(value)) if not isinstance(value, range) else iter(value)
         if isinstance(value, dict):
             return iter(list(value)) if id(value) not in self.tainted else None

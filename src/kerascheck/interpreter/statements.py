@@ -257,15 +257,18 @@ class Statements(Semantics):
         for key in dict.fromkeys([*vars_a, *vars_b]):  # in order (entry points run in it)
             merged[key] = self.join(vars_a.get(key, MISSING), vars_b.get(key, MISSING))
         scope.vars = merged
-        # a mark set in one branch only (or two different ones) stays set
-        scope.maybe_returned = maybe_a if maybe_a is maybe_b else Unknown(DISAGREE)
+        # what either branch may have returned already
+        scope.maybe_returned = self.either(maybe_a, maybe_b)
         if left_loop:
             raise UncertainExit()
         if ret_a is not MISSING and ret_b is not MISSING:
             raise Return(self.join(ret_a, ret_b))
-        if ret_a is not MISSING or ret_b is not MISSING:
-            # Only one branch returned: whatever the function returns later is uncertain.
-            scope.maybe_returned = Unknown("a return under an unknown condition")
+        # only one branch returned: the function's result is that or what it returns later
+        scope.maybe_returned = self.either(scope.maybe_returned, ret_a if ret_a is not MISSING else ret_b)
+
+    def either(self, a: Any, b: Any) -> Any:
+        """What a function may have returned, from two ways (MISSING: not returned)."""
+        return b if a is MISSING else a if b is MISSING else self.join(a, b)
 
     # ----------------------------------------------------------------- loops
     def exec_for(self, stmt: cst.For, scope: Scope) -> None:

@@ -101,7 +101,7 @@ class Scope:
         self.nonlocals: set[str] = set()
         self.module: Any = module if module is not None or parent is None else parent.module
         self.method: tuple[Any, Any] | None = None  # (receiver, owner) of a method's call
-        self.maybe_returned: Unknown | None = None
+        self.maybe_returned: Any = MISSING  # what it may have returned under a condition
 
     def enclosing_method(self) -> tuple[Any, Any] | None:
         """(receiver, owner) of the innermost method call this scope is in, if any."""

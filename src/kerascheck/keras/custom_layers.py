@@ -566,7 +566,7 @@ def concrete_init(session: Session, layer: Layer, arguments: Arguments) -> None:
         kind.unresolved = f"{layer.class_name} calls super().__init__() under a condition kerascheck cannot evaluate"
     if not arguments.opaque:
         refuse_unknown_keywords(layer, kind.base, arguments.keywords)
-    if not config.get("data_format"):
+    if config.get("data_format") is None:
         config["data_format"] = session.data_format
     name = config.get("name")
     layer.name = session.name.given(Unknown("the name") if kind.unresolved else name, layer.class_name)

@@ -111,7 +111,7 @@ class Session:
             return self.unknown_layer(class_name, kwargs, node)
         called_as = called_as or class_name
         config = layer_type.normalize(args, kwargs, called_as)
-        if not config.get("data_format"):
+        if config.get("data_format") is None:
             config["data_format"] = self.data_format
         name = config.get("name")
         layer = Layer(
