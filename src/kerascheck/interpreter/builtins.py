@@ -87,6 +87,22 @@ PURE: dict[str, Callable[..., Any]] = {
 CONSTANTS: dict[str, Any] = {
     "math.pi": math.pi,
     "math.e": math.e,
+    "six.PY2": False,
+    "six.PY3": True,
+}
+#: the names of a Python 2/3 compatibility module (``six``) or of ``builtins``
+#: that are Python 3's built-in functions
+ALIASES: dict[str, str] = {
+    **{f"six.moves.{name}": name for name in ("range", "zip", "map", "filter", "input", "round")},
+    "six.moves.xrange": "range",
+    **{f"builtins.{name}": name for name in ("range", "zip", "map", "len", "int", "float", "str", "list", "tuple", "dict")},
+}
+#: such names that are Python 3's built-in types (``isinstance(x, six.string_types)``)
+TYPE_ALIASES: dict[str, tuple[str, ...]] = {
+    "six.string_types": ("str",),
+    "six.text_type": ("str",),
+    "six.integer_types": ("int",),
+    "six.class_types": ("type",),
 }
 
 # Pure methods on plain data, by receiver type.

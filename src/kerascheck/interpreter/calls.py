@@ -85,6 +85,8 @@ class Calls(Semantics):
                     return result
             if func.path in builtins.PURE:
                 return builtins.call_pure(func.path, arguments)
+            if func.path in builtins.ALIASES:  # ``from six.moves import range``
+                return self.call_value(self.builtin(builtins.ALIASES[func.path], self.globals), arguments, node)
             return self.call_unknown(func.last, arguments, node)
         library = self.libraries.owner(func)
         if library is not None:
@@ -274,6 +276,8 @@ class Calls(Semantics):
         for kind in kinds:
             if isinstance(kind, Builtin) and kind.name in ("int", "float", "str", "list", "tuple", "dict", "bool", "set"):
                 names.append(kind.name)
+            elif isinstance(kind, Ref) and set(builtins.TYPE_ALIASES.get(kind.path, ("?",))) <= {"int", "str"}:
+                names.extend(builtins.TYPE_ALIASES[kind.path])
             else:
                 return Unknown("isinstance of a class")
         table = {"int": int, "float": float, "str": str, "list": list, "tuple": tuple, "dict": dict, "bool": bool, "set": set}

@@ -23,7 +23,7 @@ from kerascheck.interpreter.library import NOT_HANDLED
 from kerascheck.interpreter.limits import AnalysisLimit, Break, Continue, Raise, Return, UncertainExit
 from kerascheck.interpreter.modules import ModuleState
 from kerascheck.interpreter.operators import AUGOPS
-from kerascheck.interpreter.semantics import DISAGREE, Semantics, outermost
+from kerascheck.interpreter.semantics import Semantics, outermost
 from kerascheck.interpreter.values import MISSING, Arguments, BoundMethod, Class, Foreign, Function, Instance, Ref, Scope
 from kerascheck.unknown import Unknown, is_unknown
 
