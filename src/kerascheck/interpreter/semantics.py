@@ -207,7 +207,7 @@ class Semantics:
         """The items of a known iterable, or None when they are unknown."""
         if isinstance(value, (list, tuple, range, str, set, frozenset)):
             if id(value) in self.tainted or (
-                not isinstance(value, range) and any(is_unknown(v) and v.reason == SPREAD for v in value)
+                not isinstance(value, range) and any(isinstance(v, Unknown) and v.reason == SPREAD for v in value)
             ):
                 return None  # an item of unknown content is an item; a spread is unknown items
             return iter(list(value)) if not isinstance(value, range) else iter(value)
