@@ -84,3 +84,28 @@ def test_the_nearest_marked_folder_is_the_root(tmp_path):
     assert Project.of(str(tmp_path / "other" / "run.py")) is None  # no such file
     touch(tmp_path, "other/run.py")
     assert Project.of(str(tmp_path / "other" / "run.py")).locate("resnet") == tmp_path / "resnet.py"
+
+
+def test_past_the_module_budget_an_import_is_a_diagnostic_and_the_rest_is_analysed(tmp_path):
+    from kerascheck.analysis import Options, analyze_source
+    from kerascheck.interpreter.modules import MAX_MODULES
+
+    touch(tmp_path, "pyproject.toml")
+    package = tmp_path / "zoo"
+    package.mkdir()
+    names = [f"m{i}" for i in range(MAX_MODULES + 5)]
+    for name in names:
+        (package / f"{name}.py").write_text(f"WIDTH_{name} = 4\n")
+    (package / "__init__.py").write_text("".join(f"from .{name} import *\n" for name in names))
+    main = tmp_path / "main.py"
+    main.write_text(
+        "import keras\nimport zoo\n"
+        "a = keras.Sequential([keras.Input((3,)), keras.layers.Dense(zoo.WIDTH_m0)])\n"
+        f"b = keras.Sequential([keras.Input((3,)), keras.layers.Dense(zoo.WIDTH_{names[-1]})])\n"
+    )
+    report = analyze_source(main.read_text(), str(main), Options())
+    limits = [d for d in report.diagnostics if d.code == "KC002"]
+    assert len(limits) == 1 and f"more than {MAX_MODULES} of the project's modules" in limits[0].message
+    assert limits[0].span.line == 2
+    a, b = report.models
+    assert a.total == 16 and b.total is None  # a module not followed is unknown, never guessed

@@ -27,9 +27,10 @@ from typing import Any, Callable
 import libcst as cst
 
 from kerascheck.interpreter.library import Libraries
+from kerascheck.interpreter.limits import AnalysisLimit
 from kerascheck.interpreter.values import MISSING, Scope
 
-MAX_MODULES = 64  # modules followed per analysis
+MAX_MODULES = 128  # modules followed per analysis
 MAX_BYTES = 1_000_000
 # source kept parsed per run (a tree takes about 50 bytes a character)
 MAX_CACHED_CHARS = 1_000_000  # of imported modules
@@ -202,6 +203,7 @@ class Importer:
         self.project = project
         self.run = run
         self.modules: dict[Path, ModuleState | None] = {}
+        self.capped = False  # MAX_MODULES was reached (said once)
         if project is not None:
             self.modules[project.file] = main
 
@@ -215,6 +217,9 @@ class Importer:
         if path in self.modules:
             return self.modules[path]
         if len(self.modules) >= MAX_MODULES:
+            if not self.capped:  # said once; later imports are simply not followed
+                self.capped = True
+                raise AnalysisLimit(f"more than {MAX_MODULES} of the project's modules imported: {name} and later ones are not followed", node)
             return None
         state = self.modules[path] = _read(name, path, self.project.cache)
         if state is not None and state.tree is not None:
