@@ -142,3 +142,20 @@ def test_a_function_wrapped_by_a_decorator_is_an_entry_point_through_its_wrapper
         ("small", 16, "small() with its default arguments"),
         ("large", 32, "large() with its default arguments"),
     ]
+
+
+def test_a_parametrized_test_function_runs_once_per_case():
+    source = """
+    import pytest
+    import keras
+    def mlp(width):
+        return keras.Sequential([keras.Input((3,)), keras.layers.Dense(width)])
+    @pytest.mark.unit
+    @pytest.mark.parametrize("builder, width", [(mlp, 2), (mlp, 4)])
+    def test_widths(builder, width, tmp_path):
+        model = builder(width)
+    """
+    assert [(m["total_params"], m["context"]) for m in analyze(source)["models"]] == [
+        (8, "test_widths((builder, width)=(mlp, 2)) from pytest.mark.parametrize"),
+        (16, "test_widths((builder, width)=(mlp, 4)) from pytest.mark.parametrize"),
+    ]

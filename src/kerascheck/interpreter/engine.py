@@ -23,7 +23,7 @@ from kerascheck.interpreter.library import Libraries, Library
 from kerascheck.interpreter.limits import AnalysisLimit, Break, Budget, Continue, Limits, Raise, Return, UncertainExit
 from kerascheck.unknown import Unknown
 from kerascheck.interpreter.modules import Importer, ModuleState, Project
-from kerascheck.interpreter.statements import Statements, bound_names
+from kerascheck.interpreter.statements import Statements, bound_names, dotted_name
 from kerascheck.interpreter.values import Arguments, Class, Function, Instance, Scope
 
 
@@ -80,8 +80,11 @@ class Interpreter(Statements, Expressions, Calls):
         candidates = [(s, v) for s, v in defined if isinstance(v, Function) and self.may_be_entry_point(s, v)]
         helpers = called_by_name(self.module) if candidates else set()  # a walk of every node: only when needed
         for statement, value in candidates:
-            if statement.name.value not in helpers and id(value) not in self.called:  # an earlier one may have run it
-                self.budgeted(statement, functools.partial(self.call_with_defaults, value, statement.name.value))
+            if statement.name.value in helpers or id(value) in self.called:  # an earlier one may have run it
+                continue
+            for arguments, label in self.parameter_sets(statement):
+                run = functools.partial(self.call_with_defaults, value, statement.name.value, arguments, label)
+                self.budgeted(statement, run)
         for value in list(self.globals.vars.values()):
             if self.may_be_entry_class(value):
                 for method in self.entry_methods(value):
@@ -220,14 +223,43 @@ class Interpreter(Statements, Expressions, Calls):
         finally:
             self.call_stack.pop()
 
-    def call_with_defaults(self, function: Function, name: str) -> None:
+    def parameter_sets(self, statement: cst.FunctionDef) -> list[tuple[Arguments, str]]:
+        """The arguments a test runner calls a test function with: one set per
+        case of its ``@pytest.mark.parametrize("a, b", [...])`` decorators (known
+        values only), else none (its defaults)."""
+        sets: list[tuple[Arguments, str]] = [(Arguments(), "")]
+        for decorator in statement.decorators:
+            call = decorator.decorator
+            if not (isinstance(call, cst.Call) and dotted_name(call.func).endswith("mark.parametrize")):
+                continue
+            given = [self.eval(arg.value, self.globals) for arg in call.args[:2] if arg.keyword is None]
+            names = given[0].replace(" ", "").split(",") if given and isinstance(given[0], str) else given[0] if given else None
+            cases = given[1] if len(given) == 2 else None
+            if not isinstance(names, (list, tuple)) or not isinstance(cases, (list, tuple)) or not cases:
+                continue  # unknown cases: the parameters stay unknown
+            shown = [_code(e.value) for e in call.args[1].value.elements] if isinstance(call.args[1].value, (cst.List, cst.Tuple)) else []
+            combined = []
+            for arguments, label in sets:
+                for index, case in enumerate(cases):
+                    values = (case,) if len(names) == 1 else tuple(case) if isinstance(case, (list, tuple)) else None
+                    if values is None or len(values) != len(names):
+                        return [(Arguments(), "")]
+                    text = shown[index] if len(shown) == len(cases) else f"case {index + 1}"
+                    text = f"{names[0]}={text}" if len(names) == 1 else f"({', '.join(names)})={text}"
+                    combined.append((arguments.but(keywords={**arguments.keywords, **dict(zip(names, values))}), ", ".join(filter(None, [label, text]))))
+            sets = combined[: self.limits.max_iterations]
+        return sets
+
+    def call_with_defaults(self, function: Function, name: str, arguments: Arguments | None = None, label: str = "") -> None:
         """Report what a never-called builder function (bound to ``name``) builds with
-        its defaults, as if it were called in a fresh session (Keras's names start over)."""
+        its defaults (or a test's ``arguments``, shown as ``label``), as if it were
+        called in a fresh session (Keras's names start over)."""
         for library in self.libraries.all:
             library.new_session()
-        self.call_stack.append((f"{name}() with its default arguments", None))
+        how = f"{name}({label}) from pytest.mark.parametrize" if label else f"{name}() with its default arguments"
+        self.call_stack.append((how, None))
         try:
-            self.call_function(function, Arguments(), default_unknown=True)
+            self.call_function(function, arguments or Arguments(), default_unknown=True)
         except (Raise, Break, Continue):
             pass
         finally:
@@ -254,6 +286,10 @@ class Interpreter(Statements, Expressions, Calls):
 PREPARATION = frozenset({"setUp", "tearDown", "setUpClass", "tearDownClass", "asyncSetUp", "asyncTearDown"})
 
 
+def _code(node: cst.CSTNode) -> str:
+    return " ".join(cst.Module([]).code_for_node(node).split())
+
+
 def needs_no_arguments(function: Function) -> bool:
     """Whether a method can be called on its receiver alone."""
     params = function.node.params
@@ -275,7 +311,8 @@ def called_on_self(node: cst.ClassDef) -> set[str]:
 
 def called_by_name(module: cst.Module) -> set[str]:
     """Names of the top-level functions that code of the module calls, outside
-    their own bodies: helpers, reached through their callers."""
+    their own bodies, or that a decorator names (a test's parameters): helpers,
+    reached through their callers."""
     defined = {s.name.value for s in module.body if isinstance(s, cst.FunctionDef)}
     called: set[str] = set()
     for statement in module.body:
@@ -285,6 +322,8 @@ def called_by_name(module: cst.Module) -> set[str]:
                 name = node.func.value
                 if name in defined and name != own:
                     called.add(name)
+            elif isinstance(node, cst.Decorator):
+                called.update(n.value for n in _walk(node.decorator) if isinstance(n, cst.Name) and n.value in defined)
     return called
 
 
