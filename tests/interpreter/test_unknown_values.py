@@ -238,3 +238,17 @@ def test_an_unknown_data_format_is_unknown_not_an_internal_error():
         """
     )
     assert model["total_params"] is None
+
+
+def test_globals_looks_up_the_modules_variables():
+    model = only_model(
+        """
+        import keras
+        def wide(x):
+            return keras.layers.Dense(8)(x)
+        CONFIG = {"block": "wide"}
+        inputs = keras.Input((4,))
+        model = keras.Model(inputs, globals()[CONFIG["block"]](inputs))
+        """
+    )
+    assert model["total_params"] == 40

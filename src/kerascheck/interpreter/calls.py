@@ -220,6 +220,8 @@ class Calls(Semantics):
             return BUILTIN_NAMES[name]
         if name == "super":
             return Builtin(name, lambda a: self.super_of(scope, a.positional))
+        if name == "globals":  # ``globals()[name]``: the module's variables, as they are now
+            return Builtin(name, lambda a: (scope.module or self.main).globals.vars)
         if name in UNKNOWN_RESULTS:
             what = UNKNOWN_RESULTS[name]
             return Builtin(name, lambda a: Unknown(what))
