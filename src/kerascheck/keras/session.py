@@ -22,6 +22,7 @@ from kerascheck.catalog.operations import BINARY as BINARY_OPS, OP_PARAMETERS, o
 from kerascheck.graph import Facts, Layer, Model, Node, Op, Operation, Snapshot, Tensor
 from kerascheck.interpreter.limits import AnalysisLimit
 from kerascheck.interpreter.values import Arguments, Function
+from kerascheck.keras import masking
 from kerascheck.keras.naming import UNKNOWN_NAME, Namer
 from kerascheck.keras.values import as_tensors, flat, flatten_tensors, operand_shape, shapes_of, tensors_for
 from kerascheck.modelbuild import ensure_rows
@@ -230,7 +231,13 @@ class Session:
         """Keras rebuilds a Sequential with an input after each change: a new Functional."""
         first = model.sequence[0] if model.sequence else None
         if isinstance(first, Layer) and first.is_input and len(model.sequence) > 1:
-            self.name("Functional")
+            self.sequential_built(model)
+
+    def sequential_built(self, model: Model) -> None:
+        """Keras builds a Sequential: it calls its layers on its input (their
+        ``compute_mask`` operations take names) and makes a Functional of them."""
+        masking.sequential_chain(self, model.sequence)
+        self.name("Functional")
 
     def make_functional(self, args: list, kwargs: dict, node: cst.CSTNode, model: Model | None = None) -> Any:
         """``Model(inputs, outputs)``; ``model``: an instance of a subclass that
