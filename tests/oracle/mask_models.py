@@ -128,7 +128,7 @@ def _step(b: Builder) -> None:
     choice = rng.choice(
         ["dense", "dense", "passing", "rnn", "rnn", "bidirectional", "merge", "merge", "concatenate",
          "attention", "mha", "pool", "conv", "lambda", "nested", "time_distributed", "vector", "dot",
-         "initial_state", "custom", "list_model"]
+         "initial_state", "custom", "list_model", "shared", "operation", "cell", "nested_masks"]
     )
     x = b.pick("seq")
     if x is None:
@@ -239,6 +239,26 @@ def _step(b: Builder) -> None:
         if y.width != x.width:
             y = b.add("seq", x.width, f"layers.Dense({x.width})({y.name})", y.inputs)
         b.add("seq", T, f"layers.Dot(axes=2)([{x.name}, {y.name}])", x.inputs | y.inputs)
+    elif choice == "shared":
+        y = b.pick("seq")
+        assert y is not None
+        if y.width != x.width:
+            y = b.add("seq", x.width, f"layers.Dense({x.width})({y.name})", y.inputs)
+        shared = b.var("shared")
+        b.emit(f"{shared} = layers.Dense({k})")
+        b.add("seq", k, f"{shared}({x.name})", x.inputs)
+        b.add("seq", k, f"{shared}({y.name})", y.inputs)
+    elif choice == "operation":
+        expression = rng.choice((f"{x.name} * 2.0", f"keras.ops.relu({x.name})", f"{x.name} + {x.name}"))
+        b.add("seq", x.width, expression, x.inputs)
+    elif choice == "cell":
+        cls = rng.choice(("LSTMCell", "GRUCell", "SimpleRNNCell"))
+        b.add("seq", k, _call(b, f"layers.RNN(layers.{cls}({k}), return_sequences=True)", x.name, "sequences"), x.inputs)
+    elif choice == "nested_masks":
+        inner, start = b.var("inner"), b.var("start")
+        b.emit(f"{start} = keras.Input(shape=({T}, {x.width}))")
+        b.emit(f"{inner} = keras.Model({start}, layers.GRU({k}, return_sequences=True)(layers.Masking()({start})))")
+        b.add("seq", k, _call(b, inner, x.name), x.inputs)
     elif choice == "vector":
         v = b.pick("vec")
         if v is not None:
@@ -255,9 +275,16 @@ def _step(b: Builder) -> None:
 
 
 def _prelude(b: Builder) -> None:
-    """A Sequential model whose builds run mask-computing layers (their operations take names)."""
+    """A Sequential model whose builds run mask-computing layers (their operations take
+    names); sometimes its output, which carries its mask, feeds the Functional model."""
     width = b.width()
-    if b.rng.random() < 0.5:
+    if b.rng.random() < 0.2:
+        b.emit(
+            f'pre = keras.Sequential([keras.Input(shape=({T},), dtype="int32"), '
+            f"layers.Embedding({VOCAB}, {width}, mask_zero=True), layers.Dense({width})])"
+        )
+        b.values.append(Value("pre.outputs[0]", "seq", width, frozenset(["pre.inputs[0]"])))
+    elif b.rng.random() < 0.5:
         b.emit(
             f'pre = keras.Sequential([keras.Input(shape=({T},), dtype="int32"), '
             f"layers.Embedding({VOCAB}, {width}, mask_zero=True), layers.GRU({width})])"
@@ -271,7 +298,6 @@ def _prelude(b: Builder) -> None:
 
 def _model(b: Builder, model: str) -> None:
     """One Functional model, assigned to ``model``."""
-    b.values = []
     _inputs(b)
     for _ in range(b.rng.randint(2, 7)):
         _step(b)
@@ -295,6 +321,7 @@ def source(seed: int) -> str:
         _prelude(b)
     _model(b, "model")
     if b.rng.random() < 0.15:
+        b.values = []
         _model(b, "second")
     classes = "".join(CLASSES[name] for name in sorted(b.classes))
     return HEADER + classes + "\n" + "\n".join(b.lines) + "\n"

@@ -143,9 +143,9 @@ def node_mask(op: Operation, first: Any, named: dict, plain: bool) -> Any:
         return mask  # a Functional model converts no argument
     if not plain or not isinstance(first, Tensor):
         return None  # Keras converted the arguments into new ones: the mask is not among the node's
-    if not (_default_dtype(op) and _produced_in_default_dtype(first)):
-        return unknown_mask(f"whether Keras passes the mask to {op.name} depends on dtypes kerascheck does not follow")
-    return mask
+    if is_unknown_mask(mask) or (_default_dtype(op) and _produced_in_default_dtype(first)):
+        return mask
+    return unknown_mask(f"whether Keras passes the mask to {op.class_name} depends on dtypes kerascheck does not follow")
 
 
 def model_call_mask(model: Model, first: Any, kwargs: dict, arguments: Arguments) -> dict:
@@ -217,7 +217,7 @@ def output_masks(graph: Graph, op: Operation, first: Any, previous: Any, node: A
         return None
     if has_mask(previous) or (kind is not None and kind.mask.computed):
         creates = ANY_OPERATION if kind is None else OPERATIONS.get(kind.mask, ())
-        return _unknown(graph, f"how {op.name} masks its output is not known", creates)
+        return _unknown(graph, f"how the {op.class_name} masks its output is not known", creates)
     return None
 
 
