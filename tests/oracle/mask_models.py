@@ -36,6 +36,14 @@ class PassesMask(layers.Layer):
     def call(self, inputs):
         return inputs
 """,
+    "KeepsMask": """
+class KeepsMask(layers.Layer):
+    def call(self, inputs, mask=None):
+        return inputs
+
+    def compute_mask(self, inputs, mask=None):
+        return super().compute_mask(inputs, mask)
+""",
     "FirstFeatureMask": """
 class FirstFeatureMask(layers.Layer):
     def call(self, inputs):

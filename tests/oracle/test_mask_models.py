@@ -5,8 +5,9 @@
 merge or compute masks.  Keras builds it; kerascheck must report every model
 either exactly as Keras does (rows with their names, classes, shapes and
 counts, in Keras's order, and the totals: the mask operations included) or
-unknown (totals unknown, with a reason), and then every row it does report
-under a known name must be the Keras row of that name.  A floor on the exact
+unknown: names reported unknown (``?``) with the rest exact, or the totals
+unknown (with a reason), and then every row it does report under a known name
+the Keras row of that name.  A floor on the exact
 share keeps "unknown" from becoming the answer to everything.
 """
 
@@ -51,6 +52,16 @@ def wrong_in_unknown(expected: KerasModel, got: dict) -> list[str]:
     return problems
 
 
+def named_as_keras(expected: KerasModel, got: dict) -> tuple[dict, bool]:
+    """``got`` with the names kerascheck reports unknown (``?``) taken from Keras's
+    rows (paired by position when the row counts agree), and whether there were any."""
+    if len(got["layers"]) != len(expected.rows):
+        return got, False
+    rows = [dict(row, name=want.name) if row["name"] == "?" else row for row, want in zip(got["layers"], expected.rows)]
+    unknown = any(row["name"] == "?" for row in got["layers"]) or got["name"] == "?"
+    return dict(got, layers=rows, name=expected.name if got["name"] == "?" else got["name"]), unknown
+
+
 def judge(keras, seed: int, tmp_path) -> str:
     """'exact' or 'unknown'; a wrong report fails with the model's source and the differences."""
     text = source(seed)
@@ -58,19 +69,21 @@ def judge(keras, seed: int, tmp_path) -> str:
     path.write_text(text)
     recording = record_keras(keras, path, free_memory=False)
     models = kerascheck_models(text)
-    problems = compare(recording, {"models": models}, allowed_unknown=set(), compare_lines=True)
-    if not problems:
-        return "exact"
-    if len(models) == len(recording.models):
-        problems = []
-        for expected, got in zip(recording.models, models):
-            differences = compare_model(expected, got, allowed_unknown=set(), compare_lines=True)
-            if differences and got["total_params"] is None and got.get("unknown_reason"):
-                differences = wrong_in_unknown(expected, got)
-            problems += differences
-        if not problems:
-            return "unknown"
-    pytest.fail(f"seed {seed}: kerascheck is wrong\n{text}\n" + "\n".join(problems), pytrace=False)
+    if len(models) != len(recording.models):
+        problems = compare(recording, {"models": models}, allowed_unknown=set(), compare_lines=True)
+        pytest.fail(f"seed {seed}: kerascheck is wrong\n{text}\n" + "\n".join(problems), pytrace=False)
+    verdict, problems = "exact", []
+    for expected, got in zip(recording.models, models):
+        got, unknown_names = named_as_keras(expected, got)
+        differences = compare_model(expected, got, allowed_unknown=set(), compare_lines=True)
+        if differences and got["total_params"] is None and got.get("unknown_reason"):
+            differences = wrong_in_unknown(expected, got)
+            unknown_names = True
+        problems += differences
+        verdict = "unknown" if unknown_names else verdict
+    if problems:
+        pytest.fail(f"seed {seed}: kerascheck is wrong\n{text}\n" + "\n".join(problems), pytrace=False)
+    return verdict
 
 
 def test_generated_mask_models_are_exact_or_unknown(keras, tmp_path):

@@ -586,7 +586,8 @@ def attribute(instance: Instance, name: str) -> Any:
 
 
 def method(session: Session, instance: Instance, method: Method, arguments: Arguments) -> Any:
-    """``self.add_weight(...)``, ``super().__init__(...)``, ``super().build(...)``..."""
+    """``self.add_weight(...)``, ``super().__init__(...)``, ``super().build(...)``,
+    ``super().compute_mask(...)``..."""
     layer = instance.native
     name, of_super = method.name, method.of_super
     if name in ("add_weight", "add_variable") and isinstance(layer.type, SubclassType):
@@ -608,6 +609,12 @@ def method(session: Session, instance: Instance, method: Method, arguments: Argu
         return None
     if of_super and name == "build":
         return None
+    if of_super and name == "compute_mask":  # Keras's: the mask it is given
+        args, kwargs = arguments.positional, arguments.keywords
+        if len(args) == 2 and not kwargs and not arguments.opaque:
+            return args[1]
+        if len(args) == 1 and set(kwargs) == {"previous_mask"} and not arguments.opaque:
+            return kwargs["previous_mask"]
     return Unknown(f"{instance.cls.name}.{method.label}()")
 
 

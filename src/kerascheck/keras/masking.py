@@ -16,7 +16,7 @@ When a layer is called on symbolic tensors, Keras:
    mask.  Each catalog type says which ``compute_mask`` it has (``Mask``).
 
 A Sequential model runs its layers the same way each time Keras builds it:
-only their names count there (``sequential_chain``).
+only their names count there (``chain_operations``).
 
 A mask kerascheck cannot determine is an unknown tensor: a call that takes
 it makes the model's graph incomplete (totals unknown), and the operations a
@@ -387,62 +387,62 @@ def chain_mask(op: Operation, previous: Any) -> Any:
     """The mask of a Sequential model's layer's output (its ``outputs``, a layer's
     ``output``), given its input's: none, or an unknown mask wherever Keras makes
     one (the operations of a Sequential's own graph are not modelled)."""
-    made = unknown_mask("a mask computed inside a Sequential model is not modelled")
     if isinstance(op, Model) or not isinstance(op, Layer):
         return None
     custom = custom_masking(op)
     kind = custom.base if custom is not None else catalog.type_of(op)
     if custom is not None and kind is None:
         if custom.unknown or custom.compute is not None:
-            return made
+            return _inner()
         return previous if custom.passes else None
     if kind is None:
-        return made if previous is not None else None
+        return _inner() if previous is not None else None
     config = custom.config if custom is not None else op.config
     behaviour = kind.mask
     if op.type is None and behaviour is not Mask.DROPPED:  # arguments of unknown content
-        return made if previous is not None or behaviour.computed else None
+        return _inner() if previous is not None or behaviour.computed else None
     if behaviour is Mask.DROPPED:
         return None
     if behaviour is Mask.PASSED:
         return previous
     if behaviour is Mask.NONZERO:
-        return None if config.get("mask_zero", False) is False else made
+        return None if config.get("mask_zero", False) is False else _inner()
     if behaviour is Mask.GIVEN:
-        return None if config.get("mask") is None else made
+        return None if config.get("mask") is None else _inner()
     if behaviour is Mask.SEQUENCES and config.get("return_sequences", False) is False:
         return None
     if behaviour is Mask.MASK_VALUE or previous is not None:
-        return made
+        return _inner()
     return None
 
 
-def sequential_chain(graph: Graph, layers: list) -> None:
-    """The auto-names Keras takes when it builds a Sequential model by calling
-    ``layers`` in turn on its input: those of the operations their ``compute_mask``
-    runs (the masks are no rows of a Sequential).  Only a layer that computes a
-    mask from its input runs any: in a chain, a tensor has a single input."""
-    for op in layers:
-        if isinstance(op, Model) or not isinstance(op, Layer) or op.is_input:
-            continue  # a model called symbolically runs no compute_mask
-        custom = custom_masking(op)
-        if custom is not None and (custom.unknown or custom.compute is not None):
-            _unknown(graph, "", ANY_OPERATION)
-        kind = custom.base if custom is not None else catalog.type_of(op)
-        config = custom.config if custom is not None else op.config
-        if kind is None:
-            continue
-        if op.type is None:  # arguments of unknown content
-            for class_name in OPERATIONS.get(kind.mask, ()) if kind.mask.computed else ():
-                graph.name.unsure(class_name)
-        elif kind.mask is Mask.NONZERO:
-            zero = config.get("mask_zero", False)
-            if zero is True:
-                graph.name("NotEqual")
-            elif zero is not False:
-                graph.name.unsure("NotEqual")
-        elif kind.mask is Mask.MASK_VALUE:
-            graph.name("NotEqual")
-            graph.name("Any")
-        elif kind.mask is Mask.GIVEN and config.get("mask") is not None:
-            _unknown(graph, "", ANY_OPERATION)
+def _inner() -> Tensor:
+    return unknown_mask("a mask computed inside a Sequential model is not modelled")
+
+
+def chain_operations(op: Operation) -> tuple[tuple[str, bool], ...]:
+    """The operations (class names) ``op``'s ``compute_mask`` runs each time Keras
+    builds a Sequential model holding it, each with whether it surely runs (else
+    its auto-names become unknown).  In a chain a layer has a single input, so
+    only a layer that computes a mask from it runs any."""
+    if isinstance(op, Model) or not isinstance(op, Layer) or op.is_input:
+        return ()  # a model called symbolically runs no compute_mask
+    custom = custom_masking(op)
+    unsure = tuple((name, False) for name in ANY_OPERATION)
+    if custom is not None and (custom.unknown or custom.compute is not None):
+        return unsure
+    kind = custom.base if custom is not None else catalog.type_of(op)
+    config = custom.config if custom is not None else op.config
+    if kind is None:
+        return ()
+    made = tuple((name, True) for name in OPERATIONS.get(kind.mask, ()))
+    if op.type is None:  # arguments of unknown content
+        return tuple((name, False) for name, _ in made) if kind.mask.computed else ()
+    if kind.mask is Mask.NONZERO:
+        zero = config.get("mask_zero", False)
+        return () if zero is False else made if zero is True else tuple((name, False) for name, _ in made)
+    if kind.mask is Mask.MASK_VALUE:
+        return made
+    if kind.mask is Mask.GIVEN and config.get("mask") is not None:
+        return unsure
+    return ()
