@@ -231,9 +231,7 @@ def _custom(graph: Graph, custom: Custom, first: Any, previous: Any, node: Any) 
             result = custom.compute(first, previous)
         except AnalysisLimit:
             result = Unknown("compute_mask is too complex")
-        if result is None or (isinstance(result, Tensor) and not is_unknown(result.shape)):
-            return result
-        return _unknown(graph, "the layer's compute_mask() is not understood", ANY_OPERATION)
+        return _returned(graph, result, "the layer's compute_mask() is not understood")
     return previous if custom.passes else None
 
 
@@ -362,9 +360,15 @@ def _given(graph: Graph, given: Any, first: Any, previous: Any) -> Any:
         result = graph.host.call_function(given, Arguments([first, previous], {}))
     except AnalysisLimit:
         result = Unknown("the Lambda's mask function is too complex")
-    if result is None or (isinstance(result, Tensor) and not is_unknown(result.shape)):
+    return _returned(graph, result, "the Lambda's mask function is not understood")
+
+
+def _returned(graph: Graph, result: Any, reason: str) -> Any:
+    """The mask a function of the source returned: none, a tensor (a mask it was
+    given unknown stays so), else unknown, and so are the names of what it may have run."""
+    if result is None or is_unknown_mask(result) or (isinstance(result, Tensor) and not is_unknown(result.shape)):
         return result
-    return _unknown(graph, "the Lambda's mask function is not understood", ANY_OPERATION)
+    return _unknown(graph, reason, ANY_OPERATION)
 
 
 def _unknown(graph: Graph, reason: str, creates: tuple[str, ...]) -> Tensor:
