@@ -36,6 +36,8 @@ class Tensor:
     alternatives: tuple["Tensor", ...] = ()
     #: the Keras mask attached to this tensor (``Embedding(mask_zero=True)``...)
     mask: "Tensor | None" = None
+    #: why kerascheck does not know what made this tensor (a mask it does not model)
+    unfollowed: str = ""
 
 
 @dataclass(eq=False)

@@ -12,6 +12,7 @@ from typing import Any
 
 from kerascheck.catalog.base import Call, Explain, Invalid, Unresolved
 from kerascheck.graph import Layer, Model, Node, Operation, Problem, Row, Tensor
+from kerascheck.keras.masking import chain_mask
 from kerascheck.unknown import Unknown, is_unknown
 
 
@@ -72,8 +73,10 @@ def build_sequential(model: Model) -> None:
     current: Any = first
     rows = []
     for op in layers:
+        previous = current.mask
         output = call_operation(op, current)
         current = output if isinstance(output, Tensor) else Tensor(Unknown("several outputs in a Sequential"))
+        current.mask = chain_mask(op, previous)
         rows.append(Row(op, current.shape))
     model.outputs = [current]
     model.rows = rows
@@ -122,7 +125,7 @@ def traverse(model: Model) -> tuple[list[Node], dict[Operation, int], str]:
         node = tensor.producer
         if node is None:
             if id(tensor) not in input_ids:
-                problem = problem or "part of the graph comes from code kerascheck cannot follow"
+                problem = problem or tensor.unfollowed or "part of the graph comes from code kerascheck cannot follow"
             return
         if id(node) in finished:
             return

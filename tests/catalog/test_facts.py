@@ -198,11 +198,26 @@ def test_the_activations_of_the_migrated_layers():
         assert kind.activation_axis == ("axis" if name == "Softmax" else None), name
 
 
+#: masks corrected after the move, to what Keras 3's compute_mask does (``test_masks_match_keras``)
+MASKS_CORRECTED = {
+    **{name: Mask.PASSED for name in ("SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D")},
+    "Concatenate": Mask.CONCATENATED,
+    "Dot": Mask.DROPPED,
+    "Attention": Mask.QUERY,
+    "AdditiveAttention": Mask.QUERY,
+    "Lambda": Mask.GIVEN,
+}
+#: the attention layers' call takes the list of masks, which kerascheck passes since
+TAKES_MASK_CORRECTED = _names("Attention AdditiveAttention")
+
+
 def test_the_masks_of_the_migrated_layers():
     special = {"Embedding": Mask.NONZERO, "Masking": Mask.MASK_VALUE, "Bidirectional": Mask.WRAPPED_SEQUENCES}
     for name in MIGRATED:
         kind = _layer(name)
-        if name in special:
+        if name in MASKS_CORRECTED:
+            expected = MASKS_CORRECTED[name]
+        elif name in special:
             expected = special[name]
         elif name in RECURRENT:
             expected = Mask.SEQUENCES
@@ -213,7 +228,7 @@ def test_the_masks_of_the_migrated_layers():
         else:
             expected = Mask.DROPPED
         assert kind.mask is expected, name
-        assert kind.takes_mask == (name in TAKES_MASK), name
+        assert kind.takes_mask == (name in TAKES_MASK | TAKES_MASK_CORRECTED), name
 
 
 def test_the_subclassing_facts_of_the_migrated_layers():
@@ -275,15 +290,75 @@ def test_the_subclassing_facts_agree_with_built_at_init():
 
 
 # ------------------------------------------------------------------ Keras
-#: layers whose call takes a mask in Keras that kerascheck does not pass: Keras
-#: gives the attention layers a list of masks ([query, value]), which is not modelled
-MASK_NOT_PASSED = {"Attention", "AdditiveAttention"}
-
-
 def test_takes_mask_matches_keras(keras):
     for kind in {id(t): t for t in catalog.registry().values()}.values():
         cls = getattr(keras.layers, kind.name, None)
         if cls is None:
             continue
         takes = "mask" in inspect.signature(cls.call).parameters
-        assert kind.takes_mask == (takes and kind.name not in MASK_NOT_PASSED), kind.name
+        assert kind.takes_mask == takes, kind.name
+
+
+#: constructor arguments for the layers that need some (Embedding: masking zeros,
+#: so that it supports masking; Lambda: with a mask, so that it does)
+KERAS_ARGUMENTS: dict[str, tuple] = {
+    "Dense": (2,), "EinsumDense": ("ab,bc->ac", 3), "Conv1D": (2, 3), "Conv2D": (2, 3), "Conv3D": (2, 3),
+    "Conv1DTranspose": (2, 3), "Conv2DTranspose": (2, 3), "Conv3DTranspose": (2, 3), "SeparableConv1D": (2, 3),
+    "SeparableConv2D": (2, 3), "DepthwiseConv1D": (3,), "DepthwiseConv2D": (3,), "Dropout": (0.5,),
+    "SpatialDropout1D": (0.5,), "SpatialDropout2D": (0.5,), "SpatialDropout3D": (0.5,), "AlphaDropout": (0.5,),
+    "GaussianDropout": (0.5,), "GaussianNoise": (0.5,), "Activation": ("relu",), "Reshape": ((2,),),
+    "Permute": ((1,),), "RepeatVector": (2,), "SimpleRNN": (2,), "LSTM": (2,), "GRU": (2,), "ConvLSTM1D": (2, 3),
+    "ConvLSTM2D": (2, 3), "ConvLSTM3D": (2, 3), "SimpleRNNCell": (2,), "LSTMCell": (2,), "GRUCell": (2,),
+    "MultiHeadAttention": (2, 2), "Dot": (1,), "Resizing": (2, 2), "CenterCrop": (2, 2), "RandomCrop": (2, 2),
+    "Rescaling": (1.0,), "RandomRotation": (0.1,), "RandomZoom": (0.1,), "RandomTranslation": (0.1, 0.1),
+    "RandomContrast": (0.1,), "RandomBrightness": (0.1,), "RandomShear": (0.1,), "RandomHue": (0.1,),
+    "RandomSaturation": (0.1,), "RandomSharpness": (0.1,), "RandomColorDegeneration": (0.1,),
+    "RandomPosterization": (2,), "RandomGaussianBlur": (0.1,), "AveragePooling1D": (2,), "AveragePooling2D": (2,),
+    "AveragePooling3D": (2,), "MaxPooling1D": (2,), "MaxPooling2D": (2,), "MaxPooling3D": (2,),
+}
+#: the Keras class whose ``compute_mask`` a layer runs → the catalog's fact for it
+COMPUTE_MASK = {
+    "Layer": Mask.PASSED,  # Keras's default: the mask passes on
+    "Merge": Mask.MERGED,
+    "Concatenate": Mask.CONCATENATED,
+    "RNN": Mask.SEQUENCES,
+    "ConvLSTM": Mask.SEQUENCES,
+    "Bidirectional": Mask.WRAPPED_SEQUENCES,
+    "Embedding": Mask.NONZERO,
+    "Masking": Mask.MASK_VALUE,
+    "Attention": Mask.QUERY,
+    "Lambda": Mask.GIVEN,
+    "GlobalAveragePooling1D": Mask.DROPPED,  # returns None
+    "Dot": Mask.DROPPED,  # returns None
+}
+
+
+def _keras_instance(keras, name: str):
+    layers = keras.layers
+    if name == "Embedding":
+        return layers.Embedding(5, 2, mask_zero=True)
+    if name == "Lambda":
+        return layers.Lambda(lambda x: x, mask=lambda x, m: m)
+    if name in ("RNN", "Bidirectional", "TimeDistributed"):
+        inner = layers.LSTMCell(2) if name == "RNN" else layers.LSTM(2) if name == "Bidirectional" else layers.Dense(2)
+        return getattr(layers, name)(inner)
+    return getattr(layers, name)(*KERAS_ARGUMENTS.get(name, ()))
+
+
+def test_masks_match_keras(keras):
+    """Each catalog layer masks as Keras's does: no mask unless it supports masking;
+    then the ``compute_mask`` it runs (its class's) is the one its fact models."""
+    for kind in {id(t): t for t in catalog.registry().values()}.values():
+        if getattr(keras.layers, kind.name, None) is None:
+            continue
+        layer = _keras_instance(keras, kind.name)
+        owner = next(c.__name__ for c in type(layer).__mro__ if "compute_mask" in c.__dict__)
+        expected = COMPUTE_MASK[owner] if layer.supports_masking else Mask.DROPPED
+        assert kind.mask is expected, (kind.name, owner, layer.supports_masking)
+    # a GlobalAveragePooling1D and a Dot support masking, but their compute_mask returns None
+    mask = keras.Input((3,), dtype="bool")
+    assert keras.layers.GlobalAveragePooling1D().compute_mask(keras.Input((3, 2)), mask) is None
+    assert keras.layers.Dot(1).compute_mask([keras.Input((3,))] * 2, [mask, mask]) is None
+    # without mask_zero an Embedding, without a mask a Lambda, does not support masking
+    assert not keras.layers.Embedding(5, 2).supports_masking
+    assert not keras.layers.Lambda(lambda x: x).supports_masking

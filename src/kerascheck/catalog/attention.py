@@ -300,6 +300,8 @@ class Attention(LayerType):
     defaults = {"use_scale": False, "score_mode": "dot"}
     several_shapes = True  # query, value and key
     ignored_legacy_kwargs = ("causal",)
+    mask = Mask.QUERY
+    takes_mask = True
 
     def inputs(self, call: Call) -> list[Shape]:
         shapes = call.inputs

@@ -125,14 +125,18 @@ ROLE_MEANINGS = {
 
 
 class Mask(enum.Enum):
-    """What the mask of a layer's output is, given its input's (Keras's ``compute_mask``)."""
+    """What the mask of a layer's output is, given its input's (Keras's
+    ``supports_masking`` and ``compute_mask``; ``keras.masking`` runs it)."""
 
-    #: none: Keras's default for a layer that does not support masking
+    #: none: the layer does not support masking, or its ``compute_mask`` returns None
     DROPPED = "dropped"
-    #: the input's, unchanged (``supports_masking``)
+    #: the input's, unchanged (``supports_masking`` with Keras's default ``compute_mask``)
     PASSED = "passed"
-    #: the masks of the merged inputs, combined (kerascheck: an unknown mask)
-    MERGED = "merged"
+    #: the merged inputs' masks joined by ``logical_or`` when every input has one
+    MERGED = "logical or of the inputs' masks"
+    #: ``Concatenate``'s: each input's mask (``ones_like`` where it has none), broadcast
+    #: to the input's rank, concatenated and reduced with ``any``
+    CONCATENATED = "concatenated masks"
     #: the input's when ``return_sequences=True``, else none (recurrent layers)
     SEQUENCES = "sequences"
     #: the input's when the wrapped layer returns sequences, else none (``Bidirectional``)
@@ -141,6 +145,10 @@ class Mask(enum.Enum):
     NONZERO = "input ≠ 0"
     #: computed from the input: ``any(input != mask_value, axis=-1)`` (``Masking``)
     MASK_VALUE = "input ≠ mask_value"
+    #: the query's mask, through ``convert_to_tensor`` (``Attention``)
+    QUERY = "the query's"
+    #: the layer's ``mask`` argument: none when it is None (``Lambda``)
+    GIVEN = "its mask argument"
 
     @property
     def computed(self) -> bool:
@@ -308,6 +316,11 @@ class LayerType:
         """The input (with batch axis) Keras 1/2 gave a Sequential model starting with
         the layer where it declares none, and Keras 3 leaves the model unbuilt
         (an Embedding: a sequence of any length).  Default: none."""
+        return None
+
+    def custom_masking(self) -> Any:
+        """How a layer of a class defined in the analysed code masks (``keras.masking.Custom``);
+        None for the catalog's layers, whose facts are ``mask`` and ``takes_mask``."""
         return None
 
     # ----------------------------------------------------------- semantics

@@ -122,7 +122,7 @@ class Lambda(LayerType):
 
     name = "Lambda"
     positional = ("function", "output_shape", "mask", "arguments")
-    mask = Mask.PASSED
+    mask = Mask.GIVEN
     takes_mask = True
     subclass_interpreted = False  # its output comes from tracing call()
     traced_function = "function"

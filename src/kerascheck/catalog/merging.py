@@ -130,7 +130,7 @@ class Concatenate(LayerType):
     name = "Concatenate"
     positional = ("axis",)
     defaults = {"axis": -1}
-    mask = Mask.MERGED
+    mask = Mask.CONCATENATED
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shapes = input_list(call, self.name)
@@ -171,7 +171,6 @@ class Dot(LayerType):
     name = "Dot"
     positional = ("axes", "normalize")
     defaults = {"normalize": False}
-    mask = Mask.MERGED
 
     def axes(self, cfg: dict[str, Any], first: Shape, second: Shape) -> tuple[int, int]:
         axes = known(cfg.get("axes"), "axes")

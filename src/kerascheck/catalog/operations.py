@@ -283,6 +283,7 @@ BINARY = {
     "greater_equal": "GreaterEqual",
     "less": "Less",
     "less_equal": "LessEqual",
+    "logical_or": "LogicalOr",
 }
 UNARY = {
     "negative": "Negative",
@@ -312,6 +313,7 @@ UNARY = {
     "sin": "Sin",
     "cos": "Cos",
     "stop_gradient": "StopGradient",
+    "convert_to_tensor": "ConvertToTensor",
 }
 #: the unary functions that only apply an activation, and which
 ACTIVATIONS = {

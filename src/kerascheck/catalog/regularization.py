@@ -49,7 +49,6 @@ class SpatialDropout(Dropout):
     converted_legacy_kwargs = ("dim_ordering",)
     defaults = {"data_format": None}
     roles = Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.DROPS_FEATURE_MAPS
-    mask = Mask.DROPPED
     config_attributes = ()
 
     def finish_config(self, cfg: dict[str, Any]) -> dict[str, Any]:

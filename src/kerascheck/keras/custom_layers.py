@@ -29,7 +29,7 @@ shape; ``add_weight`` and sublayers count as for ``Layer`` subclasses (Keras
 rejects new state after ``super().__init__`` on the bases it builds at once,
 Dropout, pooling, activations..., unless the subclass defines ``build``).  The
 base's attributes the methods read (``self.units``, ``self.filters``...) are
-its arguments.  The mask is the base's (``mask_view``).  Unknown: overriding
+its arguments.  The mask is the base's (``custom_masking``).  Unknown: overriding
 ``__call__``, ``compute_output_spec``; a ``compute_output_shape`` that
 attention layers call with several shapes; an overridden ``call()`` given more
 than the input; ``super().__init__`` with arguments of unknown content, twice,
@@ -43,7 +43,6 @@ know in the class hierarchy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable
 
 import libcst as cst
@@ -67,7 +66,7 @@ INIT_KEYWORDS = ("name", "trainable", "dtype", "input_shape", "batch_input_shape
 # base's catalog type's (subclass_interpreted, built_in_init, traced_to_build,
 # spec_ignores_shape, several_shapes, config_attributes; tests/interpreter/
 # test_custom_layers.py checks them against Keras).
-#: attributes a subclass may set, which ``SubclassType.adopt`` / ``mask_view`` follow
+#: attributes a subclass may set, which ``SubclassType.adopt`` / ``custom_masking`` follow
 ADOPTED = ("trainable", "name", "supports_masking")
 #: arguments whose attribute changes neither shapes nor counts
 IRRELEVANT_SUFFIXES = ("activation", "_initializer", "_regularizer", "_constraint", "dtype")
@@ -147,6 +146,21 @@ class SubclassType(LayerType):
             ex.add(f"{self.name}: add_weight {format_shape(weight.shape)}" + ("" if weight.trainable else " (non-trainable)"))
         return weights
 
+    # ------------------------------------------------------------ masks
+    def custom_masking(self) -> masking.Custom:
+        """Keras's masking of a Layer subclass: it supports masking when it defines
+        ``compute_mask`` (or sets ``self.supports_masking``); its ``compute_mask`` runs
+        on symbolic tensors (its operations take names), Keras's passes the mask on."""
+        cls, attrs = self.instance.cls, self.instance.attrs
+        call, compute = cls.lookup("call"), cls.lookup("compute_mask")
+        takes = masking.takes_mask_argument(call)
+        supports = attrs.get("supports_masking", compute is not MISSING)
+        if not isinstance(supports, bool) or (compute is not MISSING and not isinstance(compute, Function)):
+            return masking.Custom(takes, unknown=f"how {self.name} masks its output is not known")
+        if supports and compute is not MISSING:
+            return masking.Custom(takes, compute=lambda first, mask: self.run("compute_mask", [first, mask], {}))
+        return masking.Custom(takes, passes=supports)
+
     # ------------------------------------------------------------ output
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> Any:
         shapes = call.inputs
@@ -224,6 +238,20 @@ class ConcreteType(SubclassType):
 
     def keras2_input_shape(self, cfg: dict[str, Any]) -> Any:
         return self.base.keras2_input_shape(cfg)
+
+    def custom_masking(self) -> masking.Custom:
+        """As its base masks (the base's ``__init__`` sets ``supports_masking``, its
+        ``compute_mask`` makes the output's mask); the mask is an argument of the
+        call when the ``call`` that runs takes ``mask``."""
+        cls = self.instance.cls
+        call = own_method(cls, "call")
+        if call is MISSING:
+            takes: bool | None = self.base.takes_mask
+        else:
+            takes = masking.takes_mask_argument(call)
+        if own_method(cls, "compute_mask") is not MISSING or "supports_masking" in self.instance.attrs:
+            return masking.Custom(takes, unknown=f"{cls.name} changes how Keras masks its output")
+        return masking.Custom(takes, base=self.base, config=self.instance.native.config)
 
     # ------------------------------------------------------------ weights
     def add_weight(self, arguments: Arguments) -> Any:
@@ -371,41 +399,6 @@ class ConcreteType(SubclassType):
             if not _same(value, config.get(plain, MISSING)):
                 return f"{self.name} sets self.{key}, which {self.base.name} reads, to another value than its argument"
         return ""
-
-
-@dataclass
-class MaskView:
-    """How Keras masks a subclass of a concrete layer: as its base does (the base's
-    ``__init__`` sets ``supports_masking``, its ``compute_mask`` makes the output's
-    mask), but the mask is an argument of the call when the call that runs takes
-    ``mask``.  ``unknown``: the subclass changes the masking."""
-
-    class_name: str
-    type: LayerType  # the base's
-    config: dict
-    takes_mask: bool
-    unknown: str = ""
-
-    def output_mask(self, session: Session, first: Any, mask: Any, node: Any) -> Any:
-        if not self.unknown:  # the view stands in for the layer
-            return masking.output_mask(session, self, first, mask, node)  # type: ignore[arg-type]
-        if mask is not None or self.type.mask.computed:
-            return Tensor(Unknown(self.unknown))
-        return None
-
-
-def mask_view(layer: Any) -> MaskView | None:
-    """The masking of ``layer`` if it is a subclass of a concrete layer, else None."""
-    kind = getattr(layer, "type", None)
-    if not isinstance(kind, ConcreteType):
-        return None
-    cls = kind.instance.cls
-    call = own_method(cls, "call")
-    takes_mask = kind.base.takes_mask if call is MISSING else _has_parameter(call, "mask")
-    unknown = ""
-    if own_method(cls, "compute_mask") is not MISSING or "supports_masking" in kind.instance.attrs:
-        unknown = f"{cls.name} changes how Keras masks its output"
-    return MaskView(kind.base.name, kind.base, layer.config, takes_mask, unknown)
 
 
 # ---------------------------------------------------------------- classes
@@ -593,7 +586,8 @@ def attribute(instance: Instance, name: str) -> Any:
 
 
 def method(session: Session, instance: Instance, method: Method, arguments: Arguments) -> Any:
-    """``self.add_weight(...)``, ``super().__init__(...)``, ``super().build(...)``..."""
+    """``self.add_weight(...)``, ``super().__init__(...)``, ``super().build(...)``,
+    ``super().compute_mask(...)``..."""
     layer = instance.native
     name, of_super = method.name, method.of_super
     if name in ("add_weight", "add_variable") and isinstance(layer.type, SubclassType):
@@ -615,6 +609,12 @@ def method(session: Session, instance: Instance, method: Method, arguments: Argu
         return None
     if of_super and name == "build":
         return None
+    if of_super and name == "compute_mask":  # Keras's: the mask it is given
+        args, kwargs = arguments.positional, arguments.keywords
+        if len(args) == 2 and not kwargs and not arguments.opaque:
+            return args[1]
+        if len(args) == 1 and set(kwargs) == {"previous_mask"} and not arguments.opaque:
+            return kwargs["previous_mask"]
     return Unknown(f"{instance.cls.name}.{method.label}()")
 
 
@@ -663,11 +663,6 @@ def _holds(value: Any, target: Any) -> bool:
     if isinstance(value, dict):
         return any(_holds(item, target) for item in value.values())
     return False
-
-
-def _has_parameter(function: Function, name: str) -> bool:
-    params = function.node.params
-    return any(p.name.value == name for p in (*params.posonly_params, *params.params, *params.kwonly_params))
 
 
 def _first_shape(shapes: Any) -> Any:

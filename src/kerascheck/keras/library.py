@@ -204,6 +204,7 @@ class KerasLibrary(Library):
 
     def call_layer(self, layer: Layer, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
         session = self.session
+        plain = len(args) == 1 and not kwargs  # layer(x): Keras converts the arguments of any other call
         first_name = next((k for k in FIRST_CALL_ARGUMENT if k in kwargs), None)
         if not args and first_name is not None:
             args = [kwargs.pop(first_name)]
@@ -218,19 +219,13 @@ class KerasLibrary(Library):
             for sublayer in layer.type.built_sublayers:
                 session.name(sublayer)
         output = layer.apply(call)
-        mask = masking.input_mask(first)
-        view = custom_layers.mask_view(layer)  # a subclass of a concrete layer masks as its base
-        takes_mask = view.takes_mask if view else masking.takes_mask(layer)
-        if mask is not None and takes_mask and "mask" not in named:
-            named["mask"] = mask  # Keras passes the mask along: it is an input of the call
+        previous = masking.previous_mask(first, named)
+        given = masking.node_mask(layer, first, named, plain)
+        if given is not None:
+            named["mask"] = given  # Keras passes the mask along: it is an input of the call
         result = session.record(layer, first, named, output)
         session.note_call(layer)
-        if view:
-            out_mask = view.output_mask(session, first, mask, node)
-        else:
-            out_mask = masking.output_mask(session, layer, first, mask, node)
-        if isinstance(result, Tensor):
-            result.mask = out_mask
+        masking.attach(result, masking.output_masks(session, layer, first, previous, node))
         return result
 
     def call_model(self, model: Model, arguments: Arguments, node: cst.CSTNode) -> Any:
@@ -245,13 +240,13 @@ class KerasLibrary(Library):
         first = as_tensors(args[0])
         if model.kind == "sequential" and sequential_input(model) is None:
             session.name("InputLayer")
-            session.name("Functional")
+            session.sequential_built(model)
             shapes = shapes_of(first)
             model.declared_input = shapes if not isinstance(shapes, list) else Unknown("several inputs")
             model.rows = None
         ensure_rows(model)
         output = replay_model(model, shapes_of(first))
-        return session.record(model, first, {}, output)
+        return session.record(model, first, masking.model_call_mask(model, first, kwargs, arguments), output)
 
     def legacy_merge(self, called_as: str, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
         mode = kwargs.pop("mode", "sum")
@@ -489,7 +484,7 @@ class KerasLibrary(Library):
                 model.rows = None
                 if not (model.sequence and isinstance(model.sequence[0], Layer) and model.sequence[0].is_input):
                     session.name("InputLayer")
-                session.name("Functional")
+                session.sequential_built(model)
             return None
         if name == "count_params":
             ensure_rows(model)

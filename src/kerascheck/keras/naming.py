@@ -35,6 +35,11 @@ class Namer:
             return UNKNOWN_NAME
         return prefix if count == 0 else f"{prefix}_{count}"
 
+    def unsure(self, class_name: str) -> None:
+        """An object of ``class_name`` may have been auto-named here: the later
+        auto-names of its prefix are unknown."""
+        self.uncertain.add(to_snake_case(class_name))
+
     def given(self, name: Any, class_name: str) -> str:
         """The name of an object created with ``name=name``: Keras auto-names it
         when ``name`` is None.  An unknown name may be None, so it is unknown, and

@@ -22,6 +22,7 @@ from kerascheck.catalog.operations import BINARY as BINARY_OPS, OP_PARAMETERS, o
 from kerascheck.graph import Facts, Layer, Model, Node, Op, Operation, Snapshot, Tensor
 from kerascheck.interpreter.limits import AnalysisLimit
 from kerascheck.interpreter.values import Arguments, Function
+from kerascheck.keras import masking
 from kerascheck.keras.naming import UNKNOWN_NAME, Namer
 from kerascheck.keras.values import as_tensors, flat, flatten_tensors, operand_shape, shapes_of, tensors_for
 from kerascheck.modelbuild import ensure_rows
@@ -55,6 +56,9 @@ class Session:
         self.name = Namer()
         self.host: Host = _DETACHED  # the interpreter running the program (``KerasLibrary.attach``)
         self.scratch = 0  # > 0 while a custom layer's call() is traced: no rows, no names
+        #: per Sequential model: how many of its layers ``chain_operations`` covers, the
+        #: last of them, and their mask operations
+        self.chains: dict[Model, tuple[int, Any, list[tuple[str, bool]]]] = {}
         #: the subclassed models' call()s being traced: each layer or model called, with
         #: the interpreter's uncertainty at the time
         self.traces: list[list[tuple[Operation, object | None]]] = []
@@ -230,7 +234,26 @@ class Session:
         """Keras rebuilds a Sequential with an input after each change: a new Functional."""
         first = model.sequence[0] if model.sequence else None
         if isinstance(first, Layer) and first.is_input and len(model.sequence) > 1:
-            self.name("Functional")
+            self.sequential_built(model)
+
+    def sequential_built(self, model: Model) -> None:
+        """Keras builds a Sequential: it calls its layers on its input (their
+        ``compute_mask`` operations take names) and makes a Functional of them."""
+        for class_name, sure in self.chain_operations(model):
+            self.name(class_name) if sure else self.name.unsure(class_name)
+        self.name("Functional")
+
+    def chain_operations(self, model: Model) -> list[tuple[str, bool]]:
+        """The mask operations of a Sequential's layers (``masking.chain_operations``),
+        kept as layers are added so that a loop of ``add`` stays linear."""
+        sequence = model.sequence
+        count, last, operations = self.chains.get(model, (0, None, []))
+        if count > len(sequence) or (count and sequence[count - 1] is not last):
+            count, operations = 0, []  # layers were popped
+        if count < len(sequence):
+            operations = operations + [o for op in sequence[count:] for o in masking.chain_operations(op)]
+            self.chains[model] = (len(sequence), sequence[-1], operations)
+        return operations
 
     def make_functional(self, args: list, kwargs: dict, node: cst.CSTNode, model: Model | None = None) -> Any:
         """``Model(inputs, outputs)``; ``model``: an instance of a subclass that

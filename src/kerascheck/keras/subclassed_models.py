@@ -33,6 +33,7 @@ import libcst as cst
 
 from kerascheck.graph import Model, Operation, Tensor
 from kerascheck.interpreter.values import Arguments, Class, Function, Instance
+from kerascheck.keras import masking
 from kerascheck.keras.custom_layers import layers_in
 from kerascheck.keras.session import Session
 from kerascheck.keras.values import call_inputs, result_shape, tensors_for
@@ -108,7 +109,7 @@ def call(session: Session, model: Model, arguments: Arguments, node: cst.CSTNode
         return Unknown("a model called without inputs")
     first = _as_input(args[0])
     result = trace(session, model, first, kwargs, node, args[1:])
-    return session.record(model, first, {}, result_shape(result))
+    return session.record(model, first, masking.model_call_mask(model, first, kwargs, arguments), result_shape(result))
 
 
 def build(session: Session, model: Model, arguments: Arguments, node: cst.CSTNode) -> None:
