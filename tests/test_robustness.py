@@ -138,3 +138,21 @@ def test_a_functional_chain_past_the_budget_is_unknown_not_partial():
     report = with_deep_stack(analyze_source, source, "chain.py", Options())
     assert codes(report) == ["KC002"]
     assert all(model.total is None for model in report.models)
+
+
+@pytest.mark.slow
+def test_reports_do_not_depend_on_pythons_hash_seed():
+    """Same input, same report: Python's per-process string hashing (set order) and
+    object addresses must not leak into a report."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "fixtures" / "constructs"
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        command = [sys.executable, "-m", "kerascheck", "summary", "--output-format", "json", str(folder)]
+        outputs.append(subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout)
+    assert outputs[0] == outputs[1]

@@ -252,3 +252,25 @@ def test_globals_looks_up_the_modules_variables():
         """
     )
     assert model["total_params"] == 40
+
+
+def test_a_loop_over_a_set_of_strings_has_no_order_and_is_unknown():
+    """Python orders a set of strings by a hash seeded per process: the report must
+    not depend on it (a loop calling set_image_dim_ordering over {'th', 'tf'})."""
+    model = only_model(
+        """
+        import keras
+        widths = []
+        for ordering in {"th", "tf"}:
+            widths.append(2 if ordering == "th" else 3)
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(widths[-1])])
+        """
+    )
+    assert model["total_params"] is None
+    numbers = only_model(
+        """
+        import keras
+        model = keras.Sequential([keras.Input((4,))] + [keras.layers.Dense(w) for w in sorted({3, 2})])
+        """
+    )
+    assert numbers["total_params"] == 10 + 9

@@ -142,6 +142,8 @@ def call_pure(name: str, arguments: Arguments, functions: dict[str, Callable[...
         return Unknown(f"{name}() of arguments of unknown content")
     if contains_unknown(args) or contains_unknown(kwargs):
         return Unknown(f"{name}() of an unknown value")
+    if name not in ORDER_FREE and any(unordered(arg) for arg in args):
+        return Unknown(f"{name}() of a set, whose order Python does not fix")
     if name == "range":
         return range(*args)  # lazy: the engine bounds iteration
     if name != "len" and _too_large(args):
@@ -150,6 +152,23 @@ def call_pure(name: str, arguments: Arguments, functions: dict[str, Callable[...
         return _bounded(functions[name](*args, **kwargs))
     except (TypeError, ValueError, OverflowError, ZeroDivisionError, AttributeError) as exc:
         return Unknown(f"{name}() failed: {exc}")
+
+
+#: built-ins whose result does not depend on the order of a set's items
+ORDER_FREE = frozenset("len min max sum set frozenset sorted any all bool abs".split())
+
+
+def unordered(value: Any) -> bool:
+    """Whether iterating ``value`` gives an order that depends on the run: a set of
+    strings (hashed with Python's per-process seed) or of objects (hashed by
+    address).  A set of numbers iterates the same way in every run."""
+    return isinstance(value, (set, frozenset)) and len(value) > 1 and not all(_hashed_alike(v) for v in value)
+
+
+def _hashed_alike(value: Any) -> bool:
+    if isinstance(value, tuple):
+        return all(_hashed_alike(v) for v in value)
+    return value is None or isinstance(value, (int, float))
 
 
 def _keeps_items(name: str, args: list[Any]) -> bool:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 import libcst as cst
 
 from kerascheck.input_shapes import InputShapes
+from kerascheck.interpreter import builtins
 from kerascheck.interpreter.library import NOT_HANDLED, Libraries
 from kerascheck.interpreter.limits import AnalysisLimit, Budget, Limits
 from kerascheck.interpreter.values import MISSING, Arguments, Function, Instance, Ref, Scope, Super
@@ -206,6 +207,8 @@ class Semantics:
     def iterate(self, value: Any, node: cst.CSTNode) -> Iterator[Any] | None:
         """The items of a known iterable, or None when they are unknown."""
         if isinstance(value, (list, tuple, range, str, set, frozenset)):
+            if builtins.unordered(value):
+                return None  # which item comes first differs from run to run
             if id(value) in self.tainted or (
                 not isinstance(value, range) and any(isinstance(v, Unknown) and v.reason == SPREAD for v in value)
             ):
