@@ -274,3 +274,15 @@ def test_a_loop_over_a_set_of_strings_has_no_order_and_is_unknown():
         """
     )
     assert numbers["total_params"] == 10 + 9
+
+
+def test_private_shape_spellings_of_keras_2_and_tensorflow_are_the_shape():
+    model = only_model(
+        """
+        import keras
+        inputs = keras.Input((8,))
+        width = getattr(inputs, "_shape_val")[-1] + inputs._keras_shape[-1]
+        model = keras.Model(inputs, keras.layers.Dense(width)(inputs))
+        """
+    )
+    assert model["total_params"] == 8 * 16 + 16

@@ -320,7 +320,7 @@ class KerasLibrary(Library):
         return NOT_HANDLED
 
     def tensor_attribute(self, tensor: Tensor, name: str) -> Any:
-        if name in ("shape", "_keras_shape"):
+        if name in ("shape", "_keras_shape", "_shape_val"):  # the last two: Keras 2 and TensorFlow private spellings
             return tensor.shape
         if name == "ndim":
             return Unknown("rank") if is_unknown(tensor.shape) else len(tensor.shape)
