@@ -1,10 +1,14 @@
-"""Core layers against real Keras: what Embedding's constructor rejects."""
+"""Core layers against real Keras: what Embedding's constructor rejects; Lambda's declared shapes."""
 
 from __future__ import annotations
 
 import pytest
 
 from oracle import check, check_invalid
+
+import kerascheck.catalog
+from kerascheck.catalog.base import Call, Explain
+from kerascheck.unknown import Unknown, is_unknown
 
 
 @pytest.mark.parametrize("args", [(0, 8), (5, 0), (-1, 8), (5.0, 8), (True, 8)], ids=str)
@@ -15,3 +19,13 @@ def test_embedding_sizes_must_be_positive_integers(keras, args):
 
 def test_embedding(keras):
     assert check(keras, "Embedding", (5, 8), input_shape=(10,)) == ((None, 10, 8), 40, 0)
+
+
+def test_lambda_declared_output_shape_partly_known():
+    """A Lambda's declared ``output_shape`` keeps its known sizes when one is unknown."""
+    lt = kerascheck.catalog.lookup("Lambda")
+    width = Unknown()
+    cfg = lt.normalize((lambda t: t,), {"output_shape": (width, 2)}, "Lambda")
+    assert lt.output_shape(cfg, Call((None, 7)), Explain()) == (None, width, 2)
+    cfg = lt.normalize((lambda t: t,), {"output_shape": ((3,), (4,))}, "Lambda")
+    assert is_unknown(lt.output_shape(cfg, Call((None, 7)), Explain()))

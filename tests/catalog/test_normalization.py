@@ -6,7 +6,7 @@ import pytest
 from oracle import check, check_invalid, check_legacy, our_layer
 
 import kerascheck.catalog
-from kerascheck.catalog.base import Call, Explain, Unresolved
+from kerascheck.catalog.base import Call, Explain, Invalid, Unresolved
 from kerascheck.unknown import Unknown
 
 CASES = [
@@ -106,6 +106,16 @@ def test_unknown_channels():
     shape = (None, 8, Unknown())
     assert lt.output_shape(cfg, Call(shape), Explain()) is shape
     with pytest.raises(Unresolved):
+        lt.weights(cfg, Call(shape), Explain())
+
+
+@pytest.mark.parametrize("shape", [(None, 8, Unknown()), (None, 8, None)], ids=["unknown", "dynamic"])
+def test_layer_normalization_without_weights_needs_no_size(shape):
+    lt = kerascheck.catalog.lookup("LayerNormalization")
+    cfg = lt.normalize((), {"center": False, "scale": False}, "LayerNormalization")
+    assert lt.weights(cfg, Call(shape), Explain()) == []
+    cfg = lt.normalize((), {"center": False, "scale": False, "axis": 3}, "LayerNormalization")
+    with pytest.raises(Invalid):
         lt.weights(cfg, Call(shape), Explain())
 
 

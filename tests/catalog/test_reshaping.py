@@ -138,6 +138,8 @@ def test_flatten_unknown_and_explanation():
     assert out == (None, 3136) and ex.lines == ["Flatten: 7 × 7 × 64 = 3,136"]
     out, _ = run("Flatten", (), {}, (None, Unknown(), 7))
     assert out[0] is None and is_unknown(out[1])
+    out, _ = run("Flatten", (), {}, (None, None, Unknown()))  # Keras's None, whatever the other size
+    assert out == (None, None)
 
 
 def test_reshape_unknowns():

@@ -179,6 +179,18 @@ def test_unknown_units_and_features():
         lt.weights(cfg, Call((None, 5, Unknown())), Explain())
 
 
+def test_conv_lstm_unknown_channels():
+    """The output does not need the input channels; the weights do."""
+    lt = kerascheck.catalog.lookup("ConvLSTM2D")
+    cfg = lt.normalize((4, 3), {"data_format": "channels_last"}, "ConvLSTM2D")
+    shape = (None, 5, 8, 9, Unknown())
+    assert lt.output_shape(cfg, Call(shape), Explain()) == (None, 6, 7, 4)
+    with pytest.raises(Unresolved):
+        lt.weights(cfg, Call(shape), Explain())
+    with pytest.raises(Invalid):
+        lt.output_shape(cfg, Call((None, 5, 8, 9, None)), Explain())
+
+
 # ------------------------------------------------------------------ RNN(cell)
 CELLS = [("SimpleRNNCell", (4,), {}), ("LSTMCell", (4,), {}), ("GRUCell", (4,), {"reset_after": False})]
 

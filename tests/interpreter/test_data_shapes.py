@@ -211,6 +211,11 @@ def test_what_stays_unknown(setup, expression):
     assert value_of(setup, expression) is None
 
 
+@pytest.mark.parametrize("create", ["np.zeros((n, 3))", "np.random.rand(n, 3)", "np.ones(shape=[n, 3])"])
+def test_a_new_array_keeps_the_sizes_it_is_given(create):
+    assert shape_of(f"import sys\nn = int(sys.argv[1])\nx = {create}", "x.shape") == [None, "?", 3]
+
+
 def test_a_numpy_integer_is_not_an_int_to_keras_3():
     """``np.max(y) + 1`` is a NumPy integer: Keras 3's Dense rejects it (Keras 2 took it)."""
     report = analyze(

@@ -100,6 +100,14 @@ def test_data_of_unknown_shape_leaves_the_model_unknown():
     assert model["total_params"] is None
 
 
+def test_an_array_of_partly_known_shape_builds_what_does_not_need_the_unknown_size():
+    use = "import numpy as np\nmodel(np.zeros((1, int(os.environ['FEATURES']))))"
+    model = net("        return self.out(self.a(x))\n", use=use)
+    assert rows(model)["dense"]["output_shape"] == [1, 4] and rows(model)["dense"]["params"] is None
+    assert rows(model)["dense_2"]["output_shape"] == [1, 2] and rows(model)["dense_2"]["params"] == 10
+    assert model["total_params"] is None
+
+
 def test_the_instance_attributes_are_reachable_from_outside():
     report = analyze(
         HEADER

@@ -389,6 +389,15 @@ def dim_mul(*dims: Dim) -> Dim:
     return math.prod(dims)
 
 
+def may_equal(a: Any, b: Any) -> bool:
+    """Whether two shapes (or dims) may be the same: equal wherever both are known."""
+    if is_unknown(a) or is_unknown(b):
+        return True
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return type(a) is type(b) and len(a) == len(b) and all(may_equal(x, y) for x, y in zip(a, b))
+    return bool(a == b)
+
+
 def format_shape(shape: ShapeTree) -> str:
     """Format like Keras: ``(None, 8, 8, 32)``; unknown dims print as ``?``."""
     if isinstance(shape, list):

@@ -129,7 +129,7 @@ class Lambda(LayerType):
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         declared = cfg.get("output_shape")
-        if isinstance(declared, (tuple, list)) and not any(is_unknown(d) for d in declared):
+        if isinstance(declared, (tuple, list)) and not any(isinstance(d, (tuple, list)) for d in declared):
             first = call.inputs
             while isinstance(first, list):
                 first = first[0]

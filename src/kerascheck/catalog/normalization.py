@@ -152,11 +152,14 @@ class LayerNormalization(AxisNormalization):
     mask = Mask.PASSED
 
     def weights(self, cfg: dict[str, Any], call: Call, ex: Explain) -> list[Weight]:
-        dims = axis_dims(call.inputs, sorted(axis_list(cfg["axis"], self.name)), self.name)
+        axes = sorted(axis_list(cfg["axis"], self.name))
         rms = known(cfg["rms_scaling"], "rms_scaling")
         scale = known(cfg["scale"], "scale") or rms
         center = known(cfg["center"], "center") and not rms
-        return gamma_beta(self.name, dims, scale, center, ex)
+        if not (scale or center):  # no weight: the normalised sizes do not matter
+            check_axes(call.inputs, axes, self.name)
+            return []
+        return gamma_beta(self.name, axis_dims(call.inputs, axes, self.name), scale, center, ex)
 
 
 class RMSNormalization(AxisNormalization):

@@ -13,7 +13,7 @@ import math
 from typing import Any
 
 from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Role, ShapeTree, Unresolved, format_shape, known
-from kerascheck.unknown import Unknown, is_unknown
+from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 
 def broadcast(a: tuple, b: tuple, what: str) -> tuple:
@@ -183,12 +183,15 @@ class ReshapeOp(OperationType):
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shape = tuple(call.inputs)
-        target = known(cfg.get("newshape"), "newshape")
+        target = cfg.get("newshape")
+        if not isinstance(target, (int, tuple, list)):
+            known(target, "newshape")
+            raise Unresolved("a newshape that is not a tuple is not modelled")
         target = (target,) if isinstance(target, int) else tuple(target)
-        if None in shape or any(is_unknown(d) for d in shape):
-            if any(is_unknown(d) for d in shape):
-                return tuple(Unknown() if d == -1 else d for d in target)
+        if None in shape or None in target:  # Keras cannot infer the -1
             return tuple(None if d == -1 else d for d in target)
+        if contains_unknown((shape, target)):
+            return tuple(Unknown("the inferred -1 size") if d == -1 else d for d in target)
         size = math.prod(shape)
         if -1 not in target:
             if math.prod(target) != size:

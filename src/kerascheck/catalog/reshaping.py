@@ -31,10 +31,10 @@ class Flatten(LayerType):
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         shape = call.inputs
         dims = shape[1:]
+        if None in dims:  # Keras's dynamic size, whatever the unknown ones are
+            return (shape[0], None)
         if any(is_unknown(d) for d in dims):
             return (shape[0], Unknown("a flattened dimension"))
-        if None in dims:
-            return (shape[0], None)
         size = math.prod(dims)
         if len(dims) > 1:
             ex.add(f"Flatten: {product_text(dims)} = {size:,}")

@@ -14,7 +14,7 @@ import math
 from typing import Any, ClassVar
 
 from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Mask, Role, Shape, ShapeTree
-from kerascheck.catalog.base import Unresolved, Weight, as_tuple, check_rank, dim_mul, format_shape, known
+from kerascheck.catalog.base import Unresolved, Weight, as_tuple, channels_axis, check_rank, dim_mul, format_shape, known
 from kerascheck.catalog.convolutional import Conv, check_positive, input_channels, spatial_axes, window_text
 from kerascheck.unknown import Unknown, is_unknown
 
@@ -267,7 +267,8 @@ class ConvLSTM(Conv):
         step = (shape[0], *shape[2:])
         if any(step[i] is None for i in spatial_axes(cfg, len(step))):
             raise Invalid(f"{self.name} needs static spatial dimensions, got input {format_shape(shape)}", code="KC103")
-        input_channels(cfg, step, self.name)  # Keras requires a defined channel axis
+        if step[channels_axis(cfg, len(step))] is None:  # an unknown one may be defined
+            raise Invalid(f"{self.name} needs a defined channel dimension, got {format_shape(shape)}", code="KC103")
         return step
 
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:

@@ -515,7 +515,8 @@ TENSOR_CREATORS = frozenset(("zeros", "ones", "fill", "normal", "uniform", "trun
 
 def create(name: str, arguments: Arguments, tensor: bool = False) -> Any:
     """``np.zeros((2, 3))``, ``np.random.rand(2, 3)``, ``tf.zeros(...)``: a new array of that
-    shape (``NOT_ARRAY`` when ``name`` makes none); tensors are float32 by default."""
+    shape, partly known when a size is unknown (``NOT_ARRAY`` when ``name`` makes none);
+    tensors are float32 by default."""
     args, kwargs = arguments.positional, arguments.keywords
     if tensor:
         if name.removeprefix("random.") not in TENSOR_CREATORS:
@@ -533,8 +534,8 @@ def create(name: str, arguments: Arguments, tensor: bool = False) -> Any:
         shape = (shape,)
     if isinstance(shape, list):
         shape = tuple(shape)
-    if not isinstance(shape, tuple) or not all(is_int(d) and d >= 0 for d in shape):
-        return Unknown(f"{name}() of an unknown shape")
+    if not isinstance(shape, tuple) or not all((is_int(d) and d >= 0) or is_unknown(d) for d in shape):
+        return Unknown(f"{name}() of an unknown shape")  # a size kerascheck does not know stays unknown
     if "dtype" in kwargs:
         dtype = dtype_of(kwargs["dtype"])
     return Array(shape, dtype)

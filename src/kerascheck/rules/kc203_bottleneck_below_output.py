@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 from typing import Any, Iterator
 
+from kerascheck.catalog.base import may_equal
 from kerascheck.findings import Finding
 from kerascheck.graph import Layer, Op, Operation
 from kerascheck.rules._heads import PROBABILITY, Head, describe, heads, rank, size
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
+from kerascheck.unknown import is_unknown
 
 IMPORT = "import keras\nfrom keras import layers\n"
 MLP = IMPORT + """\
@@ -41,7 +43,8 @@ Only outputs that predict are checked: a layer with weights ending in softmax,
 sigmoid or no activation (a model cut at a relu feature layer is not). Narrow
 layers by design stay quiet: models whose output has the shape of their input
 (autoencoders), and decoders or generators whose narrow layer is still wider
-than the model's own input (a latent vector).
+than the model's own input (a latent vector); so does a model whose input has a
+size kerascheck does not know, which may be either.
 
 ## Why it matters
 What a layer discards no later layer can recover: with ten classes scored from
@@ -93,6 +96,13 @@ m = keras.Model(inp, layers.Dense(10, activation='softmax')(layers.Concatenate()
 inp = keras.Input((32, 32, 3))
 x = layers.GlobalAveragePooling2D()(layers.Conv2D(16, 3, activation='relu')(inp))
 m = keras.Model(inp, layers.Dense(64, activation='relu')(x))
+""", 0),
+        # an input of unknown width: the code of an autoencoder, or wider than a latent vector
+        Example(IMPORT + """\
+import sys
+inp = keras.Input((int(sys.argv[1]),))
+code = layers.Dense(32, activation='relu')(inp)
+m = keras.Model(inp, layers.Dense(784, activation='sigmoid')(code))
 """, 0),
         # the width is unknown
         Example(IMPORT + "import sys\nn = int(sys.argv[1])\n"
@@ -147,7 +157,10 @@ def _narrowest(view: ModelView, head: Head, max_width: int) -> tuple[Operation, 
     if not _prediction(head) or rank(head.shape) != 2 or units is None or _reconstructs(view, head):
         return None
     needed = units - 1 if head.activation == "softmax" else units
-    limit = min(needed, _input_width(view), max_width + 1)
+    inputs = _input_width(view)
+    if inputs is None:  # a narrow layer may still be wider than the model's input
+        return None
+    limit = min(needed, inputs, max_width + 1)
     found: tuple[Operation, int] | None = None
     for layer in view.operations:
         width = _narrowing(view, layer)
@@ -169,19 +182,20 @@ def _prediction(head: Head) -> bool:
     return head.layer is not None and head.activation in PROBABILITY | {"linear"}
 
 
-def _input_width(view: ModelView) -> float:
-    """The number of values the model's inputs hold (infinite when not known)."""
-    total = 0
+def _input_width(view: ModelView) -> float | None:
+    """The number of values the model's inputs hold: infinite with a dynamic (None)
+    dimension or an unknown rank, None (unknown) with a dimension kerascheck does not know."""
+    total: float = 0
     for tensor in view.model.inputs:
-        dims = tensor.shape[1:] if rank(tensor.shape) else [None]
-        if any(size(d) is None for d in dims):
-            return math.inf
-        total += math.prod(dims)
+        values = _values(tensor.shape)
+        if values is None:
+            return None
+        total += values
     return total or math.inf
 
 
 def _reconstructs(view: ModelView, head: Head) -> bool:
-    return any(t.shape == head.shape for t in view.model.inputs)
+    return any(may_equal(t.shape, head.shape) for t in view.model.inputs)
 
 
 def _narrowing(view: ModelView, layer: Operation) -> int | None:
@@ -193,17 +207,21 @@ def _narrowing(view: ModelView, layer: Operation) -> int | None:
     if rank(shape) != 2 or size(shape[1]) is None:
         return None
     width: int = shape[1]
-    feeding = view.input_shapes(layer)
-    if not feeding or all(_values(s) <= width for s in feeding):
-        return None
+    feeding = [_values(s) for s in view.input_shapes(layer)]
+    if not feeding or any(values is None or values <= width for values in feeding):
+        return None  # not narrower than one of its inputs, or not known to be
     return width
 
 
-def _values(shape: Any) -> float:
+def _values(shape: Any) -> float | None:
+    """The number of values of one sample of ``shape``: infinite with a dynamic (None)
+    dimension or an unknown rank, None when a dimension is unknown."""
     if not rank(shape):
         return math.inf
-    dims = [size(d) for d in shape[1:]]
-    return math.inf if None in dims else math.prod(d for d in dims if d is not None)
+    dims = shape[1:]
+    if any(is_unknown(d) for d in dims):
+        return None
+    return math.inf if any(size(d) is None for d in dims) else math.prod(dims)
 
 
 def _all_paths_through(view: ModelView, layer: Operation, output: Operation) -> bool:

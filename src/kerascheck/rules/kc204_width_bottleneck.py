@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from kerascheck.catalog import roles_of
-from kerascheck.catalog.base import Role
+from kerascheck.catalog.base import Role, may_equal
 from kerascheck.catalog.core import Dense
 from kerascheck.findings import Finding
 from kerascheck.graph import Layer, Model, Operation
@@ -165,9 +165,9 @@ def gates(layer: Operation, view: ModelView) -> bool:
 
 
 def reconstructs(model: Model) -> bool:
-    """A model whose one output has its one input's shape: an autoencoder."""
+    """A model whose one output has (or may have) its one input's shape: an autoencoder."""
     ins, outs = model.inputs, model.outputs
-    return len(ins) == 1 and len(outs) == 1 and isinstance(ins[0].shape, tuple) and ins[0].shape == outs[0].shape
+    return len(ins) == 1 and len(outs) == 1 and isinstance(ins[0].shape, tuple) and may_equal(ins[0].shape, outs[0].shape)
 
 
 def message(layer: Layer, after: Layer, wide_in: int, narrow: int, wide_out: int) -> str | None:

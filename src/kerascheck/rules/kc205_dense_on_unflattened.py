@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from kerascheck.catalog import roles_of, type_of
-from kerascheck.catalog.base import Role
+from kerascheck.catalog.base import Role, may_equal
 from kerascheck.catalog.core import Dense
 from kerascheck.findings import Finding
 from kerascheck.graph import Layer
@@ -38,7 +38,8 @@ in softmax or sigmoid) that therefore keeps the spatial axes: the model outputs
 first `Dense` applied to the map.
 
 Dense prediction is left alone: a model whose output keeps its input's spatial
-size (segmentation, one label per pixel) may use `Dense` as a 1×1 convolution.
+size (segmentation, one label per pixel; or may keep it, a size being unknown)
+may use `Dense` as a 1×1 convolution.
 Sequences (rank 3) are KC214's business.
 
 ## Why it matters
@@ -66,6 +67,12 @@ Add `layers.Flatten()` or `layers.GlobalAveragePooling2D()` before the first
         # one label per pixel, at the input's resolution
         Example(IMPORT + """\
 inp = keras.Input((64, 64, 3))
+x = layers.Conv2D(16, 3, padding='same', activation='relu')(inp)
+m = keras.Model(inp, layers.Dense(4, activation='softmax')(x))
+""", 0),
+        # an image of unknown height: the output may keep the input's resolution
+        Example(IMPORT + """import sys
+inp = keras.Input((int(sys.argv[1]), 64, 3))
 x = layers.Conv2D(16, 3, padding='same', activation='relu')(inp)
 m = keras.Model(inp, layers.Dense(4, activation='softmax')(x))
 """, 0),
@@ -124,8 +131,8 @@ def _spatial_classifier(view: ModelView, head: Head) -> bool:
     feeding = view.input_shapes(layer)
     if len(feeding) != 1 or rank(feeding[0]) != n:
         return False
-    spatial = head.shape[1:-1]
-    return not any(rank(t.shape) == n and t.shape[1:-1] == spatial for t in view.model.inputs)
+    spatial = head.shape[1:-1]  # a per-position prediction keeps (or may keep) its input's spatial axes
+    return not any(rank(t.shape) == n and may_equal(t.shape[1:-1], spatial) for t in view.model.inputs)
 
 
 def _first_dense(view: ModelView, layer: Layer) -> Layer:
