@@ -286,3 +286,20 @@ def test_private_shape_spellings_of_keras_2_and_tensorflow_are_the_shape():
         """
     )
     assert model["total_params"] == 8 * 16 + 16
+
+
+def test_a_functions_name_and_module_are_known():
+    model = only_model(
+        """
+        import keras
+        def bottleneck(x):
+            return keras.layers.Dense(4)(x)
+        options = {}
+        if hasattr(bottleneck, "__module__") and "resnext" in bottleneck.__module__:
+            options["groups"] = 32
+        width = 8 if bottleneck.__name__ == "bottleneck" else 2
+        inputs = keras.Input((3,))
+        model = keras.Model(inputs, keras.layers.Dense(width + len(options))(bottleneck(inputs)))
+        """
+    )
+    assert model["total_params"] == 16 + 40

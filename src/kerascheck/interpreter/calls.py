@@ -36,7 +36,7 @@ from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 BUILTIN_NAMES: dict[str, Any] = {"NotImplemented": Opaque("NotImplemented")}
 #: built-ins whose result is never known statically
-UNKNOWN_RESULTS = {"hasattr": "hasattr", "type": "type()", "next": "next()", "open": "open()", "input": "input()",
+UNKNOWN_RESULTS = {"type": "type()", "next": "next()", "open": "open()", "input": "input()",
                    "exec": "exec()", "eval": "eval()"}
 
 
@@ -226,7 +226,7 @@ class Calls(Semantics):
             what = UNKNOWN_RESULTS[name]
             return Builtin(name, lambda a: Unknown(what))
         special = {"isinstance": self._isinstance, "getattr": self._getattr, "map": self._map, "sorted": self._sorted,
-                   "iter": self._iter}.get(name)
+                   "iter": self._iter, "hasattr": self._hasattr}.get(name)
         if special is not None:
             return Builtin(name, special)
         if name in builtins.PURE:
@@ -286,6 +286,14 @@ class Calls(Semantics):
         if not isinstance(value, PLAIN):
             return False
         return isinstance(value, tuple(table[n] for n in names))
+
+    def _hasattr(self, arguments: Arguments) -> Any:
+        """``hasattr(f, "__module__")``: known where the attribute's value is."""
+        args = arguments.positional
+        if not arguments.opaque and len(args) == 2 and isinstance(args[1], str) and isinstance(args[0], Function):
+            if not is_unknown(self.get_attribute(args[0], args[1], self.module)):
+                return True
+        return Unknown("hasattr")
 
     def _getattr(self, arguments: Arguments) -> Any:
         args = arguments.positional

@@ -303,6 +303,8 @@ class Expressions(Semantics):
             return Unknown(f"{receiver.cls.name}.{name}")
         if isinstance(receiver, Super):
             return self.super_attribute(receiver, name)
+        if isinstance(receiver, Function) and name in ("__name__", "__qualname__", "__module__"):
+            return receiver.module.name if name == "__module__" else receiver.name
         if isinstance(receiver, Class):
             found = receiver.lookup(name)
             return found if found is not MISSING else Unknown(f"{receiver.name}.{name}")
