@@ -377,3 +377,18 @@ def test_convolution1d_input_dim_and_length():
 def test_our_layer_reports_explanation(keras):
     *_, ex = our_layer(keras, "Conv1D", (8, 3), {}, (10, 4))
     assert ex.lines[-1].endswith("= 104")
+
+
+def test_keras_1_2_conv2d_alias_with_a_keras_1_keyword_reads_the_kernel_positionally():
+    """Keras 1.2's ``Conv2D`` was ``Convolution2D``: with a keyword only Keras 1 had
+    (``bias=``, ``border_mode=``…) the call is Keras 1's, its kernel r×c (legacy
+    intent, README); without one, Keras 3's reading stands (KC213 warns)."""
+    from tests.helpers import only_model
+
+    source = "from keras.layers import Input, Conv2D\nfrom keras.models import Model\nx = Input((32, 32, 3))\nm = Model(x, Conv2D(8, 3, 3{})(x))\n"
+    keras1 = only_model(source.format(", bias=False"))
+    assert keras1["layers"][-1]["output_shape"] == [None, 30, 30, 8] and keras1["total_params"] == 216
+    keras1_same = only_model(source.format(", border_mode='same'"))
+    assert keras1_same["layers"][-1]["output_shape"] == [None, 32, 32, 8]
+    keras3 = only_model(source.format(", padding='same'"))
+    assert keras3["layers"][-1]["output_shape"] == [None, 11, 11, 8]

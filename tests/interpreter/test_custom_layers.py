@@ -606,3 +606,24 @@ def test_the_attributes_a_base_sets_from_its_arguments(keras):
         layer = getattr(keras.layers, name)(**kwargs)
         for attribute in attributes:
             assert getattr(layer, attribute) == kwargs[attribute], (name, attribute)
+
+
+def test_a_layer_assigning_its_weight_lists_itself_has_unknown_counts():
+    """Keras 1/2's ``self.trainable_weights = [K.variable(...)]``: Keras 2 counted
+    them, Keras 3 refuses the assignment; never 0."""
+    model = only_model(
+        """
+        from keras import backend as K
+        from keras.layers import Input, Layer
+        from keras.models import Model
+        class Scale(Layer):
+            def build(self, input_shape):
+                self.gamma = K.variable(K.ones((input_shape[-1],)))
+                self.trainable_weights = [self.gamma]
+            def call(self, x):
+                return x * self.gamma
+        x = Input((4,))
+        model = Model(x, Scale()(x))
+        """
+    )
+    assert model["total_params"] is None and "trainable_weights" in model["unknown_reason"]

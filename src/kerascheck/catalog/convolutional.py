@@ -113,15 +113,21 @@ class Conv(LayerType):
 
     # ----------------------------------------------------------- arguments
     def legacy_args(self, args: list, kwargs: dict, called_as: str) -> tuple[list, dict]:
-        # Keras 1: Convolution2D(nb_filter, nb_row, nb_col) and nb_row=/nb_col= keywords.
+        # Keras 1: Convolution2D(nb_filter, nb_row, nb_col) and nb_row=/nb_col= keywords;
+        # Keras 1.2's Conv2D alias too, told apart by a keyword only Keras 1 had
         n = self.rank
-        if called_as.startswith(self.keras1_prefixes) and n > 1 and len(args) == 1 + n:
+        keras1 = called_as.startswith(self.keras1_prefixes) or any(k in kwargs for k in self.keras1_keywords())
+        if keras1 and n > 1 and len(args) == 1 + n:
             if not any(isinstance(a, (tuple, list)) for a in args[1:]):
                 args = [args[0], tuple(args[1:])]
         keys = ("kernel_dim1", "kernel_dim2", "kernel_dim3") if n == 3 else ("nb_row", "nb_col")
         if n > 1 and all(k in kwargs for k in keys):
             kwargs["kernel_size"] = tuple(kwargs.pop(k) for k in keys)
         return args, kwargs
+
+    def keras1_keywords(self) -> tuple[str, ...]:
+        """Keywords only Keras 1 took (``border_mode``, ``subsample``, ``bias``, ``init``…)."""
+        return (*self.legacy_kwargs, *self.ignored_legacy_kwargs, "dim_ordering")
 
     def finish_config(self, cfg: dict[str, Any]) -> dict[str, Any]:
         cfg = legacy_data_format(cfg)

@@ -59,6 +59,8 @@ from kerascheck.unknown import Unknown, contains_unknown
 
 #: arguments of ``add_weight`` (Keras 3) that may be given positionally, in order
 ADD_WEIGHT = ("shape", "initializer", "dtype")
+#: a layer's lists of weights, which Keras 1/2 code assigned itself (``K.variable``)
+WEIGHT_LISTS = frozenset({"trainable_weights", "non_trainable_weights", "weights", "_trainable_weights", "_non_trainable_weights"})
 #: ``Layer.__init__`` keywords kept in the layer's config (for Sequential and rules)
 INIT_KEYWORDS = ("name", "trainable", "dtype", "input_shape", "batch_input_shape", "batch_size", "input_dim")
 
@@ -567,6 +569,14 @@ def concrete_init(session: Session, layer: Layer, arguments: Arguments) -> None:
     layer.config = config
     if config.get("trainable") is False:
         layer.trainable = False
+
+
+def weights_assigned(layer: Layer, name: str) -> None:
+    """``self.trainable_weights = [self.gamma]`` (Keras 1/2, variables made with
+    ``K.variable``): Keras 3 refuses it, Keras 2 counted them; either way the
+    layer's own weights are not add_weight's."""
+    if isinstance(layer.type, SubclassType):
+        layer.type.own = Unknown(f"{layer.type.name} sets self.{name} itself (Keras 1/2 variables, which Keras 3 refuses)")
 
 
 def attribute(instance: Instance, name: str) -> Any:

@@ -423,6 +423,8 @@ class KerasLibrary(Library):
         if isinstance(instance.native, Model) and instance.native.kind == "subclassed":
             self.session.touch(instance.native)
             subclassed_models.track(self.session, instance.native, value)
+        elif isinstance(instance.native, Layer) and name in custom_layers.WEIGHT_LISTS:
+            custom_layers.weights_assigned(instance.native, name)
 
     def instance_of(self, value: Any) -> Instance | None:
         return value.owner if isinstance(value, Model) else None
