@@ -169,6 +169,18 @@ class Layer(Operation):
             self.explain = ex.lines
         return output
 
+    def build(self, shape: Any) -> None:
+        """``layer.build(input_shape)``: its weights for that input, as its first call
+        on it would make them (nothing when it has them already)."""
+        if self.type is None or self.weights is not None or self.weights_reason:
+            return
+        layer_type = self.type
+        weights = self._attempt(lambda: _checked_weights(layer_type.weights(self.config, Call(shape), Explain())), Call(shape))
+        if is_unknown(weights):
+            self.weights_reason = weights.reason or "unknown"
+        else:
+            self.weights = weights
+
     def _attempt(self, compute: Callable[[], Any], call: Call) -> Any:
         if _wholly_unknown(call.inputs):
             return Unknown("the input shape is unknown")

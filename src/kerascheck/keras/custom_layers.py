@@ -138,6 +138,8 @@ class SubclassType(LayerType):
         if _mentions(self.instance.cls, "Variable"):  # Keras tracks a keras.Variable held as an attribute
             raise Unresolved(f"{self.name} creates a Variable kerascheck does not follow (use add_weight)")
         weights = list(self.own)
+        if _may_hold_layers(self.instance):
+            raise Unresolved(f"which layers {self.name} holds depends on a condition kerascheck cannot evaluate")
         for sublayer in _tracked(self.instance):
             trainable, frozen = sublayer.param_counts()
             if trainable is None or frozen is None:
@@ -588,6 +590,8 @@ def attribute(instance: Instance, name: str) -> Any:
         return layer.name
     if name == "trainable":
         return layer.trainable
+    if name == "built" and isinstance(layer.type, SubclassType) and isinstance(layer.type.built, bool):
+        return layer.type.built  # ``if not self.built: self.build(shape)`` in compute_output_shape
     if isinstance(layer.type, ConcreteType):
         found = layer.type.attribute(name)
         if found is not MISSING:
@@ -631,6 +635,14 @@ def method(session: Session, instance: Instance, method: Method, arguments: Argu
 # ---------------------------------------------------------------- helpers
 def _is_size(dim: Any) -> bool:
     return isinstance(dim, int) and not isinstance(dim, bool) and dim >= 0
+
+
+def _may_hold_layers(instance: Instance) -> bool:
+    """Whether an attribute is a value two branches disagree on, one of which holds layers."""
+    return any(
+        isinstance(value, Unknown) and any(layers_in(candidate, instance.native) for candidate in value.among)
+        for value in instance.attrs.values()
+    )
 
 
 def _tracked(instance: Instance) -> list[Any]:

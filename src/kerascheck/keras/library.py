@@ -450,6 +450,13 @@ class KerasLibrary(Library):
             return self.model_method(receiver, name, arguments, node)
         if isinstance(receiver, Tensor) and name == "get_shape":
             return receiver.shape
+        if isinstance(receiver, Layer) and name == "build" and not isinstance(receiver.type, custom_layers.SubclassType):
+            shape = arguments.keywords.get("input_shape", arguments.positional[0] if arguments.positional else None)
+            if arguments.opaque or self.host.changes_uncertainly(receiver) or not isinstance(shape, (tuple, list)):
+                receiver.weights_reason = receiver.weights_reason or "built on a shape kerascheck does not know"
+            else:
+                receiver.build(tuple(shape))
+            return None
         if isinstance(receiver, Layer) and name == "count_params":
             trainable, frozen = receiver.param_counts()
             return Unknown("parameter count") if trainable is None or frozen is None else trainable + frozen
