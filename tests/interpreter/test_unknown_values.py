@@ -303,3 +303,9 @@ def test_a_functions_name_and_module_are_known():
         """
     )
     assert model["total_params"] == 16 + 40
+
+
+def test_every_spelling_of_the_keras_package_is_keras():
+    for spelling in ("keras", "tensorflow.keras", "tf_keras", "keras_core"):
+        model = only_model(f"import {spelling} as K\ni = K.Input((4,))\nm = K.Model(i, K.layers.Dense(2)(i))\n")
+        assert model["total_params"] == 10, spelling

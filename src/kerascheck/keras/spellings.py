@@ -1,5 +1,5 @@
 """The spellings of the Keras package: ``tensorflow.keras``, ``tf_keras``,
-``keras.src``... are all ``keras``."""
+``keras_core``, ``keras.src``... are all ``keras``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ KERAS_PREFIXES = (
     ("tensorflow.python.keras", "keras"),
     ("tensorflow.keras", "keras"),
     ("tf_keras", "keras"),
+    ("keras_core", "keras"),  # the Keras 3 preview package
     ("keras.src", "keras"),
 )
 
