@@ -6,7 +6,7 @@ what kerascheck cannot follow stays unknown, never wrong.
 ``constructs/concrete_layer_subclasses.py``; the facts about Keras's classes
 custom_layers relies on are checked at the end.)"""
 
-from tests.helpers import only_model
+from tests.helpers import analyze, only_model
 
 HEADER = """
 import os
@@ -627,3 +627,24 @@ def test_a_layer_assigning_its_weight_lists_itself_has_unknown_counts():
         """
     )
     assert model["total_params"] is None and "trainable_weights" in model["unknown_reason"]
+
+
+def test_bidirectional_of_a_sequence_layer_of_the_source_is_unknown_not_refused():
+    """Keras 3 wraps any layer with go_backwards, return_sequences, return_state
+    (a TCN): kerascheck does not follow it, and must not call it an error."""
+    report = analyze(
+        """
+        import keras
+        from keras import layers
+        class Seq(layers.Layer):
+            def __init__(self, units, return_sequences=False, go_backwards=False, **kwargs):
+                super().__init__(**kwargs)
+                self.units, self.return_sequences, self.go_backwards = units, return_sequences, go_backwards
+                self.return_state, self.stateful = False, False
+            def call(self, x):
+                return x
+        model = keras.Sequential([keras.Input((5, 3)), layers.Bidirectional(Seq(4))])
+        """
+    )
+    assert not [d for d in report["diagnostics"] if d["code"] == "KC107"]
+    assert report["models"][0]["total_params"] is None

@@ -186,6 +186,8 @@ class LayerType:
     name: str
     #: other class names that construct this layer (``MaxPool2D``, ``Convolution2D``)
     aliases: ClassVar[tuple[str, ...]] = ()
+    #: a layer class of the analysed source, whose facts come from its methods
+    of_source: ClassVar[bool] = False
     #: Keras 3 constructor parameters that may be given positionally, in order
     positional: ClassVar[tuple[str, ...]] = ()
     #: the Keras 3 constructor's other parameters, and the keywords its ``__init__``

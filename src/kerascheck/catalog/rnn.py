@@ -345,6 +345,8 @@ class Bidirectional(LayerType):
     def layers(self, cfg: dict[str, Any]) -> tuple[Any, Any]:
         """The forward and backward layers, checked as Keras's constructor does."""
         forward = wrapped(cfg, "layer", self.name)
+        if forward.type.of_source:  # Keras takes any sequence layer with go_backwards, return_sequences...
+            raise Unresolved(f"Bidirectional of {forward.type.name}, a layer of the source, is not followed")
         if not isinstance(forward.type, RECURRENT):
             raise Invalid(f"Bidirectional wraps a recurrent layer, not {forward.type.name}")
         if cfg.get("backward_layer") is None:

@@ -77,6 +77,8 @@ IRRELEVANT_SUFFIXES = ("activation", "_initializer", "_regularizer", "_constrain
 class SubclassType(LayerType):
     """The catalog entry of one instance of a Layer subclass: its methods, interpreted."""
 
+    of_source = True
+
     def __init__(self, session: Session, instance: Instance, site: cst.CSTNode | None) -> None:
         self.name = instance.cls.name
         self.session = session
