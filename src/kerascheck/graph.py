@@ -169,6 +169,18 @@ class Layer(Operation):
             self.explain = ex.lines
         return output
 
+    def type_of_source(self) -> bool:
+        """Whether the layer's class is one of the analysed source (its methods are interpreted)."""
+        return self.type is not None and self.type.of_source
+
+    def output_for(self, shape: Any) -> Any:
+        """``layer.compute_output_shape(shape)``: what a call on ``shape`` would give."""
+        layer_type = self.type
+        if layer_type is None or self.unknown_reason:
+            return Unknown(self.unknown_reason or f"{self.class_name} is not a layer kerascheck knows")
+        call = Call(shape)
+        return self._attempt(lambda: _checked_shape(layer_type.output_shape(self.config, call, Explain())), call)
+
     def build(self, shape: Any) -> None:
         """``layer.build(input_shape)``: its weights for that input, as its first call
         on it would make them (nothing when it has them already)."""

@@ -648,3 +648,31 @@ def test_bidirectional_of_a_sequence_layer_of_the_source_is_unknown_not_refused(
     )
     assert not [d for d in report["diagnostics"] if d["code"] == "KC107"]
     assert report["models"][0]["total_params"] is None
+
+
+def test_a_catalog_layers_compute_output_shape_is_its_output_for_that_shape():
+    model = only_model(
+        """
+        import keras
+        from keras import layers
+        class Stack(layers.Layer):
+            def build(self, input_shape):
+                self.convs = []
+                shape = input_shape
+                for width in (4, 6):
+                    conv = layers.Conv1D(width, 3)
+                    conv.build(shape)
+                    shape = conv.compute_output_shape(shape)
+                    self.convs.append(conv)
+                self.out_shape = shape
+            def compute_output_shape(self, input_shape):
+                return self.out_shape
+            def call(self, x):
+                for conv in self.convs:
+                    x = conv(x)
+                return x
+        model = keras.Sequential([keras.Input((10, 2)), Stack()])
+        """
+    )
+    assert model["layers"][-1]["output_shape"] == [None, 6, 6]
+    assert model["total_params"] == (3 * 2 * 4 + 4) + (3 * 4 * 6 + 6)

@@ -345,7 +345,7 @@ class KerasLibrary(Library):
             return layer.trainable
         if name in layer.config:
             return layer.config[name]
-        if name in ("count_params", "get_config", "get_weights", "set_weights", "build"):
+        if name in ("count_params", "get_config", "get_weights", "set_weights", "build", "compute_output_shape"):
             return Method(layer, name)
         return Unknown(f"layer.{name}")
 
@@ -450,13 +450,18 @@ class KerasLibrary(Library):
             return self.model_method(receiver, name, arguments, node)
         if isinstance(receiver, Tensor) and name == "get_shape":
             return receiver.shape
-        if isinstance(receiver, Layer) and name == "build" and not isinstance(receiver.type, custom_layers.SubclassType):
+        if isinstance(receiver, Layer) and name == "build" and not receiver.type_of_source():
             shape = arguments.keywords.get("input_shape", arguments.positional[0] if arguments.positional else None)
             if arguments.opaque or self.host.changes_uncertainly(receiver) or not isinstance(shape, (tuple, list)):
                 receiver.weights_reason = receiver.weights_reason or "built on a shape kerascheck does not know"
             else:
                 receiver.build(tuple(shape))
             return None
+        if isinstance(receiver, Layer) and name == "compute_output_shape" and not receiver.type_of_source():
+            shape = arguments.keywords.get("input_shape", arguments.positional[0] if arguments.positional else None)
+            if arguments.opaque or not isinstance(shape, (tuple, list)):
+                return Unknown("compute_output_shape of an unknown shape")
+            return receiver.output_for(tuple(shape))
         if isinstance(receiver, Layer) and name == "count_params":
             trainable, frozen = receiver.param_counts()
             return Unknown("parameter count") if trainable is None or frozen is None else trainable + frozen
