@@ -110,7 +110,11 @@ class Calls(Semantics):
     def call_method(self, method: BoundMethod, arguments: Arguments, node: cst.CSTNode) -> Any:
         receiver, function = method.receiver, method.function
         if isinstance(function, Function):
-            return self.call_function(function, arguments.but(positional=[receiver, *arguments.positional]), node=node)
+            result = self.call_function(function, arguments.but(positional=[receiver, *arguments.positional]), node=node)
+            library = self.libraries.owner(receiver.native) if isinstance(receiver, Instance) and receiver.native is not None else None
+            if library is not None:  # ``block.build(shape)``: what the library does around the source's method
+                library.method_ran(receiver, function.name, arguments)
+            return result
         if isinstance(receiver, (list, dict, set)) and function in builtins.MUTATING_METHODS:
             self.record(receiver)
             if self.changes_uncertainly(receiver) or id(receiver) in self.tainted:
@@ -290,8 +294,10 @@ class Calls(Semantics):
     def _hasattr(self, arguments: Arguments) -> Any:
         """``hasattr(f, "__module__")``: known where the attribute's value is."""
         args = arguments.positional
-        if not arguments.opaque and len(args) == 2 and isinstance(args[1], str) and isinstance(args[0], Function):
-            if not is_unknown(self.get_attribute(args[0], args[1], self.module)):
+        if not arguments.opaque and len(args) == 2 and isinstance(args[1], str):
+            if isinstance(args[0], (int, float, str, bool, type(None), tuple)) and not contains_unknown(args[0]):
+                return hasattr(args[0], args[1])  # plain data: Python's own answer (``hasattr(None, "value")``)
+            if isinstance(args[0], Function) and not is_unknown(self.get_attribute(args[0], args[1], self.module)):
                 return True
         return Unknown("hasattr")
 

@@ -191,6 +191,10 @@ class Library:
         """Steps to run after the module and its entry points (each on a budget of its own)."""
         return []
 
+    def method_ran(self, instance: Any, name: str, arguments: Arguments) -> None:
+        """The source's method ``name`` of ``instance`` (of a subclass of one of the
+        library's classes) ran, called by the program with ``arguments``."""
+
     def runs_methods_of(self, cls: Any) -> bool:
         """Whether the methods of ``cls`` (a class of the source nothing
         instantiated) may run as entry points: not for the library's own kinds

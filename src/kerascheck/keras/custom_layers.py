@@ -575,6 +575,36 @@ def concrete_init(session: Session, layer: Layer, arguments: Arguments) -> None:
         layer.trainable = False
 
 
+def program_call(session: Session, layer: Layer, name: str, arguments: Arguments) -> Any:
+    """``block.build(shape)`` or ``block.compute_output_shape(shape)`` called by the
+    program on a layer of a class of the source: its own method runs."""
+    kind = layer.type
+    if not isinstance(kind, SubclassType) or isinstance(kind, ConcreteType):
+        return Unknown(f"{layer.class_name}.{name}()")
+    function = kind.lookup(name)
+    if not isinstance(function, Function):
+        return Unknown(f"{kind.name}.{name}() is not defined in the analysed code")
+    result = kind.run(name, list(arguments.positional), dict(arguments.keywords))
+    if name == "build":
+        built_by_program(session, layer, arguments)
+    return result
+
+
+def built_by_program(session: Session, layer: Layer, arguments: Arguments) -> None:
+    """``block.build(input_shape)`` called by the program on a Layer subclass whose
+    build() the source defines: Keras marks it built, and its weights (its own and
+    its sublayers') are what that build made."""
+    kind = layer.type
+    if not isinstance(kind, SubclassType) or isinstance(kind, ConcreteType) or layer.weights is not None:
+        return
+    shape = arguments.keywords.get("input_shape", arguments.positional[0] if arguments.positional else None)
+    kind.built = True
+    if arguments.opaque or session.host.changes_uncertainly(kind.instance) or not isinstance(shape, (tuple, list)):
+        layer.weights_reason = layer.weights_reason or f"{kind.name} is built on a shape kerascheck does not know"
+        return
+    layer.build(tuple(shape))
+
+
 def weights_assigned(layer: Layer, name: str) -> None:
     """``self.trainable_weights = [self.gamma]`` (Keras 1/2, variables made with
     ``K.variable``): Keras 3 refuses it, Keras 2 counted them; either way the

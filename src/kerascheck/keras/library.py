@@ -113,6 +113,10 @@ class KerasLibrary(Library):
         """``keras.backend.clear_session()``: auto-names start over."""
         self.session.new_session()
 
+    def method_ran(self, instance: Any, name: str, arguments: Arguments) -> None:
+        if name == "build" and isinstance(instance.native, Layer):
+            custom_layers.built_by_program(self.session, instance.native, arguments)
+
     def runs_methods_of(self, cls: Any) -> bool:
         return keras_base(cls) is None  # a layer or model class is not a builder
 
@@ -413,7 +417,11 @@ class KerasLibrary(Library):
 
     def instance_attribute(self, instance: Instance, name: str) -> Any:
         if isinstance(instance.native, Layer):
-            return custom_layers.attribute(instance, name)
+            found = custom_layers.attribute(instance, name)
+            site = instance.native.source
+            if is_unknown(found) and site is not None:  # what Keras's Layer gives any layer (its output...)
+                return self.layer_attribute(instance.native, name, site)
+            return found
         if isinstance(instance.native, Model):
             found = subclassed_models.attribute(instance.native, name)
             return found if found is not None else self.model_attribute(instance.native, name)
@@ -427,6 +435,10 @@ class KerasLibrary(Library):
             custom_layers.weights_assigned(instance.native, name)
 
     def instance_of(self, value: Any) -> Instance | None:
+        """The instance of a class of the source a model or layer is (its attributes
+        and methods are the source's first)."""
+        if isinstance(value, Layer) and isinstance(value.type, custom_layers.SubclassType):
+            return value.type.instance
         return value.owner if isinstance(value, Model) else None
 
     def super_attribute(self, receiver: Instance, name: str) -> Any:
@@ -457,6 +469,8 @@ class KerasLibrary(Library):
             else:
                 receiver.build(tuple(shape))
             return None
+        if isinstance(receiver, Layer) and name in ("build", "compute_output_shape") and receiver.type_of_source():
+            return custom_layers.program_call(self.session, receiver, name, arguments)
         if isinstance(receiver, Layer) and name == "compute_output_shape" and not receiver.type_of_source():
             shape = arguments.keywords.get("input_shape", arguments.positional[0] if arguments.positional else None)
             if arguments.opaque or not isinstance(shape, (tuple, list)):
