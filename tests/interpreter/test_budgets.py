@@ -138,3 +138,31 @@ def test_a_list_grown_by_a_long_loop_is_unknown_and_the_model_after_it_exact():
     assert limit_messages(file) == [(3, "a loop ran more than 10,000 times; values computed there are unknown")]
     a, b = file["models"]
     assert a["total_params"] is None and b["total_params"] == 10
+
+
+def test_a_loop_past_its_budget_is_cut_and_the_function_goes_on():
+    """A data loop inside a builder (a training script's data()): the loop is not
+    followed to the end, what it changed is unknown, and the model after it is
+    built within the same statement."""
+    file = report(
+        """\
+        import keras
+        def data():
+            rows = []
+            for i in range(300):
+                for j in range(300):
+                    rows.append(j)
+            return rows
+        def train(width=8):
+            rows = data()
+            model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(width)])
+            other = keras.Sequential([keras.Input((4,)), keras.layers.Dense(len(rows))])
+            return model
+        if __name__ == "__main__":
+            train()
+        """,
+        Limits(max_loop_steps=20_000),
+    )
+    assert limit_messages(file) == [(4, "a loop took more than 20,000 interpretation steps; values computed there are unknown")]
+    model, other = file["models"]
+    assert model["total_params"] == 40 and other["total_params"] is None

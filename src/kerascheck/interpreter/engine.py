@@ -104,9 +104,12 @@ class Interpreter(Statements, Expressions, Calls):
             except (Return, Break, Continue, UncertainExit):
                 continue
 
-    def budgeted(self, node: cst.CSTNode | None, step: Callable[[], None], scope: Scope | None = None) -> None:
+    def budgeted(
+        self, node: cst.CSTNode | None, step: Callable[[], None], scope: Scope | None = None, loop: bool = False
+    ) -> None:
         """Run one top-level statement of ``scope`` (or an entry point, or a final
-        step) on a step budget of its own.
+        step) on a step budget of its own; a ``loop`` gets one within the running
+        statement's.
 
         When a budget runs out inside it (its own, the call depth, a
         comprehension's length), what it did is not followed to the end: the
@@ -118,14 +121,21 @@ class Interpreter(Statements, Expressions, Calls):
         saved = self.depth, self.uncertain, self.uncertain_node, self.region, len(self.call_stack)
         tokens = [library.checkpoint() for library in self.libraries.all]
         budget = Budget(self.steps, "")
-        given, budget.reason = self.statement_budget()
-        budget.end += given
+        shared = loop and self.steps + self.limits.max_loop_steps >= self.budget_end
+        if shared:  # the running statement's budget ends first: running out is the statement's
+            budget = self.budgets[-1]
+        elif loop:
+            budget.end += self.limits.max_loop_steps
+            budget.reason = f"a loop took more than {self.limits.max_loop_steps:,} interpretation steps"
+        else:
+            given, budget.reason = self.statement_budget()
+            budget.end += given
         self.budgets.append(budget)
         self.budget_end = budget.end
         try:
             step()
         except AnalysisLimit as exc:
-            if exc.fatal or exc.budget not in (None, budget):
+            if exc.fatal or shared or exc.budget not in (None, budget):
                 raise  # the time guard, or another statement's budget
             exc.node = self.site(node if scope is not None and node is not None else exc.node)  # the statement cut short
             self.limit_hits.append(exc)

@@ -28,6 +28,7 @@ class Limits:
 
     max_steps: int = 1_000_000
     max_statement_steps: int = 200_000
+    max_loop_steps: int = 50_000  # a loop's, within its statement's
     min_statement_steps: int = 10_000
     max_depth: int = 60
     max_iterations: int = 10_000

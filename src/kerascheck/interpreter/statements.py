@@ -271,6 +271,16 @@ class Statements(Semantics):
         return b if a is MISSING else a if b is MISSING else self.join(a, b)
 
     # ----------------------------------------------------------------- loops
+    def exec_loop(self, stmt: cst.For | cst.While, scope: Scope) -> None:
+        """A loop, on a step budget of its own within the statement's: a data loop
+        that runs too long is not followed to the end (what it changed is unknown)
+        and the code after it still runs."""
+        run = partial(self.exec_for, stmt, scope) if isinstance(stmt, cst.For) else partial(self.exec_while, stmt, scope)
+        self.budgeted(stmt, run, scope, loop=True)
+
+    def budgeted(self, node: Any, step: Callable[[], None], scope: Scope | None = None, loop: bool = False) -> None:
+        raise NotImplementedError  # engine.Interpreter
+
     def exec_for(self, stmt: cst.For, scope: Scope) -> None:
         iterable = self.eval(stmt.iter, scope)
         items = self.iterate(iterable, stmt)
@@ -521,8 +531,8 @@ class Statements(Semantics):
 #: the method that runs each kind of compound statement
 COMPOUND: dict[type, str] = {
     cst.If: "exec_if",
-    cst.For: "exec_for",
-    cst.While: "exec_while",
+    cst.For: "exec_loop",
+    cst.While: "exec_loop",
     cst.FunctionDef: "define_function",
     cst.ClassDef: "define_class",
     cst.With: "exec_with",

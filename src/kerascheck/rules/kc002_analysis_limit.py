@@ -22,7 +22,8 @@ names it binds, what it changed, and the models it built or changed (their
 totals are then unknown). The rest of the file is still analysed: each
 top-level statement, entry point and imported module's statement has a
 budget of its own (200,000 steps, within 1,000,000 for the file; once the
-file's are spent, each later statement still gets 10,000), a loop past
+file's are spent, each later statement still gets 10,000), so does a loop
+(50,000 within its statement's: what follows it still runs), a loop past
 10,000 iterations is treated as a loop over unknown values, and past 128 of
 the project's modules, what later imports bind is unknown.
 
