@@ -166,3 +166,28 @@ def test_a_loop_past_its_budget_is_cut_and_the_function_goes_on():
     assert limit_messages(file) == [(4, "a loop took more than 20,000 interpretation steps; values computed there are unknown")]
     model, other = file["models"]
     assert model["total_params"] == 40 and other["total_params"] is None
+
+
+def test_a_training_loop_cut_short_keeps_the_splits_its_models_fixed_before():
+    """A GAN's loop toggles d.trainable and trains: cut by its budget, it changes
+    no model whose split its first compile() fixed; a model compiled after it has
+    an unknown split where the flag matters."""
+    file = report(
+        """\
+        import keras
+        d = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+        d.compile(loss="mse")
+        for epoch in range(300):
+            for step in range(300):
+                d.trainable = False
+                d.train_on_batch(None, None)
+                d.trainable = True
+        late = keras.Sequential([keras.Input((4,)), d])
+        late.compile(loss="mse")
+        """,
+        Limits(max_loop_steps=20_000),
+    )
+    d, late = file["models"]
+    assert [line for line, _ in limit_messages(file)] == [4]
+    assert (d["trainable_params"], d["non_trainable_params"]) == (5, 0)
+    assert late["trainable_params"] is None

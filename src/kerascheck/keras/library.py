@@ -133,7 +133,8 @@ class KerasLibrary(Library):
         return self.session.checkpoint()
 
     def abandoned(self, mark: Any, reason: str) -> None:
-        self.session.abandoned(mark, reason)
+        for op in self.session.abandoned(mark, reason):  # trainable flags it may have set otherwise
+            set_trainable(op, Unknown(reason), True)
 
     # ------------------------------------------------------------------ calls
     def call(self, func: Any, arguments: Arguments, node: cst.CSTNode) -> Any:
@@ -383,7 +384,7 @@ class KerasLibrary(Library):
 
     def set_attribute(self, value: Any, name: str, new: Any, uncertain: bool) -> None:
         if isinstance(value, Operation) and name == "trainable":
-            self.session.touch(value)
+            self.session.touch(value, structural=False)
             set_trainable(value, new if is_unknown(new) else bool(new), uncertain)
 
     # --------------------------------------------------- subclasses in the source
@@ -453,12 +454,14 @@ class KerasLibrary(Library):
         if isinstance(receiver, Instance) and isinstance(receiver.native, Layer):
             return custom_layers.method(self.session, receiver, method, arguments)
         if isinstance(receiver, Instance) and isinstance(receiver.native, Model):
-            self.session.touch(receiver.native)
+            if name not in self.harmless:
+                self.session.touch(receiver.native)
             if method.of_super and name == "__init__":
                 return subclassed_models.model_init(self.session, receiver.native, arguments)
             receiver = receiver.native
         if isinstance(receiver, Model):
-            self.session.touch(receiver)
+            if name not in self.harmless:  # training or saving it changes nothing reported
+                self.session.touch(receiver)
             return self.model_method(receiver, name, arguments, node)
         if isinstance(receiver, Tensor) and name == "get_shape":
             return receiver.shape

@@ -62,33 +62,39 @@ class Session:
         #: the subclassed models' call()s being traced: each layer or model called, with
         #: the interpreter's uncertainty at the time
         self.traces: list[list[tuple[Operation, object | None]]] = []
-        #: the models (and layers) the program changed after creating them, in order
-        self.touched: list[Operation] = []
+        #: the models (and layers) the program changed after creating them, in order,
+        #: and whether it changed what they hold (else only a trainable flag)
+        self.touched: list[tuple[Operation, bool]] = []
 
     def new_session(self) -> None:
         """``keras.backend.clear_session()``: auto-names start over."""
         self.name = Namer()
 
-    def touch(self, op: Operation) -> None:
-        """The program changes a model or layer it made earlier (``add``, ``trainable``...)."""
-        self.touched.append(op)
+    def touch(self, op: Operation, structural: bool = True) -> None:
+        """The program changes a model or layer it made earlier (``add``; not
+        ``structural``: its ``trainable`` flag)."""
+        self.touched.append((op, structural))
 
     def checkpoint(self) -> tuple[int, int, int]:
         return len(self.models), len(self.touched), self.name.made
 
-    def abandoned(self, mark: tuple[int, int, int], reason: str) -> None:
+    def abandoned(self, mark: tuple[int, int, int], reason: str) -> list[Operation]:
         """A statement that started at ``mark`` was cut short: the models it made or
-        changed are uncertain (every model when it changed a layer, which any of them
-        may hold), and auto-names after it unknown if it gave any."""
+        changed are uncertain (every model when it changed a layer, which any of
+        them may hold), and auto-names after it unknown if it gave any.  Returns
+        the models and layers whose ``trainable`` flag it set: what it would have
+        set last is unknown (a model's split already fixed by its first
+        ``summary()`` or ``compile()`` keeps it)."""
         models, touched, made = mark
         changed = self.touched[touched:]
-        suspects = self.models[models:] + [op for op in changed if isinstance(op, Model)]
-        if any(not isinstance(op, Model) for op in changed):
+        suspects = self.models[models:] + [op for op, structural in changed if structural and isinstance(op, Model)]
+        if any(structural and not isinstance(op, Model) for op, structural in changed):
             suspects = self.models
         for model in suspects:
             model.uncertain = model.uncertain or reason
         if self.name.made != made:
             self.name.lost = True
+        return list({id(op): op for op, structural in changed if not structural}.values())
 
     def unknown_layer(self, class_name: str, kwargs: dict, node: cst.CSTNode) -> Layer:
         name = kwargs.get("name")
