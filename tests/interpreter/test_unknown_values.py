@@ -309,3 +309,14 @@ def test_every_spelling_of_the_keras_package_is_keras():
     for spelling in ("keras", "tensorflow.keras", "tf_keras", "keras_core"):
         model = only_model(f"import {spelling} as K\ni = K.Input((4,))\nm = K.Model(i, K.layers.Dense(2)(i))\n")
         assert model["total_params"] == 10, spelling
+
+
+def test_keras_ops_ceil_and_floor_of_numbers_are_computed():
+    model = only_model(
+        """
+        import keras
+        blocks = int(keras.ops.ceil(3 * 1.4)) + int(keras.ops.floor(2.5))
+        model = keras.Sequential([keras.Input((2,))] + [keras.layers.Dense(2) for _ in range(blocks)])
+        """
+    )
+    assert model["total_params"] == 6 + 6 * 6

@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from kerascheck.interpreter.library import Host
 
 EAGER_MATH: dict[str, Callable[[float], float]] = {
-    "sqrt": math.sqrt, "exp": math.exp, "log": math.log, "abs": abs, "square": lambda v: v * v
+    "sqrt": math.sqrt, "exp": math.exp, "log": math.log, "abs": abs, "square": lambda v: v * v,
+    "ceil": math.ceil, "floor": math.floor,
 }
 
 
