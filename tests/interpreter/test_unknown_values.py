@@ -320,3 +320,24 @@ def test_keras_ops_ceil_and_floor_of_numbers_are_computed():
         """
     )
     assert model["total_params"] == 6 + 6 * 6
+
+
+def test_keras_2_obtain_input_shape_and_python_2_xrange():
+    """keras_applications' private _obtain_input_shape is Keras 3's obtain_input_shape
+    (shared/repros/corpus2/r07); Python 2's xrange in a Keras 1/2 era file is range."""
+    model = only_model(
+        """
+        from keras.layers import Input, Conv2D, Flatten, Dense
+        from keras.models import Model
+        from keras_applications.imagenet_utils import _obtain_input_shape
+        from keras import backend as K
+        def Tiny(include_top=True, input_shape=None, classes=5):
+            input_shape = _obtain_input_shape(input_shape, default_size=32, min_size=16,
+                                              data_format=K.image_data_format(), require_flatten=include_top)
+            x = img_input = Input(shape=input_shape)
+            for _ in xrange(2):
+                x = Conv2D(4, (3, 3), padding='same')(x)
+            return Model(img_input, Dense(classes)(Flatten()(x)), name='tiny')
+        """
+    )
+    assert model["total_params"] == 112 + 148 + (32 * 32 * 4 * 5 + 5)

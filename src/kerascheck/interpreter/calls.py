@@ -36,6 +36,8 @@ from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 BUILTIN_NAMES: dict[str, Any] = {"NotImplemented": Opaque("NotImplemented")}
 #: built-ins whose result is never known statically
+#: Python 2's names of built-ins that Python 3 renamed, for Keras 1/2 era files
+PYTHON2_NAMES = {"xrange": "range"}
 UNKNOWN_RESULTS = {"type": "type()", "next": "next()", "open": "open()", "input": "input()",
                    "exec": "exec()", "eval": "eval()"}
 
@@ -220,6 +222,7 @@ class Calls(Semantics):
 
     # ------------------------------------------------------------- built-ins
     def builtin(self, name: str, scope: Scope) -> Any:
+        name = PYTHON2_NAMES.get(name, name)
         if name in BUILTIN_NAMES:
             return BUILTIN_NAMES[name]
         if name == "super":

@@ -89,8 +89,13 @@ def source_inputs(tensor: Any) -> Any:
 
 def call(name: str, args: list, kwargs: dict, data_format: str) -> Any:
     """Evaluate the Keras helper ``name``, or return None if it is not one."""
-    if name == "obtain_input_shape":
-        return obtain_input_shape(*args, **kwargs)
+    if name in ("obtain_input_shape", "_obtain_input_shape"):  # the second: Keras 2's and keras_applications'
+        if "include_top" in kwargs:  # Keras 2.0's name of require_flatten
+            kwargs = {**kwargs, "require_flatten": kwargs.pop("include_top")}
+        try:
+            return obtain_input_shape(*args, **kwargs)
+        except TypeError:
+            return Unknown("obtain_input_shape() with arguments it does not take")
     if name == "correct_pad":
         return correct_pad(*args, **kwargs, data_format=data_format)  # type: ignore[misc]  # the source's arguments
     if name == "is_keras_tensor":

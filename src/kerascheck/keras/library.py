@@ -75,7 +75,7 @@ class KerasLibrary(Library):
 
     prefixes = ("keras",)
     types = (Layer, Model, Tensor, Method)
-    packages = ("keras", "tf_keras", "keras_core")
+    packages = ("keras", "tf_keras", "keras_core", "keras_applications")
     modelled_modules = internals.MODULES
     #: what training, saving and reading a model does not change in its summary
     harmless = frozenset(

@@ -10,6 +10,7 @@ KERAS_PREFIXES = (
     ("tensorflow.keras", "keras"),
     ("tf_keras", "keras"),
     ("keras_core", "keras"),  # the Keras 3 preview package
+    ("keras_applications", "keras.applications"),  # Keras 2's applications, a package of their own
     ("keras.src", "keras"),
 )
 
