@@ -21,6 +21,7 @@ from kerascheck.interpreter.engine import Interpreter
 from kerascheck.interpreter.library import Libraries, Library
 from kerascheck.interpreter.limits import AnalysisLimit, Limits
 from kerascheck.interpreter.modules import ParseCache, Project
+from kerascheck.interpreter.statements import source_text
 from kerascheck.keras.library import KerasLibrary
 from kerascheck.libraries.numpy_library import NumPyLibrary
 from kerascheck.libraries.tensorflow_library import TensorFlowLibrary
@@ -337,27 +338,23 @@ def _context(model: Model, positions: Positions) -> str:
         if node is None:
             parts.append(description)
         else:
-            code = _code(node) if isinstance(node, cst.CSTNode) else description
+            code = source_text(node) if isinstance(node, cst.CSTNode) else description
             parts.append(f"{code} at line {positions.span(node).line}")
     if model.condition is not None:
         parts.append(f"only if {_condition(model.condition)} (line {positions.span(model.condition).line})")
     return ", ".join(parts)
 
 
-def _code(node: cst.CSTNode) -> str:
-    return " ".join(cst.Module([]).code_for_node(node).split())
-
-
 def _condition(node: cst.CSTNode) -> str:
     """The condition a statement or expression runs its code under, as the source says it."""
     if isinstance(node, cst.If):
-        return _code(node.test)
+        return source_text(node.test)
     if isinstance(node, cst.While):
-        return f"while {_code(node.test)}"
+        return f"while {source_text(node.test)}"
     if isinstance(node, (cst.For, cst.CompFor)):
-        return f"for {_code(node.target)} in {_code(node.iter)}"
+        return f"for {source_text(node.target)} in {source_text(node.iter)}"
     if isinstance(node, cst.IfExp):
-        return _code(node.test)
+        return source_text(node.test)
     if isinstance(node, cst.Else):
         return "the else branch runs"
     if isinstance(node, (cst.Try, cst.TryStar, cst.ExceptHandler, cst.ExceptStarHandler)):

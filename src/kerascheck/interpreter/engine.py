@@ -21,10 +21,10 @@ from kerascheck.interpreter.calls import Calls
 from kerascheck.interpreter.expressions import Expressions
 from kerascheck.interpreter.library import Libraries, Library
 from kerascheck.interpreter.limits import AnalysisLimit, Break, Budget, Continue, Limits, Raise, Return, UncertainExit
-from kerascheck.unknown import Unknown
 from kerascheck.interpreter.modules import Importer, ModuleState, Project
-from kerascheck.interpreter.statements import Statements, bound_names, dotted_name
+from kerascheck.interpreter.statements import Statements, bound_names, dotted_name, source_text
 from kerascheck.interpreter.values import Arguments, Class, Function, Instance, Scope
+from kerascheck.unknown import Unknown
 
 
 class Interpreter(Statements, Expressions, Calls):
@@ -218,16 +218,25 @@ class Interpreter(Statements, Expressions, Calls):
         """Report what a method of a class nothing instantiated builds, called with
         its defaults on a fresh instance, as a test runner would: ``__init__`` and
         ``setUp`` run first when they need no arguments."""
-        for library in self.libraries.all:
-            library.new_session()
-        self.call_stack.append((f"{cls.name}().{method.name}() with its default arguments", None))
-        try:
+
+        def run() -> None:
             instance = self.born(Instance(cls))
             for name in ("__init__", "setUp"):
                 prepare = cls.lookup(name)
                 if isinstance(prepare, Function) and needs_no_arguments(prepare):
                     self.call_function(prepare, Arguments([instance]))
             self.call_function(method, Arguments([instance]), default_unknown=True)
+
+        self.as_entry_point(f"{cls.name}().{method.name}() with its default arguments", run)
+
+    def as_entry_point(self, description: str, run: Callable[[], None]) -> None:
+        """Run an entry point as if alone, in a fresh session (Keras's names start
+        over); the models it builds say ``description`` of how they were reached."""
+        for library in self.libraries.all:
+            library.new_session()
+        self.call_stack.append((description, None))
+        try:
+            run()
         except (Raise, Break, Continue):
             pass
         finally:
@@ -247,7 +256,7 @@ class Interpreter(Statements, Expressions, Calls):
             cases = given[1] if len(given) == 2 else None
             if not isinstance(names, (list, tuple)) or not isinstance(cases, (list, tuple)) or not cases:
                 continue  # unknown cases: the parameters stay unknown
-            shown = [_code(e.value) for e in call.args[1].value.elements] if isinstance(call.args[1].value, (cst.List, cst.Tuple)) else []
+            shown = [source_text(e.value) for e in call.args[1].value.elements] if isinstance(call.args[1].value, (cst.List, cst.Tuple)) else []
             combined = []
             for arguments, label in sets:
                 for index, case in enumerate(cases):
@@ -264,16 +273,8 @@ class Interpreter(Statements, Expressions, Calls):
         """Report what a never-called builder function (bound to ``name``) builds with
         its defaults (or a test's ``arguments``, shown as ``label``), as if it were
         called in a fresh session (Keras's names start over)."""
-        for library in self.libraries.all:
-            library.new_session()
         how = f"{name}({label}) from pytest.mark.parametrize" if label else f"{name}() with its default arguments"
-        self.call_stack.append((how, None))
-        try:
-            self.call_function(function, arguments or Arguments(), default_unknown=True)
-        except (Raise, Break, Continue):
-            pass
-        finally:
-            self.call_stack.pop()
+        self.as_entry_point(how, lambda: self.call_function(function, arguments or Arguments(), default_unknown=True))
 
     def run_module(self, module: ModuleState, node: cst.CSTNode) -> None:
         """Run the body of a module imported by ``node`` (its own state, certain)."""
@@ -294,10 +295,6 @@ class Interpreter(Statements, Expressions, Calls):
 
 #: methods a test runner calls around each test, not tests themselves
 PREPARATION = frozenset({"setUp", "tearDown", "setUpClass", "tearDownClass", "asyncSetUp", "asyncTearDown"})
-
-
-def _code(node: cst.CSTNode) -> str:
-    return " ".join(cst.Module([]).code_for_node(node).split())
 
 
 def needs_no_arguments(function: Function) -> bool:

@@ -541,6 +541,11 @@ COMPOUND: dict[type, str] = {
 }
 
 
+def source_text(node: cst.CSTNode) -> str:
+    """The code of ``node`` on one line (for messages and contexts)."""
+    return " ".join(cst.Module([]).code_for_node(node).split())
+
+
 def dotted_name(node: cst.BaseExpression) -> str:
     if isinstance(node, cst.Name):
         return node.value

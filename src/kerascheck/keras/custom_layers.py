@@ -54,7 +54,7 @@ from kerascheck.interpreter.values import MISSING, Arguments, Class, Function, I
 from kerascheck.keras import masking
 from kerascheck.keras.session import Session, refuse_unknown_keywords
 from kerascheck.keras.spellings import is_keras
-from kerascheck.keras.values import Method, result_shape, set_trainable, tensors_for
+from kerascheck.keras.values import Method, result_shape, set_trainable, shape_argument, tensors_for
 from kerascheck.unknown import Unknown, contains_unknown
 
 #: arguments of ``add_weight`` (Keras 3) that may be given positionally, in order
@@ -575,21 +575,6 @@ def concrete_init(session: Session, layer: Layer, arguments: Arguments) -> None:
         layer.trainable = False
 
 
-def program_call(session: Session, layer: Layer, name: str, arguments: Arguments) -> Any:
-    """``block.build(shape)`` or ``block.compute_output_shape(shape)`` called by the
-    program on a layer of a class of the source: its own method runs."""
-    kind = layer.type
-    if not isinstance(kind, SubclassType) or isinstance(kind, ConcreteType):
-        return Unknown(f"{layer.class_name}.{name}()")
-    function = kind.lookup(name)
-    if not isinstance(function, Function):
-        return Unknown(f"{kind.name}.{name}() is not defined in the analysed code")
-    result = kind.run(name, list(arguments.positional), dict(arguments.keywords))
-    if name == "build":
-        built_by_program(session, layer, arguments)
-    return result
-
-
 def built_by_program(session: Session, layer: Layer, arguments: Arguments) -> None:
     """``block.build(input_shape)`` called by the program on a Layer subclass whose
     build() the source defines: Keras marks it built, and its weights (its own and
@@ -597,12 +582,12 @@ def built_by_program(session: Session, layer: Layer, arguments: Arguments) -> No
     kind = layer.type
     if not isinstance(kind, SubclassType) or isinstance(kind, ConcreteType) or layer.weights is not None:
         return
-    shape = arguments.keywords.get("input_shape", arguments.positional[0] if arguments.positional else None)
+    shape = shape_argument(arguments)
     kind.built = True
-    if arguments.opaque or session.host.changes_uncertainly(kind.instance) or not isinstance(shape, (tuple, list)):
+    if shape is None or session.host.changes_uncertainly(kind.instance):
         layer.weights_reason = layer.weights_reason or f"{kind.name} is built on a shape kerascheck does not know"
         return
-    layer.build(tuple(shape))
+    layer.build(shape)
 
 
 def weights_assigned(layer: Layer, name: str) -> None:

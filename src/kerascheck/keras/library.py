@@ -24,7 +24,7 @@ from kerascheck.interpreter.values import Arguments, Class, Function, Instance, 
 from kerascheck.keras import custom_layers, datasets, internals, masking, subclassed_models
 from kerascheck.keras.session import Session
 from kerascheck.keras.spellings import canonical, is_keras
-from kerascheck.keras.values import Method, as_tensors, call_inputs, has_tensor, set_trainable, shapes_of
+from kerascheck.keras.values import Method, as_tensors, call_inputs, has_tensor, set_trainable, shape_argument, shapes_of
 from kerascheck.libraries import numpy_arrays as arrays
 from kerascheck.modelbuild import ensure_rows, replay_model, sequential_input
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
@@ -123,9 +123,8 @@ class KerasLibrary(Library):
     def escaped(self, value: Any) -> None:
         """A model that code may now change unseen (``model.add`` on a variable two
         branches disagree on) is uncertain."""
-        model = value.native if isinstance(value, Instance) else value
-        if isinstance(model, Model):
-            model.uncertain = model.uncertain or (
+        if isinstance(value, Model):  # (an instance of a subclass: ``escape`` reaches its native model)
+            value.uncertain = value.uncertain or (
                 "it may be changed later through a variable whose value depends on a condition kerascheck cannot evaluate"
             )
 
@@ -465,24 +464,28 @@ class KerasLibrary(Library):
             return self.model_method(receiver, name, arguments, node)
         if isinstance(receiver, Tensor) and name == "get_shape":
             return receiver.shape
-        if isinstance(receiver, Layer) and name == "build" and not receiver.type_of_source():
-            shape = arguments.keywords.get("input_shape", arguments.positional[0] if arguments.positional else None)
-            if arguments.opaque or self.host.changes_uncertainly(receiver) or not isinstance(shape, (tuple, list)):
-                receiver.weights_reason = receiver.weights_reason or "built on a shape kerascheck does not know"
-            else:
-                receiver.build(tuple(shape))
-            return None
-        if isinstance(receiver, Layer) and name in ("build", "compute_output_shape") and receiver.type_of_source():
-            return custom_layers.program_call(self.session, receiver, name, arguments)
-        if isinstance(receiver, Layer) and name == "compute_output_shape" and not receiver.type_of_source():
-            shape = arguments.keywords.get("input_shape", arguments.positional[0] if arguments.positional else None)
-            if arguments.opaque or not isinstance(shape, (tuple, list)):
-                return Unknown("compute_output_shape of an unknown shape")
-            return receiver.output_for(tuple(shape))
+        if isinstance(receiver, Layer) and name in ("build", "compute_output_shape"):
+            return self.build_method(receiver, name, arguments)
         if isinstance(receiver, Layer) and name == "count_params":
             trainable, frozen = receiver.param_counts()
             return Unknown("parameter count") if trainable is None or frozen is None else trainable + frozen
         return Unknown(f".{method.label}()")
+
+    def build_method(self, layer: Layer, name: str, arguments: Arguments) -> Any:
+        """``layer.build(input_shape)``: its weights for that input; and
+        ``layer.compute_output_shape(input_shape)``: its output for it.  A layer of a
+        class of the source that defines these runs its own (``instance_of``): one
+        that reaches here leaves them to Keras's Layer, which is not followed."""
+        if layer.type_of_source():
+            return Unknown(f"Keras's Layer.{name}() of {layer.class_name}")
+        shape = shape_argument(arguments)
+        if name == "compute_output_shape":
+            return Unknown("compute_output_shape of an unknown shape") if shape is None else layer.output_for(shape)
+        if shape is None or self.host.changes_uncertainly(layer):
+            layer.weights_reason = layer.weights_reason or "built on a shape kerascheck does not know"
+        else:
+            layer.build(shape)
+        return None
 
     def model_method(self, model: Model, name: str, arguments: Arguments, node: cst.CSTNode) -> Any:
         session = self.session

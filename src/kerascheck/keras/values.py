@@ -41,6 +41,13 @@ def call_inputs(arguments: Arguments) -> tuple[list, dict]:
     return args, kwargs
 
 
+def shape_argument(arguments: Arguments) -> tuple | None:
+    """The input shape ``build(input_shape)`` or ``compute_output_shape(input_shape)``
+    is given, when it is a known list or tuple."""
+    shape = arguments.keywords.get("input_shape", arguments.positional[0] if arguments.positional else None)
+    return tuple(shape) if not arguments.opaque and isinstance(shape, (tuple, list)) else None
+
+
 def set_trainable(op: Operation, flag: Any, uncertain: bool = False) -> None:
     """``op.trainable = flag``: Keras applies it to every layer inside a model too.
     Under a condition kerascheck cannot evaluate (``uncertain``), or to an unknown
