@@ -242,6 +242,8 @@ def interpret(
         report.input_shapes_used = shapes.used
     for hit in interpreter.limit_hits:
         findings.append(Finding("KC002", hit.node, f"{hit}; values computed there are unknown"))
+    for node, message in keras.session.facts.missing_source:
+        findings.append(Finding("KC002", node, f"{message}; what it builds is unknown"))
     for _ in range(2):  # building a model may build another one used inside it
         for model in keras.models:
             ensure_rows(model)

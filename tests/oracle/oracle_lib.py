@@ -145,6 +145,10 @@ def _count(weights) -> int:
     return int(sum(math.prod(w.shape) for w in weights))
 
 
+#: where Keras's application constructors are (``_locate``)
+APPLICATIONS = os.path.normcase(os.path.join("keras", "src", "applications", ""))
+
+
 def _locate(obj, filename: str, siblings: frozenset[str] = frozenset()) -> tuple[int | None, bool]:
     """(line in ``filename`` where ``obj`` is being constructed, constructed directly there?).
 
@@ -152,7 +156,9 @@ def _locate(obj, filename: str, siblings: frozenset[str] = frozenset()) -> tuple
     fixture-defined subclass's ``__init__``) are skipped, so the line is the
     constructor *call*.  "Directly" means the first frame outside that chain is
     in the fixture or one of its ``siblings`` (modules of the same project it
-    calls), not inside Keras (e.g. the InputLayer a Sequential adds).
+    calls), not inside Keras (e.g. the InputLayer a Sequential adds); a
+    ``keras.applications`` constructor counts as the fixture's own code (the
+    model ``ResNet50(...)`` makes is one the fixture builds).
     """
     frame = sys._getframe(2)
     direct: bool | None = None
@@ -164,7 +170,7 @@ def _locate(obj, filename: str, siblings: frozenset[str] = frozenset()) -> tuple
             continue
         where = os.path.normcase(os.path.abspath(code.co_filename))
         in_file = where == filename
-        if direct is None:
+        if direct is None and (in_file or APPLICATIONS not in where):
             direct = in_file or where in siblings
         if in_file:
             line = frame.f_lineno

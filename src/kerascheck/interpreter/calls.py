@@ -81,6 +81,12 @@ class Calls(Semantics):
             return self.instantiate(func, arguments, node)
         if isinstance(func, Ref):
             library = self.libraries.for_ref(func)
+            source = library.source(func) if library is not None else None
+            if source is not None:  # the library's own code, run as the project's
+                implementation = self.importer.load_source(source, node)
+                if isinstance(implementation, (Function, Class)):
+                    return self.call_value(implementation, arguments, node)
+                return Unknown(f"{func.path} is not defined in {source.path}")
             if library is not None:
                 result = library.call_name(func, arguments, node)
                 if result is not NOT_HANDLED:

@@ -46,7 +46,7 @@ class Interpreter(Statements, Expressions, Calls):
         self.limits = limits or Limits()
         self.main = ModuleState("__main__", project.package if project else "", module)
         self.globals = self.main.globals
-        self.importer = Importer(project, self.main, self.run_module)
+        self.importer = Importer(project, self.main, self.run_module, self.libraries)
         self.anchor = None
         self.importing = 0
         self.steps = 0

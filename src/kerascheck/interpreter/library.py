@@ -16,7 +16,8 @@ is, which call led here).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, Protocol, Sequence
 
 from kerascheck.interpreter.values import Arguments, Function, Instance, Ref
 from kerascheck.unknown import Unknown
@@ -32,6 +33,15 @@ class _NotHandled:
 
 NOT_HANDLED: Any = _NotHandled()
 """What a hook returns when the operation is not the library's to answer."""
+
+
+class Source(NamedTuple):
+    """Where a library's own source defines one of its names: global ``name`` of
+    module ``module``, read from the file ``path``."""
+
+    module: str
+    path: Path
+    name: str
 
 
 class Host(Protocol):
@@ -102,6 +112,11 @@ class Library:
     def provides(self, ref: Ref) -> bool:
         """Whether ``from MODULE import *`` of the library binds ``ref``'s last name."""
         return False
+
+    def source(self, ref: Ref) -> Source | None:
+        """The library's source that defines ``ref``, when the interpreter should run
+        that code like the project's own rather than ask ``call_name``."""
+        return None
 
     # ------------------------------------------------------------------ calls
     def call_name(self, ref: Ref, arguments: Arguments, node: cst.CSTNode) -> Any:

@@ -26,7 +26,7 @@ from typing import Any, Callable
 
 import libcst as cst
 
-from kerascheck.interpreter.library import Libraries
+from kerascheck.interpreter.library import Libraries, Source
 from kerascheck.interpreter.limits import AnalysisLimit
 from kerascheck.interpreter.values import MISSING, Scope
 
@@ -198,22 +198,53 @@ class Importer:
     """Loads the project's modules for one analysis, each run once (``run`` runs a body)."""
 
     def __init__(
-        self, project: Project | None, main: ModuleState, run: Callable[[ModuleState, cst.CSTNode], None]
+        self,
+        project: Project | None,
+        main: ModuleState,
+        run: Callable[[ModuleState, cst.CSTNode], None],
+        libraries: Libraries | None = None,
     ) -> None:
         self.project = project
+        self.libraries = libraries if libraries is not None else Libraries()
         self.run = run
+        self.cache = project.cache if project is not None else ParseCache()
         self.modules: dict[Path, ModuleState | None] = {}
+        #: the folders of libraries' sources that were read (``Library.source``), by package:
+        #: their modules follow the modules of the same folder
+        self.sources: dict[str, Path] = {}
         self.capped = False  # MAX_MODULES was reached (said once)
         if project is not None:
             self.modules[project.file] = main
 
     def load(self, name: str, node: cst.CSTNode) -> ModuleState | None:
         """Module ``name`` of the project, interpreted; None if it is not followed."""
-        if self.project is None or not name:
+        if not name:
             return None
-        path = self.project.locate(name)
+        path = self.project.locate(name) if self.project is not None else None
+        if path is None:
+            path = self.source_sibling(name)
         if path is None:
             return None
+        return self.load_path(name, path, node)
+
+    def load_source(self, source: Source, node: cst.CSTNode) -> Any:
+        """The global ``source.name`` of a library's source module, its module
+        interpreted once; MISSING when it cannot be read."""
+        package = source.module.rpartition(".")[0]
+        self.sources.setdefault(package, source.path.parent)
+        module = self.load_path(source.module, source.path, node)
+        return MISSING if module is None else module.globals.vars.get(source.name, MISSING)
+
+    def source_sibling(self, name: str) -> Path | None:
+        """The file of ``name`` when it is a module beside a library source that was read."""
+        package, _, last = name.rpartition(".")
+        folder = self.sources.get(package)
+        if folder is None or not last.isidentifier() or self.libraries.canonical(name) in self.libraries.modelled_modules:
+            return None
+        path = folder / f"{last}.py"
+        return path if path.is_file() else None
+
+    def load_path(self, name: str, path: Path, node: cst.CSTNode) -> ModuleState | None:
         if path in self.modules:
             return self.modules[path]
         if len(self.modules) >= MAX_MODULES:
@@ -221,7 +252,7 @@ class Importer:
                 self.capped = True
                 raise AnalysisLimit(f"more than {MAX_MODULES} of the project's modules imported: {name} and later ones are not followed", node)
             return None
-        state = self.modules[path] = _read(name, path, self.project.cache)
+        state = self.modules[path] = _read(name, path, self.cache)
         if state is not None and state.tree is not None:
             self.run(state, node)
         return state

@@ -9,6 +9,7 @@ the model graph, through the ``Session`` of the analysis.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any, Callable
 
 import libcst as cst
@@ -19,9 +20,9 @@ from kerascheck.catalog.merging import legacy_merge_layer
 from kerascheck.catalog.operations import operation
 from kerascheck.graph import Layer, Model, Op, Operation, Tensor
 from kerascheck.input_shapes import InputShapes
-from kerascheck.interpreter.library import NOT_HANDLED, Host, Library
+from kerascheck.interpreter.library import NOT_HANDLED, Host, Library, Source
 from kerascheck.interpreter.values import Arguments, Class, Function, Instance, Opaque, Ref
-from kerascheck.keras import custom_layers, datasets, internals, masking, subclassed_models
+from kerascheck.keras import applications, custom_layers, datasets, internals, masking, subclassed_models
 from kerascheck.keras.session import Session
 from kerascheck.keras.spellings import canonical, is_keras
 from kerascheck.keras.values import Method, as_tensors, call_inputs, has_tensor, set_trainable, shape_argument, shapes_of
@@ -67,7 +68,19 @@ TENSOR_OPERATORS: dict[type, str] = {
 FIRST_CALL_ARGUMENT = ("inputs", "query", "sequences", "x")
 DATA_FORMAT_SETTERS = ("set_image_data_format", "set_image_dim_ordering")
 DIM_ORDERING = {"th": "channels_first", "tf": "channels_last"}
+LEGACY_INPUT_NAME = re.compile(r"input_(\d+)")
 DISAGREE = "depends on a condition kerascheck cannot evaluate"
+
+
+def keras3_input_name(name: Any) -> str | None:
+    """Keras 3's auto-name of the Input that Keras 1/2 auto-named ``name``
+    (``input_1`` is ``input_layer``, ``input_2`` is ``input_layer_1``: both count
+    the session's auto-named Inputs)."""
+    match = LEGACY_INPUT_NAME.fullmatch(name) if isinstance(name, str) else None
+    if match is None or int(match.group(1)) < 1:
+        return None
+    number = int(match.group(1))
+    return "input_layer" if number == 1 else f"input_layer_{number - 1}"
 
 
 class KerasLibrary(Library):
@@ -108,6 +121,10 @@ class KerasLibrary(Library):
             or last in ("Input", "InputLayer", "Sequential", "Model", "merge", "Merge")
             or (last in MERGE_FUNCTIONS and ".layers" in ref.path)
         )
+
+    def source(self, ref: Ref) -> Source | None:
+        """A ``keras.applications`` constructor is Keras's source, read from the installed Keras."""
+        return applications.constructors().get(ref.path) if applications.is_constructor_name(ref.path) else None
 
     def new_session(self) -> None:
         """``keras.backend.clear_session()``: auto-names start over."""
@@ -191,6 +208,10 @@ class KerasLibrary(Library):
             if arguments.opaque:
                 return session.layer_of_unknown_arguments(last, kwargs, node)
             return session.make_layer(last, args, kwargs, node)
+        if applications.is_constructor_name(path) and applications.keras_root() is None:
+            if not session.facts.missing_source:  # said once
+                session.facts.missing_source.append((node, f"{path}(): {applications.MISSING_KERAS}"))
+            return Unknown(applications.MISSING_KERAS)
         module = path.split(".")[1] if "." in path else ""
         if module in OPAQUE_MODULES:
             return Opaque(path, dict(kwargs), tuple(args), complete=not arguments.opaque)
@@ -533,6 +554,11 @@ class KerasLibrary(Library):
             for layer in layers if isinstance(layers, list) else []:
                 if layer.name == target:
                     return layer
+            for layer in layers if isinstance(layers, list) else []:
+                if layer.is_input and not layer.named and layer.name == keras3_input_name(target):
+                    return layer  # Keras 1/2's name of the Nth auto-named Input
+                if isinstance(target, str) and "/" in target and layer.name == target.replace("/", "_"):
+                    return layer  # Keras 2's applications named layers conv1/relu; Keras 3 refuses "/" in names
             if isinstance(layers, list) and (is_unknown(target) or is_unknown(index)):
                 return Unknown("a layer picked by an unknown name or index", among=tuple(layers))
             return Unknown(f"layer {target!r}")

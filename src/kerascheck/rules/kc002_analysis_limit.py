@@ -25,7 +25,10 @@ budget of its own (200,000 steps, within 1,000,000 for the file; once the
 file's are spent, each later statement still gets 10,000), so does a loop
 (50,000 within its statement's: what follows it still runs), a loop past
 10,000 iterations is treated as a loop over unknown values, and past 128 of
-the project's modules, what later imports bind is unknown.
+the project's modules, what later imports bind is unknown. It also says
+(once per file) when the source kerascheck reads instead of modelling is
+missing: `keras.applications` constructors are run from the installed Keras
+3's source, so without Keras 3 installed what they build is unknown.
 
 ## Example
 ```python
