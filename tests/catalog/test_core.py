@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from helpers import only_model
 from oracle import check, check_invalid
 
 import kerascheck.catalog
@@ -29,3 +30,15 @@ def test_lambda_declared_output_shape_partly_known():
     assert lt.output_shape(cfg, Call((None, 7)), Explain()) == (None, width, 2)
     cfg = lt.normalize((lambda t: t,), {"output_shape": ((3,), (4,))}, "Lambda")
     assert is_unknown(lt.output_shape(cfg, Call((None, 7)), Explain()))
+
+
+def test_lambda_output_shape_function_that_gives_no_shape_is_unknown():
+    """``output_shape=function``: what it returns is the shape when it reads as one, else unknown."""
+    model = only_model("""
+        import keras
+        inputs = keras.Input((6,))
+        a = keras.layers.Lambda(lambda t: t, output_shape=lambda s: (s[0], s[1] // 2))(inputs)
+        b = keras.layers.Lambda(lambda t: t, output_shape=lambda s: unknown_helper(s))(a)
+        model = keras.Model(inputs, b)
+    """)
+    assert [row["output_shape"] for row in model["layers"]] == [[None, 3], None]

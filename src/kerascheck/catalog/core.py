@@ -134,6 +134,8 @@ class Lambda(LayerType):
             while isinstance(first, list):
                 first = first[0]
             return (first[0], *declared)  # Keras prepends the batch dimension
+        if cfg.get("_declared_shape") is not None:  # output_shape=function, run by the interpreter
+            return cfg["_declared_shape"](call.inputs)
         transform = cfg.get("_shape_transform")  # set by the interpreter
         if declared is None and transform is not None:
             return transform(call.inputs)

@@ -144,7 +144,26 @@ class Session:
         if layer_type.traced_function is not None:
             function = config.get(layer_type.traced_function)
             config["_shape_transform"] = self.lambda_transform(function, config.get("arguments"))
+            if isinstance(config.get("output_shape"), Function):
+                config["_declared_shape"] = self.shape_function(config["output_shape"])
         return layer
+
+    def shape_function(self, function: Function) -> Callable[[Any], Any]:
+        """A Lambda's ``output_shape=`` function: Keras calls it with the input
+        shape (a list of shapes for several inputs) and takes what it returns."""
+
+        def declared(shapes: Any) -> Any:
+            try:
+                result = self.host.call_function(function, Arguments([list(shapes) if isinstance(shapes, list) else shapes]))
+            except AnalysisLimit:
+                return Unknown("the Lambda's output_shape function is too complex")
+            if is_shape(result):
+                return tuple(result)
+            if isinstance(result, list) and result and all(is_shape(s) for s in result):
+                return [tuple(s) for s in result]
+            return Unknown("the Lambda's output_shape function gives no shape kerascheck can read")
+
+        return declared
 
     def lambda_transform(self, function: Any, arguments: Any) -> Callable[[Any], Any]:
         """What a Lambda's function does to a shape, found by interpreting it on a tensor."""
@@ -390,3 +409,10 @@ def _eager_math(function: str, args: list, kwargs: dict) -> Any:
         except (ValueError, OverflowError):
             return Unknown(f"{function}() of {args[0]}")
     return Unknown(f"{function}() is not modelled")
+
+
+def is_shape(value: Any) -> bool:
+    """Whether ``value`` reads as one tensor shape (its axes ints, None or unknown)."""
+    return isinstance(value, (tuple, list)) and all(
+        d is None or isinstance(d, Unknown) or (isinstance(d, int) and not isinstance(d, bool)) for d in value
+    )
