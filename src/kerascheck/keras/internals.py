@@ -87,6 +87,41 @@ def source_inputs(tensor: Any) -> Any:
     return found
 
 
+def normalize_tuple(value: Any, n: Any, name: Any = "", allow_zero: Any = False) -> Any:
+    """Keras 2's ``conv_utils.normalize_tuple`` (Keras 3's ``standardize_tuple``):
+    an int repeated ``n`` times, or a tuple of ``n`` ints as it is."""
+    if isinstance(value, int) and not isinstance(value, bool) and isinstance(n, int):
+        return (value,) * n
+    if isinstance(value, (tuple, list)) and len(value) == n and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        return tuple(value)
+    return Unknown(f"normalize_tuple() of {name or 'a value'} kerascheck cannot read")
+
+
+def conv_output_length(input_length: Any, filter_size: Any, padding: Any, stride: Any, dilation: Any = 1) -> Any:
+    """Keras 2's ``conv_utils.conv_output_length``: one axis of a convolution's output."""
+    if input_length is None:
+        return None
+    values = (input_length, filter_size, stride, dilation)
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in values) or padding not in PADDINGS or stride < 1:
+        return Unknown("conv_output_length() of unknown arguments")
+    dilated = filter_size + (filter_size - 1) * (dilation - 1)
+    length = {"same": input_length, "causal": input_length, "valid": input_length - dilated + 1, "full": input_length + dilated - 1}[padding]
+    return (length + stride - 1) // stride
+
+
+def normalize_data_format(value: Any, data_format: str) -> Any:
+    """Keras 2's ``conv_utils.normalize_data_format`` (``backend.normalize_data_format``)."""
+    if value is None:
+        return data_format
+    if isinstance(value, str) and value.lower() in ("channels_first", "channels_last"):
+        return value.lower()
+    return Unknown("normalize_data_format() of a value kerascheck cannot read")
+
+
+#: the paddings ``conv_output_length`` takes
+PADDINGS = ("same", "causal", "valid", "full")
+
+
 def call(name: str, args: list, kwargs: dict, data_format: str) -> Any:
     """Evaluate the Keras helper ``name``, or return None if it is not one."""
     if name in ("obtain_input_shape", "_obtain_input_shape"):  # the second: Keras 2's and keras_applications'
@@ -104,7 +139,20 @@ def call(name: str, args: list, kwargs: dict, data_format: str) -> Any:
         return source_inputs(args[0]) if args else Unknown("get_source_inputs()")
     if name == "validate_activation":
         return None
+    helper = HELPERS.get(name)
+    if helper is not None:
+        try:
+            return helper(*args, **kwargs)
+        except TypeError:
+            return Unknown(f"{name}() with arguments it does not take")
+    if name == "normalize_data_format":
+        return normalize_data_format(args[0] if args else kwargs.get("value"), data_format)
+    if name == "normalize_padding" and args and isinstance(args[0], str):
+        return args[0].lower()
     return NOT_A_HELPER
+
+
+HELPERS = {"normalize_tuple": normalize_tuple, "standardize_tuple": normalize_tuple, "conv_output_length": conv_output_length}
 
 
 NOT_A_HELPER = object()
