@@ -7,7 +7,7 @@ part of Keras, so kerascheck knows what they return instead of reading them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from kerascheck.graph import Tensor
 from kerascheck.unknown import Unknown, contains_unknown
@@ -152,7 +152,7 @@ def call(name: str, args: list, kwargs: dict, data_format: str) -> Any:
     return NOT_A_HELPER
 
 
-HELPERS = {"normalize_tuple": normalize_tuple, "standardize_tuple": normalize_tuple, "conv_output_length": conv_output_length}
+HELPERS: dict[str, Callable[..., Any]] = {"normalize_tuple": normalize_tuple, "standardize_tuple": normalize_tuple, "conv_output_length": conv_output_length}
 
 
 NOT_A_HELPER = object()
