@@ -28,6 +28,7 @@ from kerascheck.interpreter.values import (
     Function,
     Instance,
     Opaque,
+    Partial,
     Ref,
     Scope,
     Super,
@@ -79,6 +80,15 @@ class Calls(Semantics):
             return self.call_method(func, arguments, node)
         if isinstance(func, Class):
             return self.instantiate(func, arguments, node)
+        if isinstance(func, Partial):
+            given = func.arguments
+            merged = Arguments([*given.positional, *arguments.positional], {**given.keywords, **arguments.keywords})
+            merged.opaque = given.opaque or arguments.opaque
+            return self.call_value(func.func, merged, node)
+        if isinstance(func, Ref) and func.path == "functools.partial":
+            if not arguments.positional:
+                return Unknown("functools.partial() without a function")
+            return Partial(arguments.positional[0], arguments.but(positional=arguments.positional[1:]))
         if isinstance(func, Ref):
             library = self.libraries.for_ref(func)
             source = library.source(func) if library is not None else None
@@ -239,7 +249,7 @@ class Calls(Semantics):
             what = UNKNOWN_RESULTS[name]
             return Builtin(name, lambda a: Unknown(what))
         special = {"isinstance": self._isinstance, "getattr": self._getattr, "map": self._map, "sorted": self._sorted,
-                   "iter": self._iter, "hasattr": self._hasattr}.get(name)
+                   "iter": self._iter, "hasattr": self._hasattr, "setattr": self._setattr}.get(name)
         if special is not None:
             return Builtin(name, special)
         if name in builtins.PURE:
@@ -318,6 +328,21 @@ class Calls(Semantics):
                 return Unknown("getattr with a default")
             return value
         return Unknown("getattr")
+
+    def _setattr(self, arguments: Arguments) -> Any:
+        """``setattr(obj, "name", value)`` is ``obj.name = value``; with a name
+        kerascheck cannot read, every attribute of ``obj`` may have changed."""
+        args = arguments.positional
+        if not arguments.opaque and len(args) == 3 and isinstance(args[1], str):
+            self.set_attribute(args[0], args[1], args[2])
+            return None
+        receiver = args[0] if args else None
+        if isinstance(receiver, Instance):
+            for name in list(receiver.attrs):
+                self.record(receiver.attrs, name)
+                receiver.attrs[name] = Unknown("setattr() of a name kerascheck cannot read")
+        self.escape(receiver)
+        return None
 
     def _map(self, arguments: Arguments) -> Any:
         args = arguments.positional

@@ -293,8 +293,8 @@ class Expressions(Semantics):
             if name in receiver.attrs:
                 return receiver.attrs[name]
             found = receiver.cls.lookup(name)
-            if isinstance(found, Function):
-                return BoundMethod(receiver, found)
+            if isinstance(found, Function) and found.binding != "static":
+                return BoundMethod(receiver.cls if found.binding == "class" else receiver, found)
             if found is not MISSING:
                 return found
             native = self.libraries.owner(receiver.native) if receiver.native is not None else None
@@ -307,6 +307,8 @@ class Expressions(Semantics):
             return receiver.module.name if name == "__module__" else receiver.name
         if isinstance(receiver, Class):
             found = receiver.lookup(name)
+            if isinstance(found, Function) and found.binding == "class":
+                return BoundMethod(receiver, found)
             return found if found is not MISSING else Unknown(f"{receiver.name}.{name}")
         if is_unknown(receiver):
             if receiver.among and name not in self.libraries.harmless:

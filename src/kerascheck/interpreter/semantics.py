@@ -239,6 +239,9 @@ class Semantics:
     def get_attribute(self, receiver: Any, name: str, node: cst.CSTNode) -> Any:
         raise NotImplementedError
 
+    def set_attribute(self, receiver: Any, name: str, value: Any) -> None:
+        raise NotImplementedError
+
     def lookup(self, name: str, scope: Scope, node: cst.CSTNode) -> Any:
         raise NotImplementedError
 

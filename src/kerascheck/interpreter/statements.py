@@ -398,6 +398,10 @@ class Statements(Semantics):
         closure = scope.parent if scope.is_class_body and scope.parent else scope
         function = Function(node.name.value, node, closure, defaults, scope.module or self.main, is_method=scope.is_class_body)
         value: Any = function
+        for decorator in node.decorators:
+            name = decorator.decorator.value if isinstance(decorator.decorator, cst.Name) else None
+            if scope.is_class_body and name in BINDINGS and not is_bound(name, scope):
+                function.binding = BINDINGS[name]
         for decorator in reversed(node.decorators):
             deco = self.eval(decorator.decorator, scope)
             # Only decorators defined in this file are applied; others (keras_export,
@@ -650,3 +654,16 @@ def _collect_targets(target: cst.BaseExpression, names: set[str]) -> None:
             _collect_targets(element.value, names)
     elif isinstance(target, cst.StarredElement):
         _collect_targets(target.value, names)
+
+
+#: the decorators that change what a method is bound to (``Function.binding``)
+BINDINGS = {"staticmethod": "static", "classmethod": "class"}
+
+
+def is_bound(name: str, scope: Scope | None) -> bool:
+    """Whether the source binds ``name`` in ``scope`` or a scope around it (it is not the built-in)."""
+    while scope is not None:
+        if name in scope.vars:
+            return True
+        scope = scope.parent
+    return False

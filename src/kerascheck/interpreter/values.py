@@ -124,6 +124,9 @@ class Function:
     module: Any  # the ModuleState it was defined in
     is_method: bool = False
     owner: Any = None  # the Class whose body defined it (for super())
+    #: what an attribute lookup binds it to: "instance" (a plain method: the
+    #: instance), "class" (``@classmethod``: the class) or "static" (nothing)
+    binding: str = "instance"
 
 
 @dataclass(eq=False)
@@ -188,6 +191,15 @@ class Super:
 
     receiver: Any
     owner: Any
+
+
+@dataclass(eq=False)
+class Partial:
+    """``functools.partial(func, *args, **keywords)``: calling it calls ``func``
+    with these arguments first."""
+
+    func: Any
+    arguments: Arguments
 
 
 @dataclass(eq=False)
