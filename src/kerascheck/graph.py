@@ -204,9 +204,9 @@ class Layer(Operation):
             if not any(p.code == (exc.code or "KC107") for p in self.problems):  # one per kind
                 self.problems.append(Problem(exc.code or "KC107", str(exc), self.source))
             return Unknown(str(exc))
-        except (TypeError, ValueError, IndexError, KeyError, ZeroDivisionError, AttributeError) as exc:
+        except (TypeError, ValueError, IndexError, KeyError, ZeroDivisionError, AttributeError):
             # An argument of a form the catalog does not model: unknown, not wrong.
-            return Unknown(f"cannot evaluate {self.class_name} with these arguments ({exc})")
+            return Unknown(f"cannot evaluate {self.class_name} with these arguments (one of a form kerascheck does not model)")
 
 
 def _is_size(dim: Any) -> bool:

@@ -9,6 +9,7 @@ by ``calls``, not here.
 from __future__ import annotations
 
 import math
+import os
 from typing import Any, Callable
 
 from kerascheck.interpreter.values import Arguments
@@ -82,6 +83,12 @@ PURE: dict[str, Callable[..., Any]] = {
     "copy.deepcopy": lambda v: _copy(v, True),
     "operator.add": lambda a, b: a + b,
     "operator.mul": lambda a, b: a * b,
+    # path arithmetic on strings (no file system: ``abspath`` of a relative path depends on the working folder)
+    "os.path.join": lambda *parts: _paths(os.path.join, *parts),
+    "os.path.dirname": lambda path: _paths(os.path.dirname, path),
+    "os.path.basename": lambda path: _paths(os.path.basename, path),
+    "os.path.normpath": lambda path: _paths(os.path.normpath, path),
+    "os.path.abspath": lambda path: _paths(os.path.normpath, path) if isinstance(path, str) and os.path.isabs(path) else Unknown("abspath() of a relative path"),
 }
 
 CONSTANTS: dict[str, Any] = {
@@ -200,3 +207,8 @@ def call_method(receiver: Any, name: str, arguments: Arguments) -> Any:
         return _bounded(getattr(receiver, name)(*args, **kwargs))
     except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:
         return Unknown(f".{name}() failed: {exc}")
+
+
+def _paths(function: Callable[..., Any], *parts: Any) -> Any:
+    """``os.path.function(*parts)`` of strings; unknown otherwise."""
+    return function(*parts) if parts and all(isinstance(p, str) for p in parts) else Unknown(f"os.path.{function.__name__}() of unknown paths")

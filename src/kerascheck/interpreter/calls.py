@@ -85,6 +85,10 @@ class Calls(Semantics):
             merged = Arguments([*given.positional, *arguments.positional], {**given.keywords, **arguments.keywords})
             merged.opaque = given.opaque or arguments.opaque
             return self.call_value(func.func, merged, node)
+        if isinstance(func, Ref) and func.path in SEARCH_PATH_CHANGES:
+            if arguments.positional and isinstance(arguments.positional[-1], str):
+                self.importer.search(arguments.positional[-1])
+            return None
         if isinstance(func, Ref) and func.path == "functools.partial":
             if not arguments.positional:
                 return Unknown("functools.partial() without a function")
@@ -364,3 +368,7 @@ class Calls(Semantics):
     def _iter(self, arguments: Arguments) -> Any:
         args = arguments.positional
         return args[0] if args and isinstance(args[0], (list, tuple)) else Unknown("iter")
+
+
+#: the calls that add a folder where ``import`` looks for modules
+SEARCH_PATH_CHANGES = frozenset({"sys.path.insert", "sys.path.append"})

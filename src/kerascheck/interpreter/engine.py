@@ -44,7 +44,7 @@ class Interpreter(Statements, Expressions, Calls):
         self.libraries = Libraries(libraries)
         self.input_shapes = input_shapes
         self.limits = limits or Limits()
-        self.main = ModuleState("__main__", project.package if project else "", module)
+        self.main = ModuleState("__main__", project.package if project else "", module, project.file if project else None)
         self.globals = self.main.globals
         self.importer = Importer(project, self.main, self.run_module, self.libraries)
         self.anchor = None

@@ -19,6 +19,7 @@ its own folder.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,8 @@ class ModuleState:
     def __post_init__(self) -> None:
         self.globals = Scope(module=self)
         self.globals.vars["__name__"] = self.name
+        if self.path is not None and self.tree is not None:
+            self.globals.vars["__file__"] = str(self.path)
 
 
 class ParseCache:
@@ -226,6 +229,18 @@ class Importer:
         if path is None:
             return None
         return self.load_path(name, path, node)
+
+    def search(self, folder: str) -> None:
+        """``sys.path.insert(0, folder)`` / ``sys.path.append(folder)``: the project's
+        modules are also looked for there (an absolute path only: a relative one
+        depends on the folder the script is run from)."""
+        if self.project is None or not os.path.isabs(folder):
+            return
+        path = Path(os.path.normpath(folder))
+        if any(part in INSTALLED for part in path.parts) or not path.is_dir():
+            return
+        self.project.roots.append(path)
+        self.project.scopes.append(path)
 
     def load_source(self, source: Source, node: cst.CSTNode) -> Any:
         """The global ``source.name`` of a library's source module, its module

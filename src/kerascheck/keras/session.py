@@ -24,7 +24,7 @@ from kerascheck.interpreter.limits import AnalysisLimit
 from kerascheck.interpreter.values import Arguments, Function
 from kerascheck.keras import masking
 from kerascheck.keras.naming import UNKNOWN_NAME, Namer
-from kerascheck.keras.values import as_tensors, flat, flatten_tensors, operand_shape, shapes_of, tensors_for
+from kerascheck.keras.values import as_tensors, flat, flatten_tensors, operand_shape, readable_shape, shapes_of, tensors_for
 from kerascheck.modelbuild import ensure_rows
 from kerascheck.unknown import Unknown
 
@@ -388,12 +388,12 @@ def refuse_unknown_keywords(layer: Layer, layer_type: Any, kwargs: dict) -> None
 
 def _input_shape(shape: Any, batch_size: Any, batch_shape: Any) -> Any:
     if batch_shape is not None:
-        return tuple(batch_shape) if isinstance(batch_shape, (tuple, list)) else Unknown("batch_shape")
+        return readable_shape(batch_shape) if isinstance(batch_shape, (tuple, list)) else Unknown("batch_shape")
     if isinstance(shape, int) and not isinstance(shape, bool):
         shape = (shape,)
     if not isinstance(shape, (tuple, list)):
         return Unknown("the input shape is not known")
-    return (batch_size, *shape)
+    return readable_shape((batch_size, *shape))
 
 
 def _rewritten(args: list, original: list) -> bool:

@@ -36,7 +36,7 @@ from kerascheck.interpreter.values import Arguments, Class, Function, Instance
 from kerascheck.keras import masking
 from kerascheck.keras.custom_layers import layers_in
 from kerascheck.keras.session import Session
-from kerascheck.keras.values import call_inputs, result_shape, tensors_for
+from kerascheck.keras.values import call_inputs, readable_shape, result_shape, tensors_for
 from kerascheck.libraries.numpy_arrays import Array
 from kerascheck.unknown import Unknown, is_unknown
 
@@ -121,9 +121,9 @@ def build(session: Session, model: Model, arguments: Arguments, node: cst.CSTNod
         return
     session.facts.subclassed_builds.append((node, model, shape))
     if isinstance(shape, list) and shape and all(isinstance(s, (tuple, list)) for s in shape):
-        inputs: Any = [Tensor(tuple(s)) for s in shape]
+        inputs: Any = [Tensor(readable_shape(s)) for s in shape]
     elif isinstance(shape, (tuple, list)):
-        inputs = Tensor(tuple(shape))
+        inputs = Tensor(readable_shape(shape))
     else:
         inputs = Tensor(Unknown("the shape given to build() is not known"))
     trace(session, model, inputs, {}, node)

@@ -13,7 +13,7 @@ from typing import Any
 from kerascheck.graph import Model, Operation, Tensor
 from kerascheck.interpreter.values import Arguments
 from kerascheck.modelbuild import ensure_rows
-from kerascheck.unknown import Unknown, contains_unknown
+from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 
 @dataclass(eq=False)
@@ -45,7 +45,19 @@ def shape_argument(arguments: Arguments) -> tuple | None:
     """The input shape ``build(input_shape)`` or ``compute_output_shape(input_shape)``
     is given, when it is a known list or tuple."""
     shape = arguments.keywords.get("input_shape", arguments.positional[0] if arguments.positional else None)
-    return tuple(shape) if not arguments.opaque and isinstance(shape, (tuple, list)) else None
+    if arguments.opaque or not isinstance(shape, (tuple, list)):
+        return None
+    return readable_shape(shape)
+
+
+def readable_shape(shape: tuple | list) -> tuple:
+    """``shape`` as a tuple, each axis that is not a plain value unknown (a name
+    of a module kerascheck could not read); a float or a string stays, for the
+    rules that report it."""
+    return tuple(d if d is None or is_unknown(d) or isinstance(d, (int, float, str)) else UNREADABLE_AXIS for d in shape)
+
+
+UNREADABLE_AXIS = Unknown("a dimension kerascheck cannot read")
 
 
 def set_trainable(op: Operation, flag: Any, uncertain: bool = False) -> None:
