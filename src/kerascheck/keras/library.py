@@ -311,6 +311,10 @@ class KerasLibrary(Library):
         shape = a.shape if same_shape(a.shape, b.shape) else Unknown(DISAGREE)
         return Tensor(shape, alternatives=alternatives)
 
+    def truth(self, value: Any) -> Any:
+        """A symbolic tensor has no truth (Keras raises); layers and models are truthy."""
+        return Unknown("the truth of a symbolic tensor") if isinstance(value, Tensor) else True
+
     # ------------------------------------------------------------- attributes
     def attribute(self, value: Any, name: str, node: cst.CSTNode) -> Any:
         if isinstance(value, Tensor):
