@@ -33,3 +33,32 @@ def test_reshape_of_a_dynamic_size_infers_none():
 def test_reshape_to_an_unknown_shape():
     with pytest.raises(Unresolved):
         reshape((None, 4), Unknown())
+
+
+def extract_patches(shape, size, **cfg):
+    cfg = {"size": size, "data_format": "channels_last", **cfg}
+    return operation("extract_patches").output_shape(cfg, Call(shape), Explain())
+
+
+def test_extract_patches_lays_patches_out_as_a_convolution():
+    assert extract_patches((None, 32, 32, 3), (4, 4)) == (None, 8, 8, 48)
+    assert extract_patches((None, 9, 9, 2), 3, strides=2, padding="same") == (None, 5, 5, 18)
+    assert extract_patches((9, 9, 2), 3, strides=1) == (7, 7, 18)
+    assert extract_patches((None, 2, 9, 9), 3, data_format="channels_first") == (None, 18, 3, 3)
+    with pytest.raises(Unresolved):
+        extract_patches((None, 8, 8, 8, 1), (2, 2, 2))
+
+
+@pytest.mark.parametrize(
+    "shape, size, cfg",
+    [
+        ((32, 32, 3), (4, 4), {}),
+        ((9, 11, 2), 3, {"strides": 2, "padding": "same"}),
+        ((12, 12, 1), (3, 2), {"strides": (2, 1), "padding": "valid"}),
+        ((10, 10, 4), 2, {"dilation_rate": 2, "strides": 1}),
+    ],
+)
+def test_extract_patches_matches_keras(keras, shape, size, cfg):
+    images = keras.Input(shape)
+    expected = keras.ops.image.extract_patches(images, size, **cfg).shape
+    assert extract_patches((None, *shape), size, **cfg) == tuple(expected)

@@ -12,7 +12,21 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Role, ShapeTree, Unresolved, format_shape, known
+from kerascheck.catalog.base import (
+    Call,
+    Explain,
+    Invalid,
+    LayerType,
+    Role,
+    ShapeTree,
+    Unresolved,
+    as_tuple,
+    check_rank,
+    conv_output_length,
+    dim_mul,
+    format_shape,
+    known,
+)
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 
@@ -43,6 +57,9 @@ def broadcast(a: tuple, b: tuple, what: str) -> tuple:
 
 class OperationType(LayerType):
     """The type of a tensor operation (not a layer: ``catalog.type_of`` tells them apart)."""
+
+    #: its ``data_format`` defaults to Keras's ``image_data_format()``, which the session fills in
+    uses_data_format = False
 
 
 class Elementwise(OperationType):
@@ -271,6 +288,34 @@ class ConcatenateOp(OperationType):
         return tuple(out)
 
 
+class ExtractPatches(OperationType):
+    """``keras.ops.image.extract_patches(images, size, strides=size, dilation_rate=1,
+    padding="valid")``: 2-D patches, laid out as a convolution of ``size`` with
+    ``size[0] * size[1] * channels`` filters would lay them out (an image of rank 3
+    has no batch axis)."""
+
+    name = "ExtractPatches"
+    uses_data_format = True
+
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
+        size = known(cfg.get("size"), "size")
+        if isinstance(size, (tuple, list)) and len(size) == 3:
+            raise Unresolved("3-D patches are not modelled")
+        size = as_tuple(size, 2, "size")
+        strides = as_tuple(known(cfg.get("strides"), "strides") or size, 2, "strides")
+        dilation = as_tuple(cfg.get("dilation_rate", 1), 2, "dilation_rate")
+        padding = known(cfg.get("padding", "valid"), "padding")
+        shape = tuple(call.inputs)
+        check_rank(shape, (3, 4), self.name)
+        batched = shape if len(shape) == 4 else (1, *shape)
+        first = known(cfg.get("data_format"), "data_format") == "channels_first"
+        channels, spatial = (batched[1], batched[2:]) if first else (batched[3], batched[1:3])
+        sides = [conv_output_length(*axis) for axis in zip(spatial, size, (padding,) * 2, strides, dilation)]
+        filters = dim_mul(size[0], size[1], channels)
+        out = (batched[0], filters, *sides) if first else (batched[0], *sides, filters)
+        return out if len(shape) == 4 else out[1:]
+
+
 BINARY = {
     "add": "Add",
     "subtract": "Subtract",
@@ -343,6 +388,7 @@ SHAPING = {
     "where": Where,
     "matmul": Matmul,
     "einsum": Einsum,
+    "extract_patches": ExtractPatches,
 }
 #: positional parameters after the tensor argument(s), by function
 OP_PARAMETERS = {
@@ -360,6 +406,7 @@ OP_PARAMETERS = {
     "all": ("axis", "keepdims"),
     "softmax": ("axis",),
     "log_softmax": ("axis",),
+    "extract_patches": ("size", "strides", "dilation_rate", "padding", "data_format"),
 }
 
 

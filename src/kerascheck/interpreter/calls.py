@@ -10,6 +10,7 @@ analysed code gives an unknown result (``Foreign``).
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import libcst as cst
@@ -39,8 +40,19 @@ BUILTIN_NAMES: dict[str, Any] = {"NotImplemented": Opaque("NotImplemented")}
 #: built-ins whose result is never known statically
 #: Python 2's names of built-ins that Python 3 renamed, for Keras 1/2 era files
 PYTHON2_NAMES = {"xrange": "range"}
-UNKNOWN_RESULTS = {"type": "type()", "next": "next()", "open": "open()", "input": "input()",
+UNKNOWN_RESULTS = {"next": "next()", "open": "open()", "input": "input()",
                    "exec": "exec()", "eval": "eval()"}
+#: the functions and classes a call of one of several values calls each of (not
+#: objects: calling a layer or a model that is one of several is left unknown)
+CODE = (Function, Builtin, Class, Ref)
+#: the most candidates such a call runs
+MAX_CANDIDATES = 4
+#: the built-in types of plain data, one value each, so that ``type(x) is list`` and
+#: ``type(x) == int`` compare what ``type()`` gives with the name's value
+TYPES: dict[str, Builtin] = {
+    name: Builtin(name, partial(builtins.call_pure, name))
+    for name in ("int", "float", "str", "list", "tuple", "dict", "bool", "set", "frozenset")
+}
 
 
 class Calls(Semantics):
@@ -116,10 +128,27 @@ class Calls(Semantics):
             if result is not NOT_HANDLED:
                 return result
         if isinstance(func, Unknown) and func.among:
+            # a name one branch left unbound: calling it there raises NameError
+            candidates = [c for c in func.among if c is not MISSING]
+            if 0 < len(candidates) <= MAX_CANDIDATES and all(isinstance(c, CODE) for c in candidates):
+                return self.call_candidates(candidates, arguments, node)
             self.escape(func)  # ``model(x)`` may build one of the models it may be
         if isinstance(func, Foreign) or is_unknown(func):
             return self.call_unknown(func.label if isinstance(func, Foreign) else "", arguments, node)
         return Unknown("call of a value that is not callable")
+
+    def call_candidates(self, candidates: list[Any], arguments: Arguments, node: cst.CSTNode) -> Any:
+        """The call of a function that is one of ``candidates`` (``f = utils.f if TF
+        else keras.f``): each may be the one called, as the branches of an unknown
+        condition may run; the result is known where they all agree."""
+        if len(candidates) == 1:
+            return self.call_value(candidates[0], arguments, node)
+        with self.maybe(node):
+            results = [self.call_value(candidate, arguments.but(), node) for candidate in candidates]
+        result = results[0]
+        for other in results[1:]:
+            result = self.join(result, other)
+        return result
 
     def call_unknown(self, label: str, arguments: Arguments, node: cst.CSTNode) -> Any:
         """A call into code kerascheck cannot see (another module, a library it does not model)."""
@@ -253,9 +282,11 @@ class Calls(Semantics):
             what = UNKNOWN_RESULTS[name]
             return Builtin(name, lambda a: Unknown(what))
         special = {"isinstance": self._isinstance, "getattr": self._getattr, "map": self._map, "sorted": self._sorted,
-                   "iter": self._iter, "hasattr": self._hasattr, "setattr": self._setattr}.get(name)
+                   "iter": self._iter, "hasattr": self._hasattr, "setattr": self._setattr, "type": _type}.get(name)
         if special is not None:
             return Builtin(name, special)
+        if name in TYPES:
+            return TYPES[name]
         if name in builtins.PURE:
             return Builtin(name, lambda a: builtins.call_pure(name, a))
         return MISSING
@@ -368,6 +399,14 @@ class Calls(Semantics):
     def _iter(self, arguments: Arguments) -> Any:
         args = arguments.positional
         return args[0] if args and isinstance(args[0], (list, tuple)) else Unknown("iter")
+
+
+def _type(arguments: Arguments) -> Any:
+    """``type(x)`` of plain data (whatever its items hold): the built-in type."""
+    args = arguments.positional
+    if arguments.opaque or arguments.keywords or len(args) != 1 or not isinstance(args[0], PLAIN):
+        return Unknown("type()")
+    return TYPES.get(type(args[0]).__name__, Unknown("type()"))
 
 
 #: the calls that add a folder where ``import`` looks for modules

@@ -235,6 +235,8 @@ class KerasLibrary(Library):
             args = [kwargs.pop(first_name)]
         if not args:
             return Unknown("a layer called without inputs")
+        if self.eager(layer, args, kwargs):
+            return self.call_eagerly(layer, args[0])
         first = as_tensors(args[0])
         call_args = getattr(layer.type, "call_args", ())
         named = {name: value for name, value in zip(call_args, args[1:])}
@@ -252,6 +254,30 @@ class KerasLibrary(Library):
         session.note_call(layer)
         masking.attach(result, masking.output_masks(session, layer, first, previous, node))
         return result
+
+    def eager(self, layer: Layer, args: list, kwargs: dict) -> bool:
+        """Whether ``layer(data)`` runs at once on concrete data (``Embedding(n, d)(tf.range(n))``):
+        one array of known shape and no tensor; Keras builds the layer and adds no node
+        to any graph (a layer of the source, or one that makes sublayers, is left to the
+        symbolic path)."""
+        data = args[0]
+        return (
+            len(args) == 1
+            and isinstance(data, arrays.Array)
+            and not is_unknown(data.shape)
+            and not has_tensor(list(kwargs.values()))
+            and not self.session.scratch
+            and layer.type is not None
+            and not layer.type_of_source()
+            and not layer.type.built_sublayers
+        )
+
+    def call_eagerly(self, layer: Layer, data: arrays.Array) -> Any:
+        """The layer's output on ``data``: a new array of the shape it computes."""
+        output = layer.apply(Call(tuple(data.shape)))
+        if not isinstance(output, tuple) or contains_unknown(output):
+            return Unknown(f"the output of {layer.class_name} on concrete data")
+        return arrays.Array(output, Unknown("the dtype of a layer's output"), tensor=True)
 
     def call_model(self, model: Model, arguments: Arguments, node: cst.CSTNode) -> Any:
         session = self.session
@@ -289,6 +315,8 @@ class KerasLibrary(Library):
     def binary(self, op: type, left: Any, right: Any, node: cst.CSTNode) -> Any:
         if not isinstance(left, Tensor) and not isinstance(right, Tensor):
             return NOT_HANDLED
+        if arrays.is_numpy(left) and not getattr(left, "tensor", False):
+            return Tensor(Unknown("NumPy's operator on a symbolic tensor (Keras 3 refuses to convert it)"))
         function = TENSOR_OPERATORS.get(op)
         if function is None:
             return Tensor(Unknown("tensor operator not modelled"))
@@ -331,6 +359,10 @@ class KerasLibrary(Library):
         # Which tensor it is stays unknown; its shape is known when both agree.
         shape = a.shape if same_shape(a.shape, b.shape) else Unknown(DISAGREE)
         return Tensor(shape, alternatives=alternatives)
+
+    def truth(self, value: Any) -> Any:
+        """A symbolic tensor has no truth (Keras raises); layers and models are truthy."""
+        return Unknown("the truth of a symbolic tensor") if isinstance(value, Tensor) else True
 
     # ------------------------------------------------------------- attributes
     def attribute(self, value: Any, name: str, node: cst.CSTNode) -> Any:

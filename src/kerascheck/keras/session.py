@@ -364,6 +364,8 @@ class Session:
             first = args[0] if args else None
             config = dict(zip(OP_PARAMETERS.get(function, ()), args[1:]))
         config.update(kwargs)
+        if getattr(op_type, "uses_data_format", False) and config.get("data_format") is None:
+            config["data_format"] = self.data_format  # Keras's image_data_format()
         op = self.op_layer(op_type.name, node, op_type, config)
         if isinstance(first, list) and function != "concatenate" and function != "stack":
             shapes = [operand_shape(a) for a in first]

@@ -12,6 +12,7 @@ from typing import Any
 
 from kerascheck.graph import Model, Operation, Tensor
 from kerascheck.interpreter.values import Arguments
+from kerascheck.libraries.numpy_arrays import Array
 from kerascheck.modelbuild import ensure_rows
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
@@ -122,6 +123,8 @@ def operand_shape(value: Any) -> Any:
         return value.shape
     if isinstance(value, (int, float)) and not contains_unknown(value):
         return ()
+    if isinstance(value, Array) and isinstance(value.shape, tuple) and not contains_unknown(value.shape):
+        return value.shape  # concrete data (``pos_embed`` of an Embedding called on ``tf.range(n)``)
     return Unknown("operand")
 
 

@@ -46,13 +46,17 @@ class Buffer:
 
 @dataclass(eq=False)
 class Array:
-    """A NumPy array: ``shape``, ``dtype``, ``classes`` (for labels), ``ragged``."""
+    """A NumPy array: ``shape``, ``dtype``, ``classes`` (for labels), ``ragged``; or,
+    ``tensor``, a concrete tensor of the backend (``tf.zeros``, ``keras.ops.arange``,
+    a layer's output on concrete data), which, unlike an array, may stand left of an
+    operator whose right is a symbolic tensor."""
 
     shape: Any
     dtype: Any
     labels: int | None = None  # the class count, while the buffer is unchanged
     ragged: bool = False
     buffer: Buffer = field(default_factory=Buffer)
+    tensor: bool = False
 
     @property
     def classes(self) -> int | None:
@@ -511,6 +515,10 @@ CREATORS = {
 }
 #: the same for TensorFlow, keras.ops and keras.random (``random.`` prefix or not): the shape comes first
 TENSOR_CREATORS = frozenset(("zeros", "ones", "fill", "normal", "uniform", "truncated_normal"))
+#: ``tf.range`` and ``keras.ops.arange`` (NumPy's ``arange``)
+TENSOR_RANGES = ("range", "arange")
+#: the names of their bounds: NumPy's and keras.ops' (``stop``, ``step``), TensorFlow's (``limit``, ``delta``)
+RANGE_KEYWORDS = (("start",), ("stop", "limit"), ("step", "delta"))
 
 
 def create(name: str, arguments: Arguments, tensor: bool = False) -> Any:
@@ -518,6 +526,8 @@ def create(name: str, arguments: Arguments, tensor: bool = False) -> Any:
     shape, partly known when a size is unknown (``NOT_ARRAY`` when ``name`` makes none);
     tensors are float32 by default."""
     args, kwargs = arguments.positional, arguments.keywords
+    if name in (TENSOR_RANGES if tensor else ("arange",)):
+        return arange(arguments, tensor)
     if tensor:
         if name.removeprefix("random.") not in TENSOR_CREATORS:
             return NOT_ARRAY
@@ -538,7 +548,31 @@ def create(name: str, arguments: Arguments, tensor: bool = False) -> Any:
         return Unknown(f"{name}() of an unknown shape")  # a size kerascheck does not know stays unknown
     if "dtype" in kwargs:
         dtype = dtype_of(kwargs["dtype"])
-    return Array(shape, dtype)
+    return Array(shape, dtype, tensor=tensor)
+
+
+def arange(arguments: Arguments, tensor: bool) -> Any:
+    """``np.arange(n)``, ``tf.range(start, limit, delta)``, ``keras.ops.arange(start, stop, step)``
+    of integers: a 1-D array (or ``tensor``) of their length, of the integer dtype given
+    (NumPy's int64, the tensors' int32 by default); of other bounds, unknown."""
+    args, kwargs = list(arguments.positional), dict(arguments.keywords)
+    dtype: Any = "int32" if tensor else "int64"
+    bounds: list[Any] = []
+    for names in RANGE_KEYWORDS:
+        given = [kwargs.pop(n) for n in names if n in kwargs]
+        bounds.append(args.pop(0) if args else given[0] if given else None)
+    if "dtype" in kwargs:
+        dtype = dtype_of(kwargs.pop("dtype"))
+    kwargs.pop("name", None)  # TensorFlow's op name
+    start, stop, step = bounds
+    if stop is None:  # arange(n): n is the end
+        start, stop = 0, start
+    step = 1 if step is None else step
+    if arguments.opaque or args or kwargs or not all(is_int(b) for b in (start, stop, step)) or step == 0:
+        return Unknown("a range of bounds kerascheck does not know")
+    if not isinstance(dtype, str) or dtype not in INTEGER_BITS:
+        return Unknown("a range of a dtype kerascheck does not follow")
+    return Array((len(range(start, stop, step)),), dtype, tensor=tensor)
 
 
 # ------------------------------------------------------ values of known items
