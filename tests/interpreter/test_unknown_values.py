@@ -356,3 +356,38 @@ def test_keras_2_obtain_input_shape_and_python_2_xrange():
         """
     )
     assert model["total_params"] == 112 + 148 + (32 * 32 * 4 * 5 + 5)
+
+
+def test_isinstance_of_the_sources_classes():
+    """``isinstance(spec, DenseSpec)`` on instances of the file's classes (``class
+    A(object)`` has Python's implicit base): known, unless a base is not."""
+    model = only_model(
+        """
+        import keras
+        from somewhere import make_base
+
+        class Spec(object):
+            def __init__(self, width):
+                self.width = width
+
+        class DenseSpec(Spec):
+            pass
+
+        class ConvSpec(Spec):
+            pass
+
+        class Foreign(make_base()):
+            pass
+
+        specs = [DenseSpec(8), ConvSpec(4), DenseSpec(2)]
+        x = inp = keras.Input((3,))
+        for spec in specs:
+            if isinstance(spec, DenseSpec):
+                x = keras.layers.Dense(spec.width)(x)
+        n = 5 if isinstance(Foreign(), Spec) else 6
+        y = keras.layers.Dense(n if isinstance(3, Spec) else 7)(x)
+        z = keras.layers.Dense(len(specs) if isinstance(specs[1], (DenseSpec, ConvSpec)) else 1)(y)
+        model = keras.Model(inp, keras.layers.Dense(n)(z))
+        """
+    )
+    assert [l["output_shape"] for l in model["layers"]] == [[None, 8], [None, 2], [None, 7], [None, 3], [None, "?"]]
