@@ -6,7 +6,7 @@ import pytest
 from oracle import check, check_invalid, check_legacy, keras_layer
 
 import kerascheck.catalog
-from kerascheck.catalog.base import Call, Explain, Invalid
+from kerascheck.catalog.base import Call, Explain
 from kerascheck.unknown import Unknown, is_unknown
 
 CF = {"data_format": "channels_first"}
@@ -101,6 +101,10 @@ def test_aliases(keras, alias, name):
         ("MaxPooling2D", {"border_mode": "same", "dim_ordering": "th"}, "MaxPooling2D", {"padding": "same", **CF}, (3, 9, 9)),
         ("AveragePooling3D", {"pool_size": (2, 2, 2), "dim_ordering": "tf"}, "AveragePooling3D", {"pool_size": 2}, (4, 4, 4, 1)),
         ("GlobalAveragePooling2D", {"dim_ordering": "th"}, "GlobalAveragePooling2D", CF, (3, 9, 9)),
+        # Keras 3 requires AveragePooling's pool_size; Keras 1/2 defaulted it to 2
+        ("AveragePooling2D", {}, "AveragePooling2D", {"pool_size": 2}, (9, 9, 3)),
+        ("AvgPool1D", {"strides": 1}, "AveragePooling1D", {"pool_size": 2, "strides": 1}, (9, 3)),
+        ("AveragePooling3D", {"padding": "same"}, "AveragePooling3D", {"pool_size": 2, "padding": "same"}, (3, 4, 5, 2)),
     ],
 )
 def test_legacy_spellings(keras, called_as, legacy_kwargs, name, kwargs, shape):
@@ -122,8 +126,6 @@ def test_legacy_spellings(keras, called_as, legacy_kwargs, name, kwargs, shape):
         # Keras 3 does not lower-case a pooling layer's padding
         ("MaxPooling2D", (), {"padding": "SAME"}, (9, 9, 3), ""),
         ("AveragePooling1D", (2,), {"padding": "causal"}, (9, 3), ""),
-        # AveragePooling's pool_size has no default in Keras 3 (it was 2 in Keras 2)
-        ("AveragePooling2D", (), {}, (9, 9, 3), ""),
     ],
 )
 def test_invalid_like_keras(keras, name, args, kwargs, shape, code):
@@ -155,6 +157,5 @@ def test_the_explained_shape_is_keras_shape(keras):
     assert keras_layer(keras, "MaxPooling2D", (3, 2), {}, (28, 9, 1))[0] == (None, 13, 4, 1)
 
 
-def test_missing_pool_size_message():
-    with pytest.raises(Invalid, match="pool_size"):
-        run("AvgPool2D", (), {}, (None, 8, 8, 3))
+def test_omitted_pool_size_is_keras2s():
+    assert run("AvgPool2D", (), {}, (None, 8, 9, 3))[0] == (None, 4, 4, 3)

@@ -64,6 +64,11 @@ SHAPES = [
         ("(x, y), (a, b) = keras.datasets.boston_housing.load_data(test_split=0.1)", "(len(x), len(a))", [None, 455, 51]),
         ("(x, y), (a, b) = keras.datasets.reuters.load_data(num_words=1000)", "(len(x), len(a))", [None, 8982, 2246]),
         ("(x, y), (a, b) = keras.datasets.imdb.load_data(num_words=1000)", "x.shape + a.shape", [None, 25000, 25000]),
+        # arrays made of Python lists of numbers
+        ("data = [[i, i + 1] for i in range(5)]\nx = np.reshape(data, (len(data), 2, 1))", "x.shape", [None, 5, 2, 1]),
+        ("x = np.array([[0.5, 1], [2, 3], [4, 5]]) / 2", "x.shape", [None, 3, 2]),
+        ("x = np.asarray(((1, 2, 3),), dtype='float32')", "x.shape", [None, 1, 3]),
+        ("x = np.array([])", "x.shape", [None, 0]),
 ]
 
 
@@ -107,6 +112,14 @@ VALUES = [
             50,
         ),
         ("(x, y), _ = keras.datasets.imdb.load_data()", "keras.utils.pad_sequences(x, maxlen=64).shape[0] // 1000", 25),
+        # labels in Python lists: their largest value is known
+        ("labels = [1, 3, 2, 3]", "keras.utils.to_categorical(labels).shape[1]", 4),
+        ("labels = [[0], [2], [1]]", "keras.utils.to_categorical(labels).shape[-1]", 3),
+        ("labels = [[0], [2], [1]]", "keras.utils.to_categorical(labels).ndim", 2),
+        ("labels = [0, 1, 2, 1]", "len(np.unique(labels))", 3),
+        ("labels = np.array([4, 0, 2])", "int(labels.max()) + 1", 5),
+        ("labels = [5, 7]", "int(np.max(np.array(labels).reshape(2, 1))) + 1", 8),
+        ("y = np.array([300, 2]).astype('int16')", "int(y.max())", 300),
 ]
 
 
@@ -205,6 +218,14 @@ def test_the_expected_values_are_what_keras_builds(keras, setup, expression, exp
         (MNIST, "x_train.reshape(-1, 27).shape[1]"),  # NumPy raises: 47,040,000 is not a multiple of 27
         (MNIST, "x_train[x_train > 0].shape[0]"),
         (MNIST + "\nx = np.sqrt(x_train)", "x.shape[1]"),
+        # lists NumPy makes no plain array of, and values they do not give
+        ("x = np.array([[1, 2], [3]], dtype=object)", "x.shape[0]"),
+        ("x = np.array([1, 'a'])", "x.shape[0]"),
+        ("labels = [0, 1, 2]", "keras.utils.to_categorical(labels, 2).shape[1]"),  # Keras raises
+        ("labels = [1, 2]", "len(np.unique(labels))"),
+        ("labels = [0.0, 2.0]", "keras.utils.to_categorical(labels).shape[1]"),
+        ("y = np.array([300, 2]).astype('int8')", "int(y.max())"),  # the values wrap
+        ("labels = [1, 3]\ny = np.array(labels)\ny[0] = 9", "int(y.max())"),
     ],
 )
 def test_what_stays_unknown(setup, expression):

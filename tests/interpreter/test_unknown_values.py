@@ -322,6 +322,21 @@ def test_keras_ops_ceil_and_floor_of_numbers_are_computed():
     assert model["total_params"] == 6 + 6 * 6
 
 
+def test_tensorflow_1_dimension_value_is_the_size():
+    """TF 1's ``x.shape[-1].value`` (a Dimension's int) is the size; other ``.value`` stay unknown."""
+    model = only_model(
+        """
+        import tensorflow as tf
+        x = inp = tf.keras.Input((8, 8, 3))
+        channels = inp.shape[-1].value
+        x = tf.keras.layers.Conv2D(6 * channels, 1)(x)
+        y = tf.keras.layers.Dense(True.value)(x)
+        model = tf.keras.Model(inp, y)
+        """
+    )
+    assert [l["output_shape"] for l in model["layers"]] == [[None, 8, 8, 18], [None, 8, 8, "?"]]
+
+
 def test_keras_2_obtain_input_shape_and_python_2_xrange():
     """keras_applications' private _obtain_input_shape is Keras 3's obtain_input_shape
     (shared/repros/corpus2/r07); Python 2's xrange in a Keras 1/2 era file is range."""
@@ -341,3 +356,38 @@ def test_keras_2_obtain_input_shape_and_python_2_xrange():
         """
     )
     assert model["total_params"] == 112 + 148 + (32 * 32 * 4 * 5 + 5)
+
+
+def test_isinstance_of_the_sources_classes():
+    """``isinstance(spec, DenseSpec)`` on instances of the file's classes (``class
+    A(object)`` has Python's implicit base): known, unless a base is not."""
+    model = only_model(
+        """
+        import keras
+        from somewhere import make_base
+
+        class Spec(object):
+            def __init__(self, width):
+                self.width = width
+
+        class DenseSpec(Spec):
+            pass
+
+        class ConvSpec(Spec):
+            pass
+
+        class Foreign(make_base()):
+            pass
+
+        specs = [DenseSpec(8), ConvSpec(4), DenseSpec(2)]
+        x = inp = keras.Input((3,))
+        for spec in specs:
+            if isinstance(spec, DenseSpec):
+                x = keras.layers.Dense(spec.width)(x)
+        n = 5 if isinstance(Foreign(), Spec) else 6
+        y = keras.layers.Dense(n if isinstance(3, Spec) else 7)(x)
+        z = keras.layers.Dense(len(specs) if isinstance(specs[1], (DenseSpec, ConvSpec)) else 1)(y)
+        model = keras.Model(inp, keras.layers.Dense(n)(z))
+        """
+    )
+    assert [l["output_shape"] for l in model["layers"]] == [[None, 8], [None, 2], [None, 7], [None, 3], [None, "?"]]

@@ -198,6 +198,10 @@ class LayerType:
     layer_keywords: ClassVar[tuple[str, ...]] = LAYER_KEYWORDS
     #: defaults of the parameters that matter for shapes and counts
     defaults: ClassVar[dict[str, Any]] = {}
+    #: Keras 1/2 defaults of parameters Keras 3 requires (AveragePooling2D's
+    #: ``pool_size``): an omitted one is read as Keras 1/2 read it, and the
+    #: legacy-API rule reports it
+    legacy_defaults: ClassVar[dict[str, Any]] = {}
     #: Keras 1/2 keyword → Keras 3 keyword
     legacy_kwargs: ClassVar[dict[str, str]] = {}
     #: classes of the sublayers Keras creates, auto-named, when the layer is first
@@ -269,7 +273,7 @@ class LayerType:
         Override ``legacy_args`` for such conventions, not this method.
         """
         args, kwargs = self.legacy_args(list(args), dict(kwargs), called_as)
-        cfg: dict[str, Any] = dict(self.defaults)
+        cfg: dict[str, Any] = {**self.legacy_defaults, **self.defaults}
         for name, value in zip(self.positional, args):
             cfg[name] = value
         if len(args) > len(self.positional):

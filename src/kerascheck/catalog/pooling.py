@@ -27,8 +27,6 @@ class Pooling(LayerType):
         shape = call.inputs
         check_rank(shape, self.rank + 2, self.name)
         n = self.rank
-        if "pool_size" not in cfg:
-            raise Invalid(f"{self.name} requires pool_size in Keras 3 (Keras 2 defaulted it to 2)")
         pool = as_tuple(cfg["pool_size"], n, "pool_size")
         strides = pool if cfg["strides"] is None else as_tuple(cfg["strides"], n, "strides")
         check_positive(pool, "pool_size", self.name)
@@ -65,19 +63,25 @@ class MaxPooling3D(MaxPooling):
     rank = 3
 
 
-class AveragePooling1D(Pooling):
+class AveragePooling(Pooling):
+    """Keras 3 requires ``pool_size``; Keras 1/2 defaulted it to 2."""
+
+    legacy_defaults = {"pool_size": 2}
+
+
+class AveragePooling1D(AveragePooling):
     name = "AveragePooling1D"
     aliases = ("AvgPool1D",)
     rank = 1
 
 
-class AveragePooling2D(Pooling):
+class AveragePooling2D(AveragePooling):
     name = "AveragePooling2D"
     aliases = ("AvgPool2D",)
     rank = 2
 
 
-class AveragePooling3D(Pooling):
+class AveragePooling3D(AveragePooling):
     name = "AveragePooling3D"
     aliases = ("AvgPool3D",)
     rank = 3

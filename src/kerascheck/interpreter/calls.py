@@ -332,6 +332,8 @@ class Calls(Semantics):
             return Unknown("isinstance")
         value, kinds = args
         kinds = kinds if isinstance(kinds, tuple) else (kinds,)
+        if kinds and all(isinstance(kind, Class) for kind in kinds):
+            return _instance_of_class(value, kinds)
         names = []
         for kind in kinds:
             if isinstance(kind, Builtin) and kind.name in ("int", "float", "str", "list", "tuple", "dict", "bool", "set"):
@@ -411,3 +413,17 @@ def _type(arguments: Arguments) -> Any:
 
 #: the calls that add a folder where ``import`` looks for modules
 SEARCH_PATH_CHANGES = frozenset({"sys.path.insert", "sys.path.append"})
+
+
+def _instance_of_class(value: Any, kinds: tuple[Class, ...]) -> Any:
+    """``isinstance(value, kinds)`` for classes of the source: plain data is none of
+    them; an instance is one of its class's bases, unless a base kerascheck cannot
+    see (an unknown value) may be."""
+    if isinstance(value, PLAIN):
+        return False
+    if not isinstance(value, Instance):
+        return Unknown("isinstance of a class")
+    order = value.cls.mro()
+    if any(kind in order for kind in kinds):
+        return True
+    return Unknown("isinstance: a base class is not known") if any(is_unknown(c) for c in order) else False

@@ -321,6 +321,8 @@ class Expressions(Semantics):
                 return BoundMethod(receiver, name)
             if isinstance(receiver, tuple) and name == "as_list":
                 return BoundMethod(receiver, name)
+            if type(receiver) is int and name == "value":  # TensorFlow 1's Dimension.value: a shape's size
+                return receiver
             return Unknown(f".{name} of a {type(receiver).__name__}")
         return Unknown(f".{name}")
 

@@ -412,6 +412,8 @@ class Statements(Semantics):
 
     def define_class(self, node: cst.ClassDef, scope: Scope) -> None:
         bases = [self.eval(arg.value, scope) for arg in node.bases]
+        # ``class A(object)``: Python's implicit base, not a class kerascheck lacks
+        bases = [b for b, arg in zip(bases, node.bases) if not (is_unknown(b) and dotted_name(arg.value) == "object")]
         body = Scope(scope, is_class_body=True)
         cls = Class(node.name.value, node, bases, body.vars)
         self.exec_block(node.body, body)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kerascheck.interpreter.values import Arguments
-from kerascheck.libraries.numpy_arrays import INTEGER, Array, Scalar, dtype_of, is_int
+from kerascheck.libraries.numpy_arrays import INTEGER, Array, Scalar, dtype_of, is_int, of_values
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 
@@ -146,7 +146,7 @@ def to_categorical(arguments: Arguments) -> Any:
     """``keras.utils.to_categorical(y, num_classes)`` (Keras 1: ``nb_classes``):
     one-hot rows; without a count, ``max(y) + 1``."""
     args, kwargs = arguments.positional, arguments.keywords
-    labels = args[0] if args else kwargs.get("x", kwargs.get("y"))
+    labels = of_values(args[0] if args else kwargs.get("x", kwargs.get("y")))
     count = args[1] if len(args) > 1 else kwargs.get("num_classes", kwargs.get("nb_classes"))
     if not isinstance(labels, Array) or is_unknown(labels.shape) or labels.ragged or arguments.opaque:
         return Unknown("to_categorical() of unknown labels")
@@ -161,8 +161,8 @@ def to_categorical(arguments: Arguments) -> Any:
     if is_unknown(count):
         count = Unknown("the number of classes is not known")
     elif not count:
-        count = labels.classes if labels.classes is not None else Unknown("max(y) + 1 depends on the data")
-    elif not is_int(count) or (labels.classes is not None and count < labels.classes):
+        count = labels.maximum + 1 if labels.maximum is not None else Unknown("max(y) + 1 depends on the data")
+    elif not is_int(count) or (labels.maximum is not None and count <= labels.maximum):
         return Unknown("to_categorical() fails with this number of classes")
     dtype = dtype_of(kwargs["dtype"]) if "dtype" in kwargs else "float64"
     return Array((*shape, count), dtype)

@@ -6,11 +6,13 @@ lost), its dtype (a NumPy name, ``"integer"`` when only that is documented, or
 ``Unknown``), whether it holds
 variable-length sequences (``ragged``: an object array of word-index lists)
 and, for integer labels, ``classes``: the labels are exactly ``0..classes-1``,
-each present.  The functions below are what NumPy does to such arrays (the
+each present, and ``maximum``, their largest value.  The functions below are what NumPy does to such arrays (the
 Keras data utilities are in ``keras.datasets``); a result that would depend
-on the values is ``Unknown``.  Changing values in place (``y[...] = v``, ``y += 1``, an
-unmodelled method or function) forgets ``classes`` of the array and of every
-view sharing its ``Buffer``; shapes change in place only through
+on the values is ``Unknown``.  An array made from a Python list of numbers
+(``np.array(data)``, ``np.reshape(data, ...)``) has the list's shape, and its
+``classes`` and ``maximum`` where they are integers.  Changing values in place
+(``y[...] = v``, ``y += 1``, an unmodelled method or function) forgets
+``classes`` and ``maximum`` of the array and of every view sharing its ``Buffer``; shapes change in place only through
 ``x.shape = ...`` and ``x.resize()``.
 
 A ``Vector`` is a 1-D float array of known values (``np.linspace``), a
@@ -46,10 +48,10 @@ class Buffer:
 
 @dataclass(eq=False)
 class Array:
-    """A NumPy array: ``shape``, ``dtype``, ``classes`` (for labels), ``ragged``; or,
-    ``tensor``, a concrete tensor of the backend (``tf.zeros``, ``keras.ops.arange``,
-    a layer's output on concrete data), which, unlike an array, may stand left of an
-    operator whose right is a symbolic tensor."""
+    """A NumPy array: ``shape``, ``dtype``, ``classes`` and ``maximum`` (for labels),
+    ``ragged``; or, ``tensor``, a concrete tensor of the backend (``tf.zeros``,
+    ``keras.ops.arange``, a layer's output on concrete data), which, unlike an
+    array, may stand left of an operator whose right is a symbolic tensor."""
 
     shape: Any
     dtype: Any
@@ -57,10 +59,18 @@ class Array:
     ragged: bool = False
     buffer: Buffer = field(default_factory=Buffer)
     tensor: bool = False
+    top: int | None = None  # the largest label, while the buffer is unchanged
 
     @property
     def classes(self) -> int | None:
         return None if self.buffer.written else self.labels
+
+    @property
+    def maximum(self) -> int | None:
+        """The largest of integer labels (``classes - 1`` when they are ``0..classes-1``)."""
+        if self.buffer.written:
+            return None
+        return self.top if self.top is not None else None if self.labels is None else self.labels - 1
 
     def __len__(self) -> int:
         """``len(x)``: the first dimension; a TypeError (an unknown ``len()``) when unknown."""
@@ -120,13 +130,16 @@ def lose_shape(array: Array) -> None:
     forget(array)
 
 
-def view(array: Array, shape: Any, classes: int | None) -> Array:
-    """A NumPy view of ``array`` (or a result that may be one): the same buffer."""
-    return Array(shape, array.dtype, classes, array.ragged, array.buffer)
+def view(array: Array, shape: Any, whole: bool = True) -> Array:
+    """A NumPy view of ``array`` (or a result that may be one): the same buffer;
+    the labels' ``classes`` and ``maximum`` are kept when it holds all its values."""
+    if not whole:
+        return Array(shape, array.dtype, None, array.ragged, array.buffer)
+    return Array(shape, array.dtype, array.labels, array.ragged, array.buffer, top=array.top)
 
 
 def copy(array: Array, dtype: Any = None) -> Array:
-    return Array(array.shape, array.dtype if dtype is None else dtype, array.classes, array.ragged)
+    return Array(array.shape, array.dtype if dtype is None else dtype, array.classes, array.ragged, top=array.maximum)
 
 
 def _dim() -> Unknown:
@@ -181,7 +194,7 @@ def reshape(array: Array, new: Any) -> Any:
         new = [inferred if isinstance(d, int) and d == -1 else d for d in new]
     elif not unknown and old_size != new_size:
         return Unknown("an invalid reshape")
-    return view(array, tuple(new), array.classes)
+    return view(array, tuple(new))
 
 
 def expand_dims(array: Array, axis: Any) -> Any:
@@ -194,7 +207,7 @@ def expand_dims(array: Array, axis: Any) -> Any:
         return Unknown("expand_dims with an invalid axis")
     dims = iter(array.shape)
     shape = tuple(1 if i in positions else next(dims) for i in range(rank))
-    return view(array, shape, array.classes)
+    return view(array, shape)
 
 
 def squeeze(array: Array, axis: Any = None) -> Any:
@@ -213,7 +226,7 @@ def squeeze(array: Array, axis: Any = None) -> Any:
         if any(isinstance(array.shape[a], int) and array.shape[a] != 1 for a in axes):
             return Unknown("squeeze of a dimension that is not 1")
     shape = tuple(d for i, d in enumerate(array.shape) if i not in axes)
-    return view(array, shape, array.classes)
+    return view(array, shape)
 
 
 def transpose(array: Array, axes: Any = None) -> Any:
@@ -226,14 +239,14 @@ def transpose(array: Array, axes: Any = None) -> Any:
     order = tuple(a % rank for a in order)
     if sorted(order) != list(range(rank)):
         return Unknown("transpose with invalid axes")
-    return view(array, tuple(array.shape[a] for a in order), array.classes)
+    return view(array, tuple(array.shape[a] for a in order))
 
 
 def flatten(array: Array) -> Any:
     if is_unknown(array.shape):
         return Unknown("flatten of an unknown shape")
     size = math.prod(array.shape) if _known(array.shape) else _dim()
-    return view(array, (size,), array.classes)
+    return view(array, (size,))
 
 
 def getitem(array: Array, key: Any) -> Any:
@@ -279,7 +292,7 @@ def getitem(array: Array, key: Any) -> Any:
         shape.append(length)
     if not shape:
         return Unknown("an element of an array")
-    return view(array, tuple(shape), None if subset else array.classes)
+    return view(array, tuple(shape), whole=not subset)
 
 
 def is_int(value: Any) -> bool:
@@ -384,9 +397,9 @@ def reduce(array: Array, name: str, axis: Any = None, keepdims: Any = False) -> 
     if is_unknown(array.shape) or array.ragged or not isinstance(keepdims, bool):
         return Unknown(f"{name}() of an array")
     if axis is None:
-        if keepdims or array.classes is None or name not in ("max", "min"):
+        value = array.maximum if name == "max" else 0 if name == "min" and array.classes is not None else None
+        if keepdims or value is None:
             return Unknown(f"{name}() depends on the data")
-        value = array.classes - 1 if name == "max" else 0
         if array.dtype in FLOAT_DTYPES:
             return Scalar(float(value), array.dtype)
         return Scalar(value, array.dtype) if _is_integer(array.dtype) else Unknown(f"{name}() of an unknown dtype")
@@ -410,13 +423,26 @@ def unique(array: Array) -> Any:
     if is_unknown(array.shape) or array.ragged:
         return Unknown("unique() of an array")
     count = array.classes if array.classes is not None else _dim()
-    return Array((count,), array.dtype, array.classes)
+    return Array((count,), array.dtype, array.classes, top=array.maximum)
 
 
 def astype(array: Array, dtype: Any) -> Any:
+    """``x.astype(dtype)``: labels keep their values where ``dtype`` holds them."""
     if array.ragged:
         return Unknown("variable-length sequences cannot be cast")
-    return copy(array, dtype_of(dtype))
+    dtype = dtype_of(dtype)
+    result = copy(array, dtype)
+    if result.maximum is not None and not (dtype in FLOAT_DTYPES or result.maximum < _integer_limit(dtype)):
+        result.labels = result.top = None
+    return result
+
+
+def _integer_limit(dtype: Any) -> int | float:
+    """One more than the largest value of an integer dtype (0 for any other)."""
+    if dtype not in INTEGER_BITS:
+        return 0
+    bits = INTEGER_BITS[dtype]
+    return 2**bits if dtype.startswith("u") else 2 ** (bits - 1)
 
 
 # ---------------------------------------------------------------- access
@@ -481,8 +507,10 @@ NUMPY_FUNCTIONS: dict[str, Callable[..., Any]] = {
 
 
 def call_numpy(name: str, arguments: Arguments) -> Any:
-    """``np.NAME(x, ...)`` on an ``Array`` (``NOT_ARRAY`` when ``x`` is not one)."""
+    """``np.NAME(x, ...)`` on an ``Array`` or a list of numbers (``NOT_ARRAY`` when ``x`` is neither)."""
     args, kwargs = arguments.positional, arguments.keywords
+    if args and name in NUMPY_FUNCTIONS and not arguments.opaque:
+        args = [of_values(args[0]), *args[1:]]
     if not args or not isinstance(args[0], Array):
         return NOT_ARRAY
     function = NUMPY_FUNCTIONS.get(name)
@@ -498,6 +526,34 @@ def call_numpy(name: str, arguments: Arguments) -> Any:
 
 
 # --------------------------------------------------------- new arrays
+def of_values(value: Any) -> Any:
+    """The ``Array`` NumPy makes of a (nested) list or tuple of known numbers of
+    one depth and length per level (``value`` itself when it is no such list)."""
+    if not isinstance(value, (list, tuple)):
+        return value
+    shape: list[int] = []
+    level: list[Any] = [value]
+    while level and all(isinstance(v, (list, tuple)) for v in level):
+        lengths = {len(v) for v in level}
+        if len(lengths) != 1:
+            return value  # ragged: NumPy refuses it
+        shape.append(lengths.pop())
+        level = [item for v in level for item in v]
+    if any(not isinstance(v, (int, float)) or isinstance(v, (list, tuple)) for v in level):
+        return value  # a leaf that is not a known number, or lists at different depths
+    if any(isinstance(v, int) and not -(2**63) <= v < 2**63 for v in level):
+        return value  # beyond int64: NumPy makes another dtype
+    if level and all(isinstance(v, bool) for v in level):
+        return Array(tuple(shape), "bool")
+    if any(isinstance(v, float) for v in level) or not level:
+        return Array(tuple(shape), "float64")
+    array = Array(tuple(shape), "int64")
+    if min(level) >= 0:
+        array.top = max(level)
+        array.labels = array.top + 1 if len(set(level)) == array.top + 1 else None
+    return array
+
+
 #: functions that make an array of a given shape (the data to call a model on):
 #: name → (position of the shape argument, its keyword, whether the shape is
 #: spread over the positional arguments, the dtype by default)

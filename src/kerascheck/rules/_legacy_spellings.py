@@ -83,6 +83,7 @@ def spellings(layer: Layer) -> list[str]:
             found.append(text)
     if _requests_output_shape(layer) and "output_shape" not in layer.keywords:
         found.append(_output_shape(layer))  # given positionally
+    found.extend(_omitted(layer))
     return found
 
 
@@ -174,6 +175,19 @@ def _input_length(layer: Layer) -> str:
     declared = layer.type.declared_input_shape(layer.config)
     shape = _show(declared[1:]) if isinstance(declared, tuple) and not contains_unknown(declared) else ""
     return f"{old} → keras.Input(shape={shape or '…'})"
+
+
+def _omitted(layer: Layer) -> list[str]:
+    """Parameters Keras 3 requires that the call leaves to their Keras 1/2 default."""
+    layer_type = layer.type
+    assert layer_type is not None  # only spellings() calls it
+    given = {*layer_type.positional[: layer.positional_count], *layer.keywords}
+    given |= {layer_type.legacy_kwargs[k] for k in layer.keywords if k in layer_type.legacy_kwargs}
+    return [
+        f"{name} omitted (Keras 1/2 defaulted it; Keras 3 requires it) → {name}={_show(value)}"
+        for name, value in layer_type.legacy_defaults.items()
+        if name not in given
+    ]
 
 
 def _requests_output_shape(layer: Layer) -> bool:

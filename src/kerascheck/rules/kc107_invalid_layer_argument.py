@@ -14,16 +14,16 @@ class InvalidLayerArgument(LayerProblemRule):
 ## What it does
 Reports constructor arguments that Keras 3 validates and rejects, other than
 sizes: a keyword the layer does not take (`Dense(4, kernel_size=3)`), a
-dropout rate outside [0, 1], strides > 1 together with a dilation rate > 1, a
-`pool_size` missing where Keras 3 requires it, an unknown padding, a
-`Bidirectional` whose layer already goes backwards…  The layer's shape and
+dropout rate outside [0, 1], strides > 1 together with a dilation rate > 1, an
+unknown padding, a `Bidirectional` whose layer already goes backwards…  The layer's shape and
 parameter count are then reported unknown: Keras never builds it.
 
 A keyword is known when the layer's Keras 3 constructor takes it (with the
 keywords of Keras's `Layer` it passes on: `name`, `dtype`, `trainable`,
 `input_shape`, `input_dim`…), or when it is a Keras 1/2 spelling kerascheck
 understands (`border_mode`, `nb_filter`, `init`, `W_regularizer`,
-`output_dim`, `batch_input_shape`, `weights`…): those are KC301's.
+`output_dim`, `batch_input_shape`, `weights`…): those are KC301's, like a
+`pool_size` left to the default Keras 1/2 gave it (`AveragePooling2D()`).
 
 ## Why it matters
 Keras raises when the layer is created or built ("Unrecognized keyword

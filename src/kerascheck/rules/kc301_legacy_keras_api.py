@@ -38,8 +38,9 @@ one diagnostic per call: keyword arguments (`border_mode` → `padding`,
 `kernel_initializer`, `output_dim` → `units`, `W_regularizer`, `dim_ordering`
 → `data_format`, `p` → `rate`, Embedding's `input_length`…), class names that
 Keras 3 no longer has (`Deconvolution2D`, `AtrousConvolution2D`, `CuDNNLSTM`…),
-Keras 1's positional conventions (`Convolution2D(32, 3, 3)` for a 3×3 kernel)
-and its `merge(..., mode=...)` function.  Outside layer calls it reports
+Keras 1's positional conventions (`Convolution2D(32, 3, 3)` for a 3×3 kernel),
+its `merge(..., mode=...)` function, and arguments Keras 3 requires that Keras
+1/2 defaulted (`AveragePooling2D()`: a 2×2 pool, as Keras 1/2 read it).  Outside layer calls it reports
 `K.set_image_dim_ordering()`/`K.image_dim_ordering()`, `Model(input=...,
 output=...)`, and the attributes Keras 3 removed (`layer.output_shape`,
 `layer.input_shape`, `tensor._keras_shape`), pointing at the call or the
@@ -113,6 +114,10 @@ Use the Keras 3 spelling the message gives:
             contains="subsample=(2, 2) → strides=(2, 2), output_shape → output_padding=(1, 0)",
         ),
         Example(K1 + "m = Sequential([CuDNNLSTM(32, input_shape=(10, 8))])\n", contains="CuDNNLSTM → LSTM"),
+        Example(
+            K1 + "m = Sequential([AveragePooling2D(strides=1, input_shape=(8, 8, 3)), AveragePooling2D((2, 2))])\n",
+            contains="pool_size omitted (Keras 1/2 defaulted it; Keras 3 requires it) → pool_size=2",
+        ),
         Example(
             "from keras.layers import Input, Dense, merge\nfrom keras.models import Model\n"
             "a = Input(shape=(8,))\nb = Input(shape=(8,))\n"
