@@ -22,7 +22,7 @@ from kerascheck.graph import Layer, Model, Op, Operation, Tensor
 from kerascheck.input_shapes import InputShapes
 from kerascheck.interpreter.library import NOT_HANDLED, Host, Library, Source
 from kerascheck.interpreter.values import Arguments, Class, Function, Instance, Opaque, Ref
-from kerascheck.keras import applications, custom_layers, datasets, internals, masking, subclassed_models
+from kerascheck.keras import applications, custom_layers, datasets, dynamic, internals, masking, subclassed_models
 from kerascheck.keras.session import Session
 from kerascheck.keras.spellings import canonical, is_keras
 from kerascheck.keras.values import Method, as_tensors, call_inputs, has_tensor, set_trainable, shape_argument, shapes_of
@@ -66,6 +66,8 @@ TENSOR_OPERATORS: dict[type, str] = {
 }
 #: the names a layer's first call argument goes by (``layer(query=q, value=v)``)
 FIRST_CALL_ARGUMENT = ("inputs", "query", "sequences", "x")
+#: Keras 2's backend random functions → their keras.random names
+BACKEND_RANDOM = {"random_normal": "normal", "random_uniform": "uniform", "truncated_normal": "truncated_normal"}
 DATA_FORMAT_SETTERS = ("set_image_data_format", "set_image_dim_ordering")
 DIM_ORDERING = {"th": "channels_first", "tf": "channels_last"}
 LEGACY_INPUT_NAME = re.compile(r"input_(\d+)")
@@ -87,7 +89,7 @@ class KerasLibrary(Library):
     """Keras semantics for one analysed file; ``session`` holds its state."""
 
     prefixes = ("keras",)
-    types = (Layer, Model, Tensor, Method)
+    types = (Layer, Model, Tensor, Method, dynamic.Dynamic, dynamic.ShapeTensor)
     packages = ("keras", "tf_keras", "keras_core", "keras_applications")
     modelled_modules = internals.MODULES
     #: what training, saving and reading a model does not change in its summary
@@ -178,6 +180,9 @@ class KerasLibrary(Library):
         if last == "image_dim_ordering":
             return "th" if session.data_format == "channels_first" else "tf"
         if last in ("int_shape", "shape") and args and isinstance(args[0], Tensor):
+            if last == "shape" and session.scratch:  # on a backend tensor: its None sizes are tensors
+                shape = dynamic.traced_shape(args[0].shape)
+                return dynamic.ShapeTensor(shape) if path.startswith("keras.backend.") and isinstance(shape, tuple) else shape
             return args[0].shape
         helper = internals.call(last, args, kwargs, session.data_format)
         if helper is not internals.NOT_A_HELPER:
@@ -185,8 +190,14 @@ class KerasLibrary(Library):
         data = datasets.call(path, arguments, session.data_format)
         if data is not datasets.NOT_DATA:
             return data
+        if path.startswith("keras.backend.") and last in BACKEND_RANDOM:
+            path = "keras.random." + BACKEND_RANDOM[last]  # Keras 2's spelling
         if path.startswith(("keras.ops.", "keras.random.")) and not has_tensor(args):
-            created = arrays.create(path.split(".", 2)[2], Arguments(args, kwargs), tensor=True)
+            name = path.split(".", 2)[2]
+            traced = dynamic.created(name, arguments)
+            if traced is not None:
+                return traced
+            created = arrays.create(name, Arguments(args, kwargs), tensor=True)
             if created is not arrays.NOT_ARRAY:
                 return created
         if ".ops." in path + "." or path.startswith("keras.backend."):
@@ -288,6 +299,8 @@ class KerasLibrary(Library):
     # ---------------------------------------------------------- tensor operators
     def binary(self, op: type, left: Any, right: Any, node: cst.CSTNode) -> Any:
         if not isinstance(left, Tensor) and not isinstance(right, Tensor):
+            if dynamic.is_runtime(left) or dynamic.is_runtime(right):
+                return dynamic.binary(op, left, right)
             return NOT_HANDLED
         function = TENSOR_OPERATORS.get(op)
         if function is None:
@@ -297,6 +310,8 @@ class KerasLibrary(Library):
     compare = binary
 
     def unary(self, op: Any, value: Any, node: cst.CSTNode) -> Any:
+        if isinstance(value, dynamic.Dynamic):
+            return dynamic.Dynamic() if isinstance(op, (cst.Minus, cst.Plus)) else Unknown(dynamic.RUNTIME)
         if not isinstance(value, Tensor):
             return NOT_HANDLED
         if isinstance(op, cst.Minus):
@@ -305,7 +320,12 @@ class KerasLibrary(Library):
             return value
         return Tensor(Unknown("tensor operator not modelled"))
 
+    def truth(self, value: Any) -> Any:
+        return Unknown(dynamic.RUNTIME) if dynamic.is_runtime(value) else True
+
     def subscript(self, value: Any, key: Any, node: cst.CSTNode) -> Any:
+        if isinstance(value, dynamic.ShapeTensor):
+            return dynamic.subscript(value, key)
         if isinstance(value, Tensor):
             op = self.session.op_layer("GetItem", node, operation("get_item"), {"key": key})
             return self.session.record(op, value, {}, op.apply(Call(value.shape)))
