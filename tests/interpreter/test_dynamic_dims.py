@@ -84,3 +84,7 @@ model = keras.Model(inp, layers.Dense(4)(z))
     assert [row["output_shape"] for row in rows[2:]] == [[50, 2], [50, 4]]
     assert rows[3]["params"] == 12
 
+
+def test_activation_functions_in_a_trace():
+    assert shapes("        return keras.activations.gelu(x, approximate=False)") == [[None, 5, 6]]
+    assert shapes("        return keras.activations.glu(x)") == [None]  # unknown: it halves the last axis

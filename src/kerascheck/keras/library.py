@@ -15,6 +15,7 @@ from typing import Any, Callable
 import libcst as cst
 
 from kerascheck import catalog
+from kerascheck.catalog.activations import ELEMENTWISE_FUNCTIONS
 from kerascheck.catalog.base import Call
 from kerascheck.catalog.merging import legacy_merge_layer
 from kerascheck.catalog.operations import operation
@@ -224,6 +225,8 @@ class KerasLibrary(Library):
                 session.facts.missing_source.append((node, f"{path}(): {applications.MISSING_KERAS}"))
             return Unknown(applications.MISSING_KERAS)
         module = path.split(".")[1] if "." in path else ""
+        if module == "activations" and last in ELEMENTWISE_FUNCTIONS and session.scratch and args and isinstance(args[0], Tensor):
+            return Tensor(args[0].shape)  # on a backend tensor, in a traced call(): no row
         if module in OPAQUE_MODULES:
             return Opaque(path, dict(kwargs), tuple(args), complete=not arguments.opaque)
         if last[:1].isupper() and ".layers" in path:
