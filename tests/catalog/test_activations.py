@@ -77,3 +77,16 @@ def test_prelu_shared_unknown_axes():
     assert [w.shape for w in weights] == [(1, 1, 8)]
     with pytest.raises(Unresolved):
         lt.weights(cfg, Call((None, 4, 4, Unknown())), Explain())
+
+
+def test_elementwise_functions_are_keras_activations_that_keep_the_shape(keras):
+    """``ELEMENTWISE_FUNCTIONS``: every keras.activations function called on its input
+    alone but glu (which halves the last axis), each keeping the input's shape."""
+    from kerascheck.catalog.activations import ELEMENTWISE_FUNCTIONS
+
+    x = keras.ops.ones((2, 3, 4))
+    functions = {n for n in dir(keras.activations) if not n.startswith("_") and n not in ("get", "serialize", "deserialize")}
+    assert ELEMENTWISE_FUNCTIONS == functions - {"glu", "threshold"}  # threshold needs its arguments
+    for name in ELEMENTWISE_FUNCTIONS:
+        assert tuple(getattr(keras.activations, name)(x).shape) == (2, 3, 4), name
+    assert tuple(keras.activations.glu(x).shape) == (2, 3, 2)

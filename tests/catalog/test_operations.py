@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kerascheck.catalog.base import Call, Explain, Unresolved
+from kerascheck.catalog.base import Call, Explain, Invalid, Unresolved
 from kerascheck.catalog.operations import operation
 from kerascheck.unknown import Unknown, is_unknown
 
@@ -62,3 +62,38 @@ def test_extract_patches_matches_keras(keras, shape, size, cfg):
     images = keras.Input(shape)
     expected = keras.ops.image.extract_patches(images, size, **cfg).shape
     assert extract_patches((None, *shape), size, **cfg) == tuple(expected)
+
+
+def broadcast_to(shape, target, traced=False):
+    config = {"shape": target, **({"_traced": True} if traced else {})}
+    return operation("broadcast_to").output_shape(config, Call(shape), Explain())
+
+
+def test_broadcast_to_gives_the_shape_keras_gives():
+    assert broadcast_to((1, 1, 8), (None, 1, 8)) == (None, 1, 8)
+    assert broadcast_to((5, 1, 8), (None, 1, 8)) == (None, 1, 8)  # Keras's symbolic op: the shape given
+    with pytest.raises(Invalid):
+        broadcast_to((3, 8), (4, 8))
+
+
+def test_broadcast_to_in_a_traced_call_is_tensorflows():
+    """On backend tensors a None of the shape (a size known only when the model runs)
+    takes the input's size, as TensorFlow's shape inference does."""
+    assert broadcast_to((1, 1, 8), (None, 1, 8), traced=True) == (None, 1, 8)
+    assert broadcast_to((5, 1, 8), (None, 1, 8), traced=True) == (5, 1, 8)
+    assert broadcast_to((8,), (None, 2, 8), traced=True) == (None, 2, 8)
+    with pytest.raises(Unresolved):
+        broadcast_to((5, 8), (1, 8), traced=True)
+
+
+def concatenate(shapes, axis, traced=False):
+    config = {"axis": axis, **({"_traced": True} if traced else {})}
+    return operation("concatenate").output_shape(config, Call(shapes), Explain())
+
+
+def test_concatenate_keeps_the_first_tensors_sizes_unless_traced():
+    """Keras's symbolic op keeps the first tensor's other sizes; TensorFlow takes a size either knows."""
+    assert concatenate([(None, 1, 8), (5, 2, 8)], 1) == (None, 3, 8)
+    assert concatenate([(None, 1, 8), (5, 2, 8)], 1, traced=True) == (5, 3, 8)
+    out = concatenate([(None, 1, 8), (Unknown(), 2, 8)], 1, traced=True)
+    assert is_unknown(out[0]) and out[1:] == (3, 8)

@@ -1,6 +1,7 @@
 """Activation layers: ReLU, LeakyReLU, PReLU, ELU, Softmax.
 
-All keep their input's shape; only PReLU has weights.  Keras 3 has no
+All keep their input's shape; only PReLU has weights.  So do the
+``keras.activations`` functions but glu (``ELEMENTWISE_FUNCTIONS``).  Keras 3 has no
 ThresholdedReLU (use ``ReLU(threshold=...)``), so it is not modelled.
 """
 
@@ -109,3 +110,10 @@ class Softmax(LayerType):
 
 
 LAYERS = (ReLU, LeakyReLU, PReLU, ELU, Softmax)
+#: the ``keras.activations`` functions that keep their input's shape (all but glu)
+ELEMENTWISE_FUNCTIONS = frozenset({
+    "celu", "elu", "exponential", "gelu", "hard_shrink", "hard_sigmoid", "hard_silu", "hard_swish",
+    "hard_tanh", "leaky_relu", "linear", "log_sigmoid", "log_softmax", "mish", "relu", "relu6", "selu",
+    "sigmoid", "silu", "soft_shrink", "softmax", "softplus", "softsign", "sparse_plus", "sparse_sigmoid",
+    "sparsemax", "squareplus", "swish", "tanh", "tanh_shrink",
+})

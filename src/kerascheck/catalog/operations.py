@@ -272,7 +272,9 @@ class Stack(OperationType):
 
 
 class ConcatenateOp(OperationType):
-    """``keras.ops.concatenate(xs, axis=0)`` (the layer's default axis is -1)."""
+    """``keras.ops.concatenate(xs, axis=0)`` (the layer's default axis is -1).  Keras
+    keeps the first tensor's other dimensions; on backend tensors (``_traced``: in a
+    traced ``call()``) TensorFlow takes a size any of them knows."""
 
     name = "Concatenate"
 
@@ -280,6 +282,14 @@ class ConcatenateOp(OperationType):
         shapes = call.inputs
         axis = known(cfg.get("axis", 0), "axis") % len(shapes[0])
         out = list(shapes[0])
+        if cfg.get("_traced"):
+            for i in range(len(out)):
+                column = [s[i] for s in shapes if i < len(s)]
+                fixed = {d for d in column if isinstance(d, int)}
+                if i != axis and (len(fixed) > 1 or (not fixed and any(is_unknown(d) for d in column))):
+                    out[i] = Unknown()
+                elif i != axis and fixed:
+                    out[i] = fixed.pop()
         sizes = [s[axis] for s in shapes]
         if any(is_unknown(d) for d in sizes):
             out[axis] = Unknown()
@@ -314,6 +324,31 @@ class ExtractPatches(OperationType):
         filters = dim_mul(size[0], size[1], channels)
         out = (batched[0], filters, *sides) if first else (batched[0], *sides, filters)
         return out if len(shape) == 4 else out[1:]
+
+
+class BroadcastTo(OperationType):
+    """``keras.ops.broadcast_to(x, shape)``: Keras gives ``shape``; on backend tensors
+    (``_traced``) TensorFlow broadcasts ``x``'s shape with it, so a None there takes
+    a size of ``x``."""
+
+    name = "BroadcastTo"
+
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
+        target = known(cfg.get("shape"), "the shape")
+        if not isinstance(target, (tuple, list)):
+            raise Unresolved("a shape that is not a tuple is not modelled")
+        target = tuple(target)
+        shape = tuple(call.inputs)
+        if not all(d is None or is_unknown(d) or (isinstance(d, int) and d >= 0) for d in target):
+            raise Unresolved("a shape whose sizes are not numbers is not modelled")
+        if len(shape) > len(target):
+            raise Unresolved("broadcasting to a shape of lower rank is not modelled")
+        out = broadcast(shape, target, self.name)  # Keras checks that they broadcast
+        if not cfg.get("_traced"):
+            return target
+        if any(isinstance(x, int) and isinstance(d, int) and x not in (1, d) for x, d in zip(shape[::-1], target[::-1])):
+            raise Unresolved("broadcasting a size to a smaller one is not modelled")
+        return out
 
 
 BINARY = {
@@ -385,6 +420,7 @@ SHAPING = {
     "squeeze": Squeeze,
     "stack": Stack,
     "concatenate": ConcatenateOp,
+    "broadcast_to": BroadcastTo,
     "where": Where,
     "matmul": Matmul,
     "einsum": Einsum,
@@ -398,6 +434,7 @@ OP_PARAMETERS = {
     "squeeze": ("axis",),
     "stack": ("axis",),
     "concatenate": ("axis",),
+    "broadcast_to": ("shape",),
     "mean": ("axis", "keepdims"),
     "sum": ("axis", "keepdims"),
     "max": ("axis", "keepdims"),

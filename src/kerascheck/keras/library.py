@@ -15,6 +15,7 @@ from typing import Any, Callable
 import libcst as cst
 
 from kerascheck import catalog
+from kerascheck.catalog.activations import ELEMENTWISE_FUNCTIONS
 from kerascheck.catalog.base import Call
 from kerascheck.catalog.merging import legacy_merge_layer
 from kerascheck.catalog.operations import operation
@@ -22,7 +23,7 @@ from kerascheck.graph import Layer, Model, Op, Operation, Tensor
 from kerascheck.input_shapes import InputShapes
 from kerascheck.interpreter.library import NOT_HANDLED, Host, Library, Source
 from kerascheck.interpreter.values import Arguments, Class, Function, Instance, Opaque, Ref
-from kerascheck.keras import applications, custom_layers, datasets, internals, masking, subclassed_models
+from kerascheck.keras import applications, custom_layers, datasets, dynamic, internals, masking, subclassed_models
 from kerascheck.keras.session import Session
 from kerascheck.keras.spellings import canonical, is_keras
 from kerascheck.keras.values import Method, as_tensors, call_inputs, has_tensor, set_trainable, shape_argument, shapes_of
@@ -66,6 +67,8 @@ TENSOR_OPERATORS: dict[type, str] = {
 }
 #: the names a layer's first call argument goes by (``layer(query=q, value=v)``)
 FIRST_CALL_ARGUMENT = ("inputs", "query", "sequences", "x")
+#: Keras 2's backend random functions → their keras.random names
+BACKEND_RANDOM = {"random_normal": "normal", "random_uniform": "uniform", "truncated_normal": "truncated_normal"}
 DATA_FORMAT_SETTERS = ("set_image_data_format", "set_image_dim_ordering")
 DIM_ORDERING = {"th": "channels_first", "tf": "channels_last"}
 LEGACY_INPUT_NAME = re.compile(r"input_(\d+)")
@@ -87,7 +90,7 @@ class KerasLibrary(Library):
     """Keras semantics for one analysed file; ``session`` holds its state."""
 
     prefixes = ("keras",)
-    types = (Layer, Model, Tensor, Method)
+    types = (Layer, Model, Tensor, Method, dynamic.Dynamic, dynamic.ShapeTensor)
     packages = ("keras", "tf_keras", "keras_core", "keras_applications")
     modelled_modules = internals.MODULES
     #: what training, saving and reading a model does not change in its summary
@@ -178,6 +181,9 @@ class KerasLibrary(Library):
         if last == "image_dim_ordering":
             return "th" if session.data_format == "channels_first" else "tf"
         if last in ("int_shape", "shape") and args and isinstance(args[0], Tensor):
+            if last == "shape" and session.scratch:  # on a backend tensor: its None sizes are tensors
+                shape = dynamic.traced_shape(args[0].shape)
+                return dynamic.ShapeTensor(shape) if path.startswith("keras.backend.") and isinstance(shape, tuple) else shape
             return args[0].shape
         helper = internals.call(last, args, kwargs, session.data_format)
         if helper is not internals.NOT_A_HELPER:
@@ -185,8 +191,14 @@ class KerasLibrary(Library):
         data = datasets.call(path, arguments, session.data_format)
         if data is not datasets.NOT_DATA:
             return data
+        if path.startswith("keras.backend.") and last in BACKEND_RANDOM:
+            path = "keras.random." + BACKEND_RANDOM[last]  # Keras 2's spelling
         if path.startswith(("keras.ops.", "keras.random.")) and not has_tensor(args):
-            created = arrays.create(path.split(".", 2)[2], Arguments(args, kwargs), tensor=True)
+            name = path.split(".", 2)[2]
+            traced = dynamic.created(name, arguments)
+            if traced is not None:
+                return traced
+            created = arrays.create(name, Arguments(args, kwargs), tensor=True)
             if created is not arrays.NOT_ARRAY:
                 return created
         if ".ops." in path + "." or path.startswith("keras.backend."):
@@ -213,6 +225,8 @@ class KerasLibrary(Library):
                 session.facts.missing_source.append((node, f"{path}(): {applications.MISSING_KERAS}"))
             return Unknown(applications.MISSING_KERAS)
         module = path.split(".")[1] if "." in path else ""
+        if module == "activations" and last in ELEMENTWISE_FUNCTIONS and session.scratch and args and isinstance(args[0], Tensor):
+            return Tensor(args[0].shape)  # on a backend tensor, in a traced call(): no row
         if module in OPAQUE_MODULES:
             return Opaque(path, dict(kwargs), tuple(args), complete=not arguments.opaque)
         if last[:1].isupper() and ".layers" in path:
@@ -314,6 +328,8 @@ class KerasLibrary(Library):
     # ---------------------------------------------------------- tensor operators
     def binary(self, op: type, left: Any, right: Any, node: cst.CSTNode) -> Any:
         if not isinstance(left, Tensor) and not isinstance(right, Tensor):
+            if dynamic.is_runtime(left) or dynamic.is_runtime(right):
+                return dynamic.binary(op, left, right)
             return NOT_HANDLED
         if arrays.is_numpy(left) and not getattr(left, "tensor", False):
             return Tensor(Unknown("NumPy's operator on a symbolic tensor (Keras 3 refuses to convert it)"))
@@ -325,6 +341,8 @@ class KerasLibrary(Library):
     compare = binary
 
     def unary(self, op: Any, value: Any, node: cst.CSTNode) -> Any:
+        if isinstance(value, dynamic.Dynamic):
+            return dynamic.Dynamic() if isinstance(op, (cst.Minus, cst.Plus)) else Unknown(dynamic.RUNTIME)
         if not isinstance(value, Tensor):
             return NOT_HANDLED
         if isinstance(op, cst.Minus):
@@ -333,7 +351,10 @@ class KerasLibrary(Library):
             return value
         return Tensor(Unknown("tensor operator not modelled"))
 
+
     def subscript(self, value: Any, key: Any, node: cst.CSTNode) -> Any:
+        if isinstance(value, dynamic.ShapeTensor):
+            return dynamic.subscript(value, key)
         if isinstance(value, Tensor):
             op = self.session.op_layer("GetItem", node, operation("get_item"), {"key": key})
             return self.session.record(op, value, {}, op.apply(Call(value.shape)))
@@ -362,6 +383,8 @@ class KerasLibrary(Library):
 
     def truth(self, value: Any) -> Any:
         """A symbolic tensor has no truth (Keras raises); layers and models are truthy."""
+        if dynamic.is_runtime(value):
+            return Unknown(dynamic.RUNTIME)
         return Unknown("the truth of a symbolic tensor") if isinstance(value, Tensor) else True
 
     # ------------------------------------------------------------- attributes

@@ -18,13 +18,14 @@ import libcst as cst
 
 from kerascheck import catalog
 from kerascheck.catalog.base import Call
-from kerascheck.catalog.operations import BINARY as BINARY_OPS, OP_PARAMETERS, operation
+from kerascheck.catalog.operations import BINARY as BINARY_OPS, OP_PARAMETERS, UNARY as UNARY_OPS, operation
 from kerascheck.graph import Facts, Layer, Model, Node, Op, Operation, Snapshot, Tensor
 from kerascheck.interpreter.limits import AnalysisLimit
 from kerascheck.interpreter.values import Arguments, Function
-from kerascheck.keras import masking
+from kerascheck.keras import dynamic, masking
 from kerascheck.keras.naming import UNKNOWN_NAME, Namer
 from kerascheck.keras.values import as_tensors, flat, flatten_tensors, operand_shape, readable_shape, shapes_of, tensors_for
+from kerascheck.libraries.numpy_arrays import Array, Scalar, dtype_of
 from kerascheck.modelbuild import ensure_rows
 from kerascheck.unknown import Unknown
 
@@ -35,6 +36,9 @@ EAGER_MATH: dict[str, Callable[[float], float]] = {
     "sqrt": math.sqrt, "exp": math.exp, "log": math.log, "abs": abs, "square": lambda v: v * v,
     "ceil": math.ceil, "floor": math.floor,
 }
+
+#: the arguments of ``keras.ops`` functions that are shapes (``dynamic.sizes`` reads them)
+SHAPE_PARAMETERS = ("newshape", "shape")
 
 
 class _Detached:
@@ -56,7 +60,7 @@ class Session:
         self.facts = Facts()
         self.name = Namer()
         self.host: Host = _DETACHED  # the interpreter running the program (``KerasLibrary.attach``)
-        self.scratch = 0  # > 0 while a custom layer's call() is traced: no rows, no names
+        self.scratch = 0  # > 0 while a call() or a Lambda's function is traced: no rows, no names
         #: per Sequential model: how many of its layers ``chain_operations`` covers, the
         #: last of them, and their mask operations
         self.chains: dict[Model, tuple[int, Any, list[tuple[str, bool]]]] = {}
@@ -172,12 +176,14 @@ class Session:
             if not isinstance(function, Function) or not isinstance(arguments, (dict, type(None))):
                 return Unknown("the Lambda's function is not understood")
             saved, self.name = self.name, Namer()  # its operations are not rows of the model
+            self.scratch += 1  # Keras traces it on backend tensors, as a custom layer's call()
             try:
                 result = self.host.call_function(function, Arguments([tensors_for(shapes)], dict(arguments or {})))
             except AnalysisLimit:
                 return Unknown("the Lambda's function is too complex")
             finally:
                 self.name = saved
+                self.scratch -= 1
             if isinstance(result, Tensor):
                 return result.shape
             if isinstance(result, list) and result and all(isinstance(t, Tensor) for t in result):
@@ -344,7 +350,10 @@ class Session:
         return result
 
     def call_op(self, function: str, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
-        """A ``keras.ops`` function on symbolic tensors: an operation row."""
+        """A ``keras.ops`` function on symbolic tensors: an operation row (none in a
+        traced call(), where concrete tensors are backend tensors too)."""
+        if self.scratch:
+            args = [_backend_tensors(a) for a in args]
         tensors = [t for t in flat(args) if isinstance(t, Tensor)]
         if not tensors:
             return _eager_math(function, args, kwargs)
@@ -366,6 +375,9 @@ class Session:
         config.update(kwargs)
         if getattr(op_type, "uses_data_format", False) and config.get("data_format") is None:
             config["data_format"] = self.data_format  # Keras's image_data_format()
+        config = {k: dynamic.sizes(v) if k in SHAPE_PARAMETERS else v for k, v in config.items()}
+        if self.scratch:
+            config["_traced"] = True  # on backend tensors: TensorFlow's shape inference
         op = self.op_layer(op_type.name, node, op_type, config)
         if isinstance(first, list) and function != "concatenate" and function != "stack":
             shapes = [operand_shape(a) for a in first]
@@ -404,12 +416,24 @@ def _rewritten(args: list, original: list) -> bool:
 
 
 def _eager_math(function: str, args: list, kwargs: dict) -> Any:
-    """``keras.ops.sqrt(8.0)`` on plain numbers is computed at once, not a graph operation."""
+    """A ``keras.ops`` function without a symbolic tensor is not a graph operation:
+    ``keras.ops.sqrt(8.0)`` on plain numbers is computed at once, an elementwise one
+    of a size known only when the model runs is another, a shape-preserving one of
+    a concrete tensor (``keras.ops.cast(64, "float32")``, ``ops.sqrt`` of it) is a
+    tensor of that shape."""
+    operands = args[:2] if function in BINARY_OPS else args[:1]
+    if (function in BINARY_OPS or function in UNARY_OPS) and dynamic.of_scalars(operands):
+        return dynamic.Dynamic()
     if function in EAGER_MATH and len(args) == 1 and not kwargs and isinstance(args[0], (int, float)):
         try:
             return float(EAGER_MATH[function](args[0]))
         except (ValueError, OverflowError):
             return Unknown(f"{function}() of {args[0]}")
+    if function in UNARY_OPS and operands and _concrete(operands[0]):
+        shape = operands[0].shape if isinstance(operands[0], Array) else ()
+        if function == "cast":
+            return Array(shape, dtype_of(kwargs.get("dtype", args[1] if len(args) > 1 else None)))
+        return Array(shape, Unknown("the dtype"))
     return Unknown(f"{function}() is not modelled")
 
 
@@ -418,3 +442,20 @@ def is_shape(value: Any) -> bool:
     return isinstance(value, (tuple, list)) and all(
         d is None or isinstance(d, Unknown) or (isinstance(d, int) and not isinstance(d, bool)) for d in value
     )
+
+
+def _backend_tensors(value: Any) -> Any:
+    """An argument of a function in a traced call(): its NumPy arrays and concrete
+    tensors (``keras.ops.ones(...)``) are tensors there."""
+    if isinstance(value, Array) and isinstance(value.shape, tuple) and not value.ragged:
+        return Tensor(value.shape)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_backend_tensors(v) for v in value)
+    return value
+
+
+def _concrete(value: Any) -> bool:
+    """A concrete tensor's value: a NumPy array or scalar, or a plain number."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, (Array, Scalar, int, float))

@@ -12,7 +12,8 @@ from typing import Any
 
 from kerascheck.graph import Model, Operation, Tensor
 from kerascheck.interpreter.values import Arguments
-from kerascheck.libraries.numpy_arrays import Array
+from kerascheck.keras.dynamic import Dynamic
+from kerascheck.libraries.numpy_arrays import Array, Scalar
 from kerascheck.modelbuild import ensure_rows
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
@@ -118,13 +119,15 @@ def shapes_of(value: Any) -> Any:
 
 
 def operand_shape(value: Any) -> Any:
-    """The shape of an operand of tensor arithmetic (a Python number is a scalar)."""
+    """The shape of an operand of tensor arithmetic: a Python number, a NumPy
+    scalar and a size known only when the model runs are scalars; a concrete
+    tensor (a NumPy array, ``keras.ops.ones(...)``) has its shape."""
     if isinstance(value, Tensor):
         return value.shape
-    if isinstance(value, (int, float)) and not contains_unknown(value):
+    if isinstance(value, (int, float, Scalar, Dynamic)) and not contains_unknown(value):
         return ()
-    if isinstance(value, Array) and isinstance(value.shape, tuple) and not contains_unknown(value.shape):
-        return value.shape  # concrete data (``pos_embed`` of an Embedding called on ``tf.range(n)``)
+    if isinstance(value, Array) and not value.ragged:
+        return value.shape
     return Unknown("operand")
 
 

@@ -18,7 +18,7 @@ from kerascheck.interpreter.values import Arguments
 EQUIVALENTS = {
     **{name: name for name in ("add", "subtract", "multiply", "divide", "maximum", "minimum", "matmul", "einsum")},
     **{name: name for name in ("exp", "sqrt", "square", "abs", "sigmoid", "tanh", "cast", "reshape", "transpose")},
-    **{name: name for name in ("expand_dims", "squeeze", "stack", "where")},
+    **{name: name for name in ("expand_dims", "squeeze", "stack", "where", "broadcast_to", "zeros_like", "ones_like")},
     "concat": "concatenate",
     "identity": "stop_gradient",
     "stop_gradient": "stop_gradient",
@@ -50,8 +50,8 @@ EQUIVALENTS = {
     "math.reduce_max": "max",
     "math.reduce_min": "min",
 }
-#: TensorFlow keyword → keras.ops keyword
-KEYWORDS = {"shape": "newshape", "perm": "axes"}
+#: keras.ops function → TensorFlow keyword → keras.ops keyword
+KEYWORDS = {"reshape": {"shape": "newshape"}, "transpose": {"perm": "axes"}}
 #: TensorFlow's names for the tensor argument(s)
 TENSOR_KEYWORDS = ("x", "y", "a", "b", "input", "input_tensor", "tensor", "values", "features", "logits")
 
@@ -61,17 +61,19 @@ def equivalent(path: str) -> str | None:
     return EQUIVALENTS.get(path.removeprefix("tensorflow."))
 
 
-def arguments(given: Arguments) -> tuple[list, dict[str, Any]]:
-    """TensorFlow's arguments in keras.ops form: tensors positional, keywords renamed."""
+def arguments(function: str, given: Arguments) -> tuple[list, dict[str, Any]]:
+    """TensorFlow's arguments of the keras.ops ``function`` in its form: tensors
+    positional, keywords renamed."""
     args = list(given.positional)
     rest = {}
+    renamed = KEYWORDS.get(function, {})
     for key, value in given.keywords.items():
         if key == "name":
             continue
         if key in TENSOR_KEYWORDS:
             args.append(value)
         else:
-            rest[KEYWORDS.get(key, key)] = value
+            rest[renamed.get(key, key)] = value
     return args, rest
 
 
