@@ -43,6 +43,7 @@ know in the class hierarchy.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable
 
 import libcst as cst
@@ -463,26 +464,37 @@ def _mentions_build(cls: Class) -> bool:
 def _mentions(cls: Class, word: str, methods: tuple[str, ...] = (), names: bool = True) -> bool:
     """Whether the methods of the source's classes for ``cls`` (those named in
     ``methods``, or all) refer to ``word`` as an attribute (``x.word``) or a name."""
-
-    class Finder(cst.CSTVisitor):
-        found = False
-
-        def visit_Attribute(self, node: cst.Attribute) -> None:
-            self.found = self.found or node.attr.value == word
-
-        def visit_Name(self, node: cst.Name) -> None:
-            self.found = self.found or (names and node.value == word)
-
     for entry in cls.mro():
         if not isinstance(entry, Class):
             break
         for key, function in entry.namespace.items():
             if isinstance(function, Function) and (not methods or key in methods):
-                finder = Finder()
-                function.node.visit(finder)
-                if finder.found:
+                attributes, every_name = _words(function.node)
+                if word in (every_name if names else attributes):
                     return True
     return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(node: cst.CSTNode) -> tuple[frozenset[str], frozenset[str]]:
+    """The attributes (``x.word``) and every name (attributes' too) a function
+    refers to (read once: each layer of a class asks when it is built)."""
+
+    class Finder(cst.CSTVisitor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.attributes: set[str] = set()
+            self.names: set[str] = set()
+
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            self.attributes.add(node.attr.value)
+
+        def visit_Name(self, node: cst.Name) -> None:
+            self.names.add(node.value)
+
+    finder = Finder()
+    node.visit(finder)
+    return frozenset(finder.attributes), frozenset(finder.names)
 
 
 def _keras_bases(cls: Class) -> list[Ref]:
