@@ -6,6 +6,8 @@ what kerascheck cannot follow stays unknown, never wrong.
 ``constructs/concrete_layer_subclasses.py``; the facts about Keras's classes
 custom_layers relies on are checked at the end.)"""
 
+import textwrap
+
 from tests.helpers import analyze, only_model
 
 HEADER = """
@@ -608,6 +610,27 @@ def test_the_attributes_a_base_sets_from_its_arguments(keras):
             assert getattr(layer, attribute) == kwargs[attribute], (name, attribute)
 
 
+LEGACY = """
+from keras import backend as K
+from keras import initializers
+from keras.engine import InputSpec
+from keras.layers import Input, Layer, Dense
+from keras.models import Model
+import os
+"""
+
+
+def legacy_layer(body: str, call: str = "Custom()(x)") -> dict:
+    """The only layer of a Keras 1/2 model ``Input((4,))`` → ``call``, whose class has ``body``."""
+    layer_class = "class Custom(Layer):\n" + textwrap.indent(textwrap.dedent(body), "    ")
+    model = only_model(LEGACY + layer_class + f"x = Input((4,))\nmodel = Model(x, {call})\n")
+    return model["layers"][0]
+
+
+def counts(row: dict) -> tuple:
+    return row["trainable_params"], row["non_trainable_params"]
+
+
 def test_a_layer_assigning_its_weight_lists_itself_has_unknown_counts():
     """Keras 1/2's ``self.trainable_weights = [K.variable(...)]``: Keras 2 counted
     them, Keras 3 refuses the assignment; never 0."""
@@ -627,6 +650,49 @@ def test_a_layer_assigning_its_weight_lists_itself_has_unknown_counts():
         """
     )
     assert model["total_params"] is None and "trainable_weights" in model["unknown_reason"]
+
+
+def test_an_input_spec_is_read_back_and_checked_as_keras_checks_it():
+    """``self.input_spec = [InputSpec(shape=input_shape)]`` and its ``.shape`` in
+    call() (Keras 1/2's Scale); Keras refuses an input the spec does not accept."""
+    row = legacy_layer(
+        """
+        def build(self, input_shape):
+            self.input_spec = [InputSpec(shape=input_shape)]
+        def call(self, x):
+            shape = self.input_spec[0].shape
+            return K.reshape(x, (-1, shape[-1] * self.input_spec[0].ndim))
+        """
+    )
+    assert row["output_shape"] == [None, 8] and counts(row) == (0, 0)
+    report = analyze(
+        LEGACY
+        + """
+class Custom(Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.input_spec = InputSpec(ndim=3)
+    def call(self, x):
+        return x
+x = Input((4,))
+model = Model(x, Custom()(x))
+"""
+    )
+    assert [d["code"] for d in report["diagnostics"]] == ["KC103"]
+    assert report["models"][0]["layers"][0]["output_shape"] is None
+    model = model_with(
+        """
+class Custom(layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.input_spec = layers.InputSpec(min_ndim=2, axes={-1: 4})
+    def build(self, shape):
+        self.w = self.add_weight(shape=(shape[-1],))
+    def call(self, x):
+        return x * self.w
+"""
+    )
+    assert model["layers"][0]["params"] == 4  # a spec, not a layer it holds
 
 
 def test_bidirectional_of_a_sequence_layer_of_the_source_is_unknown_not_refused():

@@ -11,6 +11,8 @@ with its weights, once it is built.  ``self.trainable = False`` and
 ``self.name = ...`` in its methods set the layer's (``trainable`` also that of
 the layers it holds by then; layers created after it keep their own, which
 Keras's totals count: unknown).  A ``keras.Variable`` it creates is unknown.
+Its ``self.input_spec`` is checked on each call, before and after ``build``
+(``input_specs``).
 
 A subclass of a concrete layer of the catalog (``ConcreteType``:
 ``class MyDense(Dense)``, through any chain of the source's classes) is that
@@ -36,9 +38,9 @@ than the input; ``super().__init__`` with arguments of unknown content, twice,
 or under an unknown condition; a build that reaches the base's otherwise than
 by ``super().build(input_shape)`` (``super(Cls, self).build``, which the
 interpreter does not follow); an attribute the base reads set to another value
-than its argument (``self.units = 2 * units``), or ``self.built``; subclasses
-of preprocessing layers, of Lambda and of RNN cells; a base kerascheck does not
-know in the class hierarchy.
+than its argument (``self.units = 2 * units``), ``self.built`` or
+``self.input_spec``; subclasses of preprocessing layers, of Lambda and of RNN
+cells; a base kerascheck does not know in the class hierarchy.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ from kerascheck import catalog
 from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Unresolved, Weight, format_shape, to_snake_case
 from kerascheck.graph import Layer, Model, Tensor
 from kerascheck.interpreter.values import MISSING, Arguments, Class, Function, Instance, Ref
-from kerascheck.keras import masking
+from kerascheck.keras import input_specs, masking
 from kerascheck.keras.session import Session, refuse_unknown_keywords
 from kerascheck.keras.spellings import is_keras
 from kerascheck.keras.values import Method, result_shape, set_trainable, shape_argument, tensors_for
@@ -171,15 +173,21 @@ class SubclassType(LayerType):
     # ------------------------------------------------------------ output
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> Any:
         shapes = call.inputs
+        self.check_input_spec(shapes)
         if not self.built:
             self.built = True
             self.run("build", [_first_shape(shapes)], {})
+            self.check_input_spec(shapes)  # Keras checks again: build() may set it
         compute = self.instance.cls.lookup("compute_output_shape")
         if isinstance(compute, Function):
             ex.add(f"{self.name}: output from compute_output_shape()")
             return _as_shape(self.run("compute_output_shape", [_first_shape(shapes)], {}))
         ex.add(f"{self.name}: output from call()")
         return result_shape(self.trace_call(call))
+
+    def check_input_spec(self, shapes: Any) -> None:
+        """Keras checks each call's inputs against the layer's ``self.input_spec``."""
+        input_specs.check(self.name, self.instance.attrs.get("input_spec"), _first_shape(shapes))
 
     def trace_call(self, call: Call) -> Any:
         """What ``call()`` returns on tensors of the call's shapes: its operations
@@ -401,6 +409,8 @@ class ConcreteType(SubclassType):
             plain = key.lstrip("_")
             if key == "built":
                 return f"{self.name} sets self.built, which decides whether Keras builds it"
+            if key == "input_spec":
+                return f"{self.name} sets self.input_spec, which {self.base.name}'s build may set again"
             if key in ADOPTED or plain not in names or plain.endswith(IRRELEVANT_SUFFIXES):
                 continue
             if not _same(value, config.get(plain, MISSING)):

@@ -21,7 +21,7 @@ from kerascheck.graph import Layer, Model, Op, Operation, Tensor
 from kerascheck.input_shapes import InputShapes
 from kerascheck.interpreter.library import NOT_HANDLED, Host, Library
 from kerascheck.interpreter.values import Arguments, Class, Function, Instance, Opaque, Ref
-from kerascheck.keras import custom_layers, datasets, internals, masking, subclassed_models
+from kerascheck.keras import custom_layers, datasets, input_specs, internals, masking, subclassed_models
 from kerascheck.keras.session import Session
 from kerascheck.keras.spellings import canonical, is_keras
 from kerascheck.keras.values import Method, as_tensors, call_inputs, has_tensor, set_trainable, shape_argument, shapes_of
@@ -74,7 +74,7 @@ class KerasLibrary(Library):
     """Keras semantics for one analysed file; ``session`` holds its state."""
 
     prefixes = ("keras",)
-    types = (Layer, Model, Tensor, Method)
+    types = (Layer, Model, Tensor, Method, input_specs.InputSpec)
     packages = ("keras", "tf_keras", "keras_core", "keras_applications")
     modelled_modules = internals.MODULES
     #: what training, saving and reading a model does not change in its summary
@@ -176,6 +176,8 @@ class KerasLibrary(Library):
             return session.call_op(last, args, kwargs, node)
         if last == "Input":
             return session.make_input(args, kwargs, node)
+        if last == "InputSpec":  # keras.layers (Keras 3), keras.engine (Keras 1/2)
+            return input_specs.make(path, arguments)
         if last == "InputLayer":
             return session.make_input_layer(args, kwargs, node)
         if last == "Sequential":
@@ -321,6 +323,8 @@ class KerasLibrary(Library):
             return self.model_attribute(value, name)
         if isinstance(value, Layer):
             return self.layer_attribute(value, name, node)
+        if isinstance(value, input_specs.InputSpec):
+            return input_specs.attribute(value, name)
         return NOT_HANDLED
 
     def tensor_attribute(self, tensor: Tensor, name: str) -> Any:
