@@ -11,7 +11,10 @@ with its weights, once it is built.  ``self.trainable = False`` and
 ``self.name = ...`` in its methods set the layer's (``trainable`` also that of
 the layers it holds by then; layers created after it keep their own, which
 Keras's totals count: unknown).  A ``keras.Variable`` it creates is unknown.
-Its ``self.input_spec`` is checked on each call, before and after ``build``
+Keras 1/2 code that lists backend variables in ``self.trainable_weights`` /
+``self.non_trainable_weights`` (``variables``) has them as its weights, as
+Keras 1/2 counted them (README "Legacy intent"; ``listed_weights``).  Its
+``self.input_spec`` is checked on each call, before and after ``build``
 (``input_specs``).
 
 A subclass of a concrete layer of the catalog (``ConcreteType``:
@@ -58,12 +61,15 @@ from kerascheck.keras import input_specs, masking
 from kerascheck.keras.session import Session, refuse_unknown_keywords
 from kerascheck.keras.spellings import is_keras
 from kerascheck.keras.values import Method, result_shape, set_trainable, shape_argument, tensors_for
+from kerascheck.keras.variables import Variable
 from kerascheck.unknown import Unknown, contains_unknown
 
 #: arguments of ``add_weight`` (Keras 3) that may be given positionally, in order
 ADD_WEIGHT = ("shape", "initializer", "dtype")
 #: a layer's lists of weights, which Keras 1/2 code assigned itself (``K.variable``)
 WEIGHT_LISTS = frozenset({"trainable_weights", "non_trainable_weights", "weights", "_trainable_weights", "_non_trainable_weights"})
+#: those whose variables kerascheck counts, as Keras 1/2 did (the others: unknown)
+COUNTED_LISTS = ("trainable_weights", "non_trainable_weights")
 #: ``Layer.__init__`` keywords kept in the layer's config (for Sequential and rules)
 INIT_KEYWORDS = ("name", "trainable", "dtype", "input_shape", "batch_input_shape", "batch_size", "input_dim")
 
@@ -90,6 +96,8 @@ class SubclassType(LayerType):
         self.built = not isinstance(instance.cls.lookup("build"), Function)  # Keras builds it at once
         self.initialised = False  # Layer.__init__ ran (the layer has its name)
         self.own: list[Weight] | Unknown = []  # the weights add_weight created
+        self.variables: list[Variable] = []  # their variables, in the same order
+        self.listed: dict[str, int] = {}  # weight lists it sets itself → how many of own they replace
         self.adopted: dict[str, Any] = {}  # the values of self.trainable / self.name applied
 
     def adopt(self) -> None:
@@ -135,6 +143,8 @@ class SubclassType(LayerType):
         elif isinstance(self.own, list):
             name = given.get("name")
             self.own.append(Weight(name if isinstance(name, str) else f"variable_{len(self.own)}", shape, trainable))
+            self.variables.append(Variable(shape))
+            return self.variables[-1]
         return Tensor(shape if isinstance(shape, tuple) else Unknown("a weight of unknown shape"))
 
     def weights(self, cfg: dict[str, Any], call: Call, ex: Explain) -> list[Weight]:
@@ -142,7 +152,7 @@ class SubclassType(LayerType):
             raise Unresolved(self.own.reason)
         if _mentions(self.instance.cls, "Variable"):  # Keras tracks a keras.Variable held as an attribute
             raise Unresolved(f"{self.name} creates a Variable kerascheck does not follow (use add_weight)")
-        weights = list(self.own)
+        weights = self.listed_weights(ex) if self.listed else list(self.own)
         if _may_hold_layers(self.instance):
             raise Unresolved(f"which layers {self.name} holds depends on a condition kerascheck cannot evaluate")
         for sublayer in _tracked(self.instance):
@@ -151,8 +161,34 @@ class SubclassType(LayerType):
                 raise Unresolved(f"the weights of {sublayer.name} ({sublayer.class_name}) are unknown")
             weights += [Weight(f"{sublayer.name}/trainable", (trainable,))] if trainable else []
             weights += [Weight(f"{sublayer.name}/non_trainable", (frozen,), False)] if frozen else []
-        for weight in self.own:
-            ex.add(f"{self.name}: add_weight {format_shape(weight.shape)}" + ("" if weight.trainable else " (non-trainable)"))
+        if not self.listed:
+            for weight in self.own:
+                ex.add(f"{self.name}: add_weight {format_shape(weight.shape)}" + ("" if weight.trainable else " (non-trainable)"))
+        return weights
+
+    def listed_weights(self, ex: Explain) -> list[Weight]:
+        """Keras 1/2: the variables the class lists in ``self.trainable_weights`` /
+        ``self.non_trainable_weights`` are the layer's weights of that kind, in place
+        of those add_weight had made by then (README "Legacy intent")."""
+        assert isinstance(self.own, list)
+        if _tracked(self.instance):
+            raise Unresolved(f"{self.name} holds layers and sets its weight lists itself")
+        kinds = {name: name == "trainable_weights" for name in self.listed}
+        replaced = {i for name, made in self.listed.items() for i in range(made) if self.own[i].trainable == kinds[name]}
+        weights = [w for i, w in enumerate(self.own) if i not in replaced]
+        counted = [v for i, v in enumerate(self.variables) if i not in replaced]
+        for name, trainable in kinds.items():
+            value = self.instance.attrs.get(name)
+            if not isinstance(value, (list, tuple)) or self.session.host.is_tainted(value):
+                raise Unresolved(f"{self.name} sets self.{name} to a value kerascheck does not know")
+            for item in value:
+                if not isinstance(item, Variable):
+                    raise Unresolved(f"{self.name} lists in self.{name} a value that is not a variable of known shape")
+                if any(item is other for other in counted):
+                    raise Unresolved(f"{self.name} lists a variable twice in its weights")
+                counted.append(item)
+                weights.append(Weight(f"{name}_{len(weights)}", item.shape, trainable))
+                ex.add(f"{self.name}: self.{name} lists a variable {format_shape(item.shape)} (Keras 1/2)")
         return weights
 
     # ------------------------------------------------------------ masks
@@ -612,12 +648,22 @@ def built_by_program(session: Session, layer: Layer, arguments: Arguments) -> No
     layer.build(shape)
 
 
-def weights_assigned(layer: Layer, name: str) -> None:
+def weights_assigned(session: Session, layer: Layer, name: str) -> None:
     """``self.trainable_weights = [self.gamma]`` (Keras 1/2, variables made with
-    ``K.variable``): Keras 3 refuses it, Keras 2 counted them; either way the
-    layer's own weights are not add_weight's."""
-    if isinstance(layer.type, SubclassType):
-        layer.type.own = Unknown(f"{layer.type.name} sets self.{name} itself (Keras 1/2 variables, which Keras 3 refuses)")
+    ``K.variable``): Keras 3 refuses it, Keras 1/2 counted the variables listed
+    (read when the layer is built: ``listed_weights``); ``self.weights = ...`` and
+    the private lists stay unknown."""
+    kind = layer.type
+    if not isinstance(kind, SubclassType) or isinstance(kind.own, Unknown):
+        return
+    if name not in COUNTED_LISTS or isinstance(kind, ConcreteType):
+        kind.own = Unknown(f"{kind.name} sets self.{name} itself (Keras 1/2 variables, which Keras 3 refuses)")
+    elif session.host.changes_uncertainly(kind.instance):
+        kind.own = Unknown(f"{kind.name} sets self.{name} under a condition kerascheck cannot evaluate")
+    elif not kind.initialised:  # Keras 1's Layer.__init__ kept the list, Keras 2's emptied it
+        kind.own = Unknown(f"{kind.name} sets self.{name} before super().__init__()")
+    else:
+        kind.listed[name] = len(kind.own)
 
 
 def attribute(instance: Instance, name: str) -> Any:
