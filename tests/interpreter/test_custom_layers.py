@@ -6,6 +6,8 @@ what kerascheck cannot follow stays unknown, never wrong.
 ``constructs/concrete_layer_subclasses.py``; the facts about Keras's classes
 custom_layers relies on are checked at the end.)"""
 
+import textwrap
+
 from tests.helpers import analyze, only_model
 
 HEADER = """
@@ -608,25 +610,138 @@ def test_the_attributes_a_base_sets_from_its_arguments(keras):
             assert getattr(layer, attribute) == kwargs[attribute], (name, attribute)
 
 
-def test_a_layer_assigning_its_weight_lists_itself_has_unknown_counts():
-    """Keras 1/2's ``self.trainable_weights = [K.variable(...)]``: Keras 2 counted
-    them, Keras 3 refuses the assignment; never 0."""
-    model = only_model(
+LEGACY = """
+from keras import backend as K
+from keras import initializers
+from keras.engine import InputSpec
+from keras.layers import Input, Layer, Dense
+from keras.models import Model
+import os
+"""
+
+
+def legacy_layer(body: str, call: str = "Custom()(x)") -> dict:
+    """The only layer of a Keras 1/2 model ``Input((4,))`` → ``call``, whose class has ``body``."""
+    layer_class = "class Custom(Layer):\n" + textwrap.indent(textwrap.dedent(body), "    ")
+    model = only_model(LEGACY + layer_class + f"x = Input((4,))\nmodel = Model(x, {call})\n")
+    return model["layers"][0]
+
+
+def counts(row: dict) -> tuple:
+    return row["trainable_params"], row["non_trainable_params"]
+
+
+def test_the_backend_variables_a_layer_lists_in_its_weight_lists_are_its_weights():
+    """Keras 1/2's ``self.trainable_weights = [K.variable(...)]``: Keras 3 refuses
+    the assignment, Keras 1/2 counted the variables listed (legacy intent)."""
+    row = legacy_layer(
         """
-        from keras import backend as K
-        from keras.layers import Input, Layer
-        from keras.models import Model
-        class Scale(Layer):
-            def build(self, input_shape):
-                self.gamma = K.variable(K.ones((input_shape[-1],)))
-                self.trainable_weights = [self.gamma]
-            def call(self, x):
-                return x * self.gamma
-        x = Input((4,))
-        model = Model(x, Scale()(x))
+        def build(self, input_shape):
+            init = initializers.get('one')
+            self.gamma = K.variable(init((input_shape[-1],)), name='gamma')
+            self.beta = K.zeros((input_shape[-1],))
+            self.kernel = init((input_shape[-1], 2))
+            self.mean = K.ones(input_shape[-1])
+            self.trainable_weights = [self.gamma, self.beta, self.kernel]
+            self.non_trainable_weights = [self.mean]
+        def call(self, x):
+            return x * self.gamma + self.beta
         """
     )
-    assert model["total_params"] is None and "trainable_weights" in model["unknown_reason"]
+    assert row["output_shape"] == [None, 4] and counts(row) == (16, 4)
+
+
+def test_listed_weights_replace_those_of_their_kind_add_weight_made_before():
+    """Keras 2's setter replaced the list add_weight appended to; a weight added
+    later joins the list; a frozen layer's listed weights are non-trainable."""
+    row = legacy_layer(
+        """
+        def build(self, input_shape):
+            self.a = self.add_weight(shape=(3,))
+            self.b = self.add_weight(shape=(5,), trainable=False)
+            self.trainable_weights = [self.a, K.zeros((7,))]
+            self.c = self.add_weight(shape=(11,))
+        def call(self, x):
+            return x
+        """,
+        call="Custom(trainable=False)(x)",
+    )
+    assert counts(row) == (0, 3 + 7 + 5 + 11)
+
+
+def test_a_weight_list_kerascheck_cannot_follow_is_unknown():
+    bodies = {
+        "set under an unknown condition": "if os.environ.get('W'):\n    self.trainable_weights = [K.zeros((3,))]",
+        "grown under an unknown condition": "self.trainable_weights = []\nif os.environ.get('W'):\n    self.trainable_weights.append(K.zeros((3,)))",
+        "a variable of unknown shape": "self.trainable_weights = [K.zeros((int(os.environ['N']),))]",
+        "not a variable": "self.trainable_weights = [input_shape[-1]]",
+        "listed twice": "w = K.zeros((3,))\nself.trainable_weights = [w]\nself.non_trainable_weights = [w]",
+        "an unknown initializer": "self.trainable_weights = [initializers.get(os.environ['I'])((3,))]",
+        "the list Keras 3 names weights": "self.weights = [K.zeros((3,))]",
+        "a layer it holds": "self.dense = Dense(3)\nself.trainable_weights = [K.zeros((3,))]",
+    }
+    for what, body in bodies.items():
+        row = legacy_layer("def build(self, input_shape):\n" + textwrap.indent(body, "    ") + "\ndef call(self, x):\n    return x\n")
+        assert row["params"] is None, what
+    before_init = "def __init__(self):\n    self.trainable_weights = [K.zeros((3,))]\n    super().__init__()\n"
+    assert legacy_layer(before_init + "def call(self, x):\n    return x\n")["params"] is None  # Keras 2 emptied it
+
+
+def test_a_weight_list_grown_after_it_is_set_counts_what_it_holds_when_built():
+    row = legacy_layer(
+        """
+        def build(self, input_shape):
+            self.trainable_weights = [K.zeros((3,))]
+            self.trainable_weights.append(K.ones((2, 2)))
+            self.trainable_weights += [K.variable(0.5)]
+        def call(self, x):
+            return x
+        """
+    )
+    assert counts(row) == (3 + 4 + 1, 0)
+
+
+def test_an_input_spec_is_read_back_and_checked_as_keras_checks_it():
+    """``self.input_spec = [InputSpec(shape=input_shape)]`` and its ``.shape`` in
+    call() (Keras 1/2's Scale); Keras refuses an input the spec does not accept."""
+    row = legacy_layer(
+        """
+        def build(self, input_shape):
+            self.input_spec = [InputSpec(shape=input_shape)]
+        def call(self, x):
+            shape = self.input_spec[0].shape
+            return K.reshape(x, (-1, shape[-1] * self.input_spec[0].ndim))
+        """
+    )
+    assert row["output_shape"] == [None, 8] and counts(row) == (0, 0)
+    report = analyze(
+        LEGACY
+        + """
+class Custom(Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.input_spec = InputSpec(ndim=3)
+    def call(self, x):
+        return x
+x = Input((4,))
+model = Model(x, Custom()(x))
+"""
+    )
+    assert [d["code"] for d in report["diagnostics"]] == ["KC103"]
+    assert report["models"][0]["layers"][0]["output_shape"] is None
+    model = model_with(
+        """
+class Custom(layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.input_spec = layers.InputSpec(min_ndim=2, axes={-1: 4})
+    def build(self, shape):
+        self.w = self.add_weight(shape=(shape[-1],))
+    def call(self, x):
+        return x * self.w
+"""
+    )
+    assert model["layers"][0]["params"] == 4  # a spec, not a layer it holds
 
 
 def test_bidirectional_of_a_sequence_layer_of_the_source_is_unknown_not_refused():

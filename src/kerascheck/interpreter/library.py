@@ -66,6 +66,10 @@ class Host(Protocol):
         """Whether changing ``value`` here may or may not happen, as seen from ``value``
         (the code runs under a condition it was not made under)."""
 
+    def is_tainted(self, container: Any) -> bool:
+        """Whether ``container`` (a list, dict or set) was changed under a condition
+        that cannot be evaluated (what it holds is unknown)."""
+
     @property
     def importing(self) -> int:
         """How many imported modules' bodies are running (0: the analysed file's code)."""

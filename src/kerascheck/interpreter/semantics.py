@@ -116,6 +116,10 @@ class Semantics:
             self.tainted[id(container)] = container
             self.escape(container)
 
+    def is_tainted(self, container: Any) -> bool:
+        """Whether ``container`` was changed under an unknown condition (``taint``)."""
+        return id(container) in self.tainted and self.tainted[id(container)] is container
+
     def escape(self, value: Any) -> None:
         """``value`` is out of sight: code may change it, and the objects it holds,
         through a value kerascheck does not know (a variable two branches

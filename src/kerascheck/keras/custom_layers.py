@@ -11,6 +11,11 @@ with its weights, once it is built.  ``self.trainable = False`` and
 ``self.name = ...`` in its methods set the layer's (``trainable`` also that of
 the layers it holds by then; layers created after it keep their own, which
 Keras's totals count: unknown).  A ``keras.Variable`` it creates is unknown.
+Keras 1/2 code that lists backend variables in ``self.trainable_weights`` /
+``self.non_trainable_weights`` (``variables``) has them as its weights, as
+Keras 1/2 counted them (README "Legacy intent"; ``listed_weights``).  Its
+``self.input_spec`` is checked on each call, before and after ``build``
+(``input_specs``).
 
 A subclass of a concrete layer of the catalog (``ConcreteType``:
 ``class MyDense(Dense)``, through any chain of the source's classes) is that
@@ -36,13 +41,14 @@ than the input; ``super().__init__`` with arguments of unknown content, twice,
 or under an unknown condition; a build that reaches the base's otherwise than
 by ``super().build(input_shape)`` (``super(Cls, self).build``, which the
 interpreter does not follow); an attribute the base reads set to another value
-than its argument (``self.units = 2 * units``), or ``self.built``; subclasses
-of preprocessing layers, of Lambda and of RNN cells; a base kerascheck does not
-know in the class hierarchy.
+than its argument (``self.units = 2 * units``), ``self.built`` or
+``self.input_spec``; subclasses of preprocessing layers, of Lambda and of RNN
+cells; a base kerascheck does not know in the class hierarchy.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable
 
 import libcst as cst
@@ -51,16 +57,19 @@ from kerascheck import catalog
 from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Unresolved, Weight, format_shape, to_snake_case
 from kerascheck.graph import Layer, Model, Tensor
 from kerascheck.interpreter.values import MISSING, Arguments, Class, Function, Instance, Ref
-from kerascheck.keras import masking
+from kerascheck.keras import input_specs, masking
 from kerascheck.keras.session import Session, refuse_unknown_keywords
 from kerascheck.keras.spellings import is_keras
 from kerascheck.keras.values import Method, result_shape, set_trainable, shape_argument, tensors_for
+from kerascheck.keras.variables import Variable
 from kerascheck.unknown import Unknown, contains_unknown
 
 #: arguments of ``add_weight`` (Keras 3) that may be given positionally, in order
 ADD_WEIGHT = ("shape", "initializer", "dtype")
 #: a layer's lists of weights, which Keras 1/2 code assigned itself (``K.variable``)
 WEIGHT_LISTS = frozenset({"trainable_weights", "non_trainable_weights", "weights", "_trainable_weights", "_non_trainable_weights"})
+#: those whose variables kerascheck counts, as Keras 1/2 did (the others: unknown)
+COUNTED_LISTS = ("trainable_weights", "non_trainable_weights")
 #: ``Layer.__init__`` keywords kept in the layer's config (for Sequential and rules)
 INIT_KEYWORDS = ("name", "trainable", "dtype", "input_shape", "batch_input_shape", "batch_size", "input_dim")
 
@@ -87,6 +96,8 @@ class SubclassType(LayerType):
         self.built = not isinstance(instance.cls.lookup("build"), Function)  # Keras builds it at once
         self.initialised = False  # Layer.__init__ ran (the layer has its name)
         self.own: list[Weight] | Unknown = []  # the weights add_weight created
+        self.variables: list[Variable] = []  # their variables, in the same order
+        self.listed: dict[str, int] = {}  # weight lists it sets itself → how many of own they replace
         self.adopted: dict[str, Any] = {}  # the values of self.trainable / self.name applied
 
     def adopt(self) -> None:
@@ -132,6 +143,8 @@ class SubclassType(LayerType):
         elif isinstance(self.own, list):
             name = given.get("name")
             self.own.append(Weight(name if isinstance(name, str) else f"variable_{len(self.own)}", shape, trainable))
+            self.variables.append(Variable(shape))
+            return self.variables[-1]
         return Tensor(shape if isinstance(shape, tuple) else Unknown("a weight of unknown shape"))
 
     def weights(self, cfg: dict[str, Any], call: Call, ex: Explain) -> list[Weight]:
@@ -139,7 +152,7 @@ class SubclassType(LayerType):
             raise Unresolved(self.own.reason)
         if _mentions(self.instance.cls, "Variable"):  # Keras tracks a keras.Variable held as an attribute
             raise Unresolved(f"{self.name} creates a Variable kerascheck does not follow (use add_weight)")
-        weights = list(self.own)
+        weights = self.listed_weights(ex) if self.listed else list(self.own)
         if _may_hold_layers(self.instance):
             raise Unresolved(f"which layers {self.name} holds depends on a condition kerascheck cannot evaluate")
         for sublayer in _tracked(self.instance):
@@ -148,8 +161,34 @@ class SubclassType(LayerType):
                 raise Unresolved(f"the weights of {sublayer.name} ({sublayer.class_name}) are unknown")
             weights += [Weight(f"{sublayer.name}/trainable", (trainable,))] if trainable else []
             weights += [Weight(f"{sublayer.name}/non_trainable", (frozen,), False)] if frozen else []
-        for weight in self.own:
-            ex.add(f"{self.name}: add_weight {format_shape(weight.shape)}" + ("" if weight.trainable else " (non-trainable)"))
+        if not self.listed:
+            for weight in self.own:
+                ex.add(f"{self.name}: add_weight {format_shape(weight.shape)}" + ("" if weight.trainable else " (non-trainable)"))
+        return weights
+
+    def listed_weights(self, ex: Explain) -> list[Weight]:
+        """Keras 1/2: the variables the class lists in ``self.trainable_weights`` /
+        ``self.non_trainable_weights`` are the layer's weights of that kind, in place
+        of those add_weight had made by then (README "Legacy intent")."""
+        assert isinstance(self.own, list)
+        if _tracked(self.instance):
+            raise Unresolved(f"{self.name} holds layers and sets its weight lists itself")
+        kinds = {name: name == "trainable_weights" for name in self.listed}
+        replaced = {i for name, made in self.listed.items() for i in range(made) if self.own[i].trainable == kinds[name]}
+        weights = [w for i, w in enumerate(self.own) if i not in replaced]
+        counted = [v for i, v in enumerate(self.variables) if i not in replaced]
+        for name, trainable in kinds.items():
+            value = self.instance.attrs.get(name)
+            if not isinstance(value, (list, tuple)) or self.session.host.is_tainted(value):
+                raise Unresolved(f"{self.name} sets self.{name} to a value kerascheck does not know")
+            for item in value:
+                if not isinstance(item, Variable):
+                    raise Unresolved(f"{self.name} lists in self.{name} a value that is not a variable of known shape")
+                if any(item is other for other in counted):
+                    raise Unresolved(f"{self.name} lists a variable twice in its weights")
+                counted.append(item)
+                weights.append(Weight(f"{name}_{len(weights)}", item.shape, trainable))
+                ex.add(f"{self.name}: self.{name} lists a variable {format_shape(item.shape)} (Keras 1/2)")
         return weights
 
     # ------------------------------------------------------------ masks
@@ -170,15 +209,21 @@ class SubclassType(LayerType):
     # ------------------------------------------------------------ output
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> Any:
         shapes = call.inputs
+        self.check_input_spec(shapes)
         if not self.built:
             self.built = True
             self.run("build", [_first_shape(shapes)], {})
+            self.check_input_spec(shapes)  # Keras checks again: build() may set it
         compute = self.instance.cls.lookup("compute_output_shape")
         if isinstance(compute, Function):
             ex.add(f"{self.name}: output from compute_output_shape()")
             return _as_shape(self.run("compute_output_shape", [_first_shape(shapes)], {}))
         ex.add(f"{self.name}: output from call()")
         return result_shape(self.trace_call(call))
+
+    def check_input_spec(self, shapes: Any) -> None:
+        """Keras checks each call's inputs against the layer's ``self.input_spec``."""
+        input_specs.check(self.name, self.instance.attrs.get("input_spec"), _first_shape(shapes))
 
     def trace_call(self, call: Call) -> Any:
         """What ``call()`` returns on tensors of the call's shapes: its operations
@@ -400,6 +445,8 @@ class ConcreteType(SubclassType):
             plain = key.lstrip("_")
             if key == "built":
                 return f"{self.name} sets self.built, which decides whether Keras builds it"
+            if key == "input_spec":
+                return f"{self.name} sets self.input_spec, which {self.base.name}'s build may set again"
             if key in ADOPTED or plain not in names or plain.endswith(IRRELEVANT_SUFFIXES):
                 continue
             if not _same(value, config.get(plain, MISSING)):
@@ -463,26 +510,37 @@ def _mentions_build(cls: Class) -> bool:
 def _mentions(cls: Class, word: str, methods: tuple[str, ...] = (), names: bool = True) -> bool:
     """Whether the methods of the source's classes for ``cls`` (those named in
     ``methods``, or all) refer to ``word`` as an attribute (``x.word``) or a name."""
-
-    class Finder(cst.CSTVisitor):
-        found = False
-
-        def visit_Attribute(self, node: cst.Attribute) -> None:
-            self.found = self.found or node.attr.value == word
-
-        def visit_Name(self, node: cst.Name) -> None:
-            self.found = self.found or (names and node.value == word)
-
     for entry in cls.mro():
         if not isinstance(entry, Class):
             break
         for key, function in entry.namespace.items():
             if isinstance(function, Function) and (not methods or key in methods):
-                finder = Finder()
-                function.node.visit(finder)
-                if finder.found:
+                attributes, every_name = _words(function.node)
+                if word in (every_name if names else attributes):
                     return True
     return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(node: cst.CSTNode) -> tuple[frozenset[str], frozenset[str]]:
+    """The attributes (``x.word``) and every name (attributes' too) a function
+    refers to (read once: each layer of a class asks when it is built)."""
+
+    class Finder(cst.CSTVisitor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.attributes: set[str] = set()
+            self.names: set[str] = set()
+
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            self.attributes.add(node.attr.value)
+
+        def visit_Name(self, node: cst.Name) -> None:
+            self.names.add(node.value)
+
+    finder = Finder()
+    node.visit(finder)
+    return frozenset(finder.attributes), frozenset(finder.names)
 
 
 def _keras_bases(cls: Class) -> list[Ref]:
@@ -590,12 +648,22 @@ def built_by_program(session: Session, layer: Layer, arguments: Arguments) -> No
     layer.build(shape)
 
 
-def weights_assigned(layer: Layer, name: str) -> None:
+def weights_assigned(session: Session, layer: Layer, name: str) -> None:
     """``self.trainable_weights = [self.gamma]`` (Keras 1/2, variables made with
-    ``K.variable``): Keras 3 refuses it, Keras 2 counted them; either way the
-    layer's own weights are not add_weight's."""
-    if isinstance(layer.type, SubclassType):
-        layer.type.own = Unknown(f"{layer.type.name} sets self.{name} itself (Keras 1/2 variables, which Keras 3 refuses)")
+    ``K.variable``): Keras 3 refuses it, Keras 1/2 counted the variables listed
+    (read when the layer is built: ``listed_weights``); ``self.weights = ...`` and
+    the private lists stay unknown."""
+    kind = layer.type
+    if not isinstance(kind, SubclassType) or isinstance(kind.own, Unknown):
+        return
+    if name not in COUNTED_LISTS or isinstance(kind, ConcreteType):
+        kind.own = Unknown(f"{kind.name} sets self.{name} itself (Keras 1/2 variables, which Keras 3 refuses)")
+    elif session.host.changes_uncertainly(kind.instance):
+        kind.own = Unknown(f"{kind.name} sets self.{name} under a condition kerascheck cannot evaluate")
+    elif not kind.initialised:  # Keras 1's Layer.__init__ kept the list, Keras 2's emptied it
+        kind.own = Unknown(f"{kind.name} sets self.{name} before super().__init__()")
+    else:
+        kind.listed[name] = len(kind.own)
 
 
 def attribute(instance: Instance, name: str) -> Any:

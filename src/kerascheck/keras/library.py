@@ -22,8 +22,8 @@ from kerascheck.catalog.operations import operation
 from kerascheck.graph import Layer, Model, Op, Operation, Tensor
 from kerascheck.input_shapes import InputShapes
 from kerascheck.interpreter.library import NOT_HANDLED, Host, Library, Source
-from kerascheck.interpreter.values import Arguments, Class, Function, Instance, Opaque, Ref
-from kerascheck.keras import applications, custom_layers, datasets, dynamic, internals, masking, subclassed_models
+from kerascheck.interpreter.values import MISSING, Arguments, Class, Function, Instance, Opaque, Ref
+from kerascheck.keras import applications, custom_layers, datasets, dynamic, input_specs, internals, masking, subclassed_models, variables
 from kerascheck.keras.session import Session
 from kerascheck.keras.spellings import canonical, is_keras
 from kerascheck.keras.values import Method, as_tensors, call_inputs, has_tensor, set_trainable, shape_argument, shapes_of
@@ -90,7 +90,7 @@ class KerasLibrary(Library):
     """Keras semantics for one analysed file; ``session`` holds its state."""
 
     prefixes = ("keras",)
-    types = (Layer, Model, Tensor, Method, dynamic.Dynamic, dynamic.ShapeTensor)
+    types = (Layer, Model, Tensor, Method, dynamic.Dynamic, dynamic.ShapeTensor, input_specs.InputSpec, variables.Initializer)
     packages = ("keras", "tf_keras", "keras_core", "keras_applications")
     modelled_modules = internals.MODULES
     #: what training, saving and reading a model does not change in its summary
@@ -163,6 +163,8 @@ class KerasLibrary(Library):
             return self.call_layer(func, list(arguments.positional), dict(arguments.keywords), node)
         if isinstance(func, Model):
             return self.call_model(func, arguments, node)
+        if isinstance(func, variables.Initializer):
+            return variables.initialized(func, arguments)
         return NOT_HANDLED  # a tensor is not callable
 
     def call_name(self, ref: Ref, arguments: Arguments, node: cst.CSTNode) -> Any:
@@ -201,10 +203,16 @@ class KerasLibrary(Library):
             created = arrays.create(name, Arguments(args, kwargs), tensor=True)
             if created is not arrays.NOT_ARRAY:
                 return created
+        if path.startswith("keras.backend."):
+            made = variables.backend(last, arguments)
+            if made is not MISSING:
+                return made
         if ".ops." in path + "." or path.startswith("keras.backend."):
             return session.call_op(last, args, kwargs, node)
         if last == "Input":
             return session.make_input(args, kwargs, node)
+        if last == "InputSpec":  # keras.layers (Keras 3), keras.engine (Keras 1/2)
+            return input_specs.make(path, arguments)
         if last == "InputLayer":
             return session.make_input_layer(args, kwargs, node)
         if last == "Sequential":
@@ -227,6 +235,8 @@ class KerasLibrary(Library):
         module = path.split(".")[1] if "." in path else ""
         if module == "activations" and last in ELEMENTWISE_FUNCTIONS and session.scratch and args and isinstance(args[0], Tensor):
             return Tensor(args[0].shape)  # on a backend tensor, in a traced call(): no row
+        if module == "initializers":
+            return variables.Initializer(path, dict(kwargs), tuple(args), complete=not arguments.opaque)
         if module in OPAQUE_MODULES:
             return Opaque(path, dict(kwargs), tuple(args), complete=not arguments.opaque)
         if last[:1].isupper() and ".layers" in path:
@@ -397,6 +407,8 @@ class KerasLibrary(Library):
             return self.model_attribute(value, name)
         if isinstance(value, Layer):
             return self.layer_attribute(value, name, node)
+        if isinstance(value, input_specs.InputSpec):
+            return input_specs.attribute(value, name)
         return NOT_HANDLED
 
     def tensor_attribute(self, tensor: Tensor, name: str) -> Any:
@@ -508,7 +520,7 @@ class KerasLibrary(Library):
             self.session.touch(instance.native)
             subclassed_models.track(self.session, instance.native, value)
         elif isinstance(instance.native, Layer) and name in custom_layers.WEIGHT_LISTS:
-            custom_layers.weights_assigned(instance.native, name)
+            custom_layers.weights_assigned(self.session, instance.native, name)
 
     def instance_of(self, value: Any) -> Instance | None:
         """The instance of a class of the source a model or layer is (its attributes

@@ -12,6 +12,7 @@ KERAS_PREFIXES = (
     ("keras_core", "keras"),  # the Keras 3 preview package
     ("keras_applications", "keras.applications"),  # Keras 2's applications, a package of their own
     ("keras.src", "keras"),
+    ("keras.initializations", "keras.initializers"),  # Keras 1's name
 )
 
 
