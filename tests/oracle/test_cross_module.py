@@ -314,3 +314,65 @@ def test_a_test_file_imports_modules_of_the_repository_root(keras, capsys, tmp_p
     got = check_against_keras(keras, capsys, tmp_path / "tests" / "unit" / "test_net.py", siblings)
     assert got["models"][0]["layers"][0]["output_shape"] == [None, 16, 16, 5]
     assert [m["name"] for m in got["models"]] == ["functional", "unet"]
+
+
+#: a third-party layer package in the style of keras-tcn (our own code): a
+#: Layer subclass whose residual blocks are sublayers made in build()
+TCN_PACKAGE = {
+    "tcn/__init__.py": "from tcn.tcn import TCN\n",
+    "tcn/tcn.py": """
+        from tensorflow.keras import layers
+
+
+        class ResidualBlock(layers.Layer):
+            def __init__(self, filters, kernel_size, dilation_rate, **kwargs):
+                super().__init__(**kwargs)
+                self.conv = layers.Conv1D(filters, kernel_size, dilation_rate=dilation_rate, padding="causal")
+                self.match = layers.Conv1D(filters, 1, padding="same")
+
+            def call(self, x):
+                return self.match(x) + self.conv(x)
+
+
+        class TCN(layers.Layer):
+            def __init__(self, nb_filters=8, kernel_size=3, dilations=(1, 2, 4), return_sequences=False, **kwargs):
+                super().__init__(**kwargs)
+                self.blocks = [ResidualBlock(nb_filters, kernel_size, d, name=f"residual_block_{i}") for i, d in enumerate(dilations)]
+                self.return_sequences = return_sequences
+
+            def call(self, x):
+                for block in self.blocks:
+                    x = block(x)
+                return x if self.return_sequences else x[:, -1, :]
+    """,
+}
+
+
+def test_an_installed_third_party_package_is_read_from_source(keras, capsys, tmp_path, monkeypatch):
+    write(tmp_path / "site", TCN_PACKAGE)
+    write(
+        tmp_path / "project",
+        {
+            "train.py": """
+                from tensorflow import keras
+                from tcn import TCN
+
+                inputs = keras.Input((20, 2))
+                x = TCN(nb_filters=6, return_sequences=True)(inputs)
+                x = TCN(nb_filters=4, dilations=(1, 2))(x)
+                model = keras.Model(inputs, keras.layers.Dense(1)(x))
+            """
+        },
+    )
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    got = check_against_keras(keras, capsys, tmp_path / "project" / "train.py", [])
+    assert [row["class"] for row in got["models"][0]["layers"]] == ["TCN", "TCN", "Dense"]
+
+
+def test_a_third_party_package_that_is_not_installed_is_named(capsys, tmp_path):
+    entry = tmp_path / "train.py"
+    entry.write_text("from tensorflow import keras\nfrom tcn import TCN\n\ninputs = keras.Input((20, 2))\nmodel = keras.Model(inputs, TCN()(inputs))\n")
+    _, report = run_kerascheck(entry, capsys)
+    [row] = file_report(report, entry)["models"][0]["layers"]
+    assert row["output_shape"] is None
+    assert "keras-tcn (module tcn), which is not installed" in row["unknown_reason"]

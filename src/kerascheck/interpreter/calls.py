@@ -121,7 +121,7 @@ class Calls(Semantics):
                 return builtins.call_pure(func.path, arguments)
             if func.path in builtins.ALIASES:  # ``from six.moves import range``
                 return self.call_value(self.builtin(builtins.ALIASES[func.path], self.globals), arguments, node)
-            return self.call_unknown(func.last, arguments, node)
+            return self.call_unknown(func.last, arguments, node, self.libraries.missing_package(func.path))
         library = self.libraries.owner(func)
         if library is not None:
             result = library.call(func, arguments, node)
@@ -150,10 +150,10 @@ class Calls(Semantics):
             result = self.join(result, other)
         return result
 
-    def call_unknown(self, label: str, arguments: Arguments, node: cst.CSTNode) -> Any:
+    def call_unknown(self, label: str, arguments: Arguments, node: cst.CSTNode, why: str = "") -> Any:
         """A call into code kerascheck cannot see (another module, a library it does not model)."""
         for library in self.libraries.all:
-            result = library.call_unknown(label, arguments, node)
+            result = library.call_unknown(label, arguments, node, why)
             if result is not NOT_HANDLED:
                 return result
         return Foreign(label or "a value")

@@ -16,6 +16,7 @@ is, which call led here).
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, Protocol, Sequence
 
@@ -95,6 +96,9 @@ class Library:
     packages: tuple[str, ...] = ()
     #: modules the library models itself: never read from source
     modelled_modules: frozenset[str] = frozenset()
+    #: third-party packages built on the library (top-level module: its PyPI name)
+    #: whose installed source is read like the project's own modules
+    source_packages: dict[str, str] = {}
     #: the values of the constants it provides, by dotted name (``numpy.pi``)
     constants: dict[str, Any] = {}
     #: attributes whose use on one of its objects changes nothing the library
@@ -131,8 +135,9 @@ class Library:
         """Call ``func``, a value of the library's types."""
         return NOT_HANDLED
 
-    def call_unknown(self, label: str, arguments: Arguments, node: cst.CSTNode) -> Any:
-        """Call something defined outside the analysed code (``label``: its name, if known)."""
+    def call_unknown(self, label: str, arguments: Arguments, node: cst.CSTNode, why: str = "") -> Any:
+        """Call something defined outside the analysed code (``label``: its name, if
+        known; ``why``: why kerascheck cannot see it, when it knows more than that)."""
         return NOT_HANDLED
 
     # ----------------------------------------------------------------- values
@@ -247,6 +252,7 @@ class Libraries:
         self.constants = {path: value for lib in reversed(self.all) for path, value in lib.constants.items()}
         self.packages = frozenset(p for lib in self.all for p in lib.packages)
         self.modelled_modules = frozenset(m for lib in self.all for m in lib.modelled_modules)
+        self.source_packages = {m: d for lib in reversed(self.all) for m, d in lib.source_packages.items()}
         self.harmless = frozenset(name for lib in self.all for name in lib.harmless)
         #: the libraries that have spellings of their own (the only one, called directly: it is asked often)
         spellings = [lib.canonical for lib in self.all if type(lib).canonical is not Library.canonical]
@@ -266,6 +272,14 @@ class Libraries:
                 return library
         return None
 
+    def missing_package(self, path: str) -> str:
+        """Why the name ``path`` of a third-party package the libraries know
+        (``source_packages``) cannot be read: it is not installed; "" otherwise."""
+        top = path.partition(".")[0]
+        if top not in self.source_packages or installed_package(top) is not None:
+            return ""
+        return f"the package {self.source_packages[top]} (module {top}), which is not installed where kerascheck runs"
+
     def owner(self, value: Any) -> Library | None:
         """The library whose value ``value`` is."""
         kind = type(value)
@@ -273,3 +287,15 @@ class Libraries:
             self._owners[kind] = next((lib for lib in self.all if issubclass(kind, lib.types)), None)
         return self._owners[kind]
 
+
+def installed_package(name: str) -> Path | None:
+    """The folder of the installed top-level package ``name`` (found on ``sys.path``,
+    never imported), or None."""
+    if not name.isidentifier():
+        return None
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    return Path(locations[0]) if locations else None

@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 import libcst as cst
 
-from kerascheck.interpreter.library import Libraries, Source
+from kerascheck.interpreter.library import Libraries, Source, installed_package
 from kerascheck.interpreter.limits import AnalysisLimit
 from kerascheck.interpreter.values import MISSING, Scope
 
@@ -135,6 +135,7 @@ class Project:
             top = top.parent
         self.file = path
         self.folder = folder
+        self.packages: dict[str, Path | None] = {}  # installed third-party packages found
         self.package = ".".join(folder.relative_to(top).parts)
         # searched in this order: the file's folder first, as Python's sys.path[0] for a script
         roots = [folder, top]
@@ -169,12 +170,18 @@ class Project:
         return False
 
     def locate(self, name: str) -> Path | None:
-        """The file (or namespace folder) of module ``name``, if it is followed."""
+        """The file (or namespace folder) of module ``name``, if it is followed: a
+        module of the project, or of an installed third-party package the
+        libraries read from source (``Library.source_packages``)."""
         parts = name.split(".")
         if not all(part.isidentifier() for part in parts):
             return None
         folders = []
-        for root in self.roots:
+        roots = self.roots
+        if parts[0] in self.libraries.source_packages:
+            package = self.third_party(parts[0])
+            roots = [*roots, package.parent] if package is not None else roots
+        for root in roots:
             base = root.joinpath(*parts)
             for candidate in (base.with_name(base.name + ".py"), base / "__init__.py"):
                 if candidate.is_file():
@@ -183,9 +190,18 @@ class Project:
                 folders.append(base)
         return next((f for f in folders if self.follows(name, f)), None)
 
+    def third_party(self, top: str) -> Path | None:
+        """The installed folder of the third-party package ``top`` (looked up once)."""
+        if top not in self.packages:
+            self.packages[top] = installed_package(top)
+        return self.packages[top]
+
     def follows(self, name: str, path: Path) -> bool:
         if self.libraries.canonical(name) in self.libraries.modelled_modules:
             return False
+        package = self.packages.get(name.split(".")[0])
+        if package is not None and (path == package or package in path.parents):
+            return True
         if name.split(".")[0] in self.libraries.packages:
             return path.parent == self.folder or path == self.folder
         return any(path == scope or scope in path.parents for scope in self.scopes)

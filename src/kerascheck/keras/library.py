@@ -23,7 +23,7 @@ from kerascheck.graph import Layer, Model, Op, Operation, Tensor
 from kerascheck.input_shapes import InputShapes
 from kerascheck.interpreter.library import NOT_HANDLED, Host, Library, Source
 from kerascheck.interpreter.values import MISSING, Arguments, Class, Function, Instance, Opaque, Ref
-from kerascheck.keras import applications, custom_layers, datasets, dynamic, input_specs, internals, masking, subclassed_models, variables
+from kerascheck.keras import applications, custom_layers, datasets, dynamic, input_specs, internals, masking, subclassed_models, third_party, variables
 from kerascheck.keras.session import Session
 from kerascheck.keras.spellings import canonical, is_keras
 from kerascheck.keras.values import Method, as_tensors, call_inputs, has_tensor, set_trainable, shape_argument, shapes_of
@@ -93,6 +93,7 @@ class KerasLibrary(Library):
     types = (Layer, Model, Tensor, Method, dynamic.Dynamic, dynamic.ShapeTensor, input_specs.InputSpec, variables.Initializer)
     packages = ("keras", "tf_keras", "keras_core", "keras_applications")
     modelled_modules = internals.MODULES
+    source_packages = third_party.PACKAGES
     #: what training, saving and reading a model does not change in its summary
     harmless = frozenset(
         "compile fit fit_generator train_on_batch evaluate evaluate_generator test_on_batch predict"
@@ -243,10 +244,13 @@ class KerasLibrary(Library):
             return session.unknown_layer(last, kwargs, node)
         return Unknown(f"{path}() is not modelled")
 
-    def call_unknown(self, label: str, arguments: Arguments, node: cst.CSTNode) -> Any:
+    def call_unknown(self, label: str, arguments: Arguments, node: cst.CSTNode, why: str = "") -> Any:
         """A call into code kerascheck cannot see: a class makes a layer it does not know."""
         if label[:1].isupper():
-            return self.session.unknown_layer(label, arguments.keywords, node)
+            layer = self.session.unknown_layer(label, arguments.keywords, node)
+            if why:
+                layer.unknown_reason = f"{label} comes from {why}"
+            return layer
         if has_tensor(arguments.positional) or has_tensor(list(arguments.keywords.values())):
             return Tensor(Unknown(f"{label}() is defined outside this file"))
         return NOT_HANDLED
