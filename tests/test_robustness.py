@@ -156,3 +156,33 @@ def test_reports_do_not_depend_on_pythons_hash_seed():
         command = [sys.executable, "-m", "kerascheck", "summary", "--output-format", "json", str(folder)]
         outputs.append(subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout)
     assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "for _ in range(depth): pass",  # a builder run with its default depth=None
+        "for _ in range(depth / 2 if depth else 2.5): pass",  # Python 2's integer division
+        "text = json.dumps({0: 'a', 'b': 1})",  # keys Python cannot order
+        "a = [1]; a @= [2]",  # every augmented operator
+    ],
+)
+def test_python_raising_at_run_time_is_that_path_unknown_never_an_internal_error(statement):
+    source = f"""import json
+import keras
+def build(depth=None):
+    {statement}
+    return keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+"""
+    report = analyze_source(source, "builder.py", Options())
+    assert not [d for d in report.diagnostics if d.code == "KC000"], report.diagnostics
+    assert report.models[0].total == 8
+
+
+def test_every_augmented_assignment_operator_is_interpreted():
+    import libcst as cst
+
+    from kerascheck.interpreter.operators import AUGOPS
+
+    operators = {kind for kind in vars(cst).values() if isinstance(kind, type) and issubclass(kind, cst.BaseAugOp)}
+    assert operators - {cst.BaseAugOp} <= set(AUGOPS)

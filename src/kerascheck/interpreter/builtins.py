@@ -152,7 +152,10 @@ def call_pure(name: str, arguments: Arguments, functions: dict[str, Callable[...
     if name not in ORDER_FREE and any(unordered(arg) for arg in args):
         return Unknown(f"{name}() of a set, whose order Python does not fix")
     if name == "range":
-        return range(*args)  # lazy: the engine bounds iteration
+        try:
+            return range(*args, **kwargs)  # lazy: the engine bounds iteration
+        except (TypeError, ValueError) as exc:  # range(None), Python 2's range(n / 2): the program raises
+            return Unknown(f"range() raises: {exc}")
     if name != "len" and _too_large(args):
         return Unknown(f"{name}() over too large a value")
     try:

@@ -30,6 +30,7 @@ AUGOPS: dict[type, type] = {
     cst.FloorDivideAssign: cst.FloorDivide,
     cst.ModuloAssign: cst.Modulo,
     cst.PowerAssign: cst.Power,
+    cst.MatrixMultiplyAssign: cst.MatrixMultiply,
     cst.LeftShiftAssign: cst.LeftShift,
     cst.RightShiftAssign: cst.RightShift,
     cst.BitAndAssign: cst.BitAnd,

@@ -85,7 +85,10 @@ def flat(value: Any) -> list:
             out.extend(flat(item))
         return out
     if isinstance(value, dict):  # Keras flattens a dict in key order
-        return flat([value[k] for k in sorted(value)])
+        try:
+            return flat([value[k] for k in sorted(value)])
+        except TypeError:  # keys Python cannot order ({0: a, "b": c}): Keras raises
+            return [*flat(list(value.values())), Unknown("a dict whose keys Keras cannot order")]
     return [value]
 
 
