@@ -791,3 +791,37 @@ def test_a_catalog_layers_compute_output_shape_is_its_output_for_that_shape():
     )
     assert model["layers"][-1]["output_shape"] == [None, 6, 6]
     assert model["total_params"] == (3 * 2 * 4 + 4) + (3 * 4 * 6 + 6)
+
+
+ATTENTION_BLOCK = """
+import keras
+from keras import layers
+class Block(layers.Layer):
+    def build(self, input_shape):
+        self.mha = layers.MultiHeadAttention(2, 4)
+        self.mha.build({build})
+        self.join = layers.Concatenate()
+        self.join.build([input_shape, input_shape])
+        self.out_shape = self.join.compute_output_shape([input_shape, input_shape])
+    def compute_output_shape(self, input_shape):
+        return self.out_shape
+    def call(self, x):
+        return self.join([x, self.mha(x, x)])
+model = keras.Sequential([keras.Input((5, 6)), Block()])
+"""
+
+
+def test_attention_built_with_its_query_and_value_shapes_counts_its_weights():
+    # MultiHeadAttention.build(query_shape, value_shape, key_shape=None); Concatenate
+    # builds on the list of its inputs' shapes
+    mha = 3 * (6 * 2 * 4 + 2 * 4) + (2 * 4 * 6 + 6)
+    for build in ("input_shape, input_shape", "query_shape=input_shape, value_shape=(None, 3, 6)"):
+        model = only_model(ATTENTION_BLOCK.format(build=build))
+        assert model["layers"][0]["output_shape"] == [None, 5, 12]
+        assert model["total_params"] == mha
+
+
+def test_attention_built_without_its_value_shape_is_unknown_and_reports_nothing():
+    report = analyze(ATTENTION_BLOCK.format(build="input_shape"))  # Keras: a TypeError
+    assert report["models"][0]["total_params"] is None
+    assert report["diagnostics"] == []

@@ -645,7 +645,7 @@ def built_by_program(session: Session, layer: Layer, arguments: Arguments) -> No
     if shape is None or session.host.changes_uncertainly(kind.instance):
         layer.weights_reason = layer.weights_reason or f"{kind.name} is built on a shape kerascheck does not know"
         return
-    layer.build(shape)
+    layer.build(Call(shape))
 
 
 def weights_assigned(session: Session, layer: Layer, name: str) -> None:

@@ -26,7 +26,7 @@ from kerascheck.interpreter.values import MISSING, Arguments, Class, Function, I
 from kerascheck.keras import applications, custom_layers, datasets, dynamic, input_specs, internals, masking, subclassed_models, third_party, variables
 from kerascheck.keras.session import Session
 from kerascheck.keras.spellings import canonical, is_keras
-from kerascheck.keras.values import Method, as_tensors, call_inputs, has_tensor, set_trainable, shape_argument, shapes_of
+from kerascheck.keras.values import Method, as_tensors, call_inputs, has_tensor, set_trainable, shapes_call, shapes_of
 from kerascheck.libraries import numpy_arrays as arrays
 from kerascheck.modelbuild import ensure_rows, replay_model, sequential_input
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
@@ -570,13 +570,13 @@ class KerasLibrary(Library):
         that reaches here leaves them to Keras's Layer, which is not followed."""
         if layer.type_of_source():
             return Unknown(f"Keras's Layer.{name}() of {layer.class_name}")
-        shape = shape_argument(arguments)
+        call = shapes_call(layer.type, arguments)
         if name == "compute_output_shape":
-            return Unknown("compute_output_shape of an unknown shape") if shape is None else layer.output_for(shape)
-        if shape is None or self.host.changes_uncertainly(layer):
+            return Unknown("compute_output_shape of an unknown shape") if call is None else layer.output_for(call)
+        if call is None or self.host.changes_uncertainly(layer):
             layer.weights_reason = layer.weights_reason or "built on a shape kerascheck does not know"
         else:
-            layer.build(shape)
+            layer.build(call)
         return None
 
     def model_method(self, model: Model, name: str, arguments: Arguments, node: cst.CSTNode) -> Any:
