@@ -238,6 +238,8 @@ class KerasLibrary(Library):
             return Tensor(args[0].shape)  # on a backend tensor, in a traced call(): no row
         if module == "initializers":
             return variables.Initializer(path, dict(kwargs), tuple(args), complete=not arguments.opaque)
+        if module == "activations" and args and isinstance(args[0], Tensor):
+            return session.call_activation(last, list(args), kwargs, node)
         if module in OPAQUE_MODULES:
             return Opaque(path, dict(kwargs), tuple(args), complete=not arguments.opaque)
         if last[:1].isupper() and ".layers" in path:
