@@ -849,3 +849,46 @@ class Gated(layers.Layer):
     assert gelu["total_params"] == (4 * 6 + 6) + (3 * 3 + 3)
     glu = layer("glu")
     assert glu["layers"][0]["output_shape"] is None
+
+
+SEQUENCE_LAYER = """
+import keras
+from keras import layers
+{decorator}
+class Seq(layers.Layer):
+    def __init__(self, units, return_sequences=False, go_backwards=False, **kwargs):
+        super().__init__(**kwargs)
+        self.units, self.return_sequences, self.go_backwards = units, return_sequences, go_backwards
+        self.return_state, self.stateful = False, False
+    def build(self, shape):
+        self.dense = layers.Dense(self.units)
+        self.dense.build(shape)
+    def compute_output_shape(self, shape):
+        return (shape[0], self.units)
+    def call(self, x):
+        return self.dense(x)[:, -1]
+    def get_config(self):
+        return {{**super().get_config(), "units": self.units, {keys}}}
+model = keras.Sequential([keras.Input((5, 3)), layers.Bidirectional(Seq(4))])
+"""
+KEYS = '"return_sequences": self.return_sequences, "go_backwards": self.go_backwards'
+
+
+def test_bidirectional_of_a_registered_layer_of_the_source_counts_the_two_copies_keras_makes():
+    registered = '@keras.saving.register_keras_serializable(package="tests")'
+    model = only_model(SEQUENCE_LAYER.format(decorator=registered, keys=KEYS))
+    assert model["layers"][0]["output_shape"] == [None, 8]
+    assert model["total_params"] == 2 * (3 * 4 + 4)
+    # Keras's copies come from get_config(): one that leaves go_backwards out still makes a
+    # backward copy (Keras adds it); one that sets no go_backwards attribute fails Keras's check
+    without = only_model(SEQUENCE_LAYER.format(decorator=registered, keys='"return_sequences": False'))
+    assert without["total_params"] == 2 * (3 * 4 + 4)
+    unset = SEQUENCE_LAYER.replace("self.units, self.return_sequences, self.go_backwards = units, return_sequences, go_backwards", "self.units, self.return_sequences = units, return_sequences")
+    assert only_model(unset.format(decorator=registered, keys=KEYS))["total_params"] is None
+
+
+def test_bidirectional_of_an_unregistered_layer_of_the_source_is_unknown():
+    # Keras cannot find the class again to re-create it: a TypeError
+    report = analyze(SEQUENCE_LAYER.format(decorator="", keys=KEYS))
+    assert report["models"][0]["total_params"] is None
+    assert not [d for d in report["diagnostics"] if d["code"] == "KC107"]

@@ -23,7 +23,7 @@ from kerascheck.graph import Layer, Model, Op, Operation, Tensor
 from kerascheck.input_shapes import InputShapes
 from kerascheck.interpreter.library import NOT_HANDLED, Host, Library, Source
 from kerascheck.interpreter.values import MISSING, Arguments, Class, Function, Instance, Opaque, Ref
-from kerascheck.keras import applications, custom_layers, datasets, dynamic, input_specs, internals, masking, subclassed_models, third_party, variables
+from kerascheck.keras import applications, custom_layers, datasets, dynamic, input_specs, internals, masking, subclassed_models, third_party, variables, wrappers
 from kerascheck.keras.session import Session
 from kerascheck.keras.spellings import canonical, is_keras
 from kerascheck.keras.values import Method, as_tensors, call_inputs, has_tensor, set_trainable, shapes_call, shapes_of
@@ -228,7 +228,10 @@ class KerasLibrary(Library):
         if catalog.lookup(last) is not None:
             if arguments.opaque:
                 return session.layer_of_unknown_arguments(last, kwargs, node)
-            return session.make_layer(last, args, kwargs, node)
+            layer = session.make_layer(last, args, kwargs, node)
+            if layer.class_name == "Bidirectional":
+                wrappers.follow(session, layer, node)
+            return layer
         if applications.is_constructor_name(path) and applications.keras_root() is None:
             if not session.facts.missing_source:  # said once
                 session.facts.missing_source.append((node, f"{path}(): {applications.MISSING_KERAS}"))
