@@ -173,21 +173,20 @@ class Layer(Operation):
         """Whether the layer's class is one of the analysed source (its methods are interpreted)."""
         return self.type is not None and self.type.of_source
 
-    def output_for(self, shape: Any) -> Any:
+    def output_for(self, call: Call) -> Any:
         """``layer.compute_output_shape(shape)``: what a call on ``shape`` would give."""
         layer_type = self.type
         if layer_type is None or self.unknown_reason:
             return Unknown(self.unknown_reason or f"{self.class_name} is not a layer kerascheck knows")
-        call = Call(shape)
         return self._attempt(lambda: _checked_shape(layer_type.output_shape(self.config, call, Explain())), call)
 
-    def build(self, shape: Any) -> None:
-        """``layer.build(input_shape)``: its weights for that input, as its first call
-        on it would make them (nothing when it has them already)."""
+    def build(self, call: Call) -> None:
+        """``layer.build(input_shape)``: its weights for a call on that input, as that
+        call would make them (nothing when it has them already)."""
         if self.type is None or self.weights is not None or self.weights_reason:
             return
         layer_type = self.type
-        weights = self._attempt(lambda: _checked_weights(layer_type.weights(self.config, Call(shape), Explain())), Call(shape))
+        weights = self._attempt(lambda: _checked_weights(layer_type.weights(self.config, call, Explain())), call)
         if is_unknown(weights):
             self.weights_reason = weights.reason or "unknown"
         else:

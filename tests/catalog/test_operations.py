@@ -97,3 +97,23 @@ def test_concatenate_keeps_the_first_tensors_sizes_unless_traced():
     assert concatenate([(None, 1, 8), (5, 2, 8)], 1, traced=True) == (5, 3, 8)
     out = concatenate([(None, 1, 8), (Unknown(), 2, 8)], 1, traced=True)
     assert is_unknown(out[0]) and out[1:] == (3, 8)
+
+
+def split(shape, sections, axis=0):
+    return operation("split").output_shape({"indices_or_sections": sections, "axis": axis}, Call(shape), Explain())
+
+
+def test_split_into_equal_parts_or_at_indices():
+    assert split((None, 8, 12), 3, axis=-1) == [(None, 8, 4)] * 3
+    assert split((None, 8, 12), [3, 7], axis=-1) == [(None, 8, 3), (None, 8, 4), (None, 8, 5)]
+    assert split((None, 8, 12), [2, 2], axis=2) == [(None, 8, 2), (None, 8, 0), (None, 8, 10)]  # end - start
+    assert split((None, None, 12), 2, axis=1) == [(None, None, 12)] * 2
+    assert split((None, None, 12), [1, 3], axis=1) == [(None, 1, 12), (None, 2, 12), (None, None, 12)]
+
+
+def test_split_keras_refuses_is_invalid_and_an_unknown_axis_unresolved():
+    for sections in (5, [-2], (5, 3)):  # not divisible; negative sizes, as Keras computes them
+        with pytest.raises(Invalid):
+            split((None, 8, 12), sections, axis=-1)
+    with pytest.raises(Unresolved):
+        split((None, Unknown(), 12), 2, axis=1)

@@ -791,3 +791,104 @@ def test_a_catalog_layers_compute_output_shape_is_its_output_for_that_shape():
     )
     assert model["layers"][-1]["output_shape"] == [None, 6, 6]
     assert model["total_params"] == (3 * 2 * 4 + 4) + (3 * 4 * 6 + 6)
+
+
+ATTENTION_BLOCK = """
+import keras
+from keras import layers
+class Block(layers.Layer):
+    def build(self, input_shape):
+        self.mha = layers.MultiHeadAttention(2, 4)
+        self.mha.build({build})
+        self.join = layers.Concatenate()
+        self.join.build([input_shape, input_shape])
+        self.out_shape = self.join.compute_output_shape([input_shape, input_shape])
+    def compute_output_shape(self, input_shape):
+        return self.out_shape
+    def call(self, x):
+        return self.join([x, self.mha(x, x)])
+model = keras.Sequential([keras.Input((5, 6)), Block()])
+"""
+
+
+def test_attention_built_with_its_query_and_value_shapes_counts_its_weights():
+    # MultiHeadAttention.build(query_shape, value_shape, key_shape=None); Concatenate
+    # builds on the list of its inputs' shapes
+    mha = 3 * (6 * 2 * 4 + 2 * 4) + (2 * 4 * 6 + 6)
+    for build in ("input_shape, input_shape", "query_shape=input_shape, value_shape=(None, 3, 6)"):
+        model = only_model(ATTENTION_BLOCK.format(build=build))
+        assert model["layers"][0]["output_shape"] == [None, 5, 12]
+        assert model["total_params"] == mha
+
+
+def test_attention_built_without_its_value_shape_is_unknown_and_reports_nothing():
+    report = analyze(ATTENTION_BLOCK.format(build="input_shape"))  # Keras: a TypeError
+    assert report["models"][0]["total_params"] is None
+    assert report["diagnostics"] == []
+
+
+def test_an_activation_function_held_by_a_layer_is_applied_in_call():
+    # keras.activations.gelu(x) is keras.ops.gelu(x); glu halves an axis, not modelled: unknown
+    def layer(activation: str) -> dict:
+        return model_with(
+            f"""
+class Gated(layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.act = keras.activations.{activation}
+        self.proj = layers.Dense(6)
+    def call(self, x):
+        first, second = keras.ops.split(self.proj(x), 2, axis=-1)
+        return self.act(first) * second
+""",
+            call="Gated()(inputs)",
+        )
+
+    gelu = layer("gelu")
+    assert gelu["layers"][0]["output_shape"] == [None, 3]
+    assert gelu["total_params"] == (4 * 6 + 6) + (3 * 3 + 3)
+    glu = layer("glu")
+    assert glu["layers"][0]["output_shape"] is None
+
+
+SEQUENCE_LAYER = """
+import keras
+from keras import layers
+{decorator}
+class Seq(layers.Layer):
+    def __init__(self, units, return_sequences=False, go_backwards=False, **kwargs):
+        super().__init__(**kwargs)
+        self.units, self.return_sequences, self.go_backwards = units, return_sequences, go_backwards
+        self.return_state, self.stateful = False, False
+    def build(self, shape):
+        self.dense = layers.Dense(self.units)
+        self.dense.build(shape)
+    def compute_output_shape(self, shape):
+        return (shape[0], self.units)
+    def call(self, x):
+        return self.dense(x)[:, -1]
+    def get_config(self):
+        return {{**super().get_config(), "units": self.units, {keys}}}
+model = keras.Sequential([keras.Input((5, 3)), layers.Bidirectional(Seq(4))])
+"""
+KEYS = '"return_sequences": self.return_sequences, "go_backwards": self.go_backwards'
+
+
+def test_bidirectional_of_a_registered_layer_of_the_source_counts_the_two_copies_keras_makes():
+    registered = '@keras.saving.register_keras_serializable(package="tests")'
+    model = only_model(SEQUENCE_LAYER.format(decorator=registered, keys=KEYS))
+    assert model["layers"][0]["output_shape"] == [None, 8]
+    assert model["total_params"] == 2 * (3 * 4 + 4)
+    # Keras's copies come from get_config(): one that leaves go_backwards out still makes a
+    # backward copy (Keras adds it); one that sets no go_backwards attribute fails Keras's check
+    without = only_model(SEQUENCE_LAYER.format(decorator=registered, keys='"return_sequences": False'))
+    assert without["total_params"] == 2 * (3 * 4 + 4)
+    unset = SEQUENCE_LAYER.replace("self.units, self.return_sequences, self.go_backwards = units, return_sequences, go_backwards", "self.units, self.return_sequences = units, return_sequences")
+    assert only_model(unset.format(decorator=registered, keys=KEYS))["total_params"] is None
+
+
+def test_bidirectional_of_an_unregistered_layer_of_the_source_is_unknown():
+    # Keras cannot find the class again to re-create it: a TypeError
+    report = analyze(SEQUENCE_LAYER.format(decorator="", keys=KEYS))
+    assert report["models"][0]["total_params"] is None
+    assert not [d for d in report["diagnostics"] if d["code"] == "KC107"]

@@ -60,6 +60,15 @@ SHAPES = [
             [None, 3, 32, 32],
         ),
         ("(x, y), _ = keras.datasets.cifar10.load_data()\nx = x.transpose(0, 3, 1, 2)", "x.shape[1:]", [None, 3, 32, 32]),
+        (MNIST + "\nx = np.concatenate([x_train, x_test])", "x.shape", [None, 70000, 28, 28]),
+        (MNIST + "\nx = np.concatenate((x_test[..., None], x_test[..., None]), axis=-1)", "x.shape[1:]", [None, 28, 28, 2]),
+        (MNIST + "\nx = np.stack([x_test, x_test], axis=1)", "x.shape", [None, 10000, 2, 28, 28]),
+        (
+            "n = 300\nnoise = np.random.uniform(0, 1, (n, 1, 60))\nmarks = np.zeros([n, 1, 60])\n"
+            "x = np.transpose(np.concatenate((noise, marks), axis=1), (0, 2, 1))",
+            "x.shape[1:]",
+            [None, 60, 2],
+        ),
         ("(x, y), (a, b) = keras.datasets.boston_housing.load_data()", "x.shape + a.shape", [None, 404, 13, 102, 13]),
         ("(x, y), (a, b) = keras.datasets.boston_housing.load_data(test_split=0.1)", "(len(x), len(a))", [None, 455, 51]),
         ("(x, y), (a, b) = keras.datasets.reuters.load_data(num_words=1000)", "(len(x), len(a))", [None, 8982, 2246]),
@@ -226,6 +235,9 @@ def test_the_expected_values_are_what_keras_builds(keras, setup, expression, exp
         ("labels = [0.0, 2.0]", "keras.utils.to_categorical(labels).shape[1]"),
         ("y = np.array([300, 2]).astype('int8')", "int(y.max())"),  # the values wrap
         ("labels = [1, 3]\ny = np.array(labels)\ny[0] = 9", "int(y.max())"),
+        (MNIST, "np.concatenate([x_train, x_train.reshape(-1, 784)]).shape[0]"),  # NumPy raises: ranks differ
+        (MNIST, "np.concatenate([x_train, x_train[:, :5]]).shape[0]"),  # NumPy raises: sizes differ
+        ("x = np.load('x.npy')", "np.concatenate([x, x]).shape[1]"),
     ],
 )
 def test_what_stays_unknown(setup, expression):

@@ -305,6 +305,47 @@ def test_a_functions_name_and_module_are_known():
     assert model["total_params"] == 16 + 40
 
 
+def test_a_class_decorator_of_the_source_is_applied():
+    """A registry filled by ``@register(...)`` at class definition, read back by name
+    (the class's ``__name__``), as model zoos look their backbones up."""
+    model = analyze(
+        """
+        import keras
+        class Registry:
+            def __init__(self):
+                self.entries = {}
+            def register(self, family=None):
+                def decorator(cls):
+                    self.entries[cls.__name__.lower()] = {"class": cls, "family": family}
+                    return cls
+                return decorator
+        registry = Registry()
+        @keras.saving.register_keras_serializable(package="zoo")
+        @registry.register(family="dense")
+        class Tower(keras.Model):
+            def __init__(self, *, width, **kwargs):
+                inputs = keras.Input((4,))
+                super().__init__(inputs, keras.layers.Dense(width)(inputs), **kwargs)
+                self.features = inputs
+        tower = registry.entries["tower"]["class"](width=3)
+        if not hasattr(tower, "features"):
+            raise AttributeError("a tower without features")
+        model = keras.Model(tower.input, keras.layers.Dense(2)(tower.output))
+        """
+    )["models"][-1]
+    assert [row["params"] for row in model["layers"]] == [4 * 3 + 3, 3 * 2 + 2]
+
+
+def test_sorted_with_a_key_calls_it_and_ties_in_a_set_are_unknown():
+    def model_of(widths: str) -> dict:
+        return only_model(f"import keras\nm = keras.Sequential([keras.Input((4,))] + [keras.layers.Dense(w) for w in {widths}])\n")
+
+    keys = "sorted({'P1', 'P3', 'P2'}, key=lambda k: int(k[1:]), reverse=True)"
+    assert [row["output_shape"][-1] for row in model_of(f"[int(k[1:]) for k in {keys}]")["layers"]] == [3, 2, 1]
+    tie = "sorted({'ab', 'cd'}, key=len)"  # which comes first depends on the set's hash order
+    assert model_of(f"[2 + (k == 'ab') for k in {tie}]")["total_params"] is None
+
+
 def test_every_spelling_of_the_keras_package_is_keras():
     for spelling in ("keras", "tensorflow.keras", "tf_keras", "keras_core"):
         model = only_model(f"import {spelling} as K\ni = K.Input((4,))\nm = K.Model(i, K.layers.Dense(2)(i))\n")

@@ -182,6 +182,8 @@ class MultiHeadAttention(LayerType):
     defaults = {"value_dim": None, "use_bias": True, "output_shape": None, "use_gate": False}
     mask = Mask.PASSED
     several_shapes = True  # query, value and key
+    shape_parameters = ("query_shape", "value_shape", "key_shape")
+    required_shapes = 2
 
     def check_config(self, cfg: dict[str, Any]) -> None:
         for key in ("num_heads", "key_dim", "value_dim"):

@@ -260,6 +260,11 @@ class LayerType:
     #: its ``compute_output_spec`` calls ``compute_output_shape`` with several
     #: shapes, or its ``build`` takes several: an override is not followed
     several_shapes: ClassVar[bool] = False
+    #: the parameters of its ``build()`` and ``compute_output_shape()``: the input's
+    #: shape, then those of the call's other tensors (the keyword without
+    #: ``_shape``); the first ``required_shapes`` have no default
+    shape_parameters: ClassVar[tuple[str, ...]] = ("input_shape",)
+    required_shapes: ClassVar[int] = 1
     #: attributes its ``__init__`` sets to the argument of the same name, as given
     #: (``self.units``), which a subclass's methods may read
     config_attributes: ClassVar[tuple[str, ...]] = ()

@@ -351,6 +351,33 @@ class BroadcastTo(OperationType):
         return out
 
 
+class Split(OperationType):
+    """``keras.ops.split(x, indices_or_sections, axis=0)``: as many equal parts (the
+    axis must divide), or the parts between the indices, each ``end - start`` as
+    Keras computes them (a negative one is refused)."""
+
+    name = "Split"
+
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
+        shape = list(call.inputs)
+        axis = known(cfg.get("axis", 0), "axis") % len(shape)
+        sections, size = known(cfg.get("indices_or_sections"), "indices_or_sections"), shape[axis]
+        if is_unknown(size):
+            raise Unresolved("the size of the split axis is unknown")
+        if isinstance(sections, int) and not isinstance(sections, bool):
+            if size is not None and (sections <= 0 or size % sections):
+                raise Invalid(f"split: {size} cannot be divided into {sections} equal parts")
+            sizes = [None if size is None else size // sections] * sections
+        elif isinstance(sections, (tuple, list)) and all(isinstance(i, int) and not isinstance(i, bool) for i in sections):
+            ends = [0, *sections, size]
+            sizes = [None if b is None else b - a for a, b in zip(ends, ends[1:])]
+        else:
+            raise Unresolved(f"split at {sections!r} is not modelled")
+        if any(d is not None and d < 0 for d in sizes):
+            raise Invalid(f"split of {format_shape(call.inputs)} at {list(sections)} gives a negative size")
+        return [tuple(d if i == axis else dim for i, dim in enumerate(shape)) for d in sizes]
+
+
 BINARY = {
     "add": "Add",
     "subtract": "Subtract",
@@ -409,6 +436,18 @@ ACTIVATIONS = {
     "silu": "silu",
     "swish": "silu",
 }
+#: the ``keras.activations`` functions that, on a symbolic tensor, are the
+#: ``keras.ops`` function of this name (``relu`` is an operation of its own, ``ReLU``)
+ACTIVATION_FUNCTIONS = {
+    "gelu": "gelu",
+    "sigmoid": "sigmoid",
+    "softmax": "softmax",
+    "log_softmax": "log_softmax",
+    "tanh": "tanh",
+    "silu": "silu",
+    "swish": "silu",
+    "exponential": "exp",
+}
 #: the roles of the binary functions' operations (``Role``)
 BINARY_ROLES = {"multiply": Role.GATES}
 REDUCE = {"mean": "Mean", "sum": "Sum", "max": "Max", "min": "Min", "any": "Any", "all": "All"}
@@ -425,6 +464,7 @@ SHAPING = {
     "matmul": Matmul,
     "einsum": Einsum,
     "extract_patches": ExtractPatches,
+    "split": Split,
 }
 #: positional parameters after the tensor argument(s), by function
 OP_PARAMETERS = {
@@ -435,6 +475,7 @@ OP_PARAMETERS = {
     "stack": ("axis",),
     "concatenate": ("axis",),
     "broadcast_to": ("shape",),
+    "split": ("indices_or_sections", "axis"),
     "mean": ("axis", "keepdims"),
     "sum": ("axis", "keepdims"),
     "max": ("axis", "keepdims"),

@@ -342,10 +342,14 @@ class Bidirectional(LayerType):
     mask = Mask.WRAPPED_SEQUENCES
     takes_mask = True
 
+    def flag(self, layer: Any, key: str) -> Any:
+        """A flag of a wrapped layer (``return_state``): its argument."""
+        return layer.config.get(key, False)
+
     def layers(self, cfg: dict[str, Any]) -> tuple[Any, Any]:
         """The forward and backward layers, checked as Keras's constructor does."""
         forward = wrapped(cfg, "layer", self.name)
-        if forward.type.of_source:  # Keras takes any sequence layer with go_backwards, return_sequences...
+        if forward.type.of_source:  # keras/wrappers.py follows the copies Keras makes of it
             raise Unresolved(f"Bidirectional of {forward.type.name}, a layer of the source, is not followed")
         if not isinstance(forward.type, RECURRENT):
             raise Invalid(f"Bidirectional wraps a recurrent layer, not {forward.type.name}")
@@ -366,14 +370,23 @@ class Bidirectional(LayerType):
                 raise Invalid(f"Bidirectional: the forward and backward layers' {key} must {wanted}")
         return forward, backward
 
+    def returns_sequences(self, cfg: dict[str, Any]) -> Any:
+        """The wrapped layer's ``return_sequences`` (Keras's ``compute_mask`` reads it)."""
+        config = getattr(cfg.get("layer"), "config", None)
+        return config.get("return_sequences", False) if isinstance(config, dict) else Unknown("the wrapped layer")
+
+    def forward_output(self, forward: Any, call: Call) -> ShapeTree:
+        """The forward layer's ``compute_output_shape`` of the input."""
+        return forward.type.output_shape(forward.config, Call(call.inputs), Explain())
+
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
         mode = known(cfg["merge_mode"], "merge_mode")
         if mode not in MERGE_MODES:
             raise Invalid(f"Bidirectional: merge_mode must be one of concat, sum, mul, ave or None, got {mode!r}")
         forward, _ = self.layers(cfg)
-        out = forward.type.output_shape(forward.config, Call(call.inputs), Explain())
+        out = self.forward_output(forward, call)
         states: list = []
-        if known(forward.config.get("return_state", False), "return_state"):
+        if known(self.flag(forward, "return_state"), "return_state"):
             out, states = out[0], out[1:]
         if mode == "concat":
             out = (*out[:-1], dim_mul(out[-1], 2))

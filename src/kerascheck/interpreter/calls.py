@@ -348,12 +348,16 @@ class Calls(Semantics):
         return isinstance(value, tuple(table[n] for n in names))
 
     def _hasattr(self, arguments: Arguments) -> Any:
-        """``hasattr(f, "__module__")``: known where the attribute's value is."""
+        """``hasattr(f, "__module__")``, ``hasattr(model, "pyramid_outputs")``: known
+        where the attribute's value is."""
         args = arguments.positional
         if not arguments.opaque and len(args) == 2 and isinstance(args[1], str):
             if isinstance(args[0], (int, float, str, bool, type(None), tuple)) and not contains_unknown(args[0]):
                 return hasattr(args[0], args[1])  # plain data: Python's own answer (``hasattr(None, "value")``)
-            if isinstance(args[0], Function) and not is_unknown(self.get_attribute(args[0], args[1], self.module)):
+            library = self.libraries.owner(args[0])
+            receiver = library.instance_of(args[0]) if library is not None else None  # an instance of a subclass
+            receiver = receiver if receiver is not None else args[0]
+            if isinstance(receiver, (Function, Instance)) and not is_unknown(self.get_attribute(receiver, args[1], self.module)):
                 return True
         return Unknown("hasattr")
 
@@ -391,12 +395,24 @@ class Calls(Semantics):
         return [self.call_value(args[0], Arguments(list(items)), self.module) for items in zip(*iterables)]
 
     def _sorted(self, arguments: Arguments) -> Any:
+        """``sorted(xs, key=..., reverse=...)``: the key is called on each item; items
+        of a set whose keys tie are in an order Python does not fix (unknown)."""
         args, kwargs = arguments.positional, arguments.keywords
-        if arguments.opaque or not args or kwargs.get("key") is not None:
-            return Unknown("sorted with a key")
+        if arguments.opaque or len(args) != 1 or set(kwargs) - {"key", "reverse"}:
+            return Unknown("sorted")
         if contains_unknown(args[0]) or not isinstance(args[0], (list, tuple, set, range, dict)):
             return Unknown("sorted")
-        return builtins.call_pure("list", Arguments([sorted(args[0], reverse=bool(kwargs.get("reverse")))]))
+        items, key, reverse = list(args[0]), kwargs.get("key"), kwargs.get("reverse", False)
+        keys = items if key is None else [self.call_value(key, Arguments([item]), self.module) for item in items]
+        if contains_unknown(keys) or not isinstance(reverse, bool):
+            return Unknown("sorted with a key")
+        try:
+            order = sorted(range(len(items)), key=keys.__getitem__, reverse=reverse)
+            if isinstance(args[0], set) and any(keys[a] == keys[b] for a, b in zip(order, order[1:])):
+                return Unknown("sorted: items of a set whose keys tie")
+        except TypeError:
+            return Unknown("sorted of values Python cannot compare")
+        return [items[i] for i in order]
 
     def _iter(self, arguments: Arguments) -> Any:
         args = arguments.positional

@@ -306,6 +306,8 @@ class Expressions(Semantics):
         if isinstance(receiver, Function) and name in ("__name__", "__qualname__", "__module__"):
             return receiver.module.name if name == "__module__" else receiver.name
         if isinstance(receiver, Class):
+            if name == "__name__" and name not in receiver.namespace:
+                return receiver.name
             found = receiver.lookup(name)
             if isinstance(found, Function) and found.binding == "class":
                 return BoundMethod(receiver, found)

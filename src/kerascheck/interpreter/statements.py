@@ -397,18 +397,11 @@ class Statements(Semantics):
                 defaults[param.name.value] = self.eval(param.default, scope)
         closure = scope.parent if scope.is_class_body and scope.parent else scope
         function = Function(node.name.value, node, closure, defaults, scope.module or self.main, is_method=scope.is_class_body)
-        value: Any = function
         for decorator in node.decorators:
             name = decorator.decorator.value if isinstance(decorator.decorator, cst.Name) else None
             if scope.is_class_body and name in BINDINGS and not is_bound(name, scope):
                 function.binding = BINDINGS[name]
-        for decorator in reversed(node.decorators):
-            deco = self.eval(decorator.decorator, scope)
-            # Only decorators defined in this file are applied; others (keras_export,
-            # staticmethod, functools.wraps...) are assumed to return the function.
-            if isinstance(deco, Function):
-                value = self.call_value(deco, Arguments([value]), decorator)
-        self.bind(node.name.value, value, scope)
+        self.bind(node.name.value, self.decorated(function, node, scope), scope)
 
     def define_class(self, node: cst.ClassDef, scope: Scope) -> None:
         bases = [self.eval(arg.value, scope) for arg in node.bases]
@@ -420,7 +413,18 @@ class Statements(Semantics):
         for value in body.vars.values():
             if isinstance(value, Function) and value.owner is None:
                 value.owner = cls
-        self.bind(node.name.value, cls, scope)
+        self.bind(node.name.value, self.decorated(cls, node, scope), scope)
+
+    def decorated(self, value: Any, node: cst.FunctionDef | cst.ClassDef, scope: Scope) -> Any:
+        """What a ``def`` or ``class`` binds: ``value`` through its decorators, innermost
+        first.  Only decorators defined in the analysed code are applied (a registry's
+        ``@register(...)``); others (keras_export, staticmethod, functools.wraps,
+        register_keras_serializable...) are assumed to return what they are given."""
+        for decorator in reversed(node.decorators):
+            deco = self.eval(decorator.decorator, scope)
+            if isinstance(deco, Function):
+                value = self.call_value(deco, Arguments([value]), decorator)
+        return value
 
     # ------------------------------------------------------------- variables
     def bind(self, name: str, value: Any, scope: Scope) -> None:

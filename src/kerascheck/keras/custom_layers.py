@@ -16,6 +16,8 @@ Keras 1/2 code that lists backend variables in ``self.trainable_weights`` /
 Keras 1/2 counted them (README "Legacy intent"; ``listed_weights``).  Its
 ``self.input_spec`` is checked on each call, before and after ``build``
 (``input_specs``).
+``super().get_config()`` is Keras's ``name``, ``trainable`` and ``dtype``
+(``keras.wrappers`` re-creates a layer from its config as Bidirectional does).
 
 A subclass of a concrete layer of the catalog (``ConcreteType``:
 ``class MyDense(Dense)``, through any chain of the source's classes) is that
@@ -210,20 +212,30 @@ class SubclassType(LayerType):
     def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> Any:
         shapes = call.inputs
         self.check_input_spec(shapes)
-        if not self.built:
-            self.built = True
-            self.run("build", [_first_shape(shapes)], {})
+        if self.build_once(shapes):
             self.check_input_spec(shapes)  # Keras checks again: build() may set it
         compute = self.instance.cls.lookup("compute_output_shape")
         if isinstance(compute, Function):
             ex.add(f"{self.name}: output from compute_output_shape()")
-            return _as_shape(self.run("compute_output_shape", [_first_shape(shapes)], {}))
+            return self.compute_output_shape(shapes)
         ex.add(f"{self.name}: output from call()")
         return result_shape(self.trace_call(call))
 
     def check_input_spec(self, shapes: Any) -> None:
         """Keras checks each call's inputs against the layer's ``self.input_spec``."""
         input_specs.check(self.name, self.instance.attrs.get("input_spec"), _first_shape(shapes))
+
+    def build_once(self, shapes: Any) -> bool:
+        """Keras's ``build(input_shape)`` of the layer, unless it is built (whether it ran)."""
+        if self.built:
+            return False
+        self.built = True
+        self.run("build", [_first_shape(shapes)], {})
+        return True
+
+    def compute_output_shape(self, shapes: Any) -> Any:
+        """What the class's ``compute_output_shape`` gives for ``shapes``."""
+        return _as_shape(self.run("compute_output_shape", [_first_shape(shapes)], {}))
 
     def trace_call(self, call: Call) -> Any:
         """What ``call()`` returns on tensors of the call's shapes: its operations
@@ -645,7 +657,18 @@ def built_by_program(session: Session, layer: Layer, arguments: Arguments) -> No
     if shape is None or session.host.changes_uncertainly(kind.instance):
         layer.weights_reason = layer.weights_reason or f"{kind.name} is built on a shape kerascheck does not know"
         return
-    layer.build(shape)
+    layer.build(Call(shape))
+
+
+def base_config(layer: Layer) -> dict[str, Any]:
+    """``super().get_config()`` in a Layer subclass that defines ``get_config``: Keras's
+    ``name``, ``trainable`` and ``dtype`` (its policy: the ``dtype`` argument, else unknown)."""
+    dtype = layer.config.get("dtype")
+    return {
+        "name": layer.name if layer.name != "?" else Unknown("the layer's name"),
+        "trainable": layer.trainable,
+        "dtype": dtype if isinstance(dtype, str) else Unknown("the layer's dtype policy"),
+    }
 
 
 def weights_assigned(session: Session, layer: Layer, name: str) -> None:
@@ -706,6 +729,8 @@ def method(session: Session, instance: Instance, method: Method, arguments: Argu
     if of_super and name == "__init__" and not arguments.positional:
         layer_init(session, layer, arguments)
         return None
+    if of_super and name == "get_config" and not arguments.positional and not arguments.keywords and not arguments.opaque:
+        return base_config(layer)
     if of_super and name == "build":
         return None
     if of_super and name == "compute_mask":  # Keras's: the mask it is given

@@ -23,10 +23,10 @@ from kerascheck.graph import Layer, Model, Op, Operation, Tensor
 from kerascheck.input_shapes import InputShapes
 from kerascheck.interpreter.library import NOT_HANDLED, Host, Library, Source
 from kerascheck.interpreter.values import MISSING, Arguments, Class, Function, Instance, Opaque, Ref
-from kerascheck.keras import applications, custom_layers, datasets, dynamic, input_specs, internals, masking, subclassed_models, third_party, variables
+from kerascheck.keras import applications, custom_layers, datasets, dynamic, input_specs, internals, masking, subclassed_models, third_party, variables, wrappers
 from kerascheck.keras.session import Session
 from kerascheck.keras.spellings import canonical, is_keras
-from kerascheck.keras.values import Method, as_tensors, call_inputs, has_tensor, set_trainable, shape_argument, shapes_of
+from kerascheck.keras.values import Method, as_tensors, call_inputs, has_tensor, set_trainable, shapes_call, shapes_of
 from kerascheck.libraries import numpy_arrays as arrays
 from kerascheck.modelbuild import ensure_rows, replay_model, sequential_input
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
@@ -228,7 +228,10 @@ class KerasLibrary(Library):
         if catalog.lookup(last) is not None:
             if arguments.opaque:
                 return session.layer_of_unknown_arguments(last, kwargs, node)
-            return session.make_layer(last, args, kwargs, node)
+            layer = session.make_layer(last, args, kwargs, node)
+            if layer.class_name == "Bidirectional":
+                wrappers.follow(session, layer, node)
+            return layer
         if applications.is_constructor_name(path) and applications.keras_root() is None:
             if not session.facts.missing_source:  # said once
                 session.facts.missing_source.append((node, f"{path}(): {applications.MISSING_KERAS}"))
@@ -238,6 +241,8 @@ class KerasLibrary(Library):
             return Tensor(args[0].shape)  # on a backend tensor, in a traced call(): no row
         if module == "initializers":
             return variables.Initializer(path, dict(kwargs), tuple(args), complete=not arguments.opaque)
+        if module == "activations" and args and isinstance(args[0], Tensor):
+            return session.call_activation(last, list(args), kwargs, node)
         if module in OPAQUE_MODULES:
             return Opaque(path, dict(kwargs), tuple(args), complete=not arguments.opaque)
         if last[:1].isupper() and ".layers" in path:
@@ -570,13 +575,13 @@ class KerasLibrary(Library):
         that reaches here leaves them to Keras's Layer, which is not followed."""
         if layer.type_of_source():
             return Unknown(f"Keras's Layer.{name}() of {layer.class_name}")
-        shape = shape_argument(arguments)
+        call = shapes_call(layer.type, arguments)
         if name == "compute_output_shape":
-            return Unknown("compute_output_shape of an unknown shape") if shape is None else layer.output_for(shape)
-        if shape is None or self.host.changes_uncertainly(layer):
+            return Unknown("compute_output_shape of an unknown shape") if call is None else layer.output_for(call)
+        if call is None or self.host.changes_uncertainly(layer):
             layer.weights_reason = layer.weights_reason or "built on a shape kerascheck does not know"
         else:
-            layer.build(shape)
+            layer.build(call)
         return None
 
     def model_method(self, model: Model, name: str, arguments: Arguments, node: cst.CSTNode) -> Any:

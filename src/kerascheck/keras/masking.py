@@ -257,7 +257,7 @@ def compute(graph: Graph, kind: LayerType, config: dict, first: Any, previous: A
         mask = (_leaves(previous) or [None])[0]  # the first of several (the sequence's, before the states')
         return _if_sequences(graph, config.get("return_sequences", False), mask, lambda: mask)
     if behaviour is Mask.WRAPPED_SEQUENCES:
-        return _bidirectional(graph, config, previous)
+        return _bidirectional(graph, kind, config, previous)
     if behaviour is Mask.QUERY:
         return _query(graph, previous, node)
     return _given(graph, config.get("mask"), first, previous)
@@ -323,11 +323,10 @@ def _if_sequences(graph: Graph, sequences: Any, mask: Any, masked: Any) -> Any:
     return masked()
 
 
-def _bidirectional(graph: Graph, config: dict, previous: Any) -> Any:
+def _bidirectional(graph: Graph, kind: LayerType, config: dict, previous: Any) -> Any:
     """``Bidirectional``: the input's mask on each output when the wrapped layer returns sequences."""
     mask = previous[0] if isinstance(previous, list) else previous
-    inner = config.get("layer")
-    sequences = inner.config.get("return_sequences", False) if isinstance(inner, Layer) else Unknown("the wrapped layer")
+    sequences = kind.returns_sequences(config) if hasattr(kind, "returns_sequences") else Unknown("the wrapped layer")
     mode = config.get("merge_mode", "concat")
     if mask is not None and is_unknown(mode):
         return _unknown(graph, "the merge mode is not known", ())

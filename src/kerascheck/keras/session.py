@@ -18,7 +18,7 @@ import libcst as cst
 
 from kerascheck import catalog
 from kerascheck.catalog.base import Call
-from kerascheck.catalog.operations import BINARY as BINARY_OPS, OP_PARAMETERS, UNARY as UNARY_OPS, operation
+from kerascheck.catalog.operations import ACTIVATION_FUNCTIONS, BINARY as BINARY_OPS, OP_PARAMETERS, UNARY as UNARY_OPS, Unary, operation
 from kerascheck.graph import Facts, Layer, Model, Node, Op, Operation, Snapshot, Tensor
 from kerascheck.interpreter.limits import AnalysisLimit
 from kerascheck.interpreter.values import Arguments, Function
@@ -385,6 +385,21 @@ class Session:
             first = as_tensors(first)
             shapes = shapes_of(first)
         return self.record(op, first, {}, op.apply(Call(shapes, {})))
+
+    def call_activation(self, function: str, args: list, kwargs: dict, node: cst.CSTNode) -> Any:
+        """``keras.activations.gelu(x)`` on a symbolic tensor: the operation of the
+        ``keras.ops`` function it runs; ``relu`` one of its own (``ReLU``, any
+        arguments); ``linear`` returns ``x``."""
+        if function == "linear" and len(args) == 1 and not kwargs:
+            return args[0]
+        if function in ACTIVATION_FUNCTIONS:
+            return self.call_op(ACTIVATION_FUNCTIONS[function], args, kwargs, node)
+        if function != "relu":
+            return Tensor(Unknown(f"keras.activations.{function} is not modelled"))
+        plain = len(args) == 1 and not kwargs
+        op = self.op_layer("ReLU", node, Unary("ReLU", "relu" if plain else None), {})
+        first = as_tensors(args[0])
+        return self.record(op, first, {}, op.apply(Call(shapes_of(first), {})))
 
     def op_layer(self, class_name: str, node: cst.CSTNode, op_type: Any, config: dict) -> Op:
         config = {k: v for k, v in config.items() if k != "name"}

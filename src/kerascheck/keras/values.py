@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kerascheck.catalog.base import Call, LayerType
 from kerascheck.graph import Model, Operation, Tensor
 from kerascheck.interpreter.values import Arguments
 from kerascheck.keras.dynamic import Dynamic
@@ -46,10 +47,13 @@ def call_inputs(arguments: Arguments) -> tuple[list, dict]:
 def shape_argument(arguments: Arguments) -> tuple | None:
     """The input shape ``build(input_shape)`` or ``compute_output_shape(input_shape)``
     is given, when it is a known list or tuple."""
+    shape = _given_shape(arguments)
+    return None if shape is None else readable_shape(shape)
+
+
+def _given_shape(arguments: Arguments) -> tuple | list | None:
     shape = arguments.keywords.get("input_shape", arguments.positional[0] if arguments.positional else None)
-    if arguments.opaque or not isinstance(shape, (tuple, list)):
-        return None
-    return readable_shape(shape)
+    return shape if not arguments.opaque and isinstance(shape, (tuple, list)) else None
 
 
 def readable_shape(shape: tuple | list) -> tuple:
@@ -60,6 +64,39 @@ def readable_shape(shape: tuple | list) -> tuple:
 
 
 UNREADABLE_AXIS = Unknown("a dimension kerascheck cannot read")
+
+
+def shapes_call(layer_type: LayerType | None, arguments: Arguments) -> Call | None:
+    """The call a catalog layer's ``build(...)`` or ``compute_output_shape(...)``
+    stands for: on the input's shape (a list of shapes for a layer called on a
+    list), with the shapes of the call's other tensors for a layer whose methods
+    take several (``build(query_shape, value_shape, key_shape=None)``); None when
+    one is not a known list or tuple."""
+    names = (layer_type or LayerType).shape_parameters
+    if layer_type is None or len(names) == 1:
+        shape = _given_shape(arguments)
+        return None if shape is None else Call(_one_or_several(shape))
+    args, kwargs = arguments.positional, arguments.keywords
+    if arguments.opaque or len(args) > len(names) or set(kwargs) - set(names[len(args) :]):
+        return None
+    given = dict(zip(names, args)) | kwargs
+    shapes = {}
+    for index, name in enumerate(names):
+        shape = given.get(name)
+        if shape is None and index >= layer_type.required_shapes:
+            continue
+        if not isinstance(shape, (tuple, list)):
+            return None
+        shapes[name] = readable_shape(shape)
+    first, *others = names
+    return Call(shapes[first], {name.removesuffix("_shape"): shapes[name] for name in others if name in shapes})
+
+
+def _one_or_several(shape: tuple | list) -> Any:
+    """A shape, or the shapes of a list of tensors (``Concatenate().build([s1, s2])``)."""
+    if shape and all(isinstance(s, (tuple, list)) for s in shape):
+        return [readable_shape(s) for s in shape]
+    return readable_shape(shape)
 
 
 def set_trainable(op: Operation, flag: Any, uncertain: bool = False) -> None:

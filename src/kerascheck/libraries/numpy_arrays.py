@@ -242,6 +242,59 @@ def transpose(array: Array, axes: Any = None) -> Any:
     return view(array, tuple(array.shape[a] for a in order))
 
 
+def concatenate(arrays: Any, axis: Any = 0) -> Any:
+    """``np.concatenate((a, b), axis)``: the sizes along ``axis`` add up, the others agree."""
+    shapes = _joined_shapes(arrays)
+    if shapes is None or not is_int(axis) or not -len(shapes[0]) <= axis < len(shapes[0]):
+        return Unknown("concatenate() of arrays kerascheck does not know")
+    axis %= len(shapes[0])
+    sizes = [shape[axis] for shape in shapes]
+    shape = _agreeing([s[:axis] + s[axis + 1 :] for s in shapes])
+    if shape is None:
+        return Unknown("concatenate() of arrays whose shapes disagree")
+    total = sum(sizes) if all(is_int(d) for d in sizes) else _dim()
+    return Array((*shape[:axis], total, *shape[axis:]), _joined_dtype(arrays))
+
+
+def stack(arrays: Any, axis: Any = 0) -> Any:
+    """``np.stack((a, b), axis)``: arrays of one shape along a new axis."""
+    shapes = _joined_shapes(arrays)
+    if shapes is None or not is_int(axis) or not -len(shapes[0]) - 1 <= axis <= len(shapes[0]):
+        return Unknown("stack() of arrays kerascheck does not know")
+    shape = _agreeing(shapes)
+    if shape is None:
+        return Unknown("stack() of arrays whose shapes disagree")
+    axis %= len(shape) + 1
+    return Array((*shape[:axis], len(shapes), *shape[axis:]), _joined_dtype(arrays))
+
+
+def _joined_shapes(arrays: Any) -> list[tuple] | None:
+    """The shapes of a tuple or list of arrays of one known rank (None otherwise)."""
+    if not isinstance(arrays, (tuple, list)) or not arrays:
+        return None
+    if not all(isinstance(a, Array) and not a.ragged and not is_unknown(a.shape) for a in arrays):
+        return None
+    shapes = [tuple(a.shape) for a in arrays]
+    return shapes if len({len(shape) for shape in shapes}) == 1 and shapes[0] else None
+
+
+def _agreeing(shapes: list[tuple]) -> tuple | None:
+    """The one shape arrays NumPy joins have (each dimension known if any array knows
+    it); None when known dimensions differ, which NumPy refuses."""
+    out = []
+    for dims in zip(*shapes):
+        known = {d for d in dims if is_int(d)}
+        if len(known) > 1:
+            return None
+        out.append(known.pop() if known else dims[0])
+    return tuple(out)
+
+
+def _joined_dtype(arrays: list) -> Any:
+    dtypes = {a.dtype for a in arrays if isinstance(a.dtype, str)}
+    return dtypes.pop() if len(dtypes) == 1 and all(isinstance(a.dtype, str) for a in arrays) else Unknown("the dtype")
+
+
 def flatten(array: Array) -> Any:
     if is_unknown(array.shape):
         return Unknown("flatten of an unknown shape")
@@ -506,9 +559,20 @@ NUMPY_FUNCTIONS: dict[str, Callable[..., Any]] = {
 }
 
 
+#: functions of a sequence of arrays
+JOINS: dict[str, Callable[..., Any]] = {"concatenate": concatenate, "stack": stack}
+
+
 def call_numpy(name: str, arguments: Arguments) -> Any:
-    """``np.NAME(x, ...)`` on an ``Array`` or a list of numbers (``NOT_ARRAY`` when ``x`` is neither)."""
+    """``np.NAME(x, ...)`` on an ``Array`` or a list of numbers, or ``np.concatenate((x,
+    y))`` (``NOT_ARRAY`` when ``x`` is none of them)."""
     args, kwargs = arguments.positional, arguments.keywords
+    if name in JOINS and args and isinstance(args[0], (tuple, list)) and any(isinstance(a, Array) for a in args[0]):
+        try:
+            joined = [of_values(a) for a in args[0]]
+            return Unknown(f"numpy.{name}() with these arguments") if arguments.opaque else JOINS[name](joined, *args[1:], **kwargs)
+        except TypeError:
+            return Unknown(f"numpy.{name}() with these arguments is not modelled")
     if args and name in NUMPY_FUNCTIONS and not arguments.opaque:
         args = [of_values(args[0]), *args[1:]]
     if not args or not isinstance(args[0], Array):
