@@ -34,9 +34,13 @@ from kerascheck.rules.selection import rules_for
 from kerascheck.unknown import is_unknown
 
 MAX_FILE_BYTES = 1_000_000
-# A file that never mentions Keras, nor imports a module of its project, cannot
-# define a Keras model: skip it unparsed.
-MENTIONS_KERAS = re.compile(r"keras|tensorflow")
+# A file that never mentions Keras, nor imports a module of its project, nor
+# calls the layers a snippet uses without importing them, cannot define a Keras
+# model: skip it unparsed.
+MENTIONS_KERAS = re.compile(
+    r"keras|tensorflow|\b(?:Sequential|Dense|Conv[123]D|LSTM|GRU|SimpleRNN|Embedding|Flatten"
+    r"|MaxPooling[123]D|BatchNormalization|Convolution2D)\s*\("
+)
 
 
 @dataclass

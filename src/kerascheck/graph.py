@@ -372,5 +372,7 @@ class Facts:
     subclassed_builds: list[tuple[cst.CSTNode, Any, Any]] = field(default_factory=list)
     #: TensorFlow functions called on symbolic Keras tensors: (node, dotted path)
     tf_on_keras_tensors: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
+    #: names the file reads but never binds, read as Keras's (a snippet): (node, name, what it is read as)
+    implicit_names: list[tuple[cst.CSTNode, str, str]] = field(default_factory=list)
     #: the first call that needed a library's source kerascheck could not find: (node, why)
     missing_source: list[tuple[cst.CSTNode, str]] = field(default_factory=list)

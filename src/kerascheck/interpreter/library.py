@@ -121,6 +121,11 @@ class Library:
         """Whether ``from MODULE import *`` of the library binds ``ref``'s last name."""
         return False
 
+    def implicit(self, name: str, node: cst.CSTNode, receiver: bool) -> Any:
+        """What a snippet means by ``name``, which the analysed file reads but never
+        binds (``receiver``: its first use is ``name.add(...)``); None: nothing."""
+        return None
+
     def source(self, ref: Ref) -> Source | None:
         """The library's source that defines ``ref``, when the interpreter should run
         that code like the project's own rather than ask ``call_name``."""

@@ -24,12 +24,15 @@ from kerascheck.interpreter.limits import AnalysisLimit, Break, Continue, Raise,
 from kerascheck.interpreter.modules import ModuleState
 from kerascheck.interpreter.operators import AUGOPS
 from kerascheck.interpreter.semantics import Semantics, outermost
+from kerascheck.interpreter.snippets import Unbound, unbound_names
 from kerascheck.interpreter.values import MISSING, Arguments, BoundMethod, Class, Foreign, Function, Instance, Ref, Scope
 from kerascheck.unknown import Unknown, is_unknown
 
 
 class Statements(Semantics):
     """The statement part of the interpreter."""
+
+    unbound: Unbound | None = None  # what the analysed file reads but never binds (found when first needed)
 
     def exec_block(self, body: Any, scope: Scope) -> None:
         if isinstance(body, cst.SimpleStatementSuite):  # ``if c: a; b`` on one line
@@ -452,12 +455,33 @@ class Statements(Semantics):
         found = self.builtin(name, scope)
         if found is not MISSING:
             return found
-        for module in reversed((scope.module or self.main).star_imports):  # the last one binds it
-            candidate = Ref(self.libraries.canonical(f"{module.path}.{name}"))
+        module = scope.module or self.main
+        for star in reversed(module.star_imports):  # the last one binds it
+            candidate = Ref(self.libraries.canonical(f"{star.path}.{name}"))
             library = self.libraries.for_ref(candidate)
             if library is not None and library.provides(candidate):
                 return candidate
+        if module is self.main and not any(self.libraries.for_ref(star) is None for star in module.star_imports):
+            implicit = self.implicit(name, node)
+            if implicit is not None:
+                return implicit
         return Unknown(f"'{name}' is not defined in this file")
+
+    def implicit(self, name: str, node: cst.CSTNode) -> Any:
+        """What the analysed file means by ``name`` when it binds it nowhere (a
+        snippet), as a library says; a model it adds layers to is bound, once."""
+        if self.unbound is None:
+            self.unbound = unbound_names(self.module)
+        if name not in self.unbound.names:
+            return None
+        receiver = name in self.unbound.receivers
+        for library in self.libraries.all:
+            value = library.implicit(name, self.site(node), receiver)
+            if value is not None:
+                if receiver:
+                    self.bind(name, value, self.globals)
+                return value
+        return None
 
     def assign(self, target: cst.BaseExpression, value: Any, scope: Scope) -> None:
         if isinstance(target, cst.Name):

@@ -71,6 +71,8 @@ FIRST_CALL_ARGUMENT = ("inputs", "query", "sequences", "x")
 BACKEND_RANDOM = {"random_normal": "normal", "random_uniform": "uniform", "truncated_normal": "truncated_normal"}
 DATA_FORMAT_SETTERS = ("set_image_data_format", "set_image_dim_ordering")
 DIM_ORDERING = {"th": "channels_first", "tf": "channels_last"}
+#: the names a snippet uses for Keras's models and inputs, besides the catalog's layers
+IMPLICIT_NAMES = {"Sequential": "keras.models.Sequential", "Model": "keras.models.Model", "Input": "keras.layers.Input"}
 LEGACY_INPUT_NAME = re.compile(r"input_(\d+)")
 DISAGREE = "depends on a condition kerascheck cannot evaluate"
 
@@ -125,6 +127,20 @@ class KerasLibrary(Library):
             or last in ("Input", "InputLayer", "Sequential", "Model", "merge", "Merge")
             or (last in MERGE_FUNCTIONS and ".layers" in ref.path)
         )
+
+    def implicit(self, name: str, node: cst.CSTNode, receiver: bool) -> Any:
+        """A snippet's Keras: a layer or model class it never imports is Keras's, and
+        a model it first uses as ``model.add(...)`` an empty Sequential made before it."""
+        if receiver:
+            self.session.facts.implicit_names.append((node, name, "an empty Sequential"))
+            return self.session.make_sequential([], {}, node)
+        path = IMPLICIT_NAMES.get(name)
+        if path is None and name[:1].isupper() and catalog.lookup(name) is not None:
+            path = f"keras.layers.{name}"
+        if path is None:
+            return None
+        self.session.facts.implicit_names.append((node, name, path))
+        return Ref(path)
 
     def source(self, ref: Ref) -> Source | None:
         """A ``keras.applications`` constructor is Keras's source, read from the installed Keras."""
