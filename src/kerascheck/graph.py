@@ -372,6 +372,8 @@ class Facts:
     subclassed_builds: list[tuple[cst.CSTNode, Any, Any]] = field(default_factory=list)
     #: TensorFlow functions called on symbolic Keras tensors: (node, dotted path)
     tf_on_keras_tensors: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
+    #: ``model.fit(x, y)`` / ``train_on_batch`` with targets ``y`` of known shape: (node, model, y's shape)
+    fit_targets: list[tuple[cst.CSTNode, Any, tuple[Any, ...]]] = field(default_factory=list)
     #: names the file reads but never binds, read as Keras's (a snippet): (node, name, what it is read as)
     implicit_names: list[tuple[cst.CSTNode, str, str]] = field(default_factory=list)
     #: the first call that needed a library's source kerascheck could not find: (node, why)

@@ -654,6 +654,10 @@ class KerasLibrary(Library):
             if isinstance(layers, list) and (is_unknown(target) or is_unknown(index)):
                 return Unknown("a layer picked by an unknown name or index", among=tuple(layers))
             return Unknown(f"layer {target!r}")
+        if name in ("fit", "train_on_batch"):
+            targets = kwargs.get("y", args[1] if len(args) > 1 else None)
+            if isinstance(targets, arrays.Array) and isinstance(targets.shape, tuple) and targets.shape:
+                session.facts.fit_targets.append((node, model, targets.shape))
         if name == "fit" and model.kind == "subclassed" and not model.traced:
             subclassed_models.fit(session, model, arguments, node)
         if name in ("summary", "fit", "fit_generator", "evaluate", "predict", "save", "save_weights", "load_weights"):

@@ -15,7 +15,7 @@ from kerascheck.catalog.core import Dense
 from kerascheck.catalog.rnn import TimeDistributed
 from kerascheck.graph import Layer, Model, Op, Operation
 from kerascheck.interpreter.values import Opaque, Ref
-from kerascheck.rules.base import ModelView
+from kerascheck.rules.base import ModelView, RuleContext
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 #: Keras activation functions, by the name ``activation=`` takes
@@ -291,3 +291,16 @@ def losses(model: Model, outputs: list[Head]) -> list[Loss | None] | None:
         return None
     given = per_output(model.compile_args["loss"], outputs)
     return None if given is None else [loss_of(v) for v in given]
+
+
+def target_shapes(ctx: RuleContext, model: Model) -> list[tuple[Any, ...]]:
+    """The shapes of the targets ``fit(x, y)`` or ``train_on_batch`` gives ``model``
+    where the file makes them known (NumPy arrays, ``keras.datasets`` labels)."""
+    return [shape for _, target_model, shape in ctx.facts.fit_targets if target_model is model]
+
+
+def one_target_per_example(targets: list[tuple[Any, ...]], output: Any) -> tuple[Any, ...] | None:
+    """A target shape that holds one value (or one label, or one vector) per
+    example where the model's output has more axes: what a per-position output contradicts."""
+    n = rank(output)
+    return next((shape for shape in targets if n is not None and len(shape) < n and len(shape) <= 2), None)

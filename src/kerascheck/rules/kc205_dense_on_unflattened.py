@@ -4,14 +4,14 @@ A Dense layer on a spatial feature map makes the classifier output a map, not a 
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
 from kerascheck.catalog import roles_of, type_of
 from kerascheck.catalog.base import Role, may_equal
 from kerascheck.catalog.core import Dense
 from kerascheck.findings import Finding
 from kerascheck.graph import Layer
-from kerascheck.rules._heads import PROBABILITY, Head, describe, heads, rank, shape_text
+from kerascheck.rules._heads import PROBABILITY, Head, describe, heads, one_target_per_example, rank, shape_text, target_shapes
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
 
 IMPORT = "import keras\nfrom keras import layers\n"
@@ -39,8 +39,10 @@ first `Dense` applied to the map.
 
 Dense prediction is left alone: a model whose output keeps its input's spatial
 size (segmentation, one label per pixel; or may keep it, a size being unknown)
-may use `Dense` as a 1×1 convolution.
-Sequences (rank 3) are KC214's business.
+may use `Dense` as a 1×1 convolution — unless `fit()` (or `train_on_batch`)
+is given targets the file makes known (NumPy arrays, `keras.datasets` labels)
+with one label or vector per example, `(50000, 1)`: those say the map was not
+meant.  Sequences (rank 3) are KC214's business.
 
 ## Why it matters
 `Dense` only transforms the last axis of its input; it never flattens it. The
@@ -87,9 +89,21 @@ m = keras.Model(inp, layers.Dense(100, activation='softmax')(x))
 """, 0),
         # feature extractor without classifier
         Example(IMPORT + "m = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(8, 3), layers.Dense(4)])\n", 0),
+        # segmentation trained on one mask per image, pixel by pixel
+        Example(IMPORT + """import numpy as np
+m = keras.Sequential([keras.Input((32, 32, 3)), layers.Conv2D(16, 3, padding='same'), layers.Dense(4, activation='softmax')])
+m.compile(loss='sparse_categorical_crossentropy')
+m.fit(np.zeros((10, 32, 32, 3)), np.zeros((10, 32, 32, 1)))
+""", 0),
     )
     invalid = (
         Example(CNN.format(between=""), contains="(None, 26, 26, 10) instead of (None, 10)"),
+        # the output keeps the input's size, but fit() is given one label per image
+        Example(IMPORT + """import numpy as np
+m = keras.Sequential([keras.Input((32, 32, 3)), layers.Conv2D(16, 3, padding='same'), layers.Dense(10, activation='softmax')])
+m.compile(loss='sparse_categorical_crossentropy')
+m.fit(np.zeros((100, 32, 32, 3)), np.zeros((100, 1)))
+""", contains="(None, 32, 32, 10) instead of (None, 10)"),
         Example(CNN.format(between="\n    layers.MaxPooling2D(),\n    layers.Dense(128, activation='relu'),"),
                 contains="dense (Dense) is applied to a (None, 13, 13, 32) feature map"),
         Example(IMPORT + "from keras.models import Sequential\n"
@@ -108,8 +122,9 @@ m = tf.keras.Model(inp, tf.keras.layers.Dense(3, activation='softmax')(x))
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for model in ctx.models:
             view = ctx.view(model)
+            targets = target_shapes(ctx, model)
             for head in heads(view):
-                if head.layer is None or not _spatial_classifier(view, head):
+                if head.layer is None or not _spatial_classifier(view, head, targets):
                     continue
                 dense = _first_dense(view, head.layer)
                 (feeding,) = view.input_shapes(dense)
@@ -122,8 +137,9 @@ m = tf.keras.Model(inp, tf.keras.layers.Dense(3, activation='softmax')(x))
                 )
 
 
-def _spatial_classifier(view: ModelView, head: Head) -> bool:
-    """A Dense classifier whose output keeps spatial axes its input does not have."""
+def _spatial_classifier(view: ModelView, head: Head, targets: list[tuple[Any, ...]]) -> bool:
+    """A Dense classifier whose output keeps spatial axes its input does not have,
+    or keeps them where fit() is given one label per example."""
     layer = head.layer
     n = rank(head.shape)
     if layer is None or not isinstance(type_of(layer), Dense) or head.activation not in PROBABILITY or n is None or n < 4:
@@ -131,6 +147,8 @@ def _spatial_classifier(view: ModelView, head: Head) -> bool:
     feeding = view.input_shapes(layer)
     if len(feeding) != 1 or rank(feeding[0]) != n:
         return False
+    if one_target_per_example(targets, head.shape) is not None:
+        return True  # the targets say one prediction per example, not per position
     spatial = head.shape[1:-1]  # a per-position prediction keeps (or may keep) its input's spatial axes
     return not any(rank(t.shape) == n and may_equal(t.shape[1:-1], spatial) for t in view.model.inputs)
 

@@ -12,7 +12,7 @@ from kerascheck.catalog.core import Dense, Embedding
 from kerascheck.catalog.rnn import Bidirectional
 from kerascheck.findings import Finding
 from kerascheck.graph import Layer, Operation
-from kerascheck.rules._heads import PROBABILITY, Head, describe, heads, rank, shape_text
+from kerascheck.rules._heads import PROBABILITY, Head, describe, heads, one_target_per_example, rank, shape_text, target_shapes
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
 
 IMPORT = "import keras\nfrom keras import layers\n"
@@ -47,7 +47,11 @@ wrapped in `TimeDistributed`; the model has several inputs (an encoder-decoder);
 the sequence is built on purpose from an image or a vector (`Reshape`,
 `Permute`, `RepeatVector`... on the way, as in CTC text recognition); the output
 predicts the next token over the whole vocabulary of the model's `Embedding` (a
-language model); or the output is not a classifier.
+language model); or the output is not a classifier.  Where `fit()` (or
+`train_on_batch`) is given targets the file makes known with one value or
+label per sequence, `(500, 1)`, none of these exemptions holds and any `Dense`
+output is reported, a regression head too: Keras would broadcast `(500, 1)`
+against `(None, 30, 1)` and train the wrong objective without a word.
 
 ## Why it matters
 The model builds and summarises without complaint, then `fit` with one label
@@ -117,6 +121,12 @@ m = keras.Model(spec, layers.Dense(32, activation='softmax')(x))
     )
     invalid = (
         Example(STACKED.format(last="True"), contains="lstm_1 (LSTM) returns its whole sequence"),
+        # a regression head, reported because fit() is given one target per series
+        Example(IMPORT + """import numpy as np
+m = keras.Sequential([keras.Input((30, 4)), layers.GRU(16, return_sequences=True), layers.Dense(1)])
+m.compile(optimizer='adam', loss='mse')
+m.fit(np.random.rand(500, 30, 4), np.random.rand(500, 1))
+""", contains="where fit() is given targets of shape (500, 1)"),
         Example(IMPORT + """\
 inp = keras.Input((50, 16))
 x = layers.Bidirectional(layers.GRU(32, return_sequences=True))(inp)
@@ -137,24 +147,28 @@ m = keras.Model(inp, layers.Dense(4, activation='softmax')(x))
             view = ctx.view(model)
             if len(model.inputs) != 1 or rank(model.inputs[0].shape) not in (2, 3):
                 continue
+            targets = target_shapes(ctx, model)
             for head in heads(view):
-                if _per_sequence_classifier(view, head):
-                    yield self.report(view, head)
+                target = one_target_per_example(targets, head.shape)
+                if _per_sequence_head(view, head, target):
+                    yield self.report(view, head, target)
 
-    def report(self, view: ModelView, head: Head) -> Finding:
+    def report(self, view: ModelView, head: Head, target: tuple[Any, ...] | None = None) -> Finding:
         layer = head.layer
-        assert layer is not None  # _per_sequence_classifier() found it
+        assert layer is not None  # _per_sequence_head() found it
         shape = head.shape
         intended = shape_text((shape[0], shape[-1]))
+        steps = " one prediction per time step" if target is None else (
+            f" one prediction per time step, where fit() is given targets of shape {shape_text(target)}")
         source = _sequence_source(view, layer)
         if source is not None:
             message = (f"{describe(source)} returns its whole sequence (return_sequences=True) into the output"
                        f" layer {describe(layer)}, so the model outputs {shape_text(shape)} instead of {intended}:"
-                       " one prediction per time step")
+                       + steps)
             return self.finding(source.source, message, fix=FIX)
         (feeding,) = view.input_shapes(layer)
         message = (f"{describe(layer)} is applied to a {shape_text(feeding)} sequence, so the model outputs"
-                   f" {shape_text(shape)} instead of {intended}: one prediction per time step")
+                   f" {shape_text(shape)} instead of {intended}:" + steps)
         return self.finding(layer.source, message, fix=FIX)
 
 
@@ -162,12 +176,18 @@ FIX = ("set return_sequences=False on the last recurrent layer or pool the steps
        " for one prediction per step, wrap the output layer in TimeDistributed")
 
 
-def _per_sequence_classifier(view: ModelView, head: Head) -> bool:
+def _per_sequence_head(view: ModelView, head: Head, target: tuple[Any, ...] | None) -> bool:
+    """A classifier that predicts per time step; or any Dense head that does, where
+    fit() is given one target per sequence (``target``)."""
     layer = head.layer
-    if layer is None or not isinstance(type_of(layer), Dense) or head.activation not in PROBABILITY:
+    if layer is None or not isinstance(type_of(layer), Dense):
         return False
     feeding = view.input_shapes(layer)
     if rank(head.shape) != 3 or len(feeding) != 1 or rank(feeding[0]) != 3:
+        return False
+    if target is not None:
+        return True  # the targets contradict a per-step output, whatever built the sequence
+    if head.activation not in PROBABILITY:
         return False
     if head.units is None or head.units in _vocabularies(view):
         return False
