@@ -5,7 +5,7 @@ on, makes it uncertain (never a partial model presented as exact)."""
 
 from __future__ import annotations
 
-from tests.helpers import analyze
+from tests.helpers import analyze, only_model
 
 HEAD = """\
 import sys
@@ -81,3 +81,37 @@ def test_a_list_made_in_the_branch_holds_its_layers_for_certain_but_not_one_made
     assert model["total_params"] is None
     (model,) = [m for m in models(source.replace("stack + extra", "stack")) if "only if" in m["context"]]
     assert model["total_params"] == 10
+
+
+def test_a_branch_that_raises_where_nothing_catches_it_ends_the_program_there():
+    """``if activation not in dir(keras.activations): raise ValueError(...)``: code
+    after the check runs only when the other branch ran."""
+    model = only_model("""
+        import keras
+        import sys
+
+        def dense(units, activation):
+            if activation not in sys.argv:
+                raise ValueError(activation)
+            width = units * 2
+            return keras.layers.Dense(width, activation=activation)
+
+        model = keras.Sequential([keras.Input((3,)), dense(4, "relu")])
+    """)
+    assert model["total_params"] == 3 * 8 + 8
+
+
+def test_a_raise_a_try_may_catch_still_leaves_both_ways():
+    model = only_model("""
+        import keras
+        import sys
+
+        try:
+            width = 4
+            if "--wide" in sys.argv:
+                raise ValueError()
+        except ValueError:
+            width = 16
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(width)])
+    """)
+    assert model["total_params"] is None

@@ -33,6 +33,7 @@ class Statements(Semantics):
     """The statement part of the interpreter."""
 
     unbound: Unbound | None = None  # what the analysed file reads but never binds (found when first needed)
+    guarded = 0  # how many try bodies and with blocks the running code is in (they may catch what it raises)
 
     def exec_block(self, body: Any, scope: Scope) -> None:
         if isinstance(body, cst.SimpleStatementSuite):  # ``if c: a; b`` on one line
@@ -78,7 +79,11 @@ class Statements(Semantics):
             value = self.eval(item.item, scope)
             if item.asname is not None:
                 self.assign(item.asname.name, Unknown("context manager value") if value is not None else None, scope)
-        self.exec_block(stmt.body, scope)
+        self.guarded += 1  # a context manager may swallow what the body raises
+        try:
+            self.exec_block(stmt.body, scope)
+        finally:
+            self.guarded -= 1
 
     def exec_small(self, small: cst.BaseSmallStatement, scope: Scope) -> None:
         if isinstance(small, cst.Expr):
@@ -236,6 +241,7 @@ class Statements(Semantics):
         outer_node = self.uncertain_node
         outer_region = self.region
         results = []
+        dead = []  # the branches that raise where nothing may catch it: the program ends there
         try:
             for branch, branch_node in ((first, node), (second, second_node or node)):
                 scope.vars, scope.maybe_returned = dict(before), maybe_before
@@ -249,12 +255,23 @@ class Statements(Semantics):
                 except (Break, Continue, UncertainExit):
                     left_loop = True
                 except Raise:
+                    if not self.guarded:
+                        dead.append(len(results))
                     returned = Unknown("a raise under an unknown condition")
                 results.append((scope.vars, scope.maybe_returned, returned))
         finally:
             self.uncertain -= 1
             self.uncertain_node = outer_node
             self.region = outer_region
+        if len(dead) == 2:
+            raise Raise()
+        if dead:  # code after the statement runs only when the other branch ran
+            scope.vars, scope.maybe_returned, returned = results[1 - dead[0]]
+            if returned is not MISSING:
+                raise Return(returned)
+            if left_loop:
+                raise UncertainExit()
+            return
         (vars_a, maybe_a, ret_a), (vars_b, maybe_b, ret_b) = results
         merged = {}
         for key in dict.fromkeys([*vars_a, *vars_b]):  # in order (entry points run in it)
@@ -370,14 +387,17 @@ class Statements(Semantics):
         unless the body raised); a handler that ends by raising again leaves nothing
         behind for the code after the statement."""
         try:
+            self.guarded += 1
             try:
                 self.exec_block(stmt.body, scope)
             except Raise:
                 raised = True
             else:
                 raised = False
-                if stmt.orelse is not None:
-                    self.exec_block(stmt.orelse.body, scope)
+            finally:
+                self.guarded -= 1
+            if not raised and stmt.orelse is not None:
+                self.exec_block(stmt.orelse.body, scope)
             for handler in stmt.handlers:
                 if not raised and ends_by_raising(handler.body):
                     continue
