@@ -117,3 +117,13 @@ def test_split_keras_refuses_is_invalid_and_an_unknown_axis_unresolved():
             split((None, 8, 12), sections, axis=-1)
     with pytest.raises(Unresolved):
         split((None, Unknown(), 12), 2, axis=1)
+
+
+def test_normalize_keeps_the_shape_and_is_named_as_keras_names_it(keras):
+    """``keras.ops.normalize`` (and Keras 2's ``K.l2_normalize`` inside a Lambda or a
+    custom layer's call(), read as it)."""
+    x = keras.Input((5, 4))
+    out = keras.ops.normalize(x, axis=1)
+    op = operation("normalize")
+    assert op.name == type(out._keras_history.operation).__name__
+    assert op.output_shape({"axis": 1}, Call((None, 5, 4)), Explain()) == tuple(out.shape)

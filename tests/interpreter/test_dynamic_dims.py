@@ -88,3 +88,17 @@ model = keras.Model(inp, layers.Dense(4)(z))
 def test_activation_functions_in_a_trace():
     assert shapes("        return keras.activations.gelu(x, approximate=False)") == [[None, 5, 6]]
     assert shapes("        return keras.activations.glu(x)") == [None]  # unknown: it halves the last axis
+
+
+def test_keras_2_l2_normalize_in_a_lambda_keeps_the_shape():
+    from helpers import only_model
+
+    model = only_model("""
+        import keras
+        from keras import backend as K
+        x = keras.Input((8,))
+        h = keras.layers.Dense(4)(x)
+        n = keras.layers.Lambda(lambda t: K.l2_normalize(t, axis=-1))(h)
+        model = keras.Model(x, keras.layers.Dense(2)(n))
+    """)
+    assert [row["output_shape"] for row in model["layers"]] == [[None, 4], [None, 4], [None, 2]]

@@ -58,3 +58,10 @@ def test_helpers_of_unreadable_arguments_are_unknown():
     assert is_unknown(internals.normalize_tuple((3, 3, 3), 2, "kernel_size"))
     assert is_unknown(internals.conv_output_length(10, 3, "reflect", 1))
     assert internals.normalize_data_format(None, "channels_first") == "channels_first"
+
+
+def test_keras_2_0_obtain_input_shape_takes_include_top():
+    """Keras 2.0 named ``require_flatten`` ``include_top``."""
+    kwargs = {"default_size": 224, "min_size": 197, "data_format": "channels_last", "include_top": True}
+    assert internals.call("_obtain_input_shape", [None], kwargs, "channels_last") == (224, 224, 3)
+    assert "include_top" in kwargs  # the caller's arguments are left as they were

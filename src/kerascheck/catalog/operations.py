@@ -424,6 +424,7 @@ UNARY = {
     "cos": "Cos",
     "stop_gradient": "StopGradient",
     "convert_to_tensor": "ConvertToTensor",
+    "normalize": "Normalize",
 }
 #: the unary functions that only apply an activation, and which
 ACTIVATIONS = {
@@ -484,6 +485,7 @@ OP_PARAMETERS = {
     "all": ("axis", "keepdims"),
     "softmax": ("axis",),
     "log_softmax": ("axis",),
+    "normalize": ("axis", "order", "epsilon"),
     "extract_patches": ("size", "strides", "dilation_rate", "padding", "data_format"),
 }
 

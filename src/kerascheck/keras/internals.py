@@ -126,7 +126,8 @@ def call(name: str, args: list, kwargs: dict, data_format: str) -> Any:
     """Evaluate the Keras helper ``name``, or return None if it is not one."""
     if name in ("obtain_input_shape", "_obtain_input_shape"):  # the second: Keras 2's and keras_applications'
         if "include_top" in kwargs:  # Keras 2.0's name of require_flatten
-            kwargs = {**kwargs, "require_flatten": kwargs.pop("include_top")}
+            kwargs = dict(kwargs)
+            kwargs["require_flatten"] = kwargs.pop("include_top")
         try:
             return obtain_input_shape(*args, **kwargs)
         except TypeError:

@@ -210,6 +210,8 @@ class KerasLibrary(Library):
         data = datasets.call(path, arguments, session.data_format)
         if data is not datasets.NOT_DATA:
             return data
+        if path.startswith("keras.backend.") and last == "l2_normalize" and session.scratch:
+            return session.call_op("normalize", args[:1], {}, node)  # on a backend tensor: TensorFlow's, same shape
         if path.startswith("keras.backend.") and last in BACKEND_RANDOM:
             path = "keras.random." + BACKEND_RANDOM[last]  # Keras 2's spelling
         if path.startswith(("keras.ops.", "keras.random.")) and not has_tensor(args):
