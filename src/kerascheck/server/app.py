@@ -1,7 +1,8 @@
 """The language server on pygls: which requests it answers, and when buffers are analysed.
 
-Each open buffer is analysed on ``didOpen``, ``didSave`` and, after a short
-pause in the typing (``debounce``), on ``didChange``.  Analyses run one at a
+Each open buffer is analysed on ``didOpen``, ``didSave`` and ``didChange``:
+an edit after a pause at once, an edit that follows another within the
+``debounce`` time once the typing pauses that long.  Analyses run one at a
 time on a worker thread, never on the thread that reads the protocol; an edit
 makes the analysis of the previous text stop early and its result be dropped.
 Requests about a buffer (hover, inlay hints, code lenses, pull diagnostics)
@@ -28,7 +29,7 @@ from kerascheck import __version__
 from kerascheck.server import protocol, suppress
 from kerascheck.server.analyser import Analyser, Result, Snapshot
 
-DEBOUNCE_SECONDS = 0.05
+DEBOUNCE_SECONDS = 0.15
 CONFIG_FILE = "pyproject.toml"
 
 
@@ -41,13 +42,18 @@ class Scheduler:
         self.on_result = on_result
         self.changes = itertools.count(1)
         self.generation: dict[str, int] = {}  # by URI: the number of its latest change (of any buffer's)
+        self.changed_at: dict[str, float] = {}  # by URI: when it last changed (the event loop's clock)
         self.results: dict[str, Result] = {}
         self.ready: dict[str, asyncio.Event] = {}  # set while the result is the current text's
         self.tasks: dict[str, asyncio.Task[None]] = {}
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kerascheck-worker")
 
-    def changed(self, uri: str, delay: float = 0.0) -> None:
-        """The buffer ``uri`` is new or changed: analyse its text after ``delay`` seconds."""
+    def changed(self, uri: str, debounce: float = 0.0) -> None:
+        """The buffer ``uri`` is new or changed: analyse its text now if it had not
+        changed for ``debounce`` seconds, else once it has not for that long."""
+        now = asyncio.get_running_loop().time()
+        delay = debounce if now - self.changed_at.get(uri, -debounce) < debounce else 0.0
+        self.changed_at[uri] = now
         generation = self.generation[uri] = next(self.changes)
         if uri in self.tasks:
             self.tasks[uri].cancel()
@@ -57,6 +63,7 @@ class Scheduler:
 
     def closed(self, uri: str) -> None:
         self.generation.pop(uri, None)
+        self.changed_at.pop(uri, None)
         self.results.pop(uri, None)
         if uri in self.tasks:
             self.tasks.pop(uri).cancel()
