@@ -361,7 +361,7 @@ def layer_report(op: Operation, row: Row, counts: Counts, positions: Positions) 
         non_trainable=non_trainable,
         explain=list(getattr(op, "explain", [])),
         unknown_reason=reason,
-        span=span,
+        span=span if op.source is not None else None,
     )
 
 

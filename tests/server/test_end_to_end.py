@@ -114,6 +114,9 @@ async def test_shapes_and_counts_as_inlay_hints_hover_and_code_lens(client, work
     assert hover is not None and isinstance(hover.contents, types.MarkupContent)
     assert "**conv2d** (Conv2D) in `functional`" in hover.contents.value
     assert "height = floor((28 + 0 − 7) / 3) + 1 = 8" in hover.contents.value
+    on_model = await client.text_document_hover_async(types.HoverParams(document, types.Position(8, 12)))
+    assert on_model is not None and isinstance(on_model.contents, types.MarkupContent)
+    assert "functional (functional)" in on_model.contents.value and "Total params: 55,338" in on_model.contents.value
     [lens] = await client.text_document_code_lens_async(types.CodeLensParams(document))
     assert lens.range.start.line == 8 and lens.command is not None
     assert lens.command.title == "functional: 55,338 params (55,338 trainable, 0 non-trainable)"

@@ -64,6 +64,7 @@ class Analyser:
         self.cache = ParseCache()
         self.docs = rules_docs()
         self._read: dict[Path, float] = {}  # each configuration file read: its modification time
+        self._stale = False  # set by another thread: read every configuration file again
 
     def run(self, snapshot: Snapshot, stop: Callable[[], bool] | None = None) -> Result:
         """Analyse ``snapshot``; ``stop`` ends the analysis early when it answers True."""
@@ -87,7 +88,8 @@ class Analyser:
     def settings(self, path: Path, problems: list[str]) -> config.Settings:
         """The settings for ``path``; the defaults (and a problem) when the
         configuration is invalid."""
-        if any(_modified(file) != seen for file, seen in self._read.items()):
+        if self._stale or any(_modified(file) != seen for file, seen in self._read.items()):
+            self._stale = False
             config.forget()
             self._read.clear()
         try:
@@ -100,9 +102,9 @@ class Analyser:
         return settings
 
     def forget_configuration(self) -> None:
-        """Read every configuration file again (one was created, changed or removed)."""
-        config.forget()
-        self._read.clear()
+        """Read every configuration file again from the next analysis on (one was
+        created, changed or removed); safe while an analysis runs."""
+        self._stale = True
 
 
 def _modified(path: Path) -> float:

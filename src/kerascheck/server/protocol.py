@@ -27,6 +27,8 @@ SEVERITY = {
 }
 #: how many layers one inlay hint names when several end on the same line
 MAX_HINTED = 3
+#: how many layers or models one hover shows
+MAX_HOVERED = 10
 
 
 class Lines:
@@ -142,20 +144,22 @@ def _size(span: Span) -> tuple[int, int]:
 
 def hover(report: FileReport, lines: Lines, position: types.Position) -> types.Hover | None:
     """On a layer's call: its rows (one per model it is in) and how each shape and
-    count is derived; on a model's creation: its summary."""
+    count is derived; on a model's creation: its summary (the innermost call wins,
+    a model when it is the layers' call too, as ``VGG16(...)`` is)."""
     line, column = position.line + 1, lines.column(position) + 1
-    layers = [(m, l) for m, l in _layers(report) if l.span is not None and _contains(l.span, line, column)]
-    if layers:
-        innermost = min(_size(l.span) for _, l in layers if l.span is not None)
-        text = "\n\n---\n\n".join(
-            dict.fromkeys(layer_markdown(m, l) for m, l in layers if l.span is not None and _size(l.span) == innermost)
-        )
-        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
-    models = [m for m in report.models if m.span is not None and _contains(m.span, line, column)]
-    if models:
-        text = "\n\n".join(model_markdown(report.path, m) for m in models)
-        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
-    return None
+    layers = [(m, l, l.span) for m, l in _layers(report) if l.span is not None and _contains(l.span, line, column)]
+    models = [(m, m.span) for m in report.models if m.span is not None and _contains(m.span, line, column)]
+    if not layers and not models:
+        return None
+    innermost = min([_size(span) for *_, span in layers] + [_size(span) for _, span in models])
+    if any(_size(span) == innermost for _, span in models):
+        sections = [model_markdown(report.path, m) for m, span in models if _size(span) == innermost]
+    else:
+        sections = list(dict.fromkeys(layer_markdown(m, l) for m, l, span in layers if _size(span) == innermost))
+    if len(sections) > MAX_HOVERED:
+        sections = [*sections[:MAX_HOVERED], f"… and {len(sections) - MAX_HOVERED} more"]
+    value = "\n\n---\n\n".join(sections)
+    return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=value))
 
 
 def layer_markdown(model: ModelReport, layer: LayerReport) -> str:
