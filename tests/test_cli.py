@@ -86,3 +86,14 @@ def test_version_starts_without_heavy_imports():
     done = subprocess.run([sys.executable, "-m", "kerascheck", "--version"], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.startswith("kerascheck ")
     assert time.perf_counter() - start < 10  # generous: the budget itself is measured in bench/
+
+
+def test_server_without_its_extra_is_a_usage_error_and_check_never_loads_it(tmp_path):
+    code = "import sys; sys.modules['pygls'] = None; from kerascheck.cli import main; sys.exit(main(['server']))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 2 and "pip install 'kerascheck[server]'" in done.stderr
+    (tmp_path / "m.py").write_text("import keras\nm = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])\n")
+    code = (f"import sys; from kerascheck.cli import main; main(['check', {str(tmp_path / 'm.py')!r}]); "
+            "print(*[m for m in sys.modules if m.startswith(('pygls', 'lsprotocol', 'kerascheck.server'))])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[-1] == ""

@@ -8,7 +8,8 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import libcst as cst
 
@@ -32,6 +33,9 @@ from kerascheck.rules import all_rules
 from kerascheck.rules.base import ModelView, Rule, RuleContext
 from kerascheck.rules.selection import rules_for
 from kerascheck.unknown import is_unknown
+
+if TYPE_CHECKING:
+    from kerascheck.config import Settings
 
 MAX_FILE_BYTES = 1_000_000
 # A file that never mentions Keras, nor imports a module of its project, nor
@@ -59,6 +63,28 @@ class Options:
 
     def selected_rules(self) -> tuple[Rule, ...]:
         return self.rules if self.rules is not None else rules_for("summary")
+
+
+def options_for(
+    settings: Settings,
+    path: Path | None,
+    command: str,
+    data_format: str | None = None,
+    input_shapes: dict[str, Shape] | None = None,
+    explain: bool = False,
+) -> Options:
+    """The options ``command`` (``check`` or ``summary``) analyses the file ``path``
+    with under ``settings``; ``data_format`` and ``input_shapes`` (the command
+    line's) take precedence over the settings'."""
+    enabled = functools.partial(settings.enabled, path=path)
+    return Options(
+        data_format=data_format or settings.data_format or "channels_last",
+        explain=explain,
+        rules=rules_for(command, enabled),
+        rule_options=settings.rule_options,
+        reports=enabled,
+        input_shapes={**settings.input_shapes, **(input_shapes or {})},
+    )
 
 
 STACK_BYTES = 512 * 1024 * 1024
@@ -296,15 +322,17 @@ def model_report(model: Model, positions: Positions, options: Options) -> ModelR
             reason = f"{culprit.name} ({culprit.class_name}): {culprit.unknown_reason or 'parameters unknown'}"
         elif model.totals() != (None, None):
             reason = SPLIT_UNKNOWN
+    span = positions.span(model.source)
     return ModelReport(
         name=model.name,
         kind=model.kind,
-        line=positions.span(model.source).line,
+        line=span.line,
         context=_context(model, positions),
         layers=layers,
         trainable=trainable,
         non_trainable=non_trainable,
         unknown_reason=reason,
+        span=span,
     )
 
 
@@ -323,15 +351,17 @@ def layer_report(op: Operation, row: Row, counts: Counts, positions: Positions) 
             reason = op.uncertain or op.unknown_reason or op.trainable_unknown or "a layer of the nested model is unknown"
     elif is_unknown(row.output_shape):
         reason = getattr(row.output_shape, "reason", "")
+    span = positions.span(op.source)
     return LayerReport(
         name=op.name,
         class_name=op.class_name,
-        line=positions.span(op.source).line,
+        line=span.line,
         output_shape=row.output_shape,
         trainable=trainable,
         non_trainable=non_trainable,
         explain=list(getattr(op, "explain", [])),
         unknown_reason=reason,
+        span=span if op.source is not None else None,
     )
 
 

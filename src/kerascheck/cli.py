@@ -1,4 +1,4 @@
-"""The ``kerascheck`` command line: ``summary``, ``check`` and ``rule``.
+"""The ``kerascheck`` command line: ``summary``, ``check``, ``rule`` and ``server``.
 
 Heavy modules (libcst, the interpreter) are imported only when a command
 runs, so ``kerascheck --version`` starts instantly.
@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     rule = commands.add_parser("rule", help="print a rule's documentation")
     rule.add_argument("code", nargs="?", metavar="CODE", help="a rule code (KC201) or name (fractional-stride-drop)")
     rule.add_argument("--all", action="store_true", help="list every rule")
+
+    commands.add_parser("server", help="run the language server (LSP over standard input and output) for editors")
     return parser
 
 
@@ -97,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "rule":
             return run_rule(args)
+        if args.command == "server":
+            return run_server()
         from kerascheck.analysis import with_deep_stack
 
         return with_deep_stack(run_summary if args.command == "summary" else run_check, args)
@@ -116,10 +120,9 @@ def _tolerant_output() -> None:
 # ------------------------------------------------------------------ analysing files
 def analyse(args: argparse.Namespace, for_check: bool) -> list[FileReport]:
     """Analyse every file the arguments name, each with the settings that apply to it."""
-    from kerascheck.analysis import Options, analyze_bytes
+    from kerascheck.analysis import analyze_bytes, options_for
     from kerascheck.config import ConfigError
     from kerascheck.interpreter.modules import ParseCache
-    from kerascheck.rules.selection import rules_for
 
     overrides = _code_overrides(args)
     settings_of = functools.partial(_settings, args.config, overrides)
@@ -127,15 +130,13 @@ def analyse(args: argparse.Namespace, for_check: bool) -> list[FileReport]:
     cache = ParseCache()  # a module imported by several files is parsed once
     try:
         for path, data in _inputs(args, settings_of):
-            settings = settings_of(path)
-            enabled = functools.partial(settings.enabled, path=path)
-            options = Options(
-                data_format=args.data_format or settings.data_format or "channels_last",
+            options = options_for(
+                settings_of(path),
+                path,
+                "check" if for_check else "summary",
+                data_format=args.data_format,
+                input_shapes=dict(args.input_shape),
                 explain=getattr(args, "explain", False),
-                rules=rules_for("check" if for_check else "summary", enabled),
-                rule_options=settings.rule_options,
-                reports=enabled,
-                input_shapes={**settings.input_shapes, **dict(args.input_shape)},
             )
             reports.append(analyze_bytes(data, path.as_posix() if path is not None else "-", options, cache))
     except ConfigError as exc:
@@ -241,4 +242,15 @@ def run_rule(args: argparse.Namespace) -> int:
     if rule is None:
         raise UsageError(f"no rule {wanted!r}; `kerascheck rule --all` lists them")
     sys.stdout.write(rule_page(rule) + "\n")
+    return EXIT_OK
+
+
+def run_server() -> int:
+    try:
+        from kerascheck.server.app import serve
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] not in ("pygls", "lsprotocol"):
+            raise
+        raise UsageError("`kerascheck server` needs pygls: pip install 'kerascheck[server]'") from None
+    serve()
     return EXIT_OK

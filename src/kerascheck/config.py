@@ -223,6 +223,13 @@ def _per_file_ignores(value: Any, label: str) -> tuple[tuple[pathspec.GitIgnoreS
     )
 
 
+def forget() -> None:
+    """Read the configuration files again from now on (a long-running process, the
+    language server, calls this when one of them changed)."""
+    for cached in (_find_in, _read_toml, load):
+        cached.cache_clear()
+
+
 def settings_for(file: Path, override: Path | None = None) -> Settings:
     """The settings that apply to ``file`` (``override``: ``--config FILE``)."""
     if override is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.diagnostics import Diagnostic, Span
 
 
 @dataclass
@@ -22,6 +22,7 @@ class LayerReport:
     non_trainable: int | None
     explain: list[str]
     unknown_reason: str = ""
+    span: Span | None = None  # the layer's constructor call (``line`` is its first line)
 
     @property
     def params(self) -> int | None:
@@ -38,6 +39,7 @@ class ModelReport:
     trainable: int | None
     non_trainable: int | None
     unknown_reason: str = ""
+    span: Span | None = None  # the call that creates the model (``line`` is its first line)
 
     @property
     def total(self) -> int | None:

@@ -122,6 +122,14 @@ def test_the_time_guard_is_kc004_and_the_last_resort(monkeypatch):
     assert "the rest of the file is not analysed" in file["diagnostics"][0]["message"]
 
 
+def test_stop_ends_the_analysis_like_the_time_guard():
+    asked = []
+    file = report(f"import keras\n{HEAVY}m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])\n",
+                  Limits(stop=lambda: not asked.append(1)))
+    assert asked and [d["code"] for d in file["diagnostics"]] == ["KC004"]
+    assert "no longer wanted" in file["diagnostics"][0]["message"]
+
+
 def test_a_list_grown_by_a_long_loop_is_unknown_and_the_model_after_it_exact():
     """``pairs += [[a, b]]`` extends in place (linear time); past the loop budget the
     list is unknown, not partial."""

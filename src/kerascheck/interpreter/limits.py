@@ -7,7 +7,7 @@ how loaded the machine is (the time limit is a last resort).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -24,6 +24,8 @@ class Limits:
     ``min_statement_steps``, so no model is dropped for what came before it.
     ``max_seconds`` is a last-resort guard against a step that runs away, not a
     budget: the counted ones are meant to end every analysis well before it.
+    ``stop``, asked as often as the time guard, ends the analysis when it
+    answers True (the language server's, once a newer edit makes it useless).
     """
 
     max_steps: int = 1_000_000
@@ -33,6 +35,7 @@ class Limits:
     max_depth: int = 60
     max_iterations: int = 10_000
     max_seconds: float = 120.0
+    stop: Callable[[], bool] | None = None
 
 
 @dataclass

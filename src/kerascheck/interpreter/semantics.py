@@ -94,8 +94,11 @@ class Semantics:
         self.steps += 1
         if self.steps > self.budget_end:
             raise AnalysisLimit(self.budgets[-1].reason, node, budget=self.budgets[-1])
-        if not self.steps & 1023 and time.monotonic() > self.deadline:
-            raise AnalysisLimit(f"stopped by the {self.limits.max_seconds:g} s time guard", node, fatal=True)
+        if not self.steps & 1023:
+            if time.monotonic() > self.deadline:
+                raise AnalysisLimit(f"stopped by the {self.limits.max_seconds:g} s time guard", node, fatal=True)
+            if self.limits.stop is not None and self.limits.stop():
+                raise AnalysisLimit("stopped: the analysis was no longer wanted", node, fatal=True)
 
     def record(self, changed: Any, key: Any = MISSING) -> None:
         """Journal a change that outlives the statement being run: the variable

@@ -1,0 +1,148 @@
+"""``kerascheck server`` driven over standard input and output as an editor drives it
+(pytest-lsp): one server for the module, in a temporary workspace whose
+``pyproject.toml`` configures it; each test opens buffers of its own."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pytest_lsp")
+
+import pytest_lsp  # noqa: E402 - after the skip
+from lsprotocol import types  # noqa: E402
+from pytest_lsp import ClientServerConfig, LanguageClient  # noqa: E402
+
+from kerascheck.cli import main  # noqa: E402
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+MODEL = """\
+import keras
+from keras import layers
+
+inputs = keras.Input(shape=(28, 28, 1))
+x = layers.Conv2D(32, 7, strides=3, use_bias=False)(inputs)
+x = layers.Conv2D(64, 5, strides=2, use_bias=False, name="c😀")(x)
+x = layers.Flatten()(x)
+outputs = layers.Dense(10, activation="softmax")(x)
+model = keras.Model(inputs, outputs)
+"""
+CONFIG = '[tool.kerascheck]\nper-file-ignores = { "quiet/*.py" = ["KC201"] }\n'
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("workspace")
+    (root / "pyproject.toml").write_text(CONFIG)
+    return root
+
+
+@pytest_lsp.fixture(
+    scope="module", config=ClientServerConfig(server_command=[sys.executable, "-m", "kerascheck", "server"])
+)
+async def client(lsp_client: LanguageClient, workspace: Path):
+    params = types.InitializeParams(
+        capabilities=types.ClientCapabilities(),  # no pull diagnostics: the server pushes them
+        root_uri=workspace.as_uri(),
+        initialization_options={"debounce": 10},
+    )
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+def open_buffer(client: LanguageClient, path: Path, text: str) -> str:
+    """Open an unsaved buffer for ``path`` (nothing is written to disk)."""
+    uri = path.as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, text)))
+    return uri
+
+
+async def pushed(client: LanguageClient, uri: str, timeout: float = 20.0) -> list[types.Diagnostic]:
+    """The diagnostics last pushed for ``uri``, once some are."""
+    deadline = time.monotonic() + timeout
+    while uri not in client.diagnostics:
+        assert time.monotonic() < deadline, f"no diagnostics for {uri}"
+        await asyncio.sleep(0.01)
+    return list(client.diagnostics.pop(uri))
+
+
+async def pulled(client: LanguageClient, uri: str) -> list[types.Diagnostic]:
+    report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(types.TextDocumentIdentifier(uri)))
+    assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+    return list(report.items)
+
+
+def cli_diagnostics(path: Path, capsys) -> list[dict]:
+    main(["check", "--output-format", "json", str(path)])
+    return json.loads(capsys.readouterr().out)["files"][0]["diagnostics"]
+
+
+async def test_an_unsaved_buffer_gets_the_cli_diagnostics_with_the_workspace_configuration(client, workspace, capsys):
+    (workspace / "saved.py").write_text(MODEL, encoding="utf-8")
+    [expected] = cli_diagnostics(workspace / "saved.py", capsys)
+    [found] = await pushed(client, open_buffer(client, workspace / "model.py", MODEL))
+    assert (found.code, found.source, found.severity) == ("KC201", "kerascheck", types.DiagnosticSeverity.Warning)
+    assert found.message == f"{expected['message']}\nFix: {expected['fix']}"
+    assert found.code_description and found.code_description.href.endswith("rules.md#kc201-fractional-stride-drop")
+    start, end = found.range.start, found.range.end
+    assert (start.line, start.character) == (expected["line"] - 1, expected["column"] - 1)
+    # the span ends after "c😀": one code point, two UTF-16 units
+    assert (end.line, end.character) == (expected["end_line"] - 1, expected["end_column"] - 1 + 1)
+    assert await pushed(client, open_buffer(client, workspace / "quiet" / "model.py", MODEL)) == []
+
+
+async def test_shapes_and_counts_as_inlay_hints_hover_and_code_lens(client, workspace):
+    uri = open_buffer(client, workspace / "shapes.py", MODEL)
+    document = types.TextDocumentIdentifier(uri)
+    everything = types.Range(types.Position(0, 0), types.Position(9, 0))
+    hints = await client.text_document_inlay_hint_async(types.InlayHintParams(document, everything))
+    assert [(h.position.line, h.label) for h in hints] == [
+        (4, "→ (None, 8, 8, 32) · 1,568"),
+        (5, "→ (None, 2, 2, 64) · 51,200"),
+        (6, "→ (None, 256) · 0"),
+        (7, "→ (None, 10) · 2,570"),
+    ]
+    assert hints[1].position.character == len(MODEL.splitlines()[5]) + 1  # UTF-16 units
+    hover = await client.text_document_hover_async(types.HoverParams(document, types.Position(4, 15)))
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert "**conv2d** (Conv2D) in `functional`" in hover.contents.value
+    assert "height = floor((28 + 0 − 7) / 3) + 1 = 8" in hover.contents.value
+    on_model = await client.text_document_hover_async(types.HoverParams(document, types.Position(8, 12)))
+    assert on_model is not None and isinstance(on_model.contents, types.MarkupContent)
+    assert "functional (functional)" in on_model.contents.value and "Total params: 55,338" in on_model.contents.value
+    [lens] = await client.text_document_code_lens_async(types.CodeLensParams(document))
+    assert lens.range.start.line == 8 and lens.command is not None
+    assert lens.command.title == "functional: 55,338 params (55,338 trainable, 0 non-trainable)"
+
+
+async def test_the_noqa_action_applied_silences_the_diagnostic_and_close_clears_them(client, workspace):
+    uri = open_buffer(client, workspace / "fix.py", MODEL)
+    [diagnostic] = await pushed(client, uri)
+    context = types.CodeActionContext(diagnostics=[diagnostic])
+    params = types.CodeActionParams(types.TextDocumentIdentifier(uri), diagnostic.range, context)
+    actions = await client.text_document_code_action_async(params)
+    assert [a.title for a in actions] == ["Suppress KC201 on this line (# noqa)", "Suppress KC201 in this file"]
+    [edit] = actions[0].edit.changes[uri]
+    assert edit.new_text == "  # noqa: KC201"
+    change = types.TextDocumentContentChangePartial(range=edit.range, text=edit.new_text)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(types.VersionedTextDocumentIdentifier(version=2, uri=uri), [change])
+    )
+    assert await pulled(client, uri) == []
+    # undo it in a burst of edits: the last text's analysis is the one reported
+    for version, text in enumerate([MODEL + "\n", MODEL + "\n\n", MODEL], start=3):
+        whole = types.TextDocumentContentChangeWholeDocument(text=text)
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(types.VersionedTextDocumentIdentifier(version=version, uri=uri), [whole])
+        )
+    assert [d.code for d in await pulled(client, uri)] == ["KC201"]
+    client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri)))
+    client.diagnostics.pop(uri, None)
+    assert await pushed(client, uri) == []
