@@ -240,8 +240,8 @@ class Statements(Semantics):
         self.uncertain += 1
         outer_node = self.uncertain_node
         outer_region = self.region
-        results = []
-        dead = []  # the branches that raise where nothing may catch it: the program ends there
+        results: list[tuple[dict[str, Any], Any, Any]] = []
+        dead: list[int] = []  # the branches that raise where nothing may catch it: the program ends there
         try:
             for branch, branch_node in ((first, node), (second, second_node or node)):
                 scope.vars, scope.maybe_returned = dict(before), maybe_before
