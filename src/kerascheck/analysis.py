@@ -272,6 +272,7 @@ def interpret(
         report.input_shapes_used = shapes.used
     for hit in interpreter.limit_hits:
         findings.append(Finding("KC002", hit.node, f"{hit}; values computed there are unknown"))
+    keras.session.facts.library_sites = interpreter.library_sites
     for node, message in keras.session.facts.missing_source:
         findings.append(Finding("KC002", node, f"{message}; what it builds is unknown"))
     for _ in range(2):  # building a model may build another one used inside it
@@ -280,12 +281,18 @@ def interpret(
     return keras
 
 
+#: the rule families about a model's design (not what Keras refuses, nor budgets)
+DESIGN = ("KC2", "KC3")
+
+
 def run_rules(path: str, keras: KerasLibrary, options: Options) -> list[Finding]:
     out: dict[tuple[str, int, str], Finding] = {}  # one per code, node and message (a layer may be in several models)
     views: dict[int, ModelView] = {}  # each model's view is built once, for every rule
     for rule in options.selected_rules():
         settings = {**rule.options, **{k: v for k, v in options.rule_options.items() if k in rule.options}}
         for finding in rule.check(RuleContext(path, keras.models, keras.session.facts, settings, views)):
+            if finding.code[:3] in DESIGN and id(finding.node) in keras.session.facts.library_sites:
+                continue  # the design of a keras.applications base is Keras's, not the file's
             out.setdefault((finding.code, id(finding.node), finding.message), finding)
     return list(out.values())
 

@@ -376,5 +376,7 @@ class Facts:
     fit_targets: list[tuple[cst.CSTNode, Any, tuple[Any, ...]]] = field(default_factory=list)
     #: names the file reads but never binds, read as Keras's (a snippet): (node, name, what it is read as)
     implicit_names: list[tuple[cst.CSTNode, str, str]] = field(default_factory=list)
+    #: the calls (by node id) that ran a library's own source, a keras.applications constructor
+    library_sites: set[int] = field(default_factory=set)
     #: the first call that needed a library's source kerascheck could not find: (node, why)
     missing_source: list[tuple[cst.CSTNode, str]] = field(default_factory=list)

@@ -92,3 +92,20 @@ def test_without_keras_the_base_is_unknown_and_says_why(monkeypatch):
     assert model["total_params"] is None
     [note] = [d for d in report["diagnostics"] if d["code"] == "KC002"]  # said once
     assert note["line"] == 3 and applications.MISSING_KERAS in note["message"]
+
+
+@needs_keras
+def test_design_findings_are_the_files_not_those_of_keras_own_base():
+    """KC208 (ResNet50's biases before BatchNormalization) and KC202 (VGG16's fc1)
+    are Keras's design, not the file's: only the file's own layers are judged."""
+    from kerascheck.rules.selection import rules_for
+
+    report = analyze("""
+        import keras
+        from keras.applications import ResNet50, VGG16
+        VGG16(weights=None)
+        base = ResNet50(weights=None, include_top=False, input_shape=(64, 64, 3))
+        outputs = keras.layers.Dense(10, activation="softmax")(base.output)
+        model = keras.Model(base.input, outputs)
+    """, rules=rules_for("check"))
+    assert [(d["code"], d["line"]) for d in report["diagnostics"]] == [("KC205", 6)]

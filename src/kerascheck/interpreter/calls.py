@@ -109,6 +109,8 @@ class Calls(Semantics):
             library = self.libraries.for_ref(func)
             source = library.source(func) if library is not None else None
             if source is not None:  # the library's own code, run as the project's
+                if self.anchor is None:  # what it builds is the library's design, made at this call
+                    self.library_sites.add(id(node))
                 implementation = self.importer.load_source(source, node)
                 if isinstance(implementation, (Function, Class)):
                     return self.call_value(implementation, arguments, node)

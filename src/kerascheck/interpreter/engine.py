@@ -65,6 +65,8 @@ class Interpreter(Statements, Expressions, Calls):
         self.call_stack = []
         self.tainted = {}
         self.limit_hits = []
+        #: the calls of the analysed file into a library's source (``Library.source``), by id
+        self.library_sites: set[int] = set()
         for library in self.libraries.all:
             library.attach(self)
 
