@@ -66,7 +66,7 @@ class Interpreter(Statements, Expressions, Calls):
         self.tainted = {}
         self.limit_hits = []
         #: the calls of the analysed file into a library's source (``Library.source``), by id
-        self.library_sites: set[int] = set()
+        self.library_sites = set()
         for library in self.libraries.all:
             library.attach(self)
 

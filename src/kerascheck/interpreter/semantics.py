@@ -88,6 +88,7 @@ class Semantics:
     call_stack: list[tuple[str, cst.CSTNode | None]]  # the calls being made
     tainted: dict[int, Any]  # containers mutated under an unknown condition
     limit_hits: list[AnalysisLimit]
+    library_sites: set[int]  # the calls of the analysed file into a library's source
 
     # ------------------------------------------------------------ bookkeeping
     def tick(self, node: cst.CSTNode) -> None:
