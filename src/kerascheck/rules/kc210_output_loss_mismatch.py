@@ -29,6 +29,7 @@ class OutputLossMismatch(Rule):
     name = "output-loss-mismatch"
     severity = "warning"
     summary = "The output layer's activation or units do not suit the loss given to compile()."
+    follows_from = ("KC209",)
     docs = """\
 ## What it does
 Compares each output's final activation and number of units with the loss
@@ -47,7 +48,9 @@ name) and reports:
 
 The diagnostic points at the layer applying the output's final activation (for
 an output without activation, the layer computing it). Outputs whose activation
-or loss kerascheck cannot determine are left alone.
+or loss kerascheck cannot determine are left alone.  When KC209 reports the
+same layer (a softmax over one unit, an activation after a softmax), the
+mismatch follows from that misuse and is said in KC209's diagnostic.
 
 ## Why it matters
 None of these fail: the model trains, badly or not at all.
