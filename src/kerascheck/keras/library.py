@@ -19,7 +19,7 @@ from kerascheck.catalog.activations import ELEMENTWISE_FUNCTIONS
 from kerascheck.catalog.base import Call
 from kerascheck.catalog.merging import legacy_merge_layer
 from kerascheck.catalog.operations import operation
-from kerascheck.graph import Layer, Model, Op, Operation, Tensor
+from kerascheck.graph import Compile, Layer, Model, Op, Operation, Tensor
 from kerascheck.input_shapes import InputShapes
 from kerascheck.interpreter.library import NOT_HANDLED, Host, Library, Source
 from kerascheck.interpreter.values import MISSING, Arguments, Class, Function, Instance, Opaque, Ref
@@ -594,8 +594,8 @@ class KerasLibrary(Library):
         if name == "compile":
             # optimizer and loss are the first two parameters in Keras 2 and 3 alike
             positional = {} if arguments.opaque else dict(zip(("optimizer", "loss"), args))
-            model.compile_args = {**positional, **kwargs}
-            model.compile_source = node
+            certain = not self.host.changes_uncertainly(model)
+            model.compiles.append(Compile({**positional, **kwargs}, node, certain))
             session.snapshot(model, name)
             return None
         if name == "summary":
@@ -633,6 +633,8 @@ class KerasLibrary(Library):
             if isinstance(layers, list) and (is_unknown(target) or is_unknown(index)):
                 return Unknown("a layer picked by an unknown name or index", among=tuple(layers))
             return Unknown(f"layer {target!r}")
+        if name in ("fit", "fit_generator", "train_on_batch") and model.compiles:
+            model.compiles[-1].trained = True
         if name == "fit" and model.kind == "subclassed" and not model.traced:
             subclassed_models.fit(session, model, arguments, node)
         if name in ("summary", "fit", "fit_generator", "evaluate", "predict", "save", "save_weights", "load_weights"):
