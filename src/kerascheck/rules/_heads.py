@@ -296,3 +296,10 @@ def losses(compiled: Compile | None, outputs: list[Head]) -> list[Loss | None] |
 def last_compile(model: Model) -> Compile | None:
     """The ``compile()`` in effect: the last one that ran."""
     return model.compiles[-1] if model.compiles else None
+
+
+def replaced_untrained(model: Model, index: int) -> bool:
+    """Whether the model's ``index``-th ``compile()`` never trained it: a later one, run
+    whenever it ran, replaced it before any ``fit()``."""
+    compiled = model.compiles[index]
+    return not compiled.trained and any(c.certain for c in model.compiles[index + 1 :])

@@ -18,6 +18,7 @@ from kerascheck.rules._heads import (
     heads,
     losses,
     rank,
+    replaced_untrained,
     shape_text,
     softmax_axes,
 )
@@ -213,7 +214,7 @@ m.compile(loss='binary_crossentropy')
                     if (problem := _problem(head, loss)) is not None
                     and not any(i < len(other) and other[i] == loss for other in repeated)  # said there
                 ]
-                if compiled.trained or not any(c.certain for c in later):  # in effect: said at each output
+                if not replaced_untrained(model, index):  # in effect: said at each output
                     for head, message, fix in problems:
                         assert head.activation_layer is not None  # _problem() needs it
                         yield self.finding(head.activation_layer.source, message, fix=fix)
