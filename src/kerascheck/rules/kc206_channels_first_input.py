@@ -60,7 +60,7 @@ Give the input channels last, `keras.Input((224, 224, 3))`, and transpose the
 data (`np.transpose(x, (0, 2, 3, 1))`); or, if the data must stay channels
 first, pass `data_format="channels_first"` to the layers (or set it globally).
 """
-    valid = (
+    valid: ClassVar[tuple[Example, ...]] = (
         Example(SEQ + "m = keras.Sequential([keras.Input((224, 224, 3)), layers.Conv2D(64, 3)])\n", 0),
         # channels-first declared globally, Keras 1 style or Keras 3 style
         Example(
@@ -98,7 +98,7 @@ first, pass `data_format="channels_first"` to the layers (or set it globally).
             0,
         ),
     )
-    invalid = (
+    invalid: ClassVar[tuple[Example, ...]] = (
         Example(
             SEQ + "inputs = keras.Input((3, 224, 224))\nx = layers.Conv2D(64, 3, padding='same')(inputs)\n"
             "m = keras.Model(inputs, x)\n",
