@@ -304,6 +304,8 @@ class Model(Operation):
     inputs: list[Tensor] = field(default_factory=list)
     outputs: list[Tensor] = field(default_factory=list)
     uncertain: str = ""  # why the model's structure depends on unknown values
+    #: Sequential: the items added under a condition kerascheck cannot evaluate
+    conditional_adds: list[Operation] = field(default_factory=list, init=False)
     #: the statement of a condition kerascheck cannot evaluate that decides whether it is built
     condition: Any = None
     #: every ``model.compile(...)`` call, in the order they ran (the last one is in effect)

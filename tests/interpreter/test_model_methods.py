@@ -51,3 +51,15 @@ def test_add_with_a_keyword_it_does_not_take_raises():
         ("KC110", "Sequential.add() got an unexpected keyword argument 'input_shape': input_shape= belongs inside Dense(...)")
     ]
     assert model.totals() == (None, None)
+
+
+def test_layers_added_under_a_condition_are_listed():
+    model = only_model("""
+        import sys
+        import keras
+        m = keras.Sequential()
+        if sys.argv[1]:
+            m.add(keras.layers.GaussianNoise(0.1, input_shape=(16,)))
+        m.add(keras.layers.Dense(4))
+    """)
+    assert model.uncertain and [op.class_name for op in model.conditional_adds] == ["GaussianNoise"]
