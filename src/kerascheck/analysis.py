@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 import libcst as cst
 
 from kerascheck import suppression
+from kerascheck.cascades import fold_consequences
 from kerascheck.diagnostics import Diagnostic, Span
 from kerascheck.findings import Finding
 from kerascheck.graph import Counts, Layer, Model, Operation, Row
@@ -165,7 +166,7 @@ def finish(report: FileReport, options: Options) -> FileReport:
     diagnostics = report.diagnostics
     if options.reports is not None:
         diagnostics = [d for d in diagnostics if options.reports(d.code)]
-    report.diagnostics = suppression.apply(diagnostics, report.source)
+    report.diagnostics = fold_consequences(suppression.apply(diagnostics, report.source))
     return report
 
 

@@ -279,6 +279,17 @@ class Snapshot:
 
 
 @dataclass(eq=False)
+class Compile:
+    """One ``model.compile(...)`` call: its arguments by name (``optimizer`` and
+    ``loss`` also when given positionally)."""
+
+    args: dict[str, Any]
+    source: cst.CSTNode
+    certain: bool  # it ran whenever the model exists (no condition of its own)
+    trained: bool = False  # fit() or train_on_batch() ran while it was in effect
+
+
+@dataclass(eq=False)
 class Model(Operation):
     """A Sequential, Functional or subclassed model found in the source."""
 
@@ -292,10 +303,12 @@ class Model(Operation):
     inputs: list[Tensor] = field(default_factory=list)
     outputs: list[Tensor] = field(default_factory=list)
     uncertain: str = ""  # why the model's structure depends on unknown values
+    #: Sequential: the items added under a condition kerascheck cannot evaluate
+    conditional_adds: list[Operation] = field(default_factory=list, init=False)
     #: the statement of a condition kerascheck cannot evaluate that decides whether it is built
     condition: Any = None
-    compile_args: dict[str, Any] | None = None
-    compile_source: cst.CSTNode | None = None  # the model.compile(...) call
+    #: every ``model.compile(...)`` call, in the order they ran (the last one is in effect)
+    compiles: list[Compile] = field(default_factory=list, init=False)
     rows: list[Row] | None = field(default=None, init=False)
     unknown_reason: str = field(default="", init=False)
     #: what Keras refuses about the model as a whole: it is never built, its totals are unknown

@@ -11,7 +11,7 @@ import pytest
 from kerascheck.cli import CHECK_FORMATS
 from kerascheck.diagnostics import Diagnostic, Span
 from kerascheck.report import FileReport
-from kerascheck.reporters import full, github
+from kerascheck.reporters import full, github, statistics, text
 from kerascheck.rules import all_rules
 from tests.reporters.sources import CONV, CONV_END, CONV_START, FILES
 
@@ -192,3 +192,13 @@ def test_piped_output_defaults_to_concise_without_color(project):
     assert run.returncode == 1 and "\033[" not in run.stdout
     assert run.stdout.startswith(f"models.py:2:{CONV_START}: KC101 ")
     assert run.stdout.endswith("Found 1 diagnostic (1 error).\n")
+
+
+def test_info_notes_are_counted_apart_from_problems():
+    warning = Diagnostic("KC201", "fractional-stride-drop", "warning", "w", Span(1, 1, 1, 1))
+    note = Diagnostic("KC301", "legacy-keras-api", "info", "n", Span(2, 1, 2, 1))
+    both, notes = FileReport("a.py", diagnostics=[note, warning, note]), FileReport("b.py", diagnostics=[note])
+    assert text.tally([both]) == "Found 1 diagnostic (1 warning), and 2 notes (info)."
+    assert text.tally([notes]) == "All checks passed, with 1 note (info)."
+    assert statistics.render([both]) == "1  KC201  fractional-stride-drop (warning)\nnotes:\n2  KC301  legacy-keras-api (info)"
+    assert statistics.render([notes]) == "notes:\n1  KC301  legacy-keras-api (info)"

@@ -24,3 +24,16 @@ def test_points_at_the_layer_without_activation():
     source = SOURCE.replace("    layers.Activation('sigmoid'),\n", "")
     report = analyze_source(source, "example.py", Options(rules=(RULE,)))
     assert [d.span.line for d in report.diagnostics] == [5]
+
+
+REPLACED = SOURCE.replace("m.compile(loss='categorical_crossentropy')", "m.compile(loss='categorical_crossentropy')\n{between}m.compile(loss='binary_crossentropy')")
+
+
+def test_a_replaced_compile_is_an_info_at_that_call():
+    report = analyze_source(REPLACED.format(between=""), "example.py", Options(rules=(RULE,)))
+    assert [(d.span.line, d.severity) for d in report.diagnostics] == [(8, "info")]
+
+
+def test_a_compile_that_trained_is_in_effect():
+    report = analyze_source(REPLACED.format(between="m.fit(x, y)\n"), "example.py", Options(rules=(RULE,)))
+    assert [(d.span.line, d.severity) for d in report.diagnostics] == [(6, "warning")]

@@ -25,8 +25,6 @@ JUSTIFIED = {
     ("vgg16.py", "KC202"): "fc1 holds 74% of VGG16's parameters: the textbook Dense-after-Flatten hotspot",
     ("vgg19.py", "KC202"): "fc1 holds 72% of VGG19's parameters",
     ("siamese.py", "KC201"): "a 2×2 pool on an 11×11 map drops the last row and column",
-    ("vgg_small.py", "KC202"): "the Dense after Flatten holds 54% of the model",
-    ("cnn_lstm_timeseries.py", "KC202"): "the Dense after Flatten holds 96% of the model",
 }
 
 APPLICATION_FILES = sorted(p for p in APPLICATIONS.glob("*.py") if not p.name.endswith("_test.py"))

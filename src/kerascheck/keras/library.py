@@ -19,7 +19,7 @@ from kerascheck.catalog.activations import ELEMENTWISE_FUNCTIONS
 from kerascheck.catalog.base import Call
 from kerascheck.catalog.merging import legacy_merge_layer
 from kerascheck.catalog.operations import operation
-from kerascheck.graph import Layer, Model, Op, Operation, Tensor
+from kerascheck.graph import Compile, Layer, Model, Op, Operation, Problem, Tensor
 from kerascheck.input_shapes import InputShapes
 from kerascheck.interpreter.library import NOT_HANDLED, Host, Library, Source
 from kerascheck.interpreter.values import MISSING, Arguments, Class, Function, Instance, Opaque, Ref
@@ -607,6 +607,7 @@ class KerasLibrary(Library):
         args, kwargs = arguments.positional, arguments.keywords
         if name == "add" and args:
             if model.kind == "sequential":
+                refuse_add_arguments(model, arguments, node)
                 session.sequential_add(model, args[0], node)
             return None
         if name == "pop" and model.kind == "sequential" and model.sequence:
@@ -617,8 +618,8 @@ class KerasLibrary(Library):
         if name == "compile":
             # optimizer and loss are the first two parameters in Keras 2 and 3 alike
             positional = {} if arguments.opaque else dict(zip(("optimizer", "loss"), args))
-            model.compile_args = {**positional, **kwargs}
-            model.compile_source = node
+            certain = not self.host.changes_uncertainly(model)
+            model.compiles.append(Compile({**positional, **kwargs}, node, certain))
             session.snapshot(model, name)
             return None
         if name == "summary":
@@ -660,6 +661,8 @@ class KerasLibrary(Library):
             targets = kwargs.get("y", args[1] if len(args) > 1 else None)
             if isinstance(targets, arrays.Array) and isinstance(targets.shape, tuple) and targets.shape:
                 session.facts.fit_targets.append((node, model, targets.shape))
+        if name in ("fit", "fit_generator", "train_on_batch") and model.compiles:
+            model.compiles[-1].trained = True
         if name == "fit" and model.kind == "subclassed" and not model.traced:
             subclassed_models.fit(session, model, arguments, node)
         if name in ("summary", "fit", "fit_generator", "evaluate", "predict", "save", "save_weights", "load_weights"):
@@ -695,6 +698,32 @@ def keras_base(cls: Class) -> str | None:
     if base is None:
         return None
     return base.last if base.last in ("Model", "Sequential") else "Layer"
+
+
+#: what ``Sequential.add`` takes (Keras 3; Keras 1 and 2 take only the layer)
+ADD_PARAMETERS = ("layer", "rebuild")
+#: what belongs to a layer's constructor, when given to ``add`` instead
+LAYER_KEYWORDS = ("input_shape", "input_dim", "batch_input_shape", "batch_size", "name", "activation")
+
+
+def refuse_add_arguments(model: Model, arguments: Arguments, node: cst.CSTNode) -> None:
+    """``model.add(layer, input_shape=...)``: Keras raises TypeError (KC110) for any
+    argument but the layer and ``rebuild``."""
+    if arguments.opaque:
+        return
+    extra = [k for k in arguments.keywords if k not in ADD_PARAMETERS]
+    if not extra and len(arguments.positional) <= len(ADD_PARAMETERS):
+        return
+    if not extra:
+        given = len(arguments.positional) + 1  # Python counts self
+        message = f"Sequential.add() takes from 2 to 3 positional arguments but {given} were given"
+    else:
+        message = f"Sequential.add() got an unexpected keyword argument {extra[0]!r}"
+        layer = arguments.positional[0]
+        if extra[0] in LAYER_KEYWORDS and isinstance(layer, Layer):
+            message += f": {extra[0]}= belongs inside {layer.called_as}(...)"
+    model.problems.append(Problem("KC110", message, node))
+    model.unknown_reason = model.unknown_reason or f"Keras raises: {message}"
 
 
 def lacks_shape(shape: Any) -> bool:

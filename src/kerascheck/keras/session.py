@@ -242,13 +242,14 @@ class Session:
     def sequential_add(self, model: Model, item: Any, node: cst.CSTNode, rebuild: bool = True) -> None:
         """``model.add(item)``, consuming names as Keras does (its input layer, and
         the Functional it rebuilds internally)."""
-        if self.host.changes_uncertainly(model):
-            model.uncertain = "a layer is added under a condition kerascheck cannot evaluate"
         if isinstance(item, Tensor) and item.producer is not None and item.producer.is_input:
             item = item.producer.operation
         if not isinstance(item, (Layer, Model)):
             item = self.unknown_layer("?", {}, node)
             item.unknown_reason = "the added layer is not known"
+        if self.host.changes_uncertainly(model):
+            model.uncertain = "a layer is added under a condition kerascheck cannot evaluate"
+            model.conditional_adds.append(item)
         model.rows = None
         if not model.sequence and not (isinstance(item, Layer) and item.is_input):
             declared = item.type.declared_input_shape(item.config) if isinstance(item, Layer) and item.type else None

@@ -1,4 +1,4 @@
-"""``check --statistics``: the number of diagnostics per code, most frequent first."""
+"""``check --statistics``: the number of diagnostics per code, most frequent first, info notes apart."""
 
 from __future__ import annotations
 
@@ -10,10 +10,15 @@ if TYPE_CHECKING:
 
 
 def render(reports: list[FileReport]) -> str:
-    """``--statistics``: the number of diagnostics per code, most frequent first."""
+    """``--statistics``: the number of diagnostics per code, most frequent first; the
+    info notes after the problems (errors and warnings), under their own heading."""
     counts = Counter((d.code, d.name, d.severity) for r in reports for d in r.diagnostics)
     if not counts:
         return ""
     width = len(str(max(counts.values())))
-    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
-    return "\n".join(f"{n:>{width}}  {code}  {name} ({severity})" for (code, name, severity), n in rows)
+    rows = sorted(counts.items(), key=lambda item: (item[0][2] == "info", -item[1], item[0][0]))
+    lines = [f"{n:>{width}}  {code}  {name} ({severity})" for (code, name, severity), n in rows]
+    notes = sum(1 for (_, _, severity) in counts if severity == "info")
+    if notes:
+        lines.insert(len(lines) - notes, "notes:")
+    return "\n".join(lines)

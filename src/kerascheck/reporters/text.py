@@ -18,10 +18,13 @@ def source_lines(source: str) -> list[str]:
 
 
 def tally(reports: list[FileReport]) -> str:
-    """The closing line of the human formats: ``Found 3 diagnostics (1 error, 2 warnings).``"""
+    """The closing line of the human formats: ``Found 3 diagnostics (1 error, 2 warnings).``;
+    info notes are counted apart (``…, and 2 notes (info).``): they are not problems."""
     counts = Counter(d.severity for r in reports for d in r.diagnostics)
-    total = sum(counts.values())
-    if not total:
-        return "All checks passed!"
-    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
-    return f"Found {total} diagnostic{'s' if total != 1 else ''} ({', '.join(parts)})."
+    problems, notes = counts["error"] + counts["warning"], counts["info"]
+    noted = f"{notes} note{'s' if notes != 1 else ''} (info)"
+    if not problems:
+        return f"All checks passed, with {noted}." if notes else "All checks passed!"
+    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning") if counts[s]]
+    found = f"Found {problems} diagnostic{'s' if problems != 1 else ''} ({', '.join(parts)})"
+    return f"{found}, and {noted}." if notes else f"{found}."

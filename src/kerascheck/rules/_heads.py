@@ -13,7 +13,7 @@ from kerascheck.catalog import roles_of, type_of
 from kerascheck.catalog.base import Role
 from kerascheck.catalog.core import Dense
 from kerascheck.catalog.rnn import TimeDistributed
-from kerascheck.graph import Layer, Model, Op, Operation
+from kerascheck.graph import Compile, Layer, Model, Op, Operation
 from kerascheck.interpreter.values import Opaque, Ref
 from kerascheck.rules.base import ModelView, RuleContext
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
@@ -285,11 +285,11 @@ def per_output(value: Any, outputs: list[Head]) -> list[Any] | None:
     return [value] * len(outputs)
 
 
-def losses(model: Model, outputs: list[Head]) -> list[Loss | None] | None:
-    """The loss of each output, from ``model.compile(loss=...)`` (None: not compiled or not known)."""
-    if not model.compile_args or "loss" not in model.compile_args or not outputs:
+def losses(compiled: Compile | None, outputs: list[Head]) -> list[Loss | None] | None:
+    """The loss of each output, from a ``model.compile(loss=...)`` (None: not compiled or not known)."""
+    if compiled is None or "loss" not in compiled.args or not outputs:
         return None
-    given = per_output(model.compile_args["loss"], outputs)
+    given = per_output(compiled.args["loss"], outputs)
     return None if given is None else [loss_of(v) for v in given]
 
 
@@ -304,3 +304,15 @@ def one_target_per_example(targets: list[tuple[Any, ...]], output: Any) -> tuple
     example where the model's output has more axes: what a per-position output contradicts."""
     n = rank(output)
     return next((shape for shape in targets if n is not None and len(shape) < n and len(shape) <= 2), None)
+
+
+def last_compile(model: Model) -> Compile | None:
+    """The ``compile()`` in effect: the last one that ran."""
+    return model.compiles[-1] if model.compiles else None
+
+
+def replaced_untrained(model: Model, index: int) -> bool:
+    """Whether the model's ``index``-th ``compile()`` never trained it: a later one, run
+    whenever it ran, replaced it before any ``fit()``."""
+    compiled = model.compiles[index]
+    return not compiled.trained and any(c.certain for c in model.compiles[index + 1 :])

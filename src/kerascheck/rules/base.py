@@ -55,6 +55,9 @@ class Rule:
     summary: ClassVar[str]  # one line, for tables and SARIF's shortDescription
     docs: ClassVar[str]  # markdown: ## What it does / ## Why it matters / ## Example / ## Fix
     options: ClassVar[dict[str, Any]] = {}  # kebab-case option name → default
+    #: codes whose diagnostic on the same call causes this rule's there: this one is
+    #: then folded into it (``kerascheck.cascades``)
+    follows_from: ClassVar[tuple[str, ...]] = ()
     valid: ClassVar[tuple[Example, ...]] = ()
     invalid: ClassVar[tuple[Example, ...]] = ()
 

@@ -10,6 +10,7 @@ class InvalidLayerArgument(LayerProblemRule):
     name = "invalid-layer-argument"
     severity = "error"
     summary = "A layer argument Keras rejects (an unknown keyword, a rate outside [0, 1]…)."
+    follows_from = ("KC213",)
     docs = """\
 ## What it does
 Reports constructor arguments that Keras 3 validates and rejects, other than
@@ -24,6 +25,8 @@ keywords of Keras's `Layer` it passes on: `name`, `dtype`, `trainable`,
 understands (`border_mode`, `nb_filter`, `init`, `W_regularizer`,
 `output_dim`, `batch_input_shape`, `weights`…): those are KC301's, like a
 `pool_size` left to the default Keras 1/2 gave it (`AveragePooling2D()`).
+On a call KC213 reports (Keras 1's `Conv3D(8, 3, 3, 3)`, whose last 3 Keras 3
+reads as `padding=3`), the error is said in KC213's diagnostic, as an error.
 
 ## Why it matters
 Keras raises when the layer is created or built ("Unrecognized keyword

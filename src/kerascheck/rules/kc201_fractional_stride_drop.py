@@ -23,6 +23,7 @@ class FractionalStrideDrop(Rule):
     name = "fractional-stride-drop"
     severity = "warning"
     summary = "A 'valid' convolution or pooling whose stride does not tile its input: trailing rows are never read."
+    follows_from = ("KC213",)
     docs = """\
 ## What it does
 For every convolution and pooling layer with `padding="valid"` (any rank,
@@ -34,6 +35,9 @@ never under any window.  Not reported: a window narrower than its stride (a
 1×1 stride-2 shortcut), which skips positions between windows by design, and
 unread positions that are only the zeros a `ZeroPadding` layer just added
 (ResNet's `ZeroPadding2D(3)` then a 7×7 stride-2 convolution: no data is lost).
+On a call KC213 reports (Keras 1's `Conv2D(8, 5, 5)`, which Keras 3 reads as
+stride 5), the unread rows follow from that stride nobody meant: KC213's
+diagnostic says so rather than a second one.
 
 ## Why it matters
 Keras floors the output size without a word: the border of every example is
@@ -72,6 +76,8 @@ Use `padding="same"`, or a kernel size and stride that tile the input exactly
         Example(SEQ + "import sys\ns = int(sys.argv[1])\n"
                 "m = keras.Sequential([keras.Input((9, 9, 1)), layers.Conv2D(8, 3, strides=s)])\n", 0),
         Example(SEQ + "m = keras.Sequential([keras.Input((8, 8, 1)), layers.MaxPooling2D(2)])\n", 0),
+        # Keras 1's 5×5 kernel read as stride 5: folded into KC213's diagnostic
+        Example(SEQ + "m = keras.Sequential([keras.Input((48, 48, 1)), layers.Conv2D(8, 5, 5)])\n", 0),
     )
     invalid = (
         Example(

@@ -29,8 +29,9 @@ Reports a `Dense` layer fed by a flattened feature map — `Flatten` (or a
 `Reshape` to one axis) of a multi-axis tensor that a layer of the model
 computed, possibly through `Dropout`, normalisation or activation layers —
 when it holds at least `hotspot-share` of its model's parameters (default
-half) and at least `hotspot-min-params` of them (default 100,000).  The message
-shows the flattened shape the weight matrix comes from.  Only models whose
+half) and at least `hotspot-min-params` parameters itself (default
+1,000,000).  The message shows the flattened shape the weight matrix comes
+from.  Only models whose
 total is known are checked; a nested model's row is not a layer.
 
 Layers whose size is inherent are not reported: an `Embedding` table is sized
@@ -45,6 +46,17 @@ connected layer holds 102,764,544 of the network's 138,357,544 parameters
 (74%).  Such a layer dominates memory, over-fits easily, and ties the model to
 one input size.
 
+The share alone does not make a hotspot: in a small network the classifier
+head naturally holds most of the weights (a `Dense(96)` on a 5×5×48 map holds
+115,296 of a 153,658-parameter MNIST CNN, 75%; a `Dense(512)` on a 2×2×128
+map about half of a CIFAR-sized one), and nothing needs fixing there.  The
+floor of a million parameters (4 MB of float32 weights) is where the layer's
+size starts to matter for memory and over-fitting; it separates the
+Flatten-into-Dense mistakes seen in practice (a 1,179,776-parameter `Dense`
+holding 98% of its model) from their fixes (the same head after more pooling,
+204,928 parameters, still 84%), which a share threshold cannot.  Lower
+`hotspot-min-params` for models meant for small devices.
+
 ## Example
 ```python
 x = keras.layers.Flatten()(features)       # 7×7×512 = 25,088 values
@@ -55,7 +67,7 @@ x = keras.layers.Dense(4096)(x)            # 102,764,544 parameters
 Shrink the feature map before the head: `GlobalAveragePooling2D` instead of
 `Flatten`, or more pooling / strided convolutions before it, or fewer units.
 """
-    options = {"hotspot-share": 0.5, "hotspot-min-params": 100_000}
+    options = {"hotspot-share": 0.5, "hotspot-min-params": 1_000_000}
     valid = (
         Example(
             SEQ + "m = keras.Sequential([keras.Input((14, 14, 512)), layers.GlobalAveragePooling2D(),"
@@ -64,6 +76,13 @@ Shrink the feature map before the head: `GlobalAveragePooling2D` instead of
         ),
         # small models: under hotspot-min-params
         Example(SEQ + "m = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(8, 3), layers.Flatten(), layers.Dense(16)])\n", 0),
+        # a small CNN's head holds most of its weights (115,296 of 153,658) without being a problem
+        Example(
+            SEQ + "m = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(48, 3, activation='relu'),"
+            " layers.MaxPooling2D(2), layers.Conv2D(48, 4, activation='relu'), layers.MaxPooling2D(2),"
+            " layers.Flatten(), layers.Dense(96, activation='relu'), layers.Dense(10, activation='softmax')])\n",
+            0,
+        ),
         Example(VGG_HEAD, 0, options={"hotspot-share": 0.97}),
         Example(VGG_HEAD, 0, options={"hotspot-min-params": 200_000_000}),
         # an MLP over raw pixels: the first layer's size is the data's
@@ -110,13 +129,22 @@ Shrink the feature map before the head: `GlobalAveragePooling2D` instead of
         # a time series flattened into a Dense layer
         Example(
             SEQ + "m = keras.Sequential([keras.Input((128, 9)), layers.Conv1D(64, 3, activation='relu'),"
-            " layers.Reshape((-1,)), layers.Dense(100), layers.Dense(6)])\n",
-            contains="126×64 = 8,064 flattened inputs × 100 units",
+            " layers.Reshape((-1,)), layers.Dense(128), layers.Dense(6)])\n",
+            contains="126×64 = 8,064 flattened inputs × 128 units",
         ),
         Example(
             SEQ + "from keras.layers import Convolution2D\nm = keras.Sequential([keras.Input((28, 28, 1)),"
             " Convolution2D(32, 3, 3), layers.MaxPooling2D(), layers.Flatten(), layers.Dense(output_dim=128)])\n",
             contains="692,352 of the 692,672 parameters of sequential (over 99%)",
+            options={"hotspot-min-params": 100_000},
+        ),
+        # the small CNN head above, with a lower floor
+        Example(
+            SEQ + "m = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(48, 3, activation='relu'),"
+            " layers.MaxPooling2D(2), layers.Conv2D(48, 4, activation='relu'), layers.MaxPooling2D(2),"
+            " layers.Flatten(), layers.Dense(96, activation='relu'), layers.Dense(10, activation='softmax')])\n",
+            contains="115,296 of the 153,658 parameters",
+            options={"hotspot-min-params": 100_000},
         ),
     )
 

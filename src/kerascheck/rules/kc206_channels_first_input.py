@@ -4,7 +4,7 @@ An input shaped channels-first, like (3, 224, 224), feeds convolutions that read
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, ClassVar, Iterator
 
 from kerascheck.catalog.base import Call, Explain, Invalid, Shape, Unresolved, format_shape
 from kerascheck.catalog.convolutional import Conv
@@ -60,7 +60,7 @@ Give the input channels last, `keras.Input((224, 224, 3))`, and transpose the
 data (`np.transpose(x, (0, 2, 3, 1))`); or, if the data must stay channels
 first, pass `data_format="channels_first"` to the layers (or set it globally).
 """
-    valid = (
+    valid: ClassVar[tuple[Example, ...]] = (
         Example(SEQ + "m = keras.Sequential([keras.Input((224, 224, 3)), layers.Conv2D(64, 3)])\n", 0),
         # channels-first declared globally, Keras 1 style or Keras 3 style
         Example(
@@ -98,7 +98,7 @@ first, pass `data_format="channels_first"` to the layers (or set it globally).
             0,
         ),
     )
-    invalid = (
+    invalid: ClassVar[tuple[Example, ...]] = (
         Example(
             SEQ + "inputs = keras.Input((3, 224, 224))\nx = layers.Conv2D(64, 3, padding='same')(inputs)\n"
             "m = keras.Model(inputs, x)\n",
@@ -134,47 +134,65 @@ first, pass `data_format="channels_first"` to the layers (or set it globally).
         ),
     )
 
+    #: the layout the input looks like, and the one the layers read
+    looks: ClassVar[str] = "channels_first"
+    reads: ClassVar[str] = "channels_last"
+
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         checked = (self.check_input(model, tensor) for model in ctx.models for tensor in model.inputs)
         return once_per_call_site(d for d in checked if d is not None)
 
     def check_input(self, model: Model, tensor: Tensor) -> Finding | None:
         shape = tensor.shape
-        if not looks_channels_first(shape) or tensor.producer is None:
+        if not looks_like(shape, self.looks) or tensor.producer is None:
             return None
-        reached = first_windows(model, tensor)
-        if not reached or any(layer.config.get("data_format") != "channels_last" for layer, _ in reached):
+        reached = first_windows(model, tensor, channel_axis(self.reads))
+        if not reached or any(layer.config.get("data_format") != self.reads for layer, _ in reached):
             return None
         if any(not isinstance(layer.type, WINDOWS) or layer.type.rank + 2 != len(shape) for layer, _ in reached):
             return None
         layer, node = next(((op, n) for op, n in reached if isinstance(op.type, Conv)), reached[0])
-        sides = "×".join(str(d) for d in shape[1:-1])
+        meant, read = channel_axis(self.looks), channel_axis(self.reads)
+        channels = shape[meant]
+        sides = "×".join(str(d) for i, d in enumerate(shape[1:], 1) if i != len(shape) + read and i != read)
         kind = "image" if len(shape) == 4 else "volume"
-        reading = f"Keras reads it as a {sides} {kind} with {shape[-1]} channels"
+        reading = f"Keras reads it as a {sides} {kind} with {shape[read]} channels"
         message = (
-            f"input {format_shape(shape)} looks channels-first ({shape[1]} channel{'s' if shape[1] > 1 else ''}), but "
-            f"{_describe(layer)} uses channels_last: {reading}{consequence(layer, node, shape)}."
+            f"input {format_shape(shape)} looks {self.looks.replace('_', '-')} ({channels} "
+            f"channel{'s' if channels > 1 else ''}), but {_describe(layer)} uses {self.reads}: "
+            f"{reading}{consequence(layer, node, shape, self.looks)}."
         )
+        others = [d for i, d in enumerate(shape[1:], 1) if i != len(shape) + meant and i != meant]
+        fixed = (*others, channels) if self.reads == "channels_last" else (channels, *others)
         return self.finding(
             tensor.producer.operation.source,
             message,
-            fix=f"declare the input channels last, keras.Input({(*shape[2:], shape[1])}), and transpose the data; "
-            "or set data_format='channels_first' on the layers",
+            fix=f"declare the input {self.reads.replace('_', ' ')}, keras.Input({fixed}), and transpose the data; "
+            f"or set data_format='{self.looks}' on the layers",
         )
 
 
-def looks_channels_first(shape: Any) -> bool:
-    """A known rank-4/5 shape whose first non-batch dim is a channel count, the last two image sides."""
+def channel_axis(data_format: str) -> int:
+    """Where a batch of images holds its channels: 1 (channels_first) or -1."""
+    return 1 if data_format == "channels_first" else -1
+
+
+def looks_like(shape: Any, data_format: str) -> bool:
+    """A known rank-4/5 shape whose channel axis in ``data_format`` is a channel count and
+    whose two image sides next to it are at least MIN_SIDE."""
     if not isinstance(shape, tuple) or len(shape) not in (4, 5):
         return False
     dims = shape[1:]
     if not all(isinstance(d, int) and not isinstance(d, bool) for d in dims):
         return False
-    return dims[0] in CHANNEL_COUNTS and min(dims[-2:]) >= MIN_SIDE
+    if data_format == "channels_first":
+        return dims[0] in CHANNEL_COUNTS and min(dims[-2:]) >= MIN_SIDE
+    return dims[-1] in CHANNEL_COUNTS and min(dims[-3:-1]) >= MIN_SIDE
 
 
-def first_windows(model: Model, tensor: Tensor) -> list[tuple[Layer, Node]]:
-    """The convolution and pooling layers ``tensor`` reaches through layers that keep its layout."""
+def first_windows(model: Model, tensor: Tensor, axis: int) -> list[tuple[Layer, Node]]:
+    """The convolution and pooling layers ``tensor`` reaches through layers that keep its
+    layout (its rank and the size of the channel axis ``axis`` they read)."""
     nodes, _, _ = traverse(model)
     consumers: dict[int, list[Node]] = {}
     for node in nodes:
@@ -191,30 +209,31 @@ def first_windows(model: Model, tensor: Tensor) -> list[tuple[Layer, Node]]:
             op = node.operation
             if isinstance(op, Layer) and isinstance(op.type, WINDOWS):
                 found.append((op, node))
-            elif keeps_layout(node, current):
+            elif keeps_layout(node, current, axis):
                 frontier.extend(node.outputs)
     return found
 
 
-def keeps_layout(node: Node, tensor: Tensor) -> bool:
-    """A layer or operation whose output has its input's rank and last (channel) dimension."""
+def keeps_layout(node: Node, tensor: Tensor, axis: int) -> bool:
+    """A layer or operation whose output has its input's rank and channel dimension (at ``axis``)."""
     if not isinstance(node.operation, Layer) or len(node.outputs) != 1:
         return False
     before, after = tensor.shape, node.outputs[0].shape
     if not isinstance(after, tuple) or contains_unknown(after):
         return False
-    return len(after) == len(before) and after[-1] == before[-1]
+    return len(after) == len(before) and after[axis] == before[axis]
 
 
-def consequence(layer: Layer, node: Node, shape: Shape) -> str:
+def consequence(layer: Layer, node: Node, shape: Shape, meant: str) -> str:
     """What the misreading does to the first window layer: its parameters, or its output."""
     if layer.problems:
         return f", on which it fails: {layer.problems[0].message}"
     if isinstance(layer.type, Conv) and layer.weights:
-        intended = _weights_count(layer, shape)
+        intended = _weights_count(layer, shape, meant)
         kernel = "×".join(str(k) for k in layer.weights[0].shape[: layer.type.rank])
         actual = sum(w.size for w in layer.weights)
-        text = f", so its {kernel} kernel spans {shape[-1]} input channels: {actual:,} parameters"
+        read = shape[1] if meant == "channels_last" else shape[-1]
+        text = f", so its {kernel} kernel spans {read} input channels: {actual:,} parameters"
         return text + (f" instead of {intended:,}" if intended is not None else "")
     output = node.outputs[0].shape
     if contains_unknown(output):
@@ -223,11 +242,11 @@ def consequence(layer: Layer, node: Node, shape: Shape) -> str:
     return f", which it {verb} into {format_shape(output)}"
 
 
-def _weights_count(layer: Layer, shape: Shape) -> int | None:
-    """The layer's parameter count had it read ``shape`` channels first."""
+def _weights_count(layer: Layer, shape: Shape, meant: str) -> int | None:
+    """The layer's parameter count had it read ``shape`` in the ``meant`` data format."""
     if layer.type is None:  # consequence() passes a Conv
         return None
-    config = {**layer.config, "data_format": "channels_first"}
+    config = {**layer.config, "data_format": meant}
     try:
         return sum(w.size for w in layer.type.weights(config, Call(shape), Explain()))
     except (Unresolved, Invalid, TypeError, ValueError, IndexError, KeyError):

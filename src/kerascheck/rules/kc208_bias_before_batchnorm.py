@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from kerascheck.catalog.base import Unresolved, channels_axis
-from kerascheck.catalog.convolutional import Conv
+from kerascheck.catalog.convolutional import Conv, DepthwiseConv
 from kerascheck.catalog.core import Dense
 from kerascheck.catalog.normalization import BatchNormalization
 from kerascheck.catalog.rnn import ConvLSTM
@@ -27,7 +27,10 @@ class BiasBeforeBatchNorm(Rule):
 Finds a convolution (any kind) or `Dense` layer with `use_bias=True` and no
 activation whose output goes only into `BatchNormalization` layers that
 normalise its channel axis (the last axis, or axis 1 for `channels_first`
-convolutions), with or without `center`.
+convolutions), with or without `center`.  The input shape is not needed: the
+bias holds `filters` (or `units`) values whatever the input's channels, and a
+convolution's output rank is its own (only a depthwise convolution, whose bias
+grows with the input channels, needs them).
 
 ## Why it matters
 Batch normalisation subtracts the per-channel mean — during training the
@@ -77,6 +80,13 @@ Pass `use_bias=False` to the layer before the normalisation.
             "    y = layers.BatchNormalization()(y)\nm = keras.Model(x, y)\n",
             0,
         ),
+        # a depthwise convolution's bias size depends on the input channels, unknown here
+        Example(
+            "from keras.models import Sequential\nfrom keras.layers import DepthwiseConv2D, BatchNormalization\n"
+            "def build(shape):\n    m = Sequential()\n    m.add(DepthwiseConv2D(3, input_shape=shape))\n"
+            "    m.add(BatchNormalization())\n    return m\nnet = build(SHAPE)\n",
+            0,
+        ),
         Example(
             SEQ + "import sys\nact = sys.argv[1]\n"
             "m = keras.Sequential([keras.Input((32,)), layers.Dense(16, activation=act), layers.BatchNormalization()])\n",
@@ -109,6 +119,13 @@ Pass `use_bias=False` to the layer before the normalisation.
             " layers.BatchNormalization()])\n",
             contains="its 8 bias parameters",
         ),
+        # the input shape is unknown: the bias is `filters` wide all the same
+        Example(
+            "from keras.models import Sequential\nfrom keras.layers import Conv2D, BatchNormalization\n"
+            "def build(shape):\n    m = Sequential()\n    m.add(Conv2D(24, (3, 3), padding='same', input_shape=shape))\n"
+            "    m.add(BatchNormalization())\n    return m\nnet = build(SHAPE)\n",
+            contains="its 24 bias parameters are wasted",
+        ),
         # Keras 1 spelling
         Example(
             SEQ + "from keras.layers import Convolution2D\nm = keras.Sequential([keras.Input((8, 8, 3)),"
@@ -140,25 +157,38 @@ Pass `use_bias=False` to the layer before the normalisation.
 
 
 def bias_size(layer: Layer) -> int:
-    """The size of the bias of a linear convolution or Dense layer (0 otherwise or if unknown)."""
-    if not isinstance(layer.type, (Conv, Dense)) or isinstance(layer.type, ConvLSTM) or layer.weights is None:
+    """The size of the bias of a linear convolution or Dense layer (0 otherwise or if unknown):
+    a depthwise convolution's depends on its input channels, the others' are ``filters``
+    or ``units`` whatever the input."""
+    if not isinstance(layer.type, (Conv, Dense)) or isinstance(layer.type, ConvLSTM):
         return 0
     activation = layer.config.get("activation")
     if not (activation is None or isinstance(activation, str) and activation in LINEAR):
         return 0
-    return sum(w.size for w in layer.weights if w.name == "bias")
+    if layer.weights is not None:
+        return sum(w.size for w in layer.weights if w.name == "bias")
+    if layer.config.get("use_bias") is not True or isinstance(layer.type, DepthwiseConv):
+        return 0
+    size = layer.config.get("units" if isinstance(layer.type, Dense) else "filters")
+    return size if isinstance(size, int) and not isinstance(size, bool) and size > 0 else 0
 
 
 def cancels(op: object, layer: Layer, view: ModelView) -> bool:
     """Whether ``op`` is a BatchNormalization over ``layer``'s channel axis (it subtracts
-    the mean, with or without ``center``)."""
+    the mean, with or without ``center``).  A convolution's output rank is known without
+    its input; a Dense layer's channel axis is the last."""
     if not isinstance(op, Layer) or not isinstance(op.type, BatchNormalization):
         return False
     shape = view.output_shape.get(id(layer))
     axis = op.config.get("axis")
-    if not isinstance(shape, tuple) or not isinstance(axis, int) or isinstance(axis, bool):
+    if not isinstance(axis, int) or isinstance(axis, bool):
         return False
-    rank = len(shape)
+    if isinstance(shape, tuple):
+        rank = len(shape)
+    elif isinstance(layer.type, Conv):
+        rank = layer.type.rank + 2
+    else:
+        return axis == -1
     try:
         channel = rank - 1 if isinstance(layer.type, Dense) else channels_axis(layer.config, rank)
     except Unresolved:

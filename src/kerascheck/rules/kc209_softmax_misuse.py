@@ -109,6 +109,10 @@ m = keras.Model(inp, layers.Dense(1)(layers.Flatten()(w)))
     invalid = (
         Example(IMPORT + "m = keras.Sequential([keras.Input((20,)), layers.Dense(64, activation='relu'),"
                 " layers.Dense(1, activation='softmax')])\n", contains="output (None, 1)"),
+        # the loss on that one unit follows from it (KC210 folded in, the severity stays error)
+        Example(IMPORT + "m = keras.Sequential([keras.Input((20,)), layers.Dense(1, activation='softmax')])\n"
+                "m.compile(loss='categorical_crossentropy')\n",
+                contains="; KC210 (output-loss-mismatch) follows from it: dense (Dense) gives the output a softmax"),
         Example(IMPORT + "import tensorflow as tf\nm = tf.keras.Sequential([tf.keras.layers.Dense(1,"
                 " input_dim=8, activation=tf.nn.softmax)])\n", contains="always outputs 1.0"),
         Example(IMPORT + "inp = keras.Input((50, 32))\n"

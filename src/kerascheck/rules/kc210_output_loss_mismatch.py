@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Iterator
 
 from kerascheck.findings import Finding
+from kerascheck.graph import Compile
 from kerascheck.rules._heads import (
     BINARY,
     CATEGORICAL,
     PROBABILITY,
+    REGRESSION,
     SPARSE,
     Head,
     Loss,
@@ -16,7 +18,9 @@ from kerascheck.rules._heads import (
     heads,
     losses,
     rank,
+    replaced_untrained,
     shape_text,
+    softmax_axes,
 )
 from kerascheck.rules.base import Example, Rule, RuleContext
 
@@ -29,6 +33,7 @@ class OutputLossMismatch(Rule):
     name = "output-loss-mismatch"
     severity = "warning"
     summary = "The output layer's activation or units do not suit the loss given to compile()."
+    follows_from = ("KC209",)
     docs = """\
 ## What it does
 Compares each output's final activation and number of units with the loss
@@ -42,12 +47,22 @@ name) and reports:
 - `categorical_crossentropy` (or the sparse one) after a sigmoid;
 - `binary_crossentropy` after a softmax over more than two units (on two, with
   one-hot labels, it is twice the categorical cross-entropy);
+- a regression loss (mean squared or absolute error, Huber, log-cosh…) after a
+  softmax over two or more units (a sigmoid with a squared error is left
+  alone: it is a common, working way to fit values in [0, 1]);
 - a cross-entropy with `from_logits=False` (the default) on outputs that are
   not probabilities: no activation (raw logits), relu, tanh...
 
 The diagnostic points at the layer applying the output's final activation (for
 an output without activation, the layer computing it). Outputs whose activation
 or loss kerascheck cannot determine are left alone.
+
+Every `compile()` of the model is checked, not only the last: one followed by
+`fit()` trained the model.  A `compile()` that a later one replaces before any
+`fit()` or `train_on_batch()` never trains anything: its mismatch is an
+**info** at that call (dead code that reads like a bug), not a warning.  When KC209 reports the
+same layer (a softmax over one unit, an activation after a softmax), the
+mismatch follows from that misuse and is said in KC209's diagnostic.
 
 ## Why it matters
 None of these fail: the model trains, badly or not at all.
@@ -58,7 +73,10 @@ time (Keras's TensorFlow backend notices and undoes it with a warning; JAX and
 PyTorch do not). Categorical cross-entropy after a sigmoid ignores that each
 unit is an independent probability; binary cross-entropy after a softmax
 scores each class as an independent yes/no, and `accuracy` then becomes binary
-accuracy, which looks excellent for any many-class model. With
+accuracy, which looks excellent for any many-class model. A squared error
+through a softmax has a gradient that vanishes as the outputs saturate: a
+confidently wrong class is barely corrected, where cross-entropy's gradient is
+the error itself. With
 `from_logits=False`, Keras clips outputs into [1e-7, 1 − 1e-7] before taking the
 log: raw logits outside that range get no gradient.
 
@@ -99,6 +117,11 @@ without activation and pass `from_logits=True` to the loss object.
         # not built, and a Reshape makes the unit count unknown
         Example(IMPORT + "m = keras.Sequential([layers.Dense(20, activation='sigmoid'), layers.Reshape((4, 5))])\n"
                 "m.compile(loss='categorical_crossentropy')\n", 0),
+        # a sigmoid fitted with a squared error: values in [0, 1], a common working choice
+        Example(MLP.format(head="5, activation='sigmoid'") + "m.compile(loss='mse')\n", 0),
+        # a softmax over the time axis (a distribution over positions), not over the units
+        Example(IMPORT + "inp = keras.Input((30, 4))\n"
+                "m = keras.Model(inp, layers.Softmax(axis=1)(layers.Dense(2)(inp)))\nm.compile(loss='mse')\n", 0),
         # per-output losses by name
         Example(IMPORT + """\
 inp = keras.Input((32,))
@@ -155,6 +178,19 @@ b = layers.Dense(1, activation='sigmoid')(h)
 m = keras.Model(inp, [a, b])
 m.compile(loss=['categorical_crossentropy', keras.losses.BinaryFocalCrossentropy(from_logits=True)])
 """, contains="dense_2 (Dense)"),
+        Example(MLP.format(head="5, activation='softmax'") + "m.compile(optimizer='sgd', loss='mean_squared_error')\n",
+                contains="softmax over 5 units, but loss mean_squared_error is a regression loss"),
+        Example(MLP.format(head="3, activation='softmax'") + "m.compile(loss=keras.losses.Huber())\n",
+                contains="loss Huber is a regression loss"),
+        # a compile() replaced by the one in effect (which suits the output): an info at the call
+        Example(MLP.format(head="6, activation='sigmoid'") + "m.compile(loss='categorical_crossentropy')\n"
+                "m.compile(loss='binary_crossentropy')\n", contains="this compile() is replaced by a later one"),
+        # an earlier compile() trained the model before the last one
+        Example(MLP.format(head="6, activation='sigmoid'") + "m.compile(loss='categorical_crossentropy')\n"
+                "m.fit(x, y)\nm.compile(loss='binary_crossentropy')\n", contains="dense_1 (Dense) gives the output"),
+        # the last compile() is the wrong one
+        Example(MLP.format(head="6, activation='sigmoid'") + "m.compile(loss='binary_crossentropy')\n"
+                "m.compile(loss='categorical_crossentropy')\n", contains="dense_1 (Dense) gives the output"),
         # one loss for every output
         Example(IMPORT + """\
 inp = keras.Input((32,))
@@ -168,13 +204,39 @@ m.compile(loss='binary_crossentropy')
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for model in ctx.models:
             outputs = heads(ctx.view(model))
-            for head, loss in zip(outputs, losses(model, outputs) or []):
-                if loss is None or head.activation is None or head.activation_layer is None or head.units is None:
-                    continue
-                problem = mismatch(head, loss)
-                if problem is not None:
-                    message, fix = problem
-                    yield self.finding(head.activation_layer.source, message, fix=fix)
+            for index, compiled in enumerate(model.compiles):
+                later = model.compiles[index + 1 :]
+                given = losses(compiled, outputs) or []
+                repeated = [losses(c, outputs) or [] for c in later]
+                problems = [
+                    (head, *problem)
+                    for i, (head, loss) in enumerate(zip(outputs, given))
+                    if (problem := _problem(head, loss)) is not None
+                    and not any(i < len(other) and other[i] == loss for other in repeated)  # said there
+                ]
+                if not replaced_untrained(model, index):  # in effect: said at each output
+                    for head, message, fix in problems:
+                        assert head.activation_layer is not None  # _problem() needs it
+                        yield self.finding(head.activation_layer.source, message, fix=fix)
+                elif problems:  # replaced before any training: a note at the call
+                    yield _replaced(self, compiled, problems)
+
+def _problem(head: Head, loss: Loss | None) -> tuple[str, str] | None:
+    """A head's mismatch with its loss, when both are known."""
+    if loss is None or head.activation is None or head.activation_layer is None or head.units is None:
+        return None
+    return mismatch(head, loss)
+
+
+def _replaced(rule: Rule, compiled: Compile, problems: list[tuple[Head, str, str]]) -> Finding:
+    """An info at a ``compile()`` a later one replaces, whose losses do not suit the outputs."""
+    said = "; ".join(message for _, message, _ in problems)
+    return rule.finding(
+        compiled.source,
+        f"this compile() is replaced by a later one before any training, and its loss would not suit the output: {said}",
+        fix="remove this compile(): only the last one takes effect",
+        severity="info",
+    )
 
 
 def mismatch(head: Head, loss: Loss) -> tuple[str, str] | None:
@@ -200,6 +262,11 @@ def mismatch(head: Head, loss: Loss) -> tuple[str, str] | None:
     if activation in ("sigmoid", "hard_sigmoid") and loss.name in CATEGORICAL | SPARSE:
         return (f"{ends}, but loss {loss.name} expects a softmax distribution over the classes",
                 "use activation='softmax' for one label per sample, or binary_crossentropy for several labels")
+    if activation == "softmax" and units > 1 and loss.name in REGRESSION and _over_last_axis(head):
+        return (f"{ends}, but loss {loss.name} is a regression loss: through a softmax its gradient vanishes as"
+                " the outputs saturate, and a wrong class with high confidence is barely penalised",
+                "use categorical_crossentropy (sparse_categorical_crossentropy for integer labels); for several"
+                " independent labels, sigmoid with binary_crossentropy")
     if activation == "softmax" and loss.name in BINARY and units > 2:
         return (f"{ends}, but loss {loss.name} scores each of the {units} units as an independent yes/no",
                 "use categorical_crossentropy (or sparse_categorical_crossentropy for integer labels)")
@@ -208,6 +275,13 @@ def mismatch(head: Head, loss: Loss) -> tuple[str, str] | None:
                 " outputs into [1e-7, 1 - 1e-7], and those outside get no gradient",
                 f"add activation='{_expected(loss)}', or pass from_logits=True to the loss object")
     return None
+
+
+def _over_last_axis(head: Head) -> bool:
+    """Whether the head's softmax normalises its units (its last axis)."""
+    axes = softmax_axes(head.activation_layer) if head.activation_layer is not None else None
+    last = (rank(head.shape) or 0) - 1
+    return axes is not None and len(axes) == 1 and axes[0] in (-1, last)
 
 
 def _expected(loss: Loss) -> str:

@@ -31,7 +31,10 @@ on a layer that is not the first of a Sequential model (an `Input` or another
 layer comes before it), or on a layer called on a tensor in a Functional graph.
 It reports them when the declared shape differs from the shape the layer
 actually receives, or when, in a Sequential, the ignored declaration was the
-only one and the model stays unbuilt.  With `report-matching` it also reports
+only one and the model stays unbuilt.  In a Sequential whose layers are added
+under conditions kerascheck cannot evaluate, a layer always added is reported
+when a layer added before it (optional or not) declares a different shape:
+whenever that one is in the model, this declaration is ignored.  With `report-matching` it also reports
 declarations that match what the layer receives (dead arguments).
 (`Embedding`'s `input_dim` is its vocabulary size, not a shape; Keras 3 rejects
 `batch_input_shape=` on layers outright, which KC301 reports.)
@@ -61,6 +64,18 @@ first layer only), and remove `input_shape=`/`input_dim=` from the others.
     options = {"report-matching": False}
     valid = (
         Example(SEQ + "m = keras.Sequential([layers.Dense(8, input_shape=(4,)), layers.Dense(2)])\n", 0),
+        # first layers chosen by a condition, each declaring its own shape: one of them runs
+        Example(
+            SEQ + "import sys\nm = keras.Sequential()\nif sys.argv[1]:\n    m.add(layers.Dense(8, input_shape=(4,)))\n"
+            "else:\n    m.add(layers.Dense(8, input_shape=(6,)))\nm.add(layers.Dense(2))\n",
+            0,
+        ),
+        # an optional first layer declaring the same shape as the next one
+        Example(
+            SEQ + "import sys\nm = keras.Sequential()\nif sys.argv[1]:\n"
+            "    m.add(layers.GaussianNoise(0.1, input_shape=(4,)))\nm.add(layers.Dense(8, input_shape=(4,)))\n",
+            0,
+        ),
         Example(
             "from keras.models import Sequential\nfrom keras.layers import Dense\nm = Sequential()\n"
             "m.add(Dense(8, input_dim=4))\nm.add(Dense(2))\n",
@@ -81,10 +96,10 @@ first layer only), and remove `input_shape=`/`input_dim=` from the others.
         Example(
             SEQ + "x = keras.Input((12, 8))\ny = layers.LSTM(4, input_shape=(None, 8))(x)\nm = keras.Model(x, y)\n", 0
         ),
-        # which layer comes first is unknown
+        # which layer comes first is unknown, and a later layer declares nothing
         Example(
             SEQ + "import sys\nm = keras.Sequential()\nif len(sys.argv) > 1:\n"
-            "    m.add(layers.Dense(8, input_shape=(4,)))\nm.add(layers.Dense(2, input_shape=(16,)))\n",
+            "    m.add(layers.Dense(8, input_shape=(4,)))\nm.add(layers.Dense(2))\n",
             0,
         ),
         # what the layer receives is unknown
@@ -111,6 +126,15 @@ first layer only), and remove `input_shape=`/`input_dim=` from the others.
             "m = keras.Model(inputs, h)\n",
             contains="input_shape=(100,) is ignored, since the layer is called on a tensor: it receives (None, 16)",
         ),
+        # a first layer added under a condition: whenever it is, the next one's declaration is ignored
+        Example(
+            "import sys\nfrom keras.models import Sequential\nfrom keras.layers import GaussianNoise, Dense\n"
+            "m = Sequential()\nif '--noise' in sys.argv:\n    m.add(GaussianNoise(0.1, input_shape=(16,)))\n"
+            "m.add(Dense(32, activation='relu', input_shape=(20,)))\nm.add(Dense(3, activation='softmax'))\n",
+            contains="dense (Dense): input_shape=(20,) is ignored whenever gaussian_noise (GaussianNoise), added before "
+            "it under a condition, is in the Sequential model sequential: that layer declares (None, 16), this one "
+            "(None, 20)",
+        ),
         # the only declaration is ignored: the model stays unbuilt
         Example(
             SEQ + "m = keras.Sequential([layers.Dense(64), layers.Dense(10, input_shape=(32,))])\n",
@@ -130,7 +154,8 @@ first layer only), and remove `input_shape=`/`input_dim=` from the others.
         matching = ctx.options["report-matching"]
         for model in ctx.models:
             if model.kind == "sequential" and model.uncertain:
-                continue  # which layer comes first depends on an unknown condition
+                yield from self.conditional(model)  # which layer comes first depends on a condition
+                continue
             view = ctx.view(model)
             for layer in view.layers():
                 keyword = _shape_keyword(layer)
@@ -158,6 +183,33 @@ first layer only), and remove `input_shape=`/`input_dim=` from the others.
                 elif matching:
                     text = f"{head}: it receives {format_shape(received[0])}, as declared"
                     yield self.finding(layer.source, text, fix=FIX)
+
+
+    def conditional(self, model: Model) -> Iterator[Finding]:
+        """In a Sequential built under conditions: a layer always added whose declaration
+        contradicts that of a layer added before it (under a condition or not): whenever
+        that one is in the model, this one's is ignored."""
+        layers = [op for op in model.sequence if isinstance(op, Layer) and not op.is_input and op.type is not None]
+        for index, layer in enumerate(layers):
+            keyword = _shape_keyword(layer)
+            if keyword is None or any(layer is op for op in model.conditional_adds):
+                continue
+            assert layer.type is not None  # filtered above
+            declared = layer.type.declared_input_shape(layer.config)
+            if declared is None:
+                continue
+            for before in layers[:index]:
+                earlier = before.type.declared_input_shape(before.config) if before.type is not None else None
+                if earlier is None or contains_unknown(earlier) or contains_unknown(declared) or earlier == declared:
+                    continue
+                added = " under a condition" if any(before is op for op in model.conditional_adds) else ""
+                text = (
+                    f"{layer.name} ({layer.class_name}): {keyword}={layer.config.get(keyword)!r} is ignored whenever "
+                    f"{before.name} ({before.class_name}), added before it{added}, is in the Sequential model "
+                    f"{model.name}: that layer declares {format_shape(earlier)}, this one {format_shape(declared)}"
+                )
+                yield self.finding(layer.source, text, fix=FIX)
+                break
 
 
 FIX = "declare the input once, with keras.Input(shape) first, and remove this argument"

@@ -50,6 +50,10 @@ keras.Sequential([
 ## Fix
 Give the kernel as a tuple, `Conv2D(8, (5, 5))`; if the stride was meant,
 write it by keyword, `Conv2D(8, 5, strides=5)`.
+
+What follows from the misreading on the same call (rows the stride leaves
+unread, KC201; a padding or dilation Keras rejects, KC107) is said in this
+diagnostic, which then takes the more severe of the two severities.
 """
     valid = (
         Example(SEQ + "m = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(8, (5, 5))])\n", 0),
@@ -107,6 +111,12 @@ write it by keyword, `Conv2D(8, 5, strides=5)`.
             SEQ + "def block(x):\n    return layers.Conv2D(8, 3, 3, padding='same')(x)\n"
             "x = keras.Input((32, 32, 3))\nm = keras.Model(x, block(block(x)))\n",
             contains="(None, 11, 11, 8) instead of (None, 32, 32, 8)",
+        ),
+        # the rows the unmeant stride leaves unread are said here, not as KC201
+        Example(
+            SEQ + "m = keras.Sequential([keras.Input((48, 48, 1)), layers.Conv2D(8, 5, 5)])\n",
+            contains="instead of (None, 44, 44, 8); KC201 (fractional-stride-drop) follows from it: conv2d (Conv2D): "
+            "(48 − 5) / 5 = 8.6",
         ),
         # the input is unknown: the stride is still reported
         Example(

@@ -13,6 +13,7 @@ from kerascheck.rules._heads import (
     describe,
     heads,
     keras_name,
+    last_compile,
     losses,
     per_output,
 )
@@ -105,9 +106,10 @@ m.compile(loss={'age': 'mse', 'gender': 'sparse_categorical_crossentropy'},
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for model in ctx.models:
             outputs = heads(ctx.view(model))
-            given = losses(model, outputs)
-            wanted = metrics(model.compile_args or {}, outputs)
-            if given is None or wanted is None:
+            compiled = last_compile(model)
+            given = losses(compiled, outputs)
+            wanted = metrics(compiled.args, outputs) if compiled is not None else None
+            if compiled is None or given is None or wanted is None:
                 continue
             for head, loss, names in zip(outputs, given, wanted):
                 accuracy = next((n for n in names if n in ACCURACY), None)
@@ -115,7 +117,7 @@ m.compile(loss={'age': 'mse', 'gender': 'sparse_categorical_crossentropy'},
                     continue
                 if head.activation is None or head.activation in PROBABILITY or head.units is None:
                     continue
-                yield self.finding(model.compile_source, message(head, accuracy, loss.name), fix=FIX)
+                yield self.finding(compiled.source, message(head, accuracy, loss.name), fix=FIX)
 
 
 FIX = "track a regression metric instead, such as 'mae' or keras.metrics.RootMeanSquaredError()"
