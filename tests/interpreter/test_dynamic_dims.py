@@ -102,3 +102,24 @@ def test_keras_2_l2_normalize_in_a_lambda_keeps_the_shape():
         model = keras.Model(x, keras.layers.Dense(2)(n))
     """)
     assert [row["output_shape"] for row in model["layers"]] == [[None, 4], [None, 4], [None, 2]]
+
+
+def test_keras_config_values_are_its_defaults_unless_the_file_sets_them():
+    """``K.epsilon()`` in a Gumbel-softmax layer's call() is a number, not an unknown operand."""
+    from helpers import only_model
+
+    source = """
+        import keras
+        from keras import backend as K
+        {setting}
+
+        class Gumbel(keras.layers.Layer):
+            def call(self, inputs):
+                noise = -K.log(-K.log(K.random_uniform(shape=K.shape(inputs)) + K.epsilon()) + K.epsilon())
+                return K.softmax(inputs + noise, -1) if K.floatx() == "float32" else inputs[:, 0]
+
+        x = keras.Input((4, 3))
+        model = keras.Model(x, Gumbel()(x))
+    """
+    assert only_model(source.format(setting=""))["layers"][0]["output_shape"] == [None, 4, 3]
+    assert only_model(source.format(setting='K.set_floatx("float16")'))["layers"][0]["output_shape"] is None

@@ -71,6 +71,11 @@ FIRST_CALL_ARGUMENT = ("inputs", "query", "sequences", "x")
 BACKEND_RANDOM = {"random_normal": "normal", "random_uniform": "uniform", "truncated_normal": "truncated_normal"}
 DATA_FORMAT_SETTERS = ("set_image_data_format", "set_image_dim_ordering")
 DIM_ORDERING = {"th": "channels_first", "tf": "channels_last"}
+#: Keras's configuration values that model code reads (their defaults; ``set_epsilon`` changes no shape)
+CONFIG_VALUES = {
+    **{f"keras.{module}.epsilon": 1e-07 for module in ("backend", "config")},
+    **{f"keras.{module}.floatx": "float32" for module in ("backend", "config")},
+}
 #: the names a snippet uses for Keras's models and inputs, besides the catalog's layers
 IMPLICIT_NAMES = {"Sequential": "keras.models.Sequential", "Model": "keras.models.Model", "Input": "keras.layers.Input"}
 LEGACY_INPUT_NAME = re.compile(r"input_(\d+)")
@@ -197,6 +202,11 @@ class KerasLibrary(Library):
             return None
         if last == "image_data_format":
             return session.data_format
+        if last in ("set_epsilon", "set_floatx"):
+            session.config_changed = True
+            return None
+        if path in CONFIG_VALUES:  # K.epsilon(), K.floatx(): Keras's defaults, unless the file sets them
+            return Unknown(f"{last}() after the file changed it") if session.config_changed else CONFIG_VALUES[path]
         if last == "image_dim_ordering":
             return "th" if session.data_format == "channels_first" else "tf"
         if last in ("int_shape", "shape") and args and isinstance(args[0], Tensor):

@@ -57,6 +57,7 @@ class Session:
     def __init__(self, data_format: str = "channels_last") -> None:
         self.data_format = data_format
         self.models: list[Model] = []
+        self.config_changed = False  # set_epsilon() / set_floatx() ran: their values are not the defaults
         self.facts = Facts()
         self.name = Namer()
         self.host: Host = _DETACHED  # the interpreter running the program (``KerasLibrary.attach``)
