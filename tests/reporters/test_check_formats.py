@@ -67,10 +67,10 @@ def test_json_lines_prints_nothing_when_clean(project, check):
 
 def test_concise_lines_then_the_tally(project, check):
     code, out = check("--output-format", "concise", *FILES)
-    expected = [f"{p}:{d['line']}:{d['column']}: {d['code']} {d['message']}" for p, d in diagnostics(check)]
+    expected = [f"{p}:{d['line']}:{d['column']}: {d['code']} {d['severity']}: {d['message']}" for p, d in diagnostics(check)]
     assert code == 1
     assert out.splitlines() == [*expected, "Found 3 diagnostics (3 errors)."]
-    assert out.startswith(f"models.py:2:{CONV_START}: KC101 conv2d (Conv2D): ")
+    assert out.startswith(f"models.py:2:{CONV_START}: KC101 error: conv2d (Conv2D): ")
 
 
 def test_concise_all_checks_passed(project, check):
