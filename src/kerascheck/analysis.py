@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import functools
 import re
 import sys
@@ -31,12 +32,13 @@ from kerascheck.report import FileReport, LayerReport, ModelReport
 from kerascheck.rules import all_rules
 from kerascheck.rules.base import ModelView, Rule, RuleContext
 from kerascheck.rules.selection import rules_for
+from kerascheck.sources import NotRead, decode
 from kerascheck.unknown import is_unknown
 
-MAX_FILE_BYTES = 1_000_000
 # A file that never mentions Keras, nor imports a module of its project, cannot
 # define a Keras model: skip it unparsed.
 MENTIONS_KERAS = re.compile(r"keras|tensorflow")
+LIBCST_LINE = re.compile(r"error at (\d+):")
 
 
 @dataclass
@@ -92,29 +94,18 @@ def with_deep_stack(function: Callable[..., _T], *args: Any) -> _T:
     return result[0]
 
 
-def analyze_bytes(data: bytes, path: str, options: Options, cache: ParseCache | None = None) -> FileReport:
-    """Analyse one file's content; never raises.  ``cache``: the parse trees shared
-    by the files of one run (None: this file's own)."""
-    source = _decode(data, path)
-    if isinstance(source, FileReport):
-        return finish(source, options)
+def analyze_bytes(
+    data: bytes | NotRead, path: str, options: Options, cache: ParseCache | None = None
+) -> FileReport:
+    """Analyse one file's content (or report why it was not read); never raises.
+    ``cache``: the parse trees shared by the files of one run (None: this file's own)."""
+    source = decode(data) if isinstance(data, bytes) else data
+    if isinstance(source, NotRead):
+        report = FileReport(path, analysed=False)
+        span = Span(source.line, source.column, source.line, source.column)
+        report.diagnostics.append(to_diagnostic(Finding(source.code, None, source.message), span))
+        return finish(report, options)
     return analyze_source(source, path, options, cache=cache)
-
-
-def _decode(data: bytes, path: str) -> str | FileReport:
-    """The file's text, or a report saying why it is not analysed."""
-    report = FileReport(path)
-    if len(data) > MAX_FILE_BYTES:
-        message = f"file is {len(data):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit: not analysed"
-    elif b"\0" in data:
-        message = "file looks binary (it contains NUL bytes): not analysed"
-    else:
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            message = f"file is not valid UTF-8 ({exc.reason} at byte {exc.start}): not analysed"
-    report.diagnostics.append(to_diagnostic(Finding("KC003", None, message), Span(1, 1, 1, 1)))
-    return report
 
 
 def analyze_source(
@@ -147,9 +138,8 @@ def _analyze(source: str, path: str, options: Options, clock: "_Stages", cache: 
     try:
         module = project.cache.parse(project.file, source, imported=False) if project else cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
-        line, column = exc.raw_line, exc.raw_column + 1
-        finding = Finding("KC001", None, f"cannot parse: {exc.message}")
-        report.diagnostics.append(to_diagnostic(finding, Span(line, column, line, column)))
+        report.diagnostics.append(syntax_error(source, path, exc))
+        report.analysed = report.diagnostics[-1].code == "KC001"  # KC011: valid, yet not analysed
         return report
     except RecursionError:
         finding = Finding("KC002", None, "code nested too deeply to parse: not analysed")
@@ -172,6 +162,26 @@ def _analyze(source: str, path: str, options: Options, clock: "_Stages", cache: 
     positions.prepare(finding.node for finding in findings)
     report.diagnostics = merge_repeats([to_diagnostic(finding, positions.span(finding.node)) for finding in findings])
     return report
+
+
+def syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> Diagnostic:
+    """Python's own account of a source libcst cannot parse (compiled to a syntax
+    tree only, never run): KC001 at the place and with the message Python gives,
+    or KC011 when Python reads it (a construct libcst does not support)."""
+    try:
+        compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as error:
+        line, column = error.lineno or 1, error.offset or 1
+        end = (error.end_lineno or line, error.end_offset or column)
+        span = Span(line, column, *end) if end > (line, column) else Span(line, column, line, column)
+        return to_diagnostic(Finding("KC001", None, error.msg), span)
+    except (ValueError, RecursionError, MemoryError):  # Python cannot say: libcst's account
+        line, column = exc.raw_line, exc.raw_column + 1
+        return to_diagnostic(Finding("KC001", None, f"cannot parse: {exc.message}"), Span(line, column, line, column))
+    found = LIBCST_LINE.search(exc.message)  # its own account of the line (raw_line may be a later one)
+    line = int(found.group(1)) if found else exc.raw_line
+    message = f"valid Python that kerascheck's parser (libcst) cannot read, near line {line}: the file is not analysed"
+    return to_diagnostic(Finding("KC011", None, message), Span(line, 1, line, 1))
 
 
 def to_diagnostic(finding: Finding, span: Span) -> Diagnostic:

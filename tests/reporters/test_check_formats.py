@@ -69,12 +69,12 @@ def test_concise_lines_then_the_tally(project, check):
     code, out = check("--output-format", "concise", *FILES)
     expected = [f"{p}:{d['line']}:{d['column']}: {d['code']} {d['severity']}: {d['message']}" for p, d in diagnostics(check)]
     assert code == 1
-    assert out.splitlines() == [*expected, "Found 3 diagnostics (3 errors)."]
+    assert out.splitlines() == [*expected, "Found 3 diagnostics (3 errors); 2 files checked."]
     assert out.startswith(f"models.py:2:{CONV_START}: KC101 error: conv2d (Conv2D): ")
 
 
 def test_concise_all_checks_passed(project, check):
-    assert check("--output-format", "concise", "clean.py") == (0, "All checks passed!\n")
+    assert check("--output-format", "concise", "clean.py") == (0, "All checks passed! (1 file checked)\n")
 
 
 def test_full_shows_the_source_line_and_carets_without_ansi(project, check):
@@ -86,9 +86,9 @@ def test_full_shows_the_source_line_and_carets_without_ansi(project, check):
         f"  |\n"
         f"2 | {CONV}\n"
         f"  | {' ' * (CONV_START - 1)}{'^' * (CONV_END - CONV_START)}",
-        f"broken.py:2:1: KC001 error: {kc001['message']}\n  |\n2 | def f(:\n  | ^",
+        f"broken.py:2:7: KC001 error: {kc001['message']}\n  |\n2 | def f(:\n  |       ^",
         f"binary.py:1:1: KC003 error: {kc003['message']}",
-        "Found 3 diagnostics (3 errors).\n",
+        "Found 3 diagnostics (3 errors); 2 files checked.\n",
     ]
 
 
@@ -98,7 +98,7 @@ def test_full_fix_line_multiline_span_and_color():
     report = FileReport("a.py", diagnostics=[d], source=source)
     assert full.render([report]) == (
         "a.py:2:5: KC101 warning: it is wrong\n  |\n2 | y = f(\n  |     ^^ …\n  = fix: do this\n\n"
-        "Found 1 diagnostic (1 warning)."
+        "Found 1 diagnostic (1 warning); 1 file checked."
     )
     assert "\033[33mwarning\033[0m" in full.render([report], color=True)
 
@@ -191,4 +191,4 @@ def test_piped_output_defaults_to_concise_without_color(project):
     run = subprocess.run([sys.executable, "-m", "kerascheck", "check", "models.py"], capture_output=True, text=True)
     assert run.returncode == 1 and "\033[" not in run.stdout
     assert run.stdout.startswith(f"models.py:2:{CONV_START}: KC101 ")
-    assert run.stdout.endswith("Found 1 diagnostic (1 error).\n")
+    assert run.stdout.endswith("Found 1 diagnostic (1 error); 1 file checked.\n")

@@ -18,10 +18,20 @@ def source_lines(source: str) -> list[str]:
 
 
 def tally(reports: list[FileReport]) -> str:
-    """The closing line of the human formats: ``Found 3 diagnostics (1 error, 2 warnings).``"""
+    """The closing line of the human formats: ``Found 3 diagnostics (1 error, 2 warnings);
+    12 files checked.``"""
+    if not reports:
+        return "No files checked."
     counts = Counter(d.severity for r in reports for d in r.diagnostics)
     total = sum(counts.values())
+    checked = files_checked(reports)
     if not total:
-        return "All checks passed!"
+        return f"All checks passed! ({checked})"
     parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
-    return f"Found {total} diagnostic{'s' if total != 1 else ''} ({', '.join(parts)})."
+    return f"Found {total} diagnostic{'s' if total != 1 else ''} ({', '.join(parts)}); {checked}."
+
+
+def files_checked(reports: list[FileReport]) -> str:
+    """``12 files checked``: those read and analysed."""
+    count = sum(report.analysed for report in reports)
+    return f"{count:,} file{'s' if count != 1 else ''} checked"
