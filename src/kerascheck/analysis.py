@@ -31,7 +31,7 @@ from kerascheck.positions import Positions
 from kerascheck.report import FileReport, LayerReport, ModelReport
 from kerascheck.rules import all_rules
 from kerascheck.rules.base import ModelView, Rule, RuleContext
-from kerascheck.rules.selection import rules_for
+from kerascheck.rules.selection import is_opt_in, rules_for
 from kerascheck.sources import NotRead, decode
 from kerascheck.unknown import is_unknown
 
@@ -50,13 +50,17 @@ class Options:
     rules: tuple[Rule, ...] | None = None
     #: rule options by kebab-case name (each rule's defaults fill the rest)
     rule_options: dict[str, Any] = field(default_factory=dict)
-    #: which codes are reported (None: all); applied with the inline suppressions
+    #: which codes are reported (None: all but the opt-in ones); applied with the inline suppressions
     reports: Callable[[str], bool] | None = None
     #: input shapes given by function or model name (``--input-shape``, ``input-shapes``)
     input_shapes: dict[str, Shape] = field(default_factory=dict)
 
     def selected_rules(self) -> tuple[Rule, ...]:
         return self.rules if self.rules is not None else rules_for("summary")
+
+    def reported(self, code: str) -> bool:
+        """Whether diagnostics of ``code`` are reported."""
+        return self.reports(code) if self.reports is not None else not is_opt_in(code)
 
 
 STACK_BYTES = 512 * 1024 * 1024
@@ -122,11 +126,22 @@ def analyze_source(
 
 
 def finish(report: FileReport, options: Options) -> FileReport:
-    """Keep the diagnostics the options report and no comment suppresses."""
-    diagnostics = report.diagnostics
-    if options.reports is not None:
-        diagnostics = [d for d in diagnostics if options.reports(d.code)]
-    report.diagnostics = suppression.apply(diagnostics, report.source)
+    """Keep the diagnostics the options report and no comment suppresses, and
+    report the suppressions that name an unknown code or suppress nothing (opt-in)."""
+    diagnostics = [d for d in report.diagnostics if options.reported(d.code)]
+    suppressions = suppression.parse(report.source)
+    kept = suppression.apply(diagnostics, suppressions)
+    if suppressions.directives and (options.reported(suppression.UNUSED) or options.reported(suppression.UNKNOWN)):
+        codes = list(all_rules())
+        problems = suppression.audit(
+            diagnostics,
+            suppressions,
+            known=lambda prefix: any(code.startswith(prefix) for code in codes),
+            enabled=lambda prefix: any(code.startswith(prefix) and options.reported(code) for code in codes),
+        )
+        found = [to_diagnostic(Finding(p.code, None, p.message), p.span) for p in problems if options.reported(p.code)]
+        kept += suppression.apply(found, suppressions, named_only=True)
+    report.diagnostics = kept
     return report
 
 

@@ -79,11 +79,16 @@ class Settings:
     def enabled(self, code: str, path: Path | None = None) -> bool:
         """Whether ``code`` is reported for ``path``.  The analysis's own codes (KC0xx)
         are always on unless ignored by name; otherwise the most specific of the
-        matching ``select``/``ignore`` prefixes decides (``ignore`` wins a tie)."""
+        matching ``select``/``ignore`` prefixes decides (``ignore`` wins a tie).  An
+        opt-in code must be selected by a prefix longer than ``KC`` (``KC020``, ``KC02``)."""
+        from kerascheck.rules.selection import is_opt_in
+
         ignored = _longest_prefix(code, self.ignore + self.file_ignores(path))
+        selected = _longest_prefix(code, self.select + self.extend_select)
+        if is_opt_in(code):
+            return selected > max(ignored, len("KC"))
         if code.startswith("KC0"):
             return ignored < 0
-        selected = _longest_prefix(code, self.select + self.extend_select)
         return selected >= 0 and selected > ignored
 
     def file_ignores(self, path: Path | None) -> tuple[str, ...]:

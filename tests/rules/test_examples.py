@@ -18,7 +18,8 @@ CASES = [
 
 @pytest.mark.parametrize("rule, example", CASES)
 def test_rule_example(rule, example):
-    options = Options(rules=tuple(all_rules().values()), rule_options=example.options)
+    reports = (lambda code: code == rule.code or not all_rules()[code].opt_in) if rule.opt_in else None
+    options = Options(rules=tuple(all_rules().values()), rule_options=example.options, reports=reports)
     source = example.source if isinstance(example.source, bytes) else example.source.encode()
     report = analyze_bytes(source, "example.py", options)
     found = [d for d in report.diagnostics if d.code == rule.code]

@@ -55,6 +55,8 @@ class Rule:
     summary: ClassVar[str]  # one line, for tables and SARIF's shortDescription
     docs: ClassVar[str]  # markdown: ## What it does / ## Why it matters / ## Example / ## Fix
     options: ClassVar[dict[str, Any]] = {}  # kebab-case option name → default
+    #: reported only when select or extend-select names it (or a prefix longer than ``KC``)
+    opt_in: ClassVar[bool] = False
     valid: ClassVar[tuple[Example, ...]] = ()
     invalid: ClassVar[tuple[Example, ...]] = ()
 
