@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import functools
 import re
 import sys
@@ -32,13 +33,13 @@ from kerascheck.positions import Positions
 from kerascheck.report import FileReport, LayerReport, ModelReport
 from kerascheck.rules import all_rules
 from kerascheck.rules.base import ModelView, Rule, RuleContext
-from kerascheck.rules.selection import rules_for
+from kerascheck.rules.selection import is_opt_in, rules_for
+from kerascheck.sources import NotRead, decode
 from kerascheck.unknown import is_unknown
 
 if TYPE_CHECKING:
     from kerascheck.config import Settings
 
-MAX_FILE_BYTES = 1_000_000
 # A file that never mentions Keras, nor imports a module of its project, nor
 # calls the layers a snippet uses without importing them, cannot define a Keras
 # model: skip it unparsed.
@@ -46,6 +47,7 @@ MENTIONS_KERAS = re.compile(
     r"keras|tensorflow|\b(?:Sequential|Dense|Conv[123]D|LSTM|GRU|SimpleRNN|Embedding|Flatten"
     r"|MaxPooling[123]D|BatchNormalization|Convolution2D)\s*\("
 )
+LIBCST_LINE = re.compile(r"error at (\d+):")
 
 
 @dataclass
@@ -57,13 +59,17 @@ class Options:
     rules: tuple[Rule, ...] | None = None
     #: rule options by kebab-case name (each rule's defaults fill the rest)
     rule_options: dict[str, Any] = field(default_factory=dict)
-    #: which codes are reported (None: all); applied with the inline suppressions
+    #: which codes are reported (None: all but the opt-in ones); applied with the inline suppressions
     reports: Callable[[str], bool] | None = None
     #: input shapes given by function or model name (``--input-shape``, ``input-shapes``)
     input_shapes: dict[str, Shape] = field(default_factory=dict)
 
     def selected_rules(self) -> tuple[Rule, ...]:
         return self.rules if self.rules is not None else rules_for("summary")
+
+    def reported(self, code: str) -> bool:
+        """Whether diagnostics of ``code`` are reported."""
+        return self.reports(code) if self.reports is not None else not is_opt_in(code)
 
 
 def options_for(
@@ -123,29 +129,18 @@ def with_deep_stack(function: Callable[..., _T], *args: Any) -> _T:
     return result[0]
 
 
-def analyze_bytes(data: bytes, path: str, options: Options, cache: ParseCache | None = None) -> FileReport:
-    """Analyse one file's content; never raises.  ``cache``: the parse trees shared
-    by the files of one run (None: this file's own)."""
-    source = _decode(data, path)
-    if isinstance(source, FileReport):
-        return finish(source, options)
+def analyze_bytes(
+    data: bytes | NotRead, path: str, options: Options, cache: ParseCache | None = None
+) -> FileReport:
+    """Analyse one file's content (or report why it was not read); never raises.
+    ``cache``: the parse trees shared by the files of one run (None: this file's own)."""
+    source = decode(data) if isinstance(data, bytes) else data
+    if isinstance(source, NotRead):
+        report = FileReport(path, analysed=False)
+        span = Span(source.line, source.column, source.line, source.column)
+        report.diagnostics.append(to_diagnostic(Finding(source.code, None, source.message), span))
+        return finish(report, options)
     return analyze_source(source, path, options, cache=cache)
-
-
-def _decode(data: bytes, path: str) -> str | FileReport:
-    """The file's text, or a report saying why it is not analysed."""
-    report = FileReport(path)
-    if len(data) > MAX_FILE_BYTES:
-        message = f"file is {len(data):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit: not analysed"
-    elif b"\0" in data:
-        message = "file looks binary (it contains NUL bytes): not analysed"
-    else:
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            message = f"file is not valid UTF-8 ({exc.reason} at byte {exc.start}): not analysed"
-    report.diagnostics.append(to_diagnostic(Finding("KC003", None, message), Span(1, 1, 1, 1)))
-    return report
 
 
 def analyze_source(
@@ -162,11 +157,22 @@ def analyze_source(
 
 
 def finish(report: FileReport, options: Options) -> FileReport:
-    """Keep the diagnostics the options report and no comment suppresses."""
-    diagnostics = report.diagnostics
-    if options.reports is not None:
-        diagnostics = [d for d in diagnostics if options.reports(d.code)]
-    report.diagnostics = fold_consequences(suppression.apply(diagnostics, report.source))
+    """Keep the diagnostics the options report and no comment suppresses, and
+    report the suppressions that name an unknown code or suppress nothing (opt-in)."""
+    diagnostics = [d for d in report.diagnostics if options.reported(d.code)]
+    suppressions = suppression.parse(report.source)
+    kept = suppression.apply(diagnostics, suppressions)
+    if suppressions.directives and (options.reported(suppression.UNUSED) or options.reported(suppression.UNKNOWN)):
+        codes = list(all_rules())
+        problems = suppression.audit(
+            diagnostics,
+            suppressions,
+            known=lambda prefix: any(code.startswith(prefix) for code in codes),
+            enabled=lambda prefix: any(code.startswith(prefix) and options.reported(code) for code in codes),
+        )
+        found = [to_diagnostic(Finding(p.code, None, p.message), p.span) for p in problems if options.reported(p.code)]
+        kept += suppression.apply(found, suppressions, named_only=True)
+    report.diagnostics = fold_consequences(kept)
     return report
 
 
@@ -178,9 +184,8 @@ def _analyze(source: str, path: str, options: Options, clock: "_Stages", cache: 
     try:
         module = project.cache.parse(project.file, source, imported=False) if project else cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
-        line, column = exc.raw_line, exc.raw_column + 1
-        finding = Finding("KC001", None, f"cannot parse: {exc.message}")
-        report.diagnostics.append(to_diagnostic(finding, Span(line, column, line, column)))
+        report.diagnostics.append(syntax_error(source, path, exc))
+        report.analysed = report.diagnostics[-1].code == "KC001"  # KC011: valid, yet not analysed
         return report
     except RecursionError:
         finding = Finding("KC002", None, "code nested too deeply to parse: not analysed")
@@ -203,6 +208,26 @@ def _analyze(source: str, path: str, options: Options, clock: "_Stages", cache: 
     positions.prepare(finding.node for finding in findings)
     report.diagnostics = merge_repeats([to_diagnostic(finding, positions.span(finding.node)) for finding in findings])
     return report
+
+
+def syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> Diagnostic:
+    """Python's own account of a source libcst cannot parse (compiled to a syntax
+    tree only, never run): KC001 at the place and with the message Python gives,
+    or KC011 when Python reads it (a construct libcst does not support)."""
+    try:
+        compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as error:
+        line, column = error.lineno or 1, error.offset or 1
+        end = (error.end_lineno or line, error.end_offset or column)
+        span = Span(line, column, *end) if end > (line, column) else Span(line, column, line, column)
+        return to_diagnostic(Finding("KC001", None, error.msg), span)
+    except (ValueError, RecursionError, MemoryError):  # Python cannot say: libcst's account
+        line, column = exc.raw_line, exc.raw_column + 1
+        return to_diagnostic(Finding("KC001", None, f"cannot parse: {exc.message}"), Span(line, column, line, column))
+    found = LIBCST_LINE.search(exc.message)  # its own account of the line (raw_line may be a later one)
+    line = int(found.group(1)) if found else exc.raw_line
+    message = f"valid Python that kerascheck's parser (libcst) cannot read, near line {line}: the file is not analysed"
+    return to_diagnostic(Finding("KC011", None, message), Span(line, 1, line, 1))
 
 
 def to_diagnostic(finding: Finding, span: Span) -> Diagnostic:

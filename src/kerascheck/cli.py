@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import os
 import sys
+import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
@@ -20,10 +21,12 @@ from kerascheck.input_shapes import Shape, parse_assignment
 from kerascheck.reporters import CHECK_MODULES
 
 if TYPE_CHECKING:
-    from kerascheck.report import FileReport
     from kerascheck.config import Settings
+    from kerascheck.report import FileReport
+    from kerascheck.sources import NotRead
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+#: exit codes as ruff's (findings 1, usage or configuration 2), and as ty's when kerascheck itself fails
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 101
 CHECK_FORMATS = tuple(CHECK_MODULES)
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(reversed(SEVERITIES))}  # info 0 … error 2
 
@@ -107,6 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"kerascheck: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception:  # noqa: BLE001 - a kerascheck bug: said as such, with its own exit code
+        traceback.print_exc()
+        print(f"kerascheck: internal error (kerascheck {__version__}): please report it with the traceback above",
+              file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 def _tolerant_output() -> None:
@@ -141,6 +149,8 @@ def analyse(args: argparse.Namespace, for_check: bool) -> list[FileReport]:
             reports.append(analyze_bytes(data, path.as_posix() if path is not None else "-", options, cache))
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
+    if not reports:
+        print("kerascheck: warning: no Python files found under the given paths", file=sys.stderr)
     used = set().union(*(report.input_shapes_used for report in reports))
     for name, _ in args.input_shape:
         if name not in used:
@@ -150,29 +160,32 @@ def analyse(args: argparse.Namespace, for_check: bool) -> list[FileReport]:
 
 
 def _inputs(
-    args: argparse.Namespace, settings_of: Callable[[Path | None], Settings]
-) -> Iterator[tuple[Path | None, bytes]]:
-    """(path, content) of each file to analyse; ``None`` path for unnamed standard input."""
-    from kerascheck.discovery import expand
+    args: argparse.Namespace, settings_of: Callable[[Path], Settings]
+) -> Iterator[tuple[Path | None, bytes | NotRead]]:
+    """(path, content or why it is not read) of each file to analyse; ``None`` path
+    for unnamed standard input."""
+    from kerascheck.discovery import Unlisted, expand
+    from kerascheck.sources import UNREADABLE, NotRead, read_path, read_stream
 
     force = getattr(args, "force_exclude", False)
-    for raw in args.paths or ["."]:
+    named = args.paths or ["."]
+    missing = next((raw for raw in named if raw != "-" and not os.path.lexists(raw)), None)
+    if missing is not None:
+        raise UsageError(f"{missing}: no such file or folder")
+    seen: set[str] = set()
+    for raw in named:
         if raw == "-":
             path = Path(args.stdin_filename) if args.stdin_filename else None
-            if path is not None and force and settings_of(path).is_excluded(path):
-                continue
-            yield path, sys.stdin.buffer.read()
+            if path is None or not (force and settings_of(path).is_excluded(path)):
+                yield path, read_stream(sys.stdin.buffer)
             continue
-        named = Path(raw)
-        if not named.exists():
-            raise UsageError(f"{raw}: no such file or folder")
-        if named.is_file() and force and settings_of(named).is_excluded(named):
+        if force and settings_of(Path(raw)).is_excluded(Path(raw), os.path.isdir(raw)):
             continue
-        for path in expand([raw], excluded=lambda p, is_dir: settings_of(p).is_excluded(p, is_dir)):
-            try:
-                yield path, path.read_bytes()
-            except OSError as exc:
-                raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+        for found in expand([raw], settings_of, seen):
+            if isinstance(found, Unlisted):
+                yield found.path, NotRead(UNREADABLE, found.reason)
+            else:
+                yield found, read_path(found)
 
 
 def _code_overrides(args: argparse.Namespace) -> dict[str, tuple[str, ...]]:
@@ -204,7 +217,7 @@ def run_summary(args: argparse.Namespace) -> int:
     reports = analyse(args, for_check=False)
     renderer = json_report if args.output_format == "json" else table
     sys.stdout.write(renderer.render(reports, explain=args.explain) + "\n")
-    return EXIT_FINDINGS if any(r.has_errors for r in reports) else EXIT_OK
+    return _exit_code(reports, EXIT_FINDINGS if any(r.has_errors for r in reports) else EXIT_OK)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -224,7 +237,13 @@ def run_check(args: argparse.Namespace) -> int:
         sys.stdout.write(text + "\n")
     threshold = SEVERITY_RANK[args.fail_on]
     failed = any(SEVERITY_RANK[d.severity] >= threshold for r in reports for d in r.diagnostics)
-    return EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK
+    return _exit_code(reports, EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK)
+
+
+def _exit_code(reports: list[FileReport], otherwise: int) -> int:
+    """``EXIT_INTERNAL`` when kerascheck failed on a file (a KC000 reported, whatever
+    ``--exit-zero`` says: it is not a finding), else ``otherwise``."""
+    return EXIT_INTERNAL if any(d.code == "KC000" for r in reports for d in r.diagnostics) else otherwise
 
 
 def run_rule(args: argparse.Namespace) -> int:

@@ -3,13 +3,14 @@
 The settings for a file come from the nearest ``pyproject.toml`` above it that
 has a ``[tool.kerascheck]`` table (``--config FILE`` names one for every file).
 Paths in the settings (``exclude``, ``per-file-ignores``) are relative to the
-folder of that file.  Unknown keys and bad values raise ``ConfigError`` naming
-the key, never a traceback.
+folder of that file (a path outside it is matched by its name alone).  Unknown
+keys and bad values raise ``ConfigError`` naming the key, never a traceback.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,6 +19,7 @@ from typing import Any
 
 import pathspec
 
+from kerascheck import patterns
 from kerascheck.input_shapes import Shape, from_config
 
 if sys.version_info >= (3, 11):
@@ -26,7 +28,16 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 DATA_FORMATS = ("channels_last", "channels_first")
-GENERAL_KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "exclude", "data-format", "input-shapes")
+GENERAL_KEYS = (
+    "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "include",
+    "respect-gitignore", "data-format", "input-shapes",
+)
+#: what a folder walk skips unless ``exclude`` says otherwise (virtual environments are always skipped)
+DEFAULT_EXCLUDE = (
+    ".*/", "__pycache__/", "build/", "dist/", "env/", "node_modules/", "site-packages/", "venv/", "virtualenv/"
+)
+#: the files a folder walk analyses (a file named on the command line always is)
+DEFAULT_INCLUDE = ("*.py",)
 
 
 class ConfigError(Exception):
@@ -56,7 +67,10 @@ class Settings:
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[pathspec.GitIgnoreSpec, tuple[str, ...]], ...] = ()
-    exclude: pathspec.GitIgnoreSpec | None = None
+    exclude: patterns.Spec = field(default_factory=lambda: patterns.spec(DEFAULT_EXCLUDE))
+    extend_exclude: patterns.Spec = field(default_factory=lambda: patterns.spec(()))
+    include: patterns.Spec = field(default_factory=lambda: patterns.spec(DEFAULT_INCLUDE))
+    respect_gitignore: bool = True
     data_format: str | None = None
     #: input shapes by function or model name (see ``input_shapes``)
     input_shapes: dict[str, Shape] = field(default_factory=dict)
@@ -65,11 +79,16 @@ class Settings:
     def enabled(self, code: str, path: Path | None = None) -> bool:
         """Whether ``code`` is reported for ``path``.  The analysis's own codes (KC0xx)
         are always on unless ignored by name; otherwise the most specific of the
-        matching ``select``/``ignore`` prefixes decides (``ignore`` wins a tie)."""
+        matching ``select``/``ignore`` prefixes decides (``ignore`` wins a tie).  An
+        opt-in code must be selected by a prefix longer than ``KC`` (``KC020``, ``KC02``)."""
+        from kerascheck.rules.selection import is_opt_in
+
         ignored = _longest_prefix(code, self.ignore + self.file_ignores(path))
+        selected = _longest_prefix(code, self.select + self.extend_select)
+        if is_opt_in(code):
+            return selected > max(ignored, len("KC"))
         if code.startswith("KC0"):
             return ignored < 0
-        selected = _longest_prefix(code, self.select + self.extend_select)
         return selected >= 0 and selected > ignored
 
     def file_ignores(self, path: Path | None) -> tuple[str, ...]:
@@ -78,17 +97,37 @@ class Settings:
             return ()
         return tuple(code for spec, codes in self.per_file_ignores if spec.match_file(relative) for code in codes)
 
+    def excludes(self, path: Path, is_dir: bool) -> bool:
+        """Whether a folder walk skips ``path``: an ``exclude`` or ``extend-exclude``
+        pattern names it (not only a folder above it: see ``patterns``)."""
+        return self._excludes(self.relative(path) or path.name, is_dir)
+
+    def includes(self, path: Path) -> bool:
+        """Whether a folder walk analyses the file ``path`` (``include``)."""
+        return self.include.match_file(self.relative(path) or path.name)
+
     def is_excluded(self, path: Path, is_dir: bool = False) -> bool:
+        """Whether ``path`` or a folder above it is excluded (``--force-exclude``)."""
         relative = self.relative(path)
-        return self.exclude is not None and relative is not None and self.exclude.match_file(relative + ("/" if is_dir else ""))
+        if relative is None:  # outside the settings' folder: each name alone
+            names = Path(os.path.abspath(path)).parts[1:]
+            return any(self._excludes(name, is_dir or i < len(names) - 1) for i, name in enumerate(names))
+        parts = relative.split("/") if relative else []
+        return any(self._excludes("/".join(parts[: i + 1]), is_dir or i < len(parts) - 1) for i in range(len(parts)))
+
+    def _excludes(self, relative: str, is_dir: bool) -> bool:
+        return any(patterns.names_itself(spec, relative, is_dir) for spec in (self.exclude, self.extend_exclude))
 
     def relative(self, path: Path | None) -> str | None:
+        """``path`` relative to the settings' folder ("" for the folder itself), None
+        outside it (``realpath``: a symbolic link loop does not raise)."""
         if path is None:
             return None
         try:
-            return path.resolve().relative_to(self.root).as_posix()
+            relative = Path(os.path.realpath(path)).relative_to(self.root).as_posix()
         except ValueError:
             return None
+        return "" if relative == "." else relative
 
 
 def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> int:
@@ -148,8 +187,10 @@ def parse(table: dict[str, Any], root: Path, source: Path | None = None) -> Sett
             setattr(settings, key.replace("-", "_"), parse_codes(value, f"{where} {key}"))
         elif key == "per-file-ignores":
             settings.per_file_ignores = _per_file_ignores(value, f"{where} {key}")
-        elif key == "exclude":
-            settings.exclude = pathspec.GitIgnoreSpec.from_lines(_strings(value, f"{where} exclude"))
+        elif key in ("exclude", "extend-exclude", "include"):
+            setattr(settings, key.replace("-", "_"), patterns.spec(_strings(value, f"{where} {key}")))
+        elif key == "respect-gitignore":
+            settings.respect_gitignore = option_value(key, value, True, where)
         elif key == "data-format":
             if value not in DATA_FORMATS:
                 raise ConfigError(f"{where} data-format must be one of {', '.join(DATA_FORMATS)}, got {value!r}")

@@ -1,99 +1,119 @@
-"""Which files to analyse: PATH arguments expanded into Python files.
+"""Which files to analyse: PATH arguments expanded into files.
 
-Folders are walked recursively for ``*.py``, skipping hidden folders,
-virtual environments and what the ``.gitignore`` files on the way ignore.
-A caller may exclude more (the configured ``exclude``) with a predicate.
-Files named explicitly are always analysed.
+A folder is walked recursively for the files its settings ``include``
+(``*.py``), pruning what they ``exclude`` (hidden folders, ``build/``,
+``dist/``, ``venv/``… by default), virtual environments, and what
+``.gitignore`` files ignore: those inside the folder, and those above it up to
+the root of the git repository it is in (none above it when it is in none).
+A pattern decides only for what it names below the folder walked (see
+``patterns``): a folder named on the command line is walked even when a
+pattern names it or a folder above it.  Symbolic links to folders are not
+followed.  A file named is always analysed (``--force-exclude`` is the
+caller's).  A folder that cannot be listed is yielded as ``Unlisted``.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-import pathspec
+from kerascheck import patterns
+from kerascheck.config import Settings, settings_for
 
-SKIPPED_DIRS = frozenset(
-    {"venv", "env", "virtualenv", "site-packages", "node_modules", "__pycache__", "build", "dist"}
-)
+#: the settings that apply to a path (``config.settings_for`` and the command line's)
+SettingsOf = Callable[[Path], Settings]
+
+
+@dataclass(frozen=True)
+class Unlisted:
+    """A folder of the walk that cannot be listed, and why."""
+
+    path: Path
+    reason: str
 
 
 def _is_virtualenv(path: Path) -> bool:
     return (path / "pyvenv.cfg").exists() or (path / "conda-meta").is_dir()
 
 
-def _gitignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
+def _gitignore(directory: Path) -> patterns.Spec | None:
     file = directory / ".gitignore"
-    if not file.is_file():
-        return None
     try:
+        if not file.is_file():
+            return None
         lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+    return patterns.spec(lines)
 
 
-def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.GitIgnoreSpec]]) -> bool:
-    for base, spec in specs:
-        relative = path.relative_to(base).as_posix() + ("/" if is_dir else "")
-        if spec.match_file(relative):
-            return True
-    return False
+def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, patterns.Spec]]) -> bool:
+    return any(patterns.names_itself(spec, path.relative_to(base).as_posix(), is_dir) for base, spec in specs)
 
 
-#: ``excluded(path, is_dir)``: whether the caller excludes a file or folder found
-Excluded = Callable[[Path, bool], bool]
-
-
-def _never(path: Path, is_dir: bool) -> bool:
-    return False
-
-
-def walk(root: Path, excluded: Excluded = _never) -> Iterator[Path]:
-    """Python files under ``root``, in a stable order."""
-    specs: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
-    parent = root.resolve()
-    for ancestor in [*reversed(parent.parents), parent]:  # .gitignore files above root apply too
-        if (ancestor / ".git").exists():
-            specs = []  # .gitignore files above a repository's root do not apply in it
+def outer_gitignores(folder: Path) -> list[tuple[Path, patterns.Spec]]:
+    """The ``.gitignore`` files above ``folder`` (absolute) in its git repository,
+    outermost first; none when it is in no repository."""
+    found: list[tuple[Path, patterns.Spec]] = []
+    for ancestor in folder.parents:
         spec = _gitignore(ancestor)
         if spec is not None:
-            specs.append((ancestor, spec))
-    yield from _walk(parent, root, specs, excluded)
+            found.insert(0, (ancestor, spec))
+        if (ancestor / ".git").exists():
+            return found
+    return []
+
+
+def walk(root: Path, settings_of: SettingsOf = settings_for) -> Iterator[Path | Unlisted]:
+    """The files to analyse under the folder ``root``, in a stable order."""
+    top = Path(os.path.abspath(root))
+    respect = settings_of(top).respect_gitignore
+    yield from _walk(top, root, outer_gitignores(top) if respect else [], settings_of, respect)
 
 
 def _walk(
-    directory: Path, shown: Path, specs: list[tuple[Path, pathspec.GitIgnoreSpec]], excluded: Excluded
-) -> Iterator[Path]:
+    directory: Path, shown: Path, specs: list[tuple[Path, patterns.Spec]], settings_of: SettingsOf, respect: bool
+) -> Iterator[Path | Unlisted]:
     try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError:
+        with os.scandir(directory) as found:
+            entries = sorted(found, key=lambda e: e.name)
+    except OSError as exc:
+        yield Unlisted(shown, f"folder cannot be listed ({exc.strerror or exc}): its files are not analysed")
         return
-    local = _gitignore(directory)
-    if local is not None and (directory, local) not in specs:
+    local = _gitignore(directory) if respect else None
+    if local is not None:
         specs = [*specs, (directory, local)]
     for entry in entries:
         path = Path(entry.path)
-        if entry.is_dir(follow_symlinks=False):
-            if entry.name.startswith(".") or entry.name in SKIPPED_DIRS or _is_virtualenv(path):
-                continue
-            if _ignored(path, True, specs) or excluded(path, True):
-                continue
-            yield from _walk(path, shown / entry.name, specs, excluded)
-        elif entry.name.endswith(".py") and entry.is_file() and not _ignored(path, False, specs):
-            if not excluded(path, False):
-                yield shown / entry.name
+        settings = settings_of(path)
+        if _is_dir(entry):
+            if not (_is_virtualenv(path) or _ignored(path, True, specs) or settings.excludes(path, True)):
+                yield from _walk(path, shown / entry.name, specs, settings_of, respect)
+        elif settings.includes(path) and not (_ignored(path, False, specs) or settings.excludes(path, False)):
+            yield shown / entry.name  # whatever it is (a link loop, a FIFO): reading it says
 
 
-def expand(paths: list[str], excluded: Excluded = _never) -> Iterator[Path]:
-    """The files named or found under the folders named, each once."""
-    seen: set[Path] = set()
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """A folder itself (a symbolic link to one is not followed)."""
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def expand(
+    paths: list[str], settings_of: SettingsOf = settings_for, seen: set[str] | None = None
+) -> Iterator[Path | Unlisted]:
+    """The files named or found under the folders named, each once (``seen``: the
+    real paths already yielded, shared by several calls)."""
+    seen = set() if seen is None else seen
     for raw in paths:
         path = Path(raw)
-        found = walk(path, excluded) if path.is_dir() else iter([path])
+        found = walk(path, settings_of) if path.is_dir() else iter([path])
         for file in found:
-            key = file.resolve()
+            key = os.path.realpath(file.path if isinstance(file, Unlisted) else file)
             if key not in seen:
                 seen.add(key)
                 yield file

@@ -52,6 +52,8 @@ class FileReport:
     models: list[ModelReport] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     source: str = ""  # the text analysed ("" when it could not be read)
+    #: whether the file was read and analysed (not: unreadable, too large, not a regular file…)
+    analysed: bool = True
     #: the names of ``Options.input_shapes`` that matched a function or model here
     input_shapes_used: set[str] = field(default_factory=set)
 

@@ -10,6 +10,12 @@ may run over several lines) suppresses it:
 
 Codes may be prefixes (``KC2``).  Only real comments count (a ``# noqa`` inside
 a string does not): the file is tokenized, and only when it mentions one of them.
+
+``audit`` finds what a suppression names in vain (the opt-in KC020 and KC021):
+a code that is not kerascheck's (in a ``kerascheck:`` comment, or a ``KC`` code
+in a ``noqa``), and one that suppressed nothing.  Codes of other tools in a
+``noqa`` (``E501``) and a bare ``# noqa`` (other linters read it too) are
+never reported.
 """
 
 from __future__ import annotations
@@ -18,38 +24,56 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass, field
+from typing import Callable
 
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.diagnostics import Diagnostic, Span
 
 MENTIONS = re.compile(r"noqa|kerascheck\s*:", re.IGNORECASE)
 NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]*(?:[\s,]+[A-Z]+[0-9]*)*))?", re.IGNORECASE)
 DIRECTIVE = re.compile(r"#\s*kerascheck\s*:\s*(?P<kind>ignore-file|ignore)\b(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
+CODE = re.compile(r"[^\s,]+")
+UNUSED, UNKNOWN = "KC020", "KC021"  # unused-suppression, unknown-suppression-code
 
 ALL: frozenset[str] = frozenset({""})  # the empty prefix matches every code
 
 
+@dataclass(frozen=True)
+class Directive:
+    """One suppression in a comment: its kind (``noqa``, ``ignore``, ``ignore-file``),
+    where it is, and each code it names with that code's column (none: every code)."""
+
+    kind: str
+    line: int
+    column: int
+    end_column: int
+    codes: tuple[tuple[str, int], ...] = ()
+
+    def prefixes(self) -> frozenset[str]:
+        return frozenset(code for code, _ in self.codes) if self.codes else ALL
+
+
 @dataclass
 class Suppressions:
-    """The codes suppressed on each line, and in the whole file."""
+    """The suppression directives of a file."""
 
-    by_line: dict[int, frozenset[str]] = field(default_factory=dict)
-    file: frozenset[str] = frozenset()
+    directives: list[Directive] = field(default_factory=list)
 
-    def covers(self, diagnostic: Diagnostic) -> bool:
-        if _matches(diagnostic.code, self.file):
-            return True
+    def covers(self, diagnostic: Diagnostic, named_only: bool = False) -> bool:
+        """Whether a directive suppresses ``diagnostic`` (``named_only``: one that names codes)."""
         span = diagnostic.span
-        return any(_matches(diagnostic.code, self.by_line.get(line, frozenset())) for line in range(span.line, span.end_line + 1))
+        return any(
+            (directive.kind == "ignore-file" or span.line <= directive.line <= span.end_line)
+            and any(diagnostic.code.startswith(prefix) for prefix in directive.prefixes())
+            for directive in self.directives
+            if directive.codes or not named_only
+        )
 
 
-def _matches(code: str, prefixes: frozenset[str]) -> bool:
-    return any(code.startswith(prefix) for prefix in prefixes)
-
-
-def _codes(text: str | None) -> frozenset[str]:
-    if not text or not text.strip():
-        return ALL
-    return frozenset(c.upper() for c in re.split(r"[\s,]+", text.strip()) if c)
+def _codes(text: str | None, start: int) -> tuple[tuple[str, int], ...]:
+    """The codes of a directive's list at column ``start`` (1-based), each with its column."""
+    if not text:
+        return ()
+    return tuple((m.group().upper(), start + m.start()) for m in CODE.finditer(text))
 
 
 def parse(source: str) -> Suppressions:
@@ -57,38 +81,73 @@ def parse(source: str) -> Suppressions:
     found = Suppressions()
     if not MENTIONS.search(source):
         return found
-    file_codes: set[str] = set()
-    for line, comment in _comments(source):
-        codes: set[str] = set()
-        for match in NOQA.finditer(comment):
-            codes |= _codes(match.group("codes"))
-        for match in DIRECTIVE.finditer(comment):
-            if match.group("kind").lower() == "ignore-file":
-                file_codes |= _codes(match.group("codes"))
-            else:
-                codes |= _codes(match.group("codes"))
-        if codes:
-            found.by_line[line] = found.by_line.get(line, frozenset()) | frozenset(codes)
-    found.file = frozenset(file_codes)
+    for line, column, comment in _comments(source):
+        for regex in (NOQA, DIRECTIVE):
+            for m in regex.finditer(comment):
+                kind = m.group("kind").lower() if regex is DIRECTIVE else "noqa"
+                codes = _codes(m.group("codes"), column + m.start("codes"))
+                found.directives.append(Directive(kind, line, column + m.start(), column + m.end(), codes))
     return found
 
 
-def _comments(source: str) -> list[tuple[int, str]]:
-    """(line, text) of each comment; a file that does not tokenize falls back to
-    every ``#`` on each line (it will carry a syntax error anyway)."""
+def _comments(source: str) -> list[tuple[int, int, str]]:
+    """(line, 1-based column, text) of each comment; a file that does not tokenize
+    falls back to every ``#`` on each line (it will carry a syntax error anyway)."""
     try:
         return [
-            (token.start[0], token.string)
+            (token.start[0], token.start[1] + 1, token.string)
             for token in tokenize.generate_tokens(io.StringIO(source).readline)
             if token.type == tokenize.COMMENT
         ]
     except (tokenize.TokenError, SyntaxError):
-        return [(i, line[line.index("#"):]) for i, line in enumerate(source.splitlines(), 1) if "#" in line]
+        return [(i, line.index("#") + 1, line[line.index("#"):]) for i, line in enumerate(source.splitlines(), 1) if "#" in line]
 
 
-def apply(diagnostics: list[Diagnostic], source: str) -> list[Diagnostic]:
-    """The diagnostics no comment of ``source`` suppresses."""
-    if not diagnostics:
-        return diagnostics
-    suppressions = parse(source)
-    return [d for d in diagnostics if not suppressions.covers(d)]
+def apply(diagnostics: list[Diagnostic], suppressions: Suppressions, named_only: bool = False) -> list[Diagnostic]:
+    """The diagnostics no comment suppresses (``named_only``: no comment that names codes;
+    an audit's report is not silenced by the bare comment it is about)."""
+    return [d for d in diagnostics if not suppressions.covers(d, named_only)]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What ``audit`` found wrong with a suppression."""
+
+    code: str
+    message: str
+    span: Span
+
+
+def audit(
+    diagnostics: list[Diagnostic],
+    suppressions: Suppressions,
+    known: Callable[[str], bool],
+    enabled: Callable[[str], bool],
+) -> list[Problem]:
+    """The suppressions that name an unknown code (``known``: a code or prefix of
+    one), or suppress none of ``diagnostics`` (those reported, before suppression)."""
+    problems = []
+    for directive in suppressions.directives:
+        if directive.kind == "noqa" and not directive.codes:
+            continue  # other linters read a bare noqa too
+        whole = directive.kind == "ignore-file"
+        here = [d for d in diagnostics if whole or d.span.line <= directive.line <= d.span.end_line]
+        for code, column in directive.codes or (("", directive.column),):
+            end = column + len(code) if code else directive.end_column
+            span = Span(directive.line, column, directive.line, end)
+            if code in (UNUSED, UNKNOWN) or (directive.kind == "noqa" and not code.startswith("KC")):
+                continue  # what silences these reports; another tool's code
+            if code and not known(code):
+                problems.append(Problem(UNKNOWN, f"{code} is not a kerascheck code (`kerascheck rule --all` lists them)", span))
+            elif not any(d.code.startswith(code) for d in here):
+                problems.append(Problem(UNUSED, _unused(directive, code, enabled), span))
+    return problems
+
+
+def _unused(directive: Directive, code: str, enabled: Callable[[str], bool]) -> str:
+    where = "in this file" if directive.kind == "ignore-file" else "on this line"
+    if not code:
+        return f"unused suppression: no diagnostic {where}"
+    if not enabled(code):
+        return f"unused suppression: {code} is not enabled"
+    return f"unused suppression: no {code} diagnostic {where}"

@@ -64,12 +64,35 @@ def test_per_file_ignores_are_relative_to_the_config(tmp_path):
 
 
 def test_exclude_uses_gitignore_patterns(tmp_path):
-    settings = parse({"exclude": ["generated/", "*_pb2.py"]}, tmp_path)
+    settings = parse({"exclude": ["generated/", "*_pb2.py", "legacy/old.py"]}, tmp_path)
     assert settings.is_excluded(tmp_path / "generated", is_dir=True)
     assert settings.is_excluded(tmp_path / "src" / "generated" / "m.py")
     assert settings.is_excluded(tmp_path / "x_pb2.py")
+    assert settings.is_excluded(tmp_path / "legacy" / "old.py")
     assert not settings.is_excluded(tmp_path / "model.py")
-    assert not settings.is_excluded(Path("/elsewhere/x_pb2.py"))  # outside the config's folder
+    assert not settings.is_excluded(tmp_path)
+    # outside the config's folder, a pattern applies to names alone
+    assert settings.is_excluded(Path("/elsewhere/x_pb2.py"))
+    assert not settings.is_excluded(Path("/elsewhere/legacy/old.py"))
+
+
+def test_exclude_replaces_the_defaults_and_extend_exclude_adds_to_them(tmp_path):
+    defaults = parse({}, tmp_path)
+    assert defaults.excludes(tmp_path / "build", True) and defaults.excludes(tmp_path / ".tox", True)
+    assert not defaults.excludes(tmp_path / "build.py", False)
+    extended = parse({"extend-exclude": ["generated/"]}, tmp_path)
+    assert extended.excludes(tmp_path / "build", True) and extended.excludes(tmp_path / "generated", True)
+    replaced = parse({"exclude": ["generated/"]}, tmp_path)
+    assert not replaced.excludes(tmp_path / "build", True) and replaced.excludes(tmp_path / "generated", True)
+
+
+def test_include_and_respect_gitignore(tmp_path):
+    settings = parse({"include": ["*.py", "*.pyw"], "respect-gitignore": False}, tmp_path)
+    assert settings.includes(tmp_path / "a.pyw") and settings.includes(tmp_path / "a.py")
+    assert not settings.includes(tmp_path / "a.ipynb") and not settings.respect_gitignore
+    assert parse({}, tmp_path).respect_gitignore
+    with pytest.raises(ConfigError, match="respect-gitignore must be true or false"):
+        parse({"respect-gitignore": "no"}, tmp_path)
 
 
 def test_rule_options_and_data_format(tmp_path):

@@ -67,14 +67,14 @@ def test_json_lines_prints_nothing_when_clean(project, check):
 
 def test_concise_lines_then_the_tally(project, check):
     code, out = check("--output-format", "concise", *FILES)
-    expected = [f"{p}:{d['line']}:{d['column']}: {d['code']} {d['message']}" for p, d in diagnostics(check)]
+    expected = [f"{p}:{d['line']}:{d['column']}: {d['code']} {d['severity']}: {d['message']}" for p, d in diagnostics(check)]
     assert code == 1
-    assert out.splitlines() == [*expected, "Found 3 diagnostics (3 errors)."]
-    assert out.startswith(f"models.py:2:{CONV_START}: KC101 conv2d (Conv2D): ")
+    assert out.splitlines() == [*expected, "Found 3 diagnostics (3 errors); 2 files checked."]
+    assert out.startswith(f"models.py:2:{CONV_START}: KC101 error: conv2d (Conv2D): ")
 
 
 def test_concise_all_checks_passed(project, check):
-    assert check("--output-format", "concise", "clean.py") == (0, "All checks passed!\n")
+    assert check("--output-format", "concise", "clean.py") == (0, "All checks passed! (1 file checked)\n")
 
 
 def test_full_shows_the_source_line_and_carets_without_ansi(project, check):
@@ -86,9 +86,9 @@ def test_full_shows_the_source_line_and_carets_without_ansi(project, check):
         f"  |\n"
         f"2 | {CONV}\n"
         f"  | {' ' * (CONV_START - 1)}{'^' * (CONV_END - CONV_START)}",
-        f"broken.py:2:1: KC001 error: {kc001['message']}\n  |\n2 | def f(:\n  | ^",
+        f"broken.py:2:7: KC001 error: {kc001['message']}\n  |\n2 | def f(:\n  |       ^",
         f"binary.py:1:1: KC003 error: {kc003['message']}",
-        "Found 3 diagnostics (3 errors).\n",
+        "Found 3 diagnostics (3 errors); 2 files checked.\n",
     ]
 
 
@@ -98,7 +98,7 @@ def test_full_fix_line_multiline_span_and_color():
     report = FileReport("a.py", diagnostics=[d], source=source)
     assert full.render([report]) == (
         "a.py:2:5: KC101 warning: it is wrong\n  |\n2 | y = f(\n  |     ^^ …\n  = fix: do this\n\n"
-        "Found 1 diagnostic (1 warning)."
+        "Found 1 diagnostic (1 warning); 1 file checked."
     )
     assert "\033[33mwarning\033[0m" in full.render([report], color=True)
 
@@ -191,14 +191,14 @@ def test_piped_output_defaults_to_concise_without_color(project):
     run = subprocess.run([sys.executable, "-m", "kerascheck", "check", "models.py"], capture_output=True, text=True)
     assert run.returncode == 1 and "\033[" not in run.stdout
     assert run.stdout.startswith(f"models.py:2:{CONV_START}: KC101 ")
-    assert run.stdout.endswith("Found 1 diagnostic (1 error).\n")
+    assert run.stdout.endswith("Found 1 diagnostic (1 error); 1 file checked.\n")
 
 
 def test_info_notes_are_counted_apart_from_problems():
     warning = Diagnostic("KC201", "fractional-stride-drop", "warning", "w", Span(1, 1, 1, 1))
     note = Diagnostic("KC301", "legacy-keras-api", "info", "n", Span(2, 1, 2, 1))
     both, notes = FileReport("a.py", diagnostics=[note, warning, note]), FileReport("b.py", diagnostics=[note])
-    assert text.tally([both]) == "Found 1 diagnostic (1 warning), and 2 notes (info)."
-    assert text.tally([notes]) == "All checks passed, with 1 note (info)."
+    assert text.tally([both]) == "Found 1 diagnostic (1 warning), and 2 notes (info); 1 file checked."
+    assert text.tally([notes]) == "All checks passed, with 1 note (info); 1 file checked."
     assert statistics.render([both]) == "1  KC201  fractional-stride-drop (warning)\nnotes:\n2  KC301  legacy-keras-api (info)"
     assert statistics.render([notes]) == "notes:\n1  KC301  legacy-keras-api (info)"

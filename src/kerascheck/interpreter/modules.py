@@ -30,6 +30,7 @@ import libcst as cst
 from kerascheck.interpreter.library import Libraries, Source, installed_package
 from kerascheck.interpreter.limits import AnalysisLimit
 from kerascheck.interpreter.values import MISSING, Scope
+from kerascheck.sources import NotRead, decode, read_path
 
 MAX_MODULES = 128  # modules followed per analysis
 MAX_BYTES = 1_000_000
@@ -311,12 +312,13 @@ def _read(name: str, path: Path, cache: ParseCache) -> ModuleState | None:
     key), its tree parsed once per run."""
     if path.is_dir():
         return ModuleState(name, name, None, path)
+    data = read_path(path, MAX_BYTES)
+    source = decode(data, MAX_BYTES) if isinstance(data, bytes) else data
+    if isinstance(source, NotRead):
+        return None
     try:
-        data = path.read_bytes()
-        if len(data) > MAX_BYTES:
-            return None
-        tree = cache.parse(path, data.decode("utf-8-sig"), imported=True)
-    except (OSError, UnicodeDecodeError, cst.ParserSyntaxError, RecursionError):
+        tree = cache.parse(path, source, imported=True)
+    except (cst.ParserSyntaxError, RecursionError):
         return None
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     return ModuleState(name, package, tree, path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kerascheck.catalog.base import format_shape
 from kerascheck.report import FileReport, ModelReport
+from kerascheck.reporters.text import files_checked
 
 HEADER = ("Layer (type)", "Output Shape", "Param #")
 
@@ -47,5 +48,5 @@ def render(reports: list[FileReport], explain: bool = False) -> str:
         for d in report.diagnostics:
             blocks.append(f"{report.path}:{d.span.line}:{d.span.column}: {d.code} [{d.severity}] {d.message}")
     if not blocks:
-        return "No Keras models found."
+        return f"No Keras models found ({files_checked(reports)})." if reports else "No files checked."
     return "\n\n".join(blocks)

@@ -58,6 +58,8 @@ class Rule:
     #: codes whose diagnostic on the same call causes this rule's there: this one is
     #: then folded into it (``kerascheck.cascades``)
     follows_from: ClassVar[tuple[str, ...]] = ()
+    #: reported only when select or extend-select names it (or a prefix longer than ``KC``)
+    opt_in: ClassVar[bool] = False
     valid: ClassVar[tuple[Example, ...]] = ()
     invalid: ClassVar[tuple[Example, ...]] = ()
 

@@ -20,3 +20,9 @@ def rules_for(command: str, enabled: Callable[[str], bool] = lambda code: True) 
     if command == "check":
         return tuple(rule for code, rule in all_rules().items() if enabled(code) and not isinstance(rule, AnalysisRule))
     raise ValueError(f"no command {command!r}; expected one of {', '.join(COMMANDS)}")
+
+
+def is_opt_in(code: str) -> bool:
+    """Whether ``code`` is reported only when selected by name (``Rule.opt_in``)."""
+    rule = all_rules().get(code)
+    return rule is not None and rule.opt_in
