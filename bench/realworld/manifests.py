@@ -148,16 +148,8 @@ def git_dir(mirrors: Path, repo: str) -> Path | None:
 def checkout(mirrors: Path, manifest: Manifest, translate: tuple[tuple[str, str], ...] = ()) -> Path | None:
     """The manifest's commit exported into the cache (None when the mirror is missing);
     with ``translate``, a copy whose ``.py`` files have those substitutions applied."""
-    git = git_dir(mirrors, manifest.repo)
-    if git is None:
-        return None
-    plain = CACHE / f"{manifest.slug}-{manifest.commit}"
-    if not (plain / ".complete").exists():
-        shutil.rmtree(plain, ignore_errors=True)
-        export(git, manifest.commit, plain)
-        (plain / ".complete").touch()
-    (plain / ".git").mkdir(exist_ok=True)  # a user's clone has one: it marks the project's root
-    if not translate:
+    plain = export_commit(mirrors, manifest.repo, manifest.commit)
+    if plain is None or not translate:
         return plain
     key = hashlib.sha256(json.dumps(translate).encode()).hexdigest()[:12]
     copy = CACHE / f"{manifest.slug}-{manifest.commit}-translated-{key}"
@@ -175,6 +167,21 @@ def checkout(mirrors: Path, manifest: Manifest, translate: tuple[tuple[str, str]
                 file.write_text(changed, encoding="utf-8", errors="surrogateescape")
         (copy / ".complete").touch()
     return copy
+
+
+def export_commit(mirrors: Path, repo: str, commit: str) -> Path | None:
+    """``repo``'s ``commit`` exported (once) into the cache, as a user's clone of it
+    (None when the mirror is missing)."""
+    git = git_dir(mirrors, repo)
+    if git is None:
+        return None
+    plain = CACHE / f"{slug(repo)}-{commit}"
+    if not (plain / ".complete").exists():
+        shutil.rmtree(plain, ignore_errors=True)
+        export(git, commit, plain)
+        (plain / ".complete").touch()
+    (plain / ".git").mkdir(exist_ok=True)  # a user's clone has one: it marks the project's root
+    return plain
 
 
 def export(git: Path, commit: str, into: Path) -> None:
