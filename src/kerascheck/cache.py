@@ -97,8 +97,8 @@ class ResultCache:
         try:
             entry = {
                 "digest": _digest(content),
-                "kinds": {str(p): k for p, k in reads.kinds.items()},
-                "files": {str(p): d for p, d in reads.files.items()},
+                "kinds": reads.kinds,
+                "files": reads.files,
                 "report": _report_json(report),
             }
             text = json.dumps(entry, separators=(",", ":"))
@@ -272,9 +272,7 @@ def _report(data: dict[str, Any], path: str, content: bytes) -> FileReport:
 
 
 def _model_json(model: ModelReport) -> dict[str, Any]:
-    fields = {f.name: getattr(model, f.name) for f in dataclasses.fields(model)}
-    fields["layers"] = [_layer_json(layer) for layer in model.layers]
-    return fields
+    return {**vars(model), "layers": [_layer_json(layer) for layer in model.layers]}
 
 
 def _model(data: dict[str, Any]) -> ModelReport:
@@ -282,9 +280,7 @@ def _model(data: dict[str, Any]) -> ModelReport:
 
 
 def _layer_json(layer: LayerReport) -> dict[str, Any]:
-    fields = {f.name: getattr(layer, f.name) for f in dataclasses.fields(layer)}
-    fields["output_shape"] = _value_json(layer.output_shape)
-    return fields
+    return {**vars(layer), "output_shape": _value_json(layer.output_shape)}
 
 
 def _layer(data: dict[str, Any]) -> LayerReport:

@@ -66,13 +66,14 @@ class Reads:
     ``""`` for neither) and the digest of each file it read."""
 
     def __init__(self) -> None:
-        self.kinds: dict[Path, str] = {}
-        self.files: dict[Path, str] = {}
+        self.kinds: dict[str, str] = {}  # by path (plain strings: cheap to send to another process)
+        self.files: dict[str, str] = {}
 
     def kind(self, path: Path) -> str:
-        if path not in self.kinds:
-            self.kinds[path] = path_kind(path)
-        return self.kinds[path]
+        key = str(path)
+        if key not in self.kinds:
+            self.kinds[key] = path_kind(path)
+        return self.kinds[key]
 
     def is_file(self, path: Path) -> bool:
         return self.kind(path) == "file"
@@ -82,7 +83,7 @@ class Reads:
 
     def read(self, path: Path) -> bytes:
         data = path.read_bytes()
-        self.files[path] = digest(data)
+        self.files[str(path)] = digest(data)
         return data
 
 
