@@ -185,10 +185,14 @@ class _Worker:
         self.folder: str | None = None
 
     def stop(self) -> None:
-        try:
-            self.connection.send(None)
-        except OSError:
-            pass
+        """End the worker: at once if it is still analysing (the run was interrupted)."""
+        if self.task is not None:
+            self.process.terminate()
+        else:
+            try:
+                self.connection.send(None)
+            except OSError:
+                pass
         self.connection.close()
         self.process.join()
 
@@ -228,7 +232,10 @@ class _Pool:
         if worker.task is not None:
             task = self.tasks[worker.task]
             worker.folder = _folder(task.path)
-            worker.connection.send((worker.task, task))
+            try:
+                worker.connection.send((worker.task, task))
+            except OSError:
+                pass  # the worker just died: the next wait finds it, and the file is reported
 
     def _receive(self, worker: _Worker) -> bool:
         """Take the worker's result; False when the worker died (its file is reported as failed)."""
