@@ -153,3 +153,13 @@ def test_an_unwritable_cache_warns_once_and_the_run_goes_on(project, capsys, mon
     captured = capsys.readouterr()
     assert len(json.loads(captured.out)["files"]) == 4
     assert captured.err.count("cannot write the cache") == 1
+
+
+def test_unnamed_standard_input_is_not_cached(project, capsys, monkeypatch):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(OTHER.encode())))
+    main(["check", "-j1", "--exit-zero", "--output-format", "json", "-"])
+    assert "KC101" in capsys.readouterr().out
+    assert not entries(project.parent / ".cache")

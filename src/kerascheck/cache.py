@@ -84,10 +84,13 @@ class ResultCache:
             if data["digest"] != _digest(content) or not self.disk.unchanged(data["kinds"], data["files"]):
                 return None
             report = _report(data["report"], path, content)
-            os.utime(entry)  # recently used: pruned last
-            return report
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # no entry, or a corrupt one: analysed again
+        try:
+            os.utime(entry)  # recently used: pruned last
+        except OSError:
+            pass  # a cache that cannot be written is still read
+        return report
 
     def put(self, path: str, content: bytes, options: Options, report: FileReport, reads: Reads) -> None:
         """Keep ``report`` as the entry of ``path`` with ``content`` and ``options``;
@@ -121,10 +124,11 @@ class ResultCache:
         return self.folder / name[:2] / name
 
     def _write(self, path: Path, text: str) -> None:
-        if not self.root.is_dir():
+        if not self.written:  # the first entry of this run: the folder is made and marked
             self.root.mkdir(parents=True, exist_ok=True)
-            _write_atomic(self.root / ".gitignore", GITIGNORE)
-            _write_atomic(self.root / "CACHEDIR.TAG", CACHEDIR_TAG)
+            for name, content in ((".gitignore", GITIGNORE), ("CACHEDIR.TAG", CACHEDIR_TAG)):
+                if not (self.root / name).exists():
+                    _write_atomic(self.root / name, content)
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_atomic(path, text)
 

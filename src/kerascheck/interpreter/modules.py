@@ -201,9 +201,10 @@ class Project:
         cls, path: str, cache: ParseCache | None = None, libraries: Libraries | None = None, reads: Reads | None = None
     ) -> Project | None:
         """The project of an analysed file; None when it is not a file on disk."""
+        reads = reads if reads is not None else Reads()
         try:
             file = Path(path).resolve()
-            return cls(file, cache, libraries, reads) if file.is_file() else None
+            return cls(file, cache, libraries, reads) if reads.is_file(file) else None
         except (OSError, ValueError):
             return None
 
