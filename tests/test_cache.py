@@ -3,8 +3,10 @@ analysed again exactly when something it depends on changed."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -156,9 +158,6 @@ def test_an_unwritable_cache_warns_once_and_the_run_goes_on(project, capsys, mon
 
 
 def test_unnamed_standard_input_is_not_cached(project, capsys, monkeypatch):
-    import io
-    import sys
-
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(OTHER.encode())))
     main(["check", "-j1", "--exit-zero", "--output-format", "json", "-"])
     assert "KC101" in capsys.readouterr().out
