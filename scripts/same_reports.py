@@ -83,7 +83,7 @@ def jobs(paths: list[str]) -> list[tuple[str, list[str]]]:
 
 def run(src: Path, args: list[str]) -> bytes:
     """What one version's command line prints (stdout, stderr, exit code)."""
-    env = {**os.environ, "PYTHONPATH": str(src), "COLUMNS": "100"}
+    env = {**os.environ, "PYTHONPATH": str(src), "COLUMNS": "100", "KERASCHECK_NO_CACHE": "1"}  # every run analyses
     done = subprocess.run([sys.executable, "-c", RUNNER, *args], cwd=ROOT, env=env, capture_output=True)
     return done.stdout + b"\n--- stderr ---\n" + done.stderr + f"\n--- exit {done.returncode} ---\n".encode()
 

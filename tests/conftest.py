@@ -19,6 +19,9 @@ from pathlib import Path
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
+# Tests run kerascheck on fresh files, often with its code patched: no result
+# cache unless a test asks for one (tests/test_cache.py).
+os.environ["KERASCHECK_NO_CACHE"] = "1"
 
 import pytest
 

@@ -23,7 +23,7 @@ from kerascheck.input_shapes import InputShapes, Shape
 from kerascheck.interpreter.engine import Interpreter
 from kerascheck.interpreter.library import Libraries, Library
 from kerascheck.interpreter.limits import AnalysisLimit, Limits
-from kerascheck.interpreter.modules import ParseCache, Project
+from kerascheck.interpreter.modules import ParseCache, Project, Reads
 from kerascheck.interpreter.statements import source_text
 from kerascheck.keras.library import KerasLibrary
 from kerascheck.libraries.numpy_library import NumPyLibrary
@@ -130,27 +130,34 @@ def with_deep_stack(function: Callable[..., _T], *args: Any) -> _T:
 
 
 def analyze_bytes(
-    data: bytes | NotRead, path: str, options: Options, cache: ParseCache | None = None
+    data: bytes | NotRead, path: str, options: Options, cache: ParseCache | None = None, reads: Reads | None = None
 ) -> FileReport:
     """Analyse one file's content (or report why it was not read); never raises.
-    ``cache``: the parse trees shared by the files of one run (None: this file's own)."""
+    ``cache``: the parse trees shared by the files of one run (None: this file's
+    own); ``reads`` receives what the analysis found on disk (the project's modules
+    it read, the paths it tried)."""
     source = decode(data) if isinstance(data, bytes) else data
     if isinstance(source, NotRead):
         report = FileReport(path, analysed=False)
         span = Span(source.line, source.column, source.line, source.column)
         report.diagnostics.append(to_diagnostic(Finding(source.code, None, source.message), span))
         return finish(report, options)
-    return analyze_source(source, path, options, cache=cache)
+    return analyze_source(source, path, options, cache=cache, reads=reads)
 
 
 def analyze_source(
-    source: str, path: str, options: Options, timings: dict[str, float] | None = None, cache: ParseCache | None = None
+    source: str,
+    path: str,
+    options: Options,
+    timings: dict[str, float] | None = None,
+    cache: ParseCache | None = None,
+    reads: Reads | None = None,
 ) -> FileReport:
     """Analyse one file's text; never raises.  ``timings`` (for the benchmark) receives
     the seconds spent in each stage: parsing, interpretation, rules, reporting;
-    ``cache`` is as for ``analyze_bytes``."""
+    ``cache`` and ``reads`` are as for ``analyze_bytes``."""
     clock = _Stages(timings)
-    report = _analyze(source, path, options, clock, cache)
+    report = _analyze(source, path, options, clock, cache, reads)
     finish(report, options)
     clock.lap("reporting")
     return report
@@ -176,9 +183,11 @@ def finish(report: FileReport, options: Options) -> FileReport:
     return report
 
 
-def _analyze(source: str, path: str, options: Options, clock: "_Stages", cache: ParseCache | None) -> FileReport:
+def _analyze(
+    source: str, path: str, options: Options, clock: "_Stages", cache: ParseCache | None, reads: Reads | None
+) -> FileReport:
     report = FileReport(path, source=source)
-    project = Project.of(path, cache, modelled())
+    project = Project.of(path, cache, modelled(), reads)
     if not MENTIONS_KERAS.search(source) and not (project and project.imported_by(source)):
         return report
     try:

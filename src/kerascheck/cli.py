@@ -21,6 +21,7 @@ from kerascheck.input_shapes import Shape, parse_assignment
 from kerascheck.reporters import CHECK_MODULES
 
 if TYPE_CHECKING:
+    from kerascheck.cache import ResultCache
     from kerascheck.config import Settings
     from kerascheck.report import FileReport
     from kerascheck.sources import NotRead
@@ -80,6 +81,19 @@ def _add_input_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--input-shape", metavar="NAME=SHAPE", action="append", default=[], type=_input_shape,
                          help="an input shape (without the batch axis, e.g. 28,28,1) for a function's shape parameter "
                               "or a model (by name or class) the source gives none; repeatable")
+    command.add_argument("-j", "--jobs", metavar="N", type=_jobs, default=None,
+                         help="analyse N files at once (default: the number of cores; -j1 in this process)")
+    command.add_argument("--cache-dir", metavar="DIR", type=Path, default=None,
+                         help="where results are kept between runs (default: $KERASCHECK_CACHE_DIR, else "
+                              ".kerascheck_cache in the project's root)")
+    command.add_argument("--no-cache", action="store_true",
+                         help="neither read nor write the result cache (also: KERASCHECK_NO_CACHE=1)")
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number of jobs, got {text!r}")
+    return int(text)
 
 
 def _input_shape(text: str) -> tuple[str, Shape]:
@@ -128,14 +142,13 @@ def _tolerant_output() -> None:
 # ------------------------------------------------------------------ analysing files
 def analyse(args: argparse.Namespace, for_check: bool) -> list[FileReport]:
     """Analyse every file the arguments name, each with the settings that apply to it."""
-    from kerascheck.analysis import analyze_bytes, options_for
+    from kerascheck.analysis import options_for
     from kerascheck.config import ConfigError
-    from kerascheck.interpreter.modules import ParseCache
+    from kerascheck.parallel import Task, analyse_all, default_jobs
 
     overrides = _code_overrides(args)
     settings_of = functools.partial(_settings, args.config, overrides)
-    reports = []
-    cache = ParseCache()  # a module imported by several files is parsed once
+    tasks = []
     try:
         for path, data in _inputs(args, settings_of):
             options = options_for(
@@ -146,9 +159,10 @@ def analyse(args: argparse.Namespace, for_check: bool) -> list[FileReport]:
                 input_shapes=dict(args.input_shape),
                 explain=getattr(args, "explain", False),
             )
-            reports.append(analyze_bytes(data, path.as_posix() if path is not None else "-", options, cache))
+            tasks.append(Task(path.as_posix() if path is not None else "-", data, options))
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
+    reports = analyse_all(tasks, args.jobs or default_jobs(), _result_cache(args))
     if not reports:
         print("kerascheck: warning: no Python files found under the given paths", file=sys.stderr)
     used = set().union(*(report.input_shapes_used for report in reports))
@@ -186,6 +200,17 @@ def _inputs(
                 yield found.path, NotRead(UNREADABLE, found.reason)
             else:
                 yield found, read_path(found)
+
+
+def _result_cache(args: argparse.Namespace) -> ResultCache | None:
+    """The result cache the arguments and ``KERASCHECK_CACHE_DIR`` choose; None with
+    ``--no-cache`` or ``KERASCHECK_NO_CACHE``."""
+    from kerascheck.cache import CACHE_DIR_ENV, ResultCache, default_folder, disabled
+
+    if args.no_cache or disabled():
+        return None
+    folder = args.cache_dir or (Path(os.environ[CACHE_DIR_ENV]) if os.environ.get(CACHE_DIR_ENV) else None)
+    return ResultCache(folder or default_folder(args.config))
 
 
 def _code_overrides(args: argparse.Namespace) -> dict[str, tuple[str, ...]]:

@@ -92,6 +92,8 @@ class Settings:
         return selected >= 0 and selected > ignored
 
     def file_ignores(self, path: Path | None) -> tuple[str, ...]:
+        if not self.per_file_ignores:
+            return ()  # without resolving the path, asked for every code of every file
         relative = self.relative(path)
         if relative is None:
             return ()

@@ -82,9 +82,9 @@ def write(root: Path, files: dict[str, str]) -> list[str]:
     return [str(root / name) for name in files]
 
 
-def summary(capsys, *paths: str) -> dict[str, dict]:
+def summary(capsys, *paths: str, options: tuple[str, ...] = ()) -> dict[str, dict]:
     """Each file's entry of ``kerascheck summary --output-format json``."""
-    main(["summary", "--output-format", "json", *paths])
+    main(["summary", "--output-format", "json", *options, *paths])
     return {entry["path"]: entry for entry in json.loads(capsys.readouterr().out)["files"]}
 
 
@@ -117,13 +117,13 @@ def test_a_module_is_parsed_once_per_run_and_run_by_each_file(tmp_path, capsys, 
 
     monkeypatch.setattr(cst, "parse_module", counting_parse)
     monkeypatch.setattr(Interpreter, "run_module", counting_run)
-    files = summary(capsys, str(tmp_path))
+    files = summary(capsys, str(tmp_path), options=("-j1",))  # counted in this process
     assert [len(f["models"]) for f in files.values()] == [0, 1, 1, 1]
     assert sorted(parsed.values()) == [1, 1, 1, 1]  # helpers.py (analysed and imported) and each importer
     assert list(trees.values()) == [3]  # one tree, its body run in each importer's analysis
 
     parsed.clear()
-    summary(capsys, str(tmp_path))
+    summary(capsys, str(tmp_path), options=("-j1",))
     assert sorted(parsed.values()) == [1, 1, 1, 1]  # a new run parses again
 
 

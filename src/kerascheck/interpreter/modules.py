@@ -19,8 +19,10 @@ its own folder.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -57,6 +59,48 @@ class ModuleState:
         self.globals.vars["__name__"] = self.name
         if self.path is not None and self.tree is not None:
             self.globals.vars["__file__"] = str(self.path)
+
+
+class Reads:
+    """What the analysis of one file found on disk, for a result cache to tell
+    when its result is stale: each path it looked at (``"file"``, ``"dir"`` or
+    ``""`` for neither) and the digest of each file it read."""
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, str] = {}  # by path (plain strings: cheap to send to another process)
+        self.files: dict[str, str] = {}
+
+    def kind(self, path: Path) -> str:
+        key = str(path)
+        if key not in self.kinds:
+            self.kinds[key] = path_kind(path)
+        return self.kinds[key]
+
+    def is_file(self, path: Path) -> bool:
+        return self.kind(path) == "file"
+
+    def is_dir(self, path: Path) -> bool:
+        return self.kind(path) == "dir"
+
+    def read(self, path: Path, limit: int) -> bytes | NotRead:
+        """The file's content (never a special file's, never past ``limit``), noted."""
+        data = read_path(path, limit)
+        self.files[str(path)] = digest(data) if isinstance(data, bytes) else ""
+        return data
+
+
+def path_kind(path: Path) -> str:
+    """``"file"``, ``"dir"`` or ``""`` (neither, or unreadable), following links."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return ""
+    return "file" if stat.S_ISREG(mode) else "dir" if stat.S_ISDIR(mode) else ""
+
+
+def digest(data: bytes) -> str:
+    """A file's content digest."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 class ParseCache:
@@ -125,14 +169,18 @@ class _Trees:
 class Project:
     """Where the modules a file imports are found, and which ones are followed;
     ``cache`` holds the parse trees shared by the run, ``libraries`` the
-    libraries whose modules are modelled rather than read."""
+    libraries whose modules are modelled rather than read, ``reads`` what was
+    found on disk."""
 
-    def __init__(self, path: Path, cache: ParseCache | None = None, libraries: Libraries | None = None) -> None:
+    def __init__(
+        self, path: Path, cache: ParseCache | None = None, libraries: Libraries | None = None, reads: Reads | None = None
+    ) -> None:
         self.cache = cache if cache is not None else ParseCache()
         self.libraries = libraries if libraries is not None else Libraries()
+        self.reads = reads if reads is not None else Reads()
         folder = path.parent
         top = folder
-        while (top / "__init__.py").is_file():
+        while self.reads.is_file(top / "__init__.py"):
             top = top.parent
         self.file = path
         self.folder = folder
@@ -144,18 +192,21 @@ class Project:
         if not any(part in INSTALLED for part in path.parts):
             if top != folder:
                 self.scopes.append(top / folder.relative_to(top).parts[0])
-            root = project_root(folder)
+            root = project_root(folder, self.reads)
             if root is not None:
                 roots += [root, root / "src"]
                 self.scopes.append(root)
         self.roots = list(dict.fromkeys(roots))
 
     @classmethod
-    def of(cls, path: str, cache: ParseCache | None = None, libraries: Libraries | None = None) -> Project | None:
+    def of(
+        cls, path: str, cache: ParseCache | None = None, libraries: Libraries | None = None, reads: Reads | None = None
+    ) -> Project | None:
         """The project of an analysed file; None when it is not a file on disk."""
+        reads = reads if reads is not None else Reads()
         try:
             file = Path(path).resolve()
-            return cls(file, cache, libraries) if file.is_file() else None
+            return cls(file, cache, libraries, reads) if reads.is_file(file) else None
         except (OSError, ValueError):
             return None
 
@@ -185,9 +236,9 @@ class Project:
         for root in roots:
             base = root.joinpath(*parts)
             for candidate in (base.with_name(base.name + ".py"), base / "__init__.py"):
-                if candidate.is_file():
+                if self.reads.is_file(candidate):
                     return candidate if self.follows(name, candidate) else None
-            if base.is_dir():
+            if self.reads.is_dir(base):
                 folders.append(base)
         return next((f for f in folders if self.follows(name, f)), None)
 
@@ -208,10 +259,11 @@ class Project:
         return any(path == scope or scope in path.parents for scope in self.scopes)
 
 
-def project_root(folder: Path) -> Path | None:
+def project_root(folder: Path, reads: Reads | None = None) -> Path | None:
     """The nearest folder at or above ``folder`` with one of ``ROOT_MARKERS``
     (where ``python -m`` or pytest would put the project on ``sys.path``)."""
-    return next((p for p in (folder, *folder.parents) if any((p / m).exists() for m in ROOT_MARKERS)), None)
+    kind = reads.kind if reads is not None else path_kind
+    return next((p for p in (folder, *folder.parents) if any(kind(p / m) for m in ROOT_MARKERS)), None)
 
 
 class Importer:
@@ -228,6 +280,7 @@ class Importer:
         self.libraries = libraries if libraries is not None else Libraries()
         self.run = run
         self.cache = project.cache if project is not None else ParseCache()
+        self.reads = project.reads if project is not None else Reads()
         self.modules: dict[Path, ModuleState | None] = {}
         #: the folders of libraries' sources that were read (``Library.source``), by package:
         #: their modules follow the modules of the same folder
@@ -254,7 +307,7 @@ class Importer:
         if self.project is None or not os.path.isabs(folder):
             return
         path = Path(os.path.normpath(folder))
-        if any(part in INSTALLED for part in path.parts) or not path.is_dir():
+        if any(part in INSTALLED for part in path.parts) or not self.reads.is_dir(path):
             return
         self.project.roots.append(path)
         self.project.scopes.append(path)
@@ -274,7 +327,7 @@ class Importer:
         if folder is None or not last.isidentifier() or self.libraries.canonical(name) in self.libraries.modelled_modules:
             return None
         path = folder / f"{last}.py"
-        return path if path.is_file() else None
+        return path if self.reads.is_file(path) else None
 
     def load_path(self, name: str, path: Path, node: cst.CSTNode) -> ModuleState | None:
         if path in self.modules:
@@ -284,7 +337,7 @@ class Importer:
                 self.capped = True
                 raise AnalysisLimit(f"more than {MAX_MODULES} of the project's modules imported: {name} and later ones are not followed", node)
             return None
-        state = self.modules[path] = _read(name, path, self.cache)
+        state = self.modules[path] = _read(name, path, self.cache, self.reads)
         if state is not None and state.tree is not None:
             self.run(state, node)
         return state
@@ -307,12 +360,12 @@ class Importer:
         return ".".join([*base, name] if name else base) or None
 
 
-def _read(name: str, path: Path, cache: ParseCache) -> ModuleState | None:
+def _read(name: str, path: Path, cache: ParseCache, reads: Reads) -> ModuleState | None:
     """Module ``name`` at ``path``, not yet run: its text is read again (the cache's
     key), its tree parsed once per run."""
-    if path.is_dir():
+    if reads.is_dir(path):
         return ModuleState(name, name, None, path)
-    data = read_path(path, MAX_BYTES)
+    data = reads.read(path, MAX_BYTES)
     source = decode(data, MAX_BYTES) if isinstance(data, bytes) else data
     if isinstance(source, NotRead):
         return None

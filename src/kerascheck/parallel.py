@@ -1,0 +1,287 @@
+"""Analysing many files on all cores, with the report of a serial run.
+
+Each worker process analyses one file at a time, keeping its own parse cache
+(``ParseCache``); the reports are put back in the order of the files, so the
+output does not depend on how many workers ran or which finished first.  A
+worker that dies (a crash, the out-of-memory killer) costs only the file it was
+analysing, reported as an internal error (KC000); a new worker takes over.
+
+Files are handed out folder by folder: a worker goes on with the folder of its
+last file while that has files left, so the modules a folder's files import
+are parsed by few workers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import gc
+import multiprocessing
+import os
+import sys
+from collections import OrderedDict
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import TYPE_CHECKING, Any, Iterator
+
+from kerascheck.report import FileReport
+from kerascheck.sources import NotRead, decode
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
+    from multiprocessing.process import BaseProcess
+
+    from kerascheck.analysis import Options
+    from kerascheck.cache import ResultCache
+    from kerascheck.interpreter.modules import ParseCache, Reads
+
+#: the youngest generation's collection threshold during analysis (Python's default: 700)
+GC_THRESHOLD = 10_000
+#: codes whose report depends on more than the inputs (a crash, the time guard): never cached
+UNCACHEABLE = frozenset({"KC000", "KC004"})
+
+
+@dataclass
+class Task:
+    """One file to analyse: its name as reported ("-" for standard input), its content, its options."""
+
+    path: str
+    data: bytes | NotRead  # or why it was not read (analysed as a diagnostic, never cached)
+    options: Options
+
+
+@dataclass
+class Result:
+    report: FileReport
+    reads: Reads | None  # what the analysis found on disk; None when it did not finish
+    cacheable: bool
+
+
+def default_jobs() -> int:
+    """The number of cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def analyse_all(tasks: list[Task], jobs: int, cache: ResultCache | None = None) -> list[FileReport]:
+    """Each task's report, in the order of ``tasks``, using up to ``jobs`` processes;
+    from ``cache`` where it holds one, which keeps the others."""
+    reports = [cache.get(t.path, t.data, t.options) if cache is not None and isinstance(t.data, bytes) else None for t in tasks]
+    missing = [index for index, report in enumerate(reports) if report is None]
+    for index, result in zip(missing, analyse_tasks([tasks[i] for i in missing], jobs)):
+        reports[index] = result.report
+        task = tasks[index]
+        if cache is not None and result.reads is not None and result.cacheable and isinstance(task.data, bytes):
+            cache.put(task.path, task.data, task.options, result.report, result.reads)
+    if cache is not None:
+        cache.close()
+    return reports  # type: ignore[return-value]
+
+
+def analyse_tasks(tasks: list[Task], jobs: int) -> list[Result]:
+    """Each task's result, in the order of ``tasks``, using up to ``jobs`` processes."""
+    from kerascheck.interpreter.modules import ParseCache
+
+    if jobs <= 1 or len(tasks) <= 1:
+        cache = ParseCache()  # a module imported by several files is parsed once
+        with tuned_gc():
+            return [run(task, cache) for task in tasks]
+    return _Pool(tasks, min(jobs, len(tasks))).results()
+
+
+@contextlib.contextmanager
+def tuned_gc() -> Iterator[None]:
+    """Fewer garbage collections while files are analysed: the objects that exist
+    before (kerascheck's own modules, the catalog) are frozen out of every
+    collection, and the youngest generation is collected every ``GC_THRESHOLD``
+    allocations, not every 700 (an analysis allocates many short-lived objects,
+    and every collection walks the parse trees kept).  Reference cycles are still
+    collected, so memory stays bounded."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
+def run(task: Task, cache: ParseCache) -> Result:
+    """Analyse one file, with ``cache`` for the parse trees of the run; a failure
+    that escapes the analysis is the file's own internal error (KC000)."""
+    try:
+        return _run(task, cache)
+    except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the run
+        return failed(task, f"{type(exc).__name__}: {exc}")
+
+
+def _run(task: Task, cache: ParseCache) -> Result:
+    from kerascheck.analysis import analyze_bytes
+    from kerascheck.interpreter.modules import Reads
+
+    reads = Reads()
+    options = task.options
+    # The uncacheable codes are kept until they are seen, then the options' filter
+    # applies to them too (after the inline suppressions, as ``analysis.finish`` does).
+    keeping = dataclasses.replace(options, reports=lambda code: code in UNCACHEABLE or options.reported(code))
+    report = analyze_bytes(task.data, task.path, keeping, cache, reads)
+    cacheable = not any(d.code in UNCACHEABLE for d in report.diagnostics)
+    report.diagnostics = [d for d in report.diagnostics if options.reported(d.code)]
+    return Result(report, reads, cacheable)
+
+
+def failed(task: Task, why: str) -> Result:
+    """The report of a file whose analysis did not finish: KC000 saying ``why``."""
+    from kerascheck.analysis import analyze_bytes, finish, to_diagnostic
+    from kerascheck.diagnostics import Span
+    from kerascheck.findings import Finding
+
+    source = decode(task.data) if isinstance(task.data, bytes) else task.data
+    if isinstance(source, NotRead):  # not analysed at all: the worker did not fail on it
+        return Result(analyze_bytes(source, task.path, task.options), None, False)
+    report = FileReport(task.path, source=source)
+    finding = Finding("KC000", None, f"internal error while analysing this file: {why}")
+    report.diagnostics.append(to_diagnostic(finding, Span(1, 1, 1, 1)))
+    return Result(finish(report, task.options), None, False)
+
+
+def _folder(path: str) -> str:
+    return os.path.dirname(path)
+
+
+class _Queue:
+    """The files left to hand out, by folder (in the order of the tasks)."""
+
+    def __init__(self, tasks: list[Task]) -> None:
+        self.folders: OrderedDict[str, list[int]] = OrderedDict()
+        for index in reversed(range(len(tasks))):  # each folder's list is popped from its end
+            self.folders.setdefault(_folder(tasks[index].path), []).append(index)
+        self.folders = OrderedDict(reversed(self.folders.items()))
+
+    def next(self, folder: str | None, others: set[str | None]) -> int | None:
+        """The next file for a worker whose last file was in ``folder``, while the
+        other workers are in the folders ``others``: of the same folder, else of the
+        first folder no worker is in, else of the folder with the most files left."""
+        if not self.folders:
+            return None
+        if folder is None or folder not in self.folders:
+            free = [f for f in self.folders if f not in others]
+            folder = free[0] if free else max(self.folders, key=lambda f: len(self.folders[f]))
+        left = self.folders[folder]
+        index = left.pop()
+        if not left:
+            del self.folders[folder]
+        return index
+
+
+class _Worker:
+    def __init__(self, context: BaseContext) -> None:
+        self.connection, theirs = context.Pipe()
+        self.process: BaseProcess = context.Process(target=serve, args=(theirs,), daemon=True)  # type: ignore[attr-defined]
+        self.process.start()
+        theirs.close()
+        self.task: int | None = None
+        self.folder: str | None = None
+
+    def stop(self) -> None:
+        """End the worker: at once if it is still analysing (the run was interrupted)."""
+        if self.task is not None:
+            self.process.terminate()
+        else:
+            try:
+                self.connection.send(None)
+            except OSError:
+                pass
+        self.connection.close()
+        self.process.join()
+
+
+class _Pool:
+    def __init__(self, tasks: list[Task], jobs: int) -> None:
+        self.tasks = tasks
+        self.jobs = jobs
+        self.queue = _Queue(tasks)
+        self.out: list[Result | None] = [None] * len(tasks)
+        self.context = _context()
+
+    def results(self) -> list[Result]:
+        workers = [_Worker(self.context) for _ in range(self.jobs)]
+        try:
+            for worker in workers:
+                self._give(worker, workers)
+            while any(w.task is not None for w in workers):
+                busy = [w for w in workers if w.task is not None]
+                ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy])
+                for index, worker in enumerate(workers):
+                    if worker.task is None or (worker.connection not in ready and worker.process.sentinel not in ready):
+                        continue
+                    if not self._receive(worker):
+                        worker.connection.close()
+                        worker.process.join()
+                        workers[index] = worker = _Worker(self.context)
+                    self._give(worker, workers)
+        finally:
+            for worker in workers:
+                worker.stop()
+        assert all(result is not None for result in self.out)
+        return self.out  # type: ignore[return-value]
+
+    def _give(self, worker: _Worker, workers: list[_Worker]) -> None:
+        worker.task = self.queue.next(worker.folder, {w.folder for w in workers if w is not worker and w.task is not None})
+        if worker.task is not None:
+            task = self.tasks[worker.task]
+            worker.folder = _folder(task.path)
+            try:
+                worker.connection.send((worker.task, task))
+            except OSError:
+                pass  # the worker just died: the next wait finds it, and the file is reported
+
+    def _receive(self, worker: _Worker) -> bool:
+        """Take the worker's result; False when the worker died (its file is reported as failed)."""
+        assert worker.task is not None
+        try:
+            index, result = worker.connection.recv()
+        except (EOFError, OSError):
+            worker.process.join()
+            code = worker.process.exitcode
+            why = f"the process analysing it ended (exit code {code})" if code is None or code >= 0 else \
+                f"the process analysing it was killed (signal {-code})"
+            self.out[worker.task] = failed(self.tasks[worker.task], why)
+            return False
+        self.out[index] = result
+        return True
+
+
+def _context() -> BaseContext:
+    """Forked workers start at once with what this process imported; elsewhere
+    (macOS, Windows) they are spawned."""
+    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+
+
+def serve(connection: Connection) -> None:
+    """A worker: analyse the files sent until told to stop (``None``)."""
+    from kerascheck.analysis import with_deep_stack
+
+    with tuned_gc():
+        with_deep_stack(_serve, connection)
+
+
+def _serve(connection: Connection) -> None:
+    from kerascheck.interpreter.modules import ParseCache
+
+    cache = ParseCache()
+    while True:
+        try:
+            message: Any = connection.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        index, task = message
+        result = run(task, cache)
+        try:
+            connection.send((index, result))
+        except Exception as exc:  # noqa: BLE001 - a report that cannot be sent back
+            connection.send((index, failed(task, f"{type(exc).__name__}: {exc}")))
