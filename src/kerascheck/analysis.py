@@ -20,7 +20,8 @@ from kerascheck.input_shapes import InputShapes, Shape
 from kerascheck.interpreter.engine import Interpreter
 from kerascheck.interpreter.library import Libraries, Library
 from kerascheck.interpreter.limits import AnalysisLimit, Limits
-from kerascheck.interpreter.modules import ParseCache, Project
+from kerascheck.interpreter.modules import ParseCache, Project, parse
+from kerascheck.interpreter.parse_limits import ParseLimit
 from kerascheck.interpreter.statements import source_text
 from kerascheck.keras.library import KerasLibrary
 from kerascheck.libraries.numpy_library import NumPyLibrary
@@ -34,8 +35,8 @@ from kerascheck.rules.selection import rules_for
 from kerascheck.unknown import is_unknown
 
 MAX_FILE_BYTES = 1_000_000
-# A file that never mentions Keras, nor imports a module of its project, cannot
-# define a Keras model: skip it unparsed.
+# A file that never mentions Keras, nor imports a module of its project that
+# does (or imports one that does...), cannot define a Keras model: skip it unparsed.
 MENTIONS_KERAS = re.compile(r"keras|tensorflow")
 
 
@@ -142,14 +143,18 @@ def finish(report: FileReport, options: Options) -> FileReport:
 def _analyze(source: str, path: str, options: Options, clock: "_Stages", cache: ParseCache | None) -> FileReport:
     report = FileReport(path, source=source)
     project = Project.of(path, cache, modelled())
-    if not MENTIONS_KERAS.search(source) and not (project and project.imported_by(source)):
+    if not MENTIONS_KERAS.search(source) and not (project and project.reaches(source, MENTIONS_KERAS)):
         return report
     try:
-        module = project.cache.parse(project.file, source, imported=False) if project else cst.parse_module(source)
+        module = project.cache.parse(project.file, source, imported=False) if project else parse(source)
     except cst.ParserSyntaxError as exc:
         line, column = exc.raw_line, exc.raw_column + 1
         finding = Finding("KC001", None, f"cannot parse: {exc.message}")
         report.diagnostics.append(to_diagnostic(finding, Span(line, column, line, column)))
+        return report
+    except ParseLimit as exc:  # Python's own limit (a syntax error), or kerascheck's: not parsed
+        finding = Finding("KC001", None, f"cannot parse: {exc}") if exc.python else Finding("KC002", None, f"{exc}: not parsed")
+        report.diagnostics.append(to_diagnostic(finding, Span(exc.line, exc.column, exc.line, exc.column)))
         return report
     except RecursionError:
         finding = Finding("KC002", None, "code nested too deeply to parse: not analysed")

@@ -19,6 +19,7 @@ from kerascheck.interpreter import builtins
 from kerascheck.interpreter.library import NOT_HANDLED
 from kerascheck.interpreter.limits import AnalysisLimit, Raise, Return
 from kerascheck.interpreter.semantics import PLAIN, Semantics
+from kerascheck.interpreter.sizes import TOO_LARGE
 from kerascheck.interpreter.values import (
     MISSING,
     Arguments,
@@ -87,7 +88,7 @@ class Calls(Semantics):
         if isinstance(func, Function):
             return self.call_function(func, arguments, node=node)
         if isinstance(func, Builtin):
-            return func.impl(arguments)
+            return self.made(func.impl(arguments), node) if self.affordable(arguments) else Unknown(TOO_LARGE)
         if isinstance(func, BoundMethod):
             return self.call_method(func, arguments, node)
         if isinstance(func, Class):
@@ -117,8 +118,10 @@ class Calls(Semantics):
                 result = library.call_name(func, arguments, node)
                 if result is not NOT_HANDLED:
                     return result
+            if func.path in builtins.PURE and not self.affordable(arguments):
+                return Unknown(TOO_LARGE)
             if func.path in builtins.PURE:
-                return builtins.call_pure(func.path, arguments)
+                return self.made(builtins.call_pure(func.path, arguments), node)
             if func.path in builtins.ALIASES:  # ``from six.moves import range``
                 return self.call_value(self.builtin(builtins.ALIASES[func.path], self.globals), arguments, node)
             return self.call_unknown(func.last, arguments, node, self.libraries.missing_package(func.path))
@@ -178,7 +181,7 @@ class Calls(Semantics):
         if isinstance(receiver, tuple) and function == "as_list":
             return list(receiver)
         if isinstance(receiver, PLAIN):
-            return builtins.call_method(receiver, function, arguments)
+            return self.made(builtins.call_method(receiver, function, arguments), node)
         return Unknown(f".{function}()")
 
     def call_function(

@@ -22,7 +22,7 @@ from kerascheck.interpreter.expressions import Expressions
 from kerascheck.interpreter.library import Libraries, Library
 from kerascheck.interpreter.limits import AnalysisLimit, Break, Budget, Continue, Limits, Raise, Return, UncertainExit
 from kerascheck.interpreter.modules import Importer, ModuleState, Project
-from kerascheck.interpreter.statements import Statements, bound_names, dotted_name, source_text
+from kerascheck.interpreter.statements import Statements, dotted_name, source_text
 from kerascheck.interpreter.values import Arguments, Class, Function, Instance, Scope
 from kerascheck.unknown import Unknown
 
@@ -65,6 +65,9 @@ class Interpreter(Statements, Expressions, Calls):
         self.call_stack = []
         self.tainted = {}
         self.limit_hits = []
+        self.words = 0
+        self.assigned = {}
+        self.words_spent = False
         for library in self.libraries.all:
             library.attach(self)
 
@@ -173,7 +176,7 @@ class Interpreter(Statements, Expressions, Calls):
             else:
                 self.taint(entry)
         if node is not None and scope is not None:
-            for name in bound_names(node):
+            for name in self.names_assigned(node):
                 self.bind(name, Unknown(reason), scope)
         for library, token in zip(self.libraries.all, tokens):
             library.abandoned(token, reason)

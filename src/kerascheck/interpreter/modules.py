@@ -29,6 +29,7 @@ import libcst as cst
 
 from kerascheck.interpreter.library import Libraries, Source, installed_package
 from kerascheck.interpreter.limits import AnalysisLimit
+from kerascheck.interpreter import parse_limits
 from kerascheck.interpreter.values import MISSING, Scope
 
 MAX_MODULES = 128  # modules followed per analysis
@@ -38,7 +39,10 @@ MAX_CACHED_CHARS = 1_000_000  # of imported modules
 MAX_RECENT_CHARS = 50_000  # of the latest analysed files, until one is imported
 INSTALLED = ("site-packages", "dist-packages")
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")  # what marks a project's root folder
-IMPORTS = re.compile(r"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import\b|import[ \t]+([\w., \t]+))", re.MULTILINE)
+#: an import statement: ``from (dots)(module) import (names)``, or ``import (modules)``
+IMPORTS = re.compile(
+    r"^[ \t]*(?:from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n;#]*)|import[ \t]+([^\n;#]+))", re.MULTILINE
+)
 
 
 @dataclass(eq=False)
@@ -56,6 +60,13 @@ class ModuleState:
         self.globals.vars["__name__"] = self.name
         if self.path is not None and self.tree is not None:
             self.globals.vars["__file__"] = str(self.path)
+
+
+def parse(source: str) -> cst.Module:
+    """``libcst.parse_module(source)``, once its nesting is known to be within
+    bounds (``parse_limits.ParseLimit`` when it is not)."""
+    parse_limits.check(source)
+    return cst.parse_module(source)
 
 
 class ParseCache:
@@ -88,11 +99,11 @@ class ParseCache:
             tree = self.recent.take(path, source)
         if tree is None:
             try:
-                tree = cst.parse_module(source)
-            except cst.ParserSyntaxError as exc:
+                tree = parse(source)
+            except (cst.ParserSyntaxError, parse_limits.ParseLimit) as exc:
                 tree = exc
         (self.imported if imported else self.recent).put(path, source, tree)
-        if isinstance(tree, cst.ParserSyntaxError):
+        if isinstance(tree, Exception):
             raise tree.with_traceback(None)  # the traceback of this use only
         return tree
 
@@ -104,9 +115,9 @@ class _Trees:
     def __init__(self, max_chars: int) -> None:
         self.max_chars = max_chars
         self.chars = 0
-        self.entries: dict[Path, tuple[str, cst.Module | cst.ParserSyntaxError]] = {}  # oldest use first
+        self.entries: dict[Path, tuple[str, cst.Module | Exception]] = {}  # oldest use first
 
-    def take(self, path: Path, source: str) -> cst.Module | cst.ParserSyntaxError | None:
+    def take(self, path: Path, source: str) -> cst.Module | Exception | None:
         """Remove the entry of ``path``; its tree if it is of ``source``."""
         entry = self.entries.pop(path, None)
         if entry is None:
@@ -114,7 +125,7 @@ class _Trees:
         self.chars -= len(entry[0])
         return entry[1] if entry[0] == source else None
 
-    def put(self, path: Path, source: str, tree: cst.Module | cst.ParserSyntaxError) -> None:
+    def put(self, path: Path, source: str, tree: cst.Module | Exception) -> None:
         self.entries[path] = (source, tree)
         self.chars += len(source)
         while self.chars > self.max_chars:
@@ -158,15 +169,29 @@ class Project:
         except (OSError, ValueError):
             return None
 
-    def imported_by(self, source: str) -> bool:
-        """Whether ``source`` seems to import a module of the project (it may then
-        build Keras models without naming Keras itself)."""
-        for match in IMPORTS.finditer(source):
-            if match.group(1):
-                return True  # a relative import
-            names = [match.group(2)] if match.group(2) else [n.split()[0] for n in match.group(3).split(",") if n.strip()]
-            if any(self.locate(name.split(".")[0]) is not None for name in names):
-                return True
+    def reaches(self, source: str, pattern: re.Pattern[str]) -> bool:
+        """Whether ``source`` imports a module of the project whose text matches
+        ``pattern``, or one that imports such a module, and so on (the file may
+        then build Keras models without naming Keras itself), read without
+        parsing: at most ``MAX_MODULES`` modules, each read once."""
+        seen: set[Path] = set()
+        pending = [(source, self.package)]
+        while pending:
+            text, package = pending.pop()
+            for name in imported_modules(text, package):
+                path = self.locate(name)
+                if path is None or path in seen or len(seen) >= MAX_MODULES:
+                    continue
+                seen.add(path)
+                file = path / "__init__.py" if path.is_dir() else path
+                try:
+                    with file.open("rb") as opened:
+                        found = opened.read(MAX_BYTES + 1).decode("utf-8", "replace")
+                except OSError:
+                    continue
+                if pattern.search(found):
+                    return True
+                pending.append((found, name if file.name == "__init__.py" else name.rpartition(".")[0]))
         return False
 
     def locate(self, name: str) -> Path | None:
@@ -297,13 +322,44 @@ class Importer:
 
     def absolute(self, module: ModuleState, level: int, name: str) -> str | None:
         """The absolute name of ``from .name import`` (``level`` dots) in ``module``."""
-        if not level:
-            return name
-        parts = module.package.split(".") if module.package else []
-        if level - 1 > len(parts) or (level - 1 == len(parts) and not name):
-            return None
-        base = parts[: len(parts) - (level - 1)]
-        return ".".join([*base, name] if name else base) or None
+        return absolute_name(module.package, level, name)
+
+
+def absolute_name(package: str, level: int, name: str) -> str | None:
+    """The absolute name of ``from .name import`` (``level`` dots) in a module of ``package``."""
+    if not level:
+        return name
+    parts = package.split(".") if package else []
+    if level - 1 > len(parts) or (level - 1 == len(parts) and not name):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    return ".".join([*base, name] if name else base) or None
+
+
+def imported_modules(source: str, package: str) -> list[str]:
+    """The absolute names of the modules the import statements of ``source`` (a
+    module of ``package``) may load: each module named, the packages above it,
+    and each name ``from`` imports (it may be a submodule)."""
+    found: list[str] = []
+    for match in IMPORTS.finditer(source):
+        dots, module, names, modules = match.groups()
+        if modules is not None:
+            dotted = [_first_word(part) for part in modules.split(",")]
+        else:
+            base = absolute_name(package, len(dots), module)
+            if base is None:
+                continue
+            dotted = [base, *(f"{base}.{_first_word(part)}" for part in names.strip("()").split(","))]
+        for name in dotted:
+            parts = name.split(".")
+            found.extend(".".join(parts[: i + 1]) for i in range(len(parts)) if all(p.isidentifier() for p in parts[: i + 1]))
+    return list(dict.fromkeys(found))
+
+
+def _first_word(text: str) -> str:
+    """``a.b`` of ``a.b as c``."""
+    words = text.split()
+    return words[0] if words else ""
 
 
 def _read(name: str, path: Path, cache: ParseCache) -> ModuleState | None:
@@ -316,7 +372,7 @@ def _read(name: str, path: Path, cache: ParseCache) -> ModuleState | None:
         if len(data) > MAX_BYTES:
             return None
         tree = cache.parse(path, data.decode("utf-8-sig"), imported=True)
-    except (OSError, UnicodeDecodeError, cst.ParserSyntaxError, RecursionError):
+    except (OSError, UnicodeDecodeError, cst.ParserSyntaxError, parse_limits.ParseLimit, RecursionError):
         return None
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     return ModuleState(name, package, tree, path)

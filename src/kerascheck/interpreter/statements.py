@@ -163,9 +163,16 @@ class Statements(Semantics):
                 except (TypeError, IndexError, KeyError):
                     self.taint(container)
 
+    def names_assigned(self, node: cst.CSTNode) -> frozenset[str]:
+        """``assigned_names(node)``, walked once per node and analysis."""
+        found = self.assigned.get(node)
+        if found is None:
+            found = self.assigned[node] = frozenset(bound_names(node) if isinstance(node, cst.BaseStatement) else assigned_names(node))
+        return found
+
     def forget(self, node: cst.CSTNode, scope: Scope, reason: str) -> None:
         """Every name ``node`` may bind is unknown after it."""
-        for name in assigned_names(node):
+        for name in self.names_assigned(node):
             self.escape(scope.vars.get(name))
             self.bind(name, Unknown(reason), scope)
 
@@ -341,7 +348,7 @@ class Statements(Semantics):
 
     def forget_loop(self, stmt: cst.For | cst.While, scope: Scope) -> None:
         """After a loop whose iterations cannot be followed: what it assigns is unknown."""
-        for name in assigned_names(stmt.body):
+        for name in self.names_assigned(stmt.body):
             self.escape(scope.vars.get(name))
             scope.vars[name] = Unknown("assigned in a loop kerascheck cannot follow")
 
