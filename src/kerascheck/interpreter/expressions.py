@@ -22,13 +22,14 @@ from kerascheck.interpreter.library import NOT_HANDLED
 from kerascheck.interpreter.limits import AnalysisLimit, Unknowable
 from kerascheck.interpreter.modules import ModuleState
 from kerascheck.interpreter.operators import BINOPS, COMPARE, OVERLOADABLE_COMPARISONS
-from kerascheck.interpreter.semantics import PLAIN, SPREAD, Semantics, outermost
+from kerascheck.interpreter.generators import Generators
+from kerascheck.interpreter.semantics import PLAIN, SPREAD, outermost
 from kerascheck.interpreter.sizes import MAX_SIZE, TOO_LARGE, WIDE, formattable, operation_size, small
-from kerascheck.interpreter.values import MISSING, BoundMethod, Class, Function, Instance, Ref, Scope, Super
+from kerascheck.interpreter.values import LAZY, MISSING, BoundMethod, Class, Function, Instance, Ref, Scope, Super
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 
-class Expressions(Semantics):
+class Expressions(Generators):
     """The expression part of the interpreter."""
 
     def eval(self, node: cst.BaseExpression, scope: Scope) -> Any:
@@ -313,6 +314,9 @@ class Expressions(Semantics):
             return Unknown(f"{receiver.cls.name}.{name}")
         if isinstance(receiver, Super):
             return self.super_attribute(receiver, name)
+        if isinstance(receiver, LAZY):  # ``send()``, ``close()``, ``__next__()``: not followed
+            self.lose_lazy([receiver], node)
+            return Unknown(f".{name} of a generator")
         if isinstance(receiver, Function) and name in ("__name__", "__qualname__", "__module__"):
             return receiver.module.name if name == "__module__" else receiver.name
         if isinstance(receiver, Class):
@@ -409,26 +413,41 @@ class Expressions(Semantics):
             return Unknown("comprehension")
 
     def _comp_level(self, comp: cst.CompFor, scope: Scope, element: Callable[[Scope], Any], out: list[Any]) -> None:
-        items = self.iterate(self.eval(comp.iter, scope), comp)
+        iterable = self.eval(comp.iter, scope)
+        if isinstance(iterable, LAZY):  # each item as the generator yields it
+            count = 0
+
+            def each(item: Any) -> bool:
+                nonlocal count
+                self._comp_item(comp, scope, element, out, item, count)
+                count += 1
+                return True
+
+            if self.drive(iterable, each, comp) == "lost":
+                raise Unknowable()
+            return
+        items = self.iterate(iterable, comp)
         if items is None:
             raise Unknowable()
         for count, item in enumerate(items):
-            self.tick(comp)
-            if count >= self.limits.max_iterations:
-                raise AnalysisLimit("a comprehension ran too long", comp)
-            self.assign(comp.target, item, scope)
-            keep = True
-            for condition in comp.ifs:
-                cond = self.truth(self.eval(condition.test, scope))
-                if is_unknown(cond):
-                    raise Unknowable()
-                keep = keep and cond
-            if not keep:
-                continue
-            if comp.inner_for_in is not None:
-                self._comp_level(comp.inner_for_in, scope, element, out)
-            else:
-                out.append(element(scope))
+            self._comp_item(comp, scope, element, out, item, count)
+
+    def _comp_item(self, comp: cst.CompFor, scope: Scope, element: Callable[[Scope], Any], out: list[Any], item: Any, count: int) -> None:
+        """One item of a comprehension's ``for``: its conditions, then the next ``for`` or the element."""
+        self.tick(comp)
+        if count >= self.limits.max_iterations:
+            raise AnalysisLimit("a comprehension ran too long", comp)
+        self.assign(comp.target, item, scope)
+        for condition in comp.ifs:
+            cond = self.truth(self.eval(condition.test, scope))
+            if is_unknown(cond):
+                raise Unknowable()
+            if not cond:
+                return
+        if comp.inner_for_in is not None:
+            self._comp_level(comp.inner_for_in, scope, element, out)
+        else:
+            out.append(element(scope))
 
     def _comp_unknown(self, comp: cst.CompFor, scope: Scope, element: Callable[[Scope], Any]) -> None:
         """One pass of a comprehension with unknown items (for what its parts do)."""
@@ -446,12 +465,11 @@ class Expressions(Semantics):
         return Unknown("await")
 
     def eval_Yield(self, node: cst.Yield, scope: Scope) -> Any:
+        """``yield value``: the generator's consumer gets it (``generators``)."""
         value = node.value
         if isinstance(value, cst.From):
-            self.eval(value.item, scope)
-        elif value is not None:
-            self.eval(value, scope)
-        return Unknown("yield")
+            return self.deliver_all(self.eval(value.item, scope), node)
+        return self.deliver(None if value is None else self.eval(value, scope), node)
 
 
 def identity(left: Any, right: Any, op: Callable[[Any, Any], Any]) -> Any:

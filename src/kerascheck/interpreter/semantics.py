@@ -4,7 +4,7 @@ The interpreter's state (budgets, the uncertainty of the current branch, the
 calls being made), the lattice of abstract values (``truth``, ``join``), and
 the questions every part asks of values: how they iterate, which library owns
 them.  ``engine.Interpreter`` combines ``statements``, ``expressions`` and
-``calls``, each a subclass of ``Semantics``.
+``calls``, each a subclass of ``Semantics`` through ``generators``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from kerascheck.interpreter import builtins
 from kerascheck.interpreter.library import NOT_HANDLED, Libraries
 from kerascheck.interpreter.limits import AnalysisLimit, Budget, Limits
 from kerascheck.interpreter.sizes import TOO_LARGE, range_length, small, too_large, words
-from kerascheck.interpreter.values import MISSING, Arguments, Function, Instance, Ref, Scope, Super
+from kerascheck.interpreter.values import LAZY, MISSING, Arguments, Function, Instance, Ref, Scope, Super
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 if TYPE_CHECKING:
@@ -241,7 +241,13 @@ class Semantics:
         return Unknown(DISAGREE, among=(a, b))
 
     def iterate(self, value: Any, node: cst.CSTNode) -> Iterator[Any] | None:
-        """The items of a known iterable, or None when they are unknown."""
+        """The items of a known iterable, or None when they are unknown (a
+        generator's: all of them, its body run to its end)."""
+        if isinstance(value, LAZY):
+            produced = self.lazy_items(value, node)
+            return None if produced is None else iter(produced)
+        if isinstance(value, Unknown):  # a generator it may be may be consumed
+            self.lose_lazy((*value.among, *value.within), node)
         if isinstance(value, (list, tuple, range, str, set, frozenset)):
             if builtins.unordered(value):
                 return None  # which item comes first differs from run to run
@@ -294,5 +300,13 @@ class Semantics:
     def call_function(
         self, function: Function, arguments: Arguments, node: cst.CSTNode | None = None, default_unknown: bool = False
     ) -> Any:
+        raise NotImplementedError
+
+    def lazy_items(self, lazy: Any, node: cst.CSTNode) -> list[Any] | None:
+        """Every item of a generator (``generators``), or None."""
+        raise NotImplementedError
+
+    def lose_lazy(self, values: Any, node: cst.CSTNode | None) -> None:
+        """Each generator among ``values`` may be consumed where kerascheck cannot see (``generators``)."""
         raise NotImplementedError
 

@@ -638,7 +638,7 @@ class KerasLibrary(Library):
             if isinstance(layers, list) and (is_unknown(target) or is_unknown(index)):
                 return Unknown("a layer picked by an unknown name or index", among=tuple(layers))
             return Unknown(f"layer {target!r}")
-        if name == "fit" and model.kind == "subclassed" and not model.traced:
+        if name in ("fit", "fit_generator") and model.kind == "subclassed" and not model.traced:
             subclassed_models.fit(session, model, arguments, node)
         if name in ("summary", "fit", "fit_generator", "evaluate", "predict", "save", "save_weights", "load_weights"):
             ensure_rows(model) if name == "summary" else None
