@@ -118,3 +118,24 @@ def test_past_the_module_budget_an_import_is_a_diagnostic_and_the_rest_is_analys
     assert limits[0].span.line == 2
     a, b = report.models
     assert a.total == 16 and b.total is None  # a module not followed is unknown, never guessed
+
+
+def test_past_the_tokens_followed_an_import_is_a_diagnostic_and_the_rest_is_analysed(tmp_path, monkeypatch):
+    from kerascheck.analysis import Options, analyze_source
+    from kerascheck.interpreter import modules
+
+    monkeypatch.setattr(modules, "MAX_FOLLOWED_TOKENS", 1_000)
+    touch(tmp_path, "pyproject.toml")
+    (tmp_path / "small.py").write_text("WIDTH = 4\n")
+    (tmp_path / "large.py").write_text("WIDTH = 5\n" + "x = 1\n" * 300)  # 1,500 tokens and more
+    main = tmp_path / "main.py"
+    main.write_text(
+        "import keras\nimport small\nimport large\n"
+        "a = keras.Sequential([keras.Input((3,)), keras.layers.Dense(small.WIDTH)])\n"
+        "b = keras.Sequential([keras.Input((3,)), keras.layers.Dense(large.WIDTH)])\n"
+    )
+    report = analyze_source(main.read_text(), str(main), Options())
+    (limit,) = [d for d in report.diagnostics if d.code == "KC002"]
+    assert "passed 1,000 tokens: large and later ones are not followed" in limit.message and limit.span.line == 3
+    a, b = report.models
+    assert a.total == 16 and b.total is None

@@ -33,10 +33,11 @@ from kerascheck.interpreter import parse_limits
 from kerascheck.interpreter.values import MISSING, Scope
 
 MAX_MODULES = 128  # modules followed per analysis
+MAX_FOLLOWED_TOKENS = 200_000  # of the modules followed per analysis (their trees: about 400 MB)
 MAX_BYTES = 1_000_000
-# source kept parsed per run (a tree takes about 50 bytes a character)
-MAX_CACHED_CHARS = 1_000_000  # of imported modules
-MAX_RECENT_CHARS = 50_000  # of the latest analysed files, until one is imported
+# source kept parsed per run, in tokens (a tree takes about 2 KB a token)
+MAX_CACHED_TOKENS = 150_000  # of imported modules
+MAX_RECENT_TOKENS = 7_500  # of the latest analysed files, until one is imported
 INSTALLED = ("site-packages", "dist-packages")
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")  # what marks a project's root folder
 #: an import statement: ``from (dots)(module) import (names)``, or ``import (modules)``
@@ -53,6 +54,7 @@ class ModuleState:
     package: str  # where its relative imports start
     tree: cst.Module | None  # None for a namespace package (a folder)
     path: Path | None = None
+    tokens: int = 0  # of its source
     star_imports: list[Any] = field(default_factory=list)  # Refs of ``from LIBRARY import *``
 
     def __post_init__(self) -> None:
@@ -63,10 +65,15 @@ class ModuleState:
 
 
 def parse(source: str) -> cst.Module:
-    """``libcst.parse_module(source)``, once its nesting is known to be within
-    bounds (``parse_limits.ParseLimit`` when it is not)."""
-    parse_limits.check(source)
-    return cst.parse_module(source)
+    """``libcst.parse_module(source)``, once its nesting and size are known to be
+    within bounds (``parse_limits.ParseLimit`` when they are not)."""
+    return _parse_counted(source)[0]
+
+
+def _parse_counted(source: str) -> tuple[cst.Module, int]:
+    """``parse(source)``, and how many tokens ``source`` has."""
+    tokens = parse_limits.check(source)
+    return cst.parse_module(source), tokens
 
 
 class ParseCache:
@@ -79,57 +86,62 @@ class ParseCache:
     of a module's body can be changed by the file that uses them, and running
     the body takes the file's Keras auto-names and interpretation budget.
 
-    The trees of imported modules are kept up to ``max_chars`` of source; an
-    analysed file's own tree only among the latest ``max_recent_chars``, unless
+    The trees of imported modules are kept up to ``max_tokens`` of source; an
+    analysed file's own tree only among the latest ``max_recent_tokens``, unless
     a later analysis imports it (most files are imported by none, and each tree
-    kept slows Python's garbage collector).
+    kept takes memory and slows Python's garbage collector).
     """
 
-    def __init__(self, max_chars: int = MAX_CACHED_CHARS, max_recent_chars: int = MAX_RECENT_CHARS) -> None:
-        self.imported = _Trees(max_chars)
-        self.recent = _Trees(max_recent_chars)  # analysed files no analysis has imported yet
+    def __init__(self, max_tokens: int = MAX_CACHED_TOKENS, max_recent_tokens: int = MAX_RECENT_TOKENS) -> None:
+        self.imported = _Trees(max_tokens)
+        self.recent = _Trees(max_recent_tokens)  # analysed files no analysis has imported yet
 
     def parse(self, path: Path, source: str, imported: bool) -> cst.Module:
-        """``libcst.parse_module(source)`` for the file ``path``, read as a module
-        (``imported``) or as the analysed file; a syntax error is raised again."""
-        tree = self.imported.take(path, source)
-        if tree is not None:
+        """``parse(source)`` for the file ``path``, read as a module (``imported``)
+        or as the analysed file; a syntax error (or ``ParseLimit``) is raised again."""
+        return self.parse_counted(path, source, imported)[0]
+
+    def parse_counted(self, path: Path, source: str, imported: bool) -> tuple[cst.Module, int]:
+        """``parse(path, source, imported)``, and how many tokens ``source`` has."""
+        entry = self.imported.take(path, source)
+        if entry is not None:
             imported = True
         else:
-            tree = self.recent.take(path, source)
-        if tree is None:
+            entry = self.recent.take(path, source)
+        if entry is None:
             try:
-                tree = parse(source)
+                entry = _parse_counted(source)
             except (cst.ParserSyntaxError, parse_limits.ParseLimit) as exc:
-                tree = exc
-        (self.imported if imported else self.recent).put(path, source, tree)
+                entry = (exc, 0)
+        (self.imported if imported else self.recent).put(path, source, entry)
+        tree, tokens = entry
         if isinstance(tree, Exception):
             raise tree.with_traceback(None)  # the traceback of this use only
-        return tree
+        return tree, tokens
 
 
 class _Trees:
-    """Parse trees (or syntax errors) by path; the least recently used are dropped
-    past ``max_chars`` of source."""
+    """Parse trees (or syntax errors) by path, with their sources' token counts;
+    the least recently used are dropped past ``max_tokens``."""
 
-    def __init__(self, max_chars: int) -> None:
-        self.max_chars = max_chars
-        self.chars = 0
-        self.entries: dict[Path, tuple[str, cst.Module | Exception]] = {}  # oldest use first
+    def __init__(self, max_tokens: int) -> None:
+        self.max_tokens = max_tokens
+        self.tokens = 0
+        self.entries: dict[Path, tuple[str, tuple[cst.Module | Exception, int]]] = {}  # oldest use first
 
-    def take(self, path: Path, source: str) -> cst.Module | Exception | None:
-        """Remove the entry of ``path``; its tree if it is of ``source``."""
+    def take(self, path: Path, source: str) -> tuple[cst.Module | Exception, int] | None:
+        """Remove the entry of ``path``; its tree and tokens if it is of ``source``."""
         entry = self.entries.pop(path, None)
         if entry is None:
             return None
-        self.chars -= len(entry[0])
+        self.tokens -= entry[1][1]
         return entry[1] if entry[0] == source else None
 
-    def put(self, path: Path, source: str, tree: cst.Module | Exception) -> None:
-        self.entries[path] = (source, tree)
-        self.chars += len(source)
-        while self.chars > self.max_chars:
-            self.chars -= len(self.entries.pop(next(iter(self.entries)))[0])
+    def put(self, path: Path, source: str, parsed: tuple[cst.Module | Exception, int]) -> None:
+        self.entries[path] = (source, parsed)
+        self.tokens += parsed[1]
+        while self.tokens > self.max_tokens:
+            self.tokens -= self.entries.pop(next(iter(self.entries)))[1][1]
 
 
 class Project:
@@ -256,7 +268,8 @@ class Importer:
         #: the folders of libraries' sources that were read (``Library.source``), by package:
         #: their modules follow the modules of the same folder
         self.sources: dict[str, Path] = {}
-        self.capped = False  # MAX_MODULES was reached (said once)
+        self.capped = False  # MAX_MODULES or MAX_FOLLOWED_TOKENS was reached (said once)
+        self.tokens = 0  # of the modules followed
         if project is not None:
             self.modules[project.file] = main
 
@@ -304,14 +317,24 @@ class Importer:
         if path in self.modules:
             return self.modules[path]
         if len(self.modules) >= MAX_MODULES:
-            if not self.capped:  # said once; later imports are simply not followed
-                self.capped = True
-                raise AnalysisLimit(f"more than {MAX_MODULES} of the project's modules imported: {name} and later ones are not followed", node)
+            self.cap(f"more than {MAX_MODULES} of the project's modules imported: {name} and later ones are not followed", node)
             return None
         state = self.modules[path] = _read(name, path, self.cache)
+        if state is not None and state.tokens + self.tokens > MAX_FOLLOWED_TOKENS:
+            self.modules[path] = None
+            self.cap(f"the project's modules imported passed {MAX_FOLLOWED_TOKENS:,} tokens: {name} and later ones are not followed", node)
+            return None
         if state is not None and state.tree is not None:
+            self.tokens += state.tokens
             self.run(state, node)
         return state
+
+    def cap(self, message: str, node: cst.CSTNode) -> None:
+        """A module past a limit on those followed is not followed (said once, where
+        the first one is imported; later ones are simply not followed)."""
+        if not self.capped:
+            self.capped = True
+            raise AnalysisLimit(message, node)
 
     def attribute(self, module: ModuleState, name: str, node: cst.CSTNode) -> Any:
         """``module.name``: a global of the module, a followed submodule, or MISSING."""
@@ -371,8 +394,8 @@ def _read(name: str, path: Path, cache: ParseCache) -> ModuleState | None:
         data = path.read_bytes()
         if len(data) > MAX_BYTES:
             return None
-        tree = cache.parse(path, data.decode("utf-8-sig"), imported=True)
+        tree, tokens = cache.parse_counted(path, data.decode("utf-8-sig"), imported=True)
     except (OSError, UnicodeDecodeError, cst.ParserSyntaxError, parse_limits.ParseLimit, RecursionError):
         return None
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    return ModuleState(name, package, tree, path)
+    return ModuleState(name, package, tree, path, tokens=tokens)

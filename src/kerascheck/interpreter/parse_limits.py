@@ -50,8 +50,8 @@ class ParseLimit(Exception):
         self.python = python
 
 
-def check(source: str) -> None:
-    """Raise ``ParseLimit`` at the first place ``source`` is past a limit.
+def check(source: str) -> int:
+    """How many tokens ``source`` has; ``ParseLimit`` at the first place it is past a limit.
 
     Where Python's tokenizer refuses the source (an indentation that matches
     no outer level; on Python 3.12 and later, its own limits), that is the
@@ -63,10 +63,11 @@ def check(source: str) -> None:
     outer = 0  # the sum of ``levels``
     indent = 0
     operand = False  # whether the last token ends an operand (a bracket after it opens a call or subscript)
+    count = 0
     try:
-        for count, token in enumerate(tokenize.generate_tokens(io.StringIO(source).readline)):
+        for count, token in enumerate(tokenize.generate_tokens(io.StringIO(source).readline), 1):
             kind, text = token.type, token.string
-            if count >= MAX_TOKENS:
+            if count > MAX_TOKENS:
                 raise _limit(token, f"the source has more than {MAX_TOKENS:,} tokens", python=False)
             if kind == tokenize.INDENT:
                 indent += 1
@@ -98,7 +99,8 @@ def check(source: str) -> None:
     except SyntaxError as exc:
         raise ParseLimit(exc.msg, exc.lineno or 1, exc.offset or 1, python=True) from None
     except tokenize.TokenError:
-        return
+        pass
+    return count
 
 
 def _limit(token: tokenize.TokenInfo, message: str, python: bool) -> ParseLimit:
