@@ -42,9 +42,11 @@ from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 BUILTIN_NAMES: dict[str, Any] = {"NotImplemented": Opaque("NotImplemented")}
 #: the built-ins that take every item of an iterable they are given (a generator: its body runs to its end)
 CONSUMERS = frozenset("list tuple set frozenset dict sorted sum min max any all map math.prod".split())
-#: built-ins whose result is never known statically
+#: the built-ins the interpreter implements itself, by the method that does
+SPECIAL = {name: f"_{name}" for name in ("isinstance", "getattr", "map", "sorted", "iter", "hasattr", "setattr", "next", "enumerate", "zip")}
 #: Python 2's names of built-ins that Python 3 renamed, for Keras 1/2 era files
 PYTHON2_NAMES = {"xrange": "range"}
+#: built-ins whose result is never known statically
 UNKNOWN_RESULTS = {"open": "open()", "input": "input()", "exec": "exec()", "eval": "eval()"}
 #: the functions and classes a call of one of several values calls each of (not
 #: objects: calling a layer or a model that is one of several is left unknown)
@@ -306,11 +308,10 @@ class Calls(Generators):
         if name in UNKNOWN_RESULTS:
             what = UNKNOWN_RESULTS[name]
             return Builtin(name, lambda a: Unknown(what))
-        special = {"isinstance": self._isinstance, "getattr": self._getattr, "map": self._map, "sorted": self._sorted,
-                   "iter": self._iter, "hasattr": self._hasattr, "setattr": self._setattr, "type": _type,
-                   "next": self._next, "enumerate": self._enumerate, "zip": self._zip}.get(name)
-        if special is not None:
-            return Builtin(name, special)
+        if name == "type":
+            return Builtin(name, _type)
+        if name in SPECIAL:
+            return Builtin(name, getattr(self, SPECIAL[name]))
         if name in TYPES:
             return TYPES[name]
         if name in builtins.PURE:

@@ -33,7 +33,7 @@ from kerascheck.interpreter import parse_limits
 from kerascheck.interpreter.values import MISSING, Scope
 
 MAX_MODULES = 128  # modules followed per analysis
-MAX_FOLLOWED_TOKENS = 200_000  # of the modules followed per analysis (their trees: about 400 MB)
+MAX_FOLLOWED_TOKENS = 150_000  # of the modules followed per analysis (their trees: about 300 MB)
 MAX_BYTES = 1_000_000
 # source kept parsed per run, in tokens (a tree takes about 2 KB a token)
 MAX_CACHED_TOKENS = 150_000  # of imported modules

@@ -27,7 +27,7 @@ budget of its own (200,000 steps, within 1,000,000 for the file; once the
 file's are spent, each later statement still gets 10,000), so does a loop
 (50,000 within its statement's: what follows it still runs), a loop past
 10,000 iterations is treated as a loop over unknown values, and past 128 of
-the project's modules (or 200,000 tokens of them), what later imports bind is
+the project's modules (or 150,000 tokens of them), what later imports bind is
 unknown. A value past its
 limits (an integer over 100,000 bits, a string or container over 100,000
 items) is unknown without a diagnostic; once the values the file made took
