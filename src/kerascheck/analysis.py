@@ -23,7 +23,8 @@ from kerascheck.input_shapes import InputShapes, Shape
 from kerascheck.interpreter.engine import Interpreter
 from kerascheck.interpreter.library import Libraries, Library
 from kerascheck.interpreter.limits import AnalysisLimit, Limits
-from kerascheck.interpreter.modules import ParseCache, Project, Reads
+from kerascheck.interpreter.modules import ParseCache, Project, Reads, parse
+from kerascheck.interpreter.parse_limits import ParseLimit
 from kerascheck.interpreter.statements import source_text
 from kerascheck.keras.library import KerasLibrary
 from kerascheck.libraries.numpy_library import NumPyLibrary
@@ -40,9 +41,9 @@ from kerascheck.unknown import is_unknown
 if TYPE_CHECKING:
     from kerascheck.config import Settings
 
-# A file that never mentions Keras, nor imports a module of its project, nor
-# calls the layers a snippet uses without importing them, cannot define a Keras
-# model: skip it unparsed.
+# A file that never mentions Keras, nor imports a module of its project that
+# does (or imports one that does...), nor calls the layers a snippet uses
+# without importing them, cannot define a Keras model: skip it unparsed.
 MENTIONS_KERAS = re.compile(
     r"keras|tensorflow|\b(?:Sequential|Dense|Conv[123]D|LSTM|GRU|SimpleRNN|Embedding|Flatten"
     r"|MaxPooling[123]D|BatchNormalization|Convolution2D)\s*\("
@@ -188,13 +189,17 @@ def _analyze(
 ) -> FileReport:
     report = FileReport(path, source=source)
     project = Project.of(path, cache, modelled(), reads)
-    if not MENTIONS_KERAS.search(source) and not (project and project.imported_by(source)):
+    if not MENTIONS_KERAS.search(source) and not (project and project.reaches(source, MENTIONS_KERAS)):
         return report
     try:
-        module = project.cache.parse(project.file, source, imported=False) if project else cst.parse_module(source)
+        module = project.cache.parse(project.file, source, imported=False) if project else parse(source)
     except cst.ParserSyntaxError as exc:
         report.diagnostics.append(syntax_error(source, path, exc))
         report.analysed = report.diagnostics[-1].code == "KC001"  # KC011: valid, yet not analysed
+        return report
+    except ParseLimit as exc:  # Python's own limit (a syntax error), or kerascheck's: not parsed
+        finding = Finding("KC001", None, f"cannot parse: {exc}") if exc.python else Finding("KC002", None, f"{exc}: not parsed")
+        report.diagnostics.append(to_diagnostic(finding, Span(exc.line, exc.column, exc.line, exc.column)))
         return report
     except RecursionError:
         finding = Finding("KC002", None, "code nested too deeply to parse: not analysed")

@@ -41,11 +41,26 @@ def is_unknown(value: Any) -> bool:
 
 
 def contains_unknown(value: Any) -> bool:
-    """True if ``value`` or anything nested in a tuple/list/dict is unknown."""
-    if isinstance(value, Unknown):
-        return True
-    if isinstance(value, (tuple, list)):
-        return any(contains_unknown(v) for v in value)
-    if isinstance(value, dict):
-        return any(contains_unknown(k) or contains_unknown(v) for k, v in value.items())
+    """True if ``value`` or anything nested in a tuple/list/dict is unknown.
+
+    Each container is looked into once, however often it is held: a list that
+    holds itself, or the same list many times over, takes time linear in the
+    containers and items there are, not in the ways to reach them.
+    """
+    if not isinstance(value, (tuple, list, dict)):
+        return isinstance(value, Unknown)
+    seen: set[int] = set()
+    stack: list[Any] = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Unknown):
+            return True
+        if not isinstance(current, (tuple, list, dict)) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, dict):
+            stack.extend(current.keys())
+            stack.extend(current.values())
+        else:
+            stack.extend(current)
     return False

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from kerascheck.analysis import modelled
+from kerascheck.analysis import MENTIONS_KERAS, modelled
 from kerascheck.interpreter.modules import Project
 
 
@@ -51,13 +51,21 @@ def test_keras_modules_are_the_catalogs_except_a_files_own_siblings(tmp_path):
     assert Project.of(str(tmp_path / "keras" / "src" / "applications" / "resnet_v2.py")).locate("keras.src.layers")
 
 
-def test_imports_of_the_project_are_noticed_without_parsing(tmp_path):
-    touch(tmp_path, "net.py", "blocks.py")
+def test_imports_of_modules_that_name_keras_are_noticed_without_parsing(tmp_path):
+    touch(tmp_path, "net.py", "blocks.py", "plain.py", "pkg/__init__.py", "pkg/layers.py", "pkg/data.py", "chain.py")
+    for name in ("blocks.py", "pkg/layers.py"):
+        (tmp_path / name).write_text("from tensorflow import keras\n")
+    (tmp_path / "chain.py").write_text("import plain\nfrom pkg import (data,\n    layers as l)\n")
     project = Project.of(str(tmp_path / "net.py"))
-    assert project.imported_by("import os\nfrom blocks import conv\n")
-    assert project.imported_by("import os, blocks as b\n")
-    assert project.imported_by("from . import x\n")
-    assert not project.imported_by("import os, sys\nfrom collections import deque\n")
+    assert project.reaches("import os\nfrom blocks import conv\n", MENTIONS_KERAS)
+    assert project.reaches("import os, blocks as b\n", MENTIONS_KERAS)
+    assert project.reaches("from pkg import data, layers\n", MENTIONS_KERAS)  # a submodule
+    assert project.reaches("import chain\n", MENTIONS_KERAS)  # through a module that does not name Keras
+    assert not project.reaches("import plain\nfrom pkg import data\n", MENTIONS_KERAS)
+    assert not project.reaches("import os, sys\nfrom collections import deque\n", MENTIONS_KERAS)
+    inside = Project.of(str(tmp_path / "pkg" / "data.py"))
+    assert inside.reaches("from . import layers\n", MENTIONS_KERAS)
+    assert not inside.reaches("from .. import plain\n", MENTIONS_KERAS)
 
 
 def test_a_file_under_tests_or_scripts_finds_the_modules_of_its_projects_root(tmp_path):
@@ -68,7 +76,8 @@ def test_a_file_under_tests_or_scripts_finds_the_modules_of_its_projects_root(tm
         assert project.locate("resnet") == root / "resnet.py"
         assert project.locate("models.unet") == root / "models" / "unet.py"
         assert project.locate("pkg.layers") == root / "src" / "pkg" / "layers.py"
-        assert project.imported_by("import resnet\n")
+        (root / "resnet.py").write_text("import keras\n")
+        assert project.reaches("import resnet\n", MENTIONS_KERAS)
 
 
 def test_the_files_own_folder_is_searched_before_the_root(tmp_path):
@@ -109,3 +118,24 @@ def test_past_the_module_budget_an_import_is_a_diagnostic_and_the_rest_is_analys
     assert limits[0].span.line == 2
     a, b = report.models
     assert a.total == 16 and b.total is None  # a module not followed is unknown, never guessed
+
+
+def test_past_the_tokens_followed_an_import_is_a_diagnostic_and_the_rest_is_analysed(tmp_path, monkeypatch):
+    from kerascheck.analysis import Options, analyze_source
+    from kerascheck.interpreter import modules
+
+    monkeypatch.setattr(modules, "MAX_FOLLOWED_TOKENS", 1_000)
+    touch(tmp_path, "pyproject.toml")
+    (tmp_path / "small.py").write_text("WIDTH = 4\n")
+    (tmp_path / "large.py").write_text("WIDTH = 5\n" + "x = 1\n" * 300)  # 1,500 tokens and more
+    main = tmp_path / "main.py"
+    main.write_text(
+        "import keras\nimport small\nimport large\n"
+        "a = keras.Sequential([keras.Input((3,)), keras.layers.Dense(small.WIDTH)])\n"
+        "b = keras.Sequential([keras.Input((3,)), keras.layers.Dense(large.WIDTH)])\n"
+    )
+    report = analyze_source(main.read_text(), str(main), Options())
+    (limit,) = [d for d in report.diagnostics if d.code == "KC002"]
+    assert "passed 1,000 tokens: large and later ones are not followed" in limit.message and limit.span.line == 3
+    a, b = report.models
+    assert a.total == 16 and b.total is None

@@ -12,29 +12,55 @@ import math
 import os
 from typing import Any, Callable
 
+import libcst as cst
+
+from kerascheck.interpreter.sizes import (
+    MAX_INT_BITS,
+    MAX_SIZE,
+    TOO_LARGE,
+    formattable,
+    logical_size,
+    method_size,
+    operation_size,
+    range_length,
+    too_large,
+)
 from kerascheck.interpreter.values import Arguments
 from kerascheck.unknown import Unknown, contains_unknown
 
-MAX_SIZE = 100_000  # largest container or string a builtin may create
-
 
 def _bounded(value: Any) -> Any:
-    if isinstance(value, (list, tuple, str, dict, set)) and len(value) > MAX_SIZE:
-        return Unknown("value too large to track")
-    return value
+    return Unknown(TOO_LARGE) if too_large(value) else value
 
 
-def _copy(value: Any, deep: bool) -> Any:
-    """``copy.copy``/``copy.deepcopy`` for containers; other objects are shared."""
+def _copy(value: Any, deep: bool, memo: dict[int, Any] | None = None) -> Any:
+    """``copy.copy``/``copy.deepcopy`` for containers; other objects are shared.  A
+    deep copy copies each container once, as Python does (``memo``): a list held
+    twice is one copy held twice, and a list that holds itself is copied."""
+    if not deep:
+        return list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else set(value) if isinstance(value, set) else value
+    memo = {} if memo is None else memo
+    if id(value) in memo:
+        return memo[id(value)]
+    copied: Any
     if isinstance(value, list):
-        return [_copy(v, True) if deep else v for v in value]
-    if isinstance(value, dict):
-        return {k: (_copy(v, True) if deep else v) for k, v in value.items()}
-    if isinstance(value, set):
-        return set(value)
-    if isinstance(value, tuple) and deep:
-        return tuple(_copy(v, True) for v in value)
-    return value
+        copied = memo[id(value)] = []
+        copied.extend(_copy(v, True, memo) for v in value)
+    elif isinstance(value, dict):
+        copied = memo[id(value)] = {}
+        copied.update((k, _copy(v, True, memo)) for k, v in value.items())
+    elif isinstance(value, set):
+        copied = memo[id(value)] = set(value)
+    elif isinstance(value, tuple):
+        copied = memo[id(value)] = tuple(_copy(v, True, memo) for v in value)
+    else:
+        return value
+    return copied
+
+
+def _product_bits(items: Any) -> int:
+    """An upper bound of the bits of the product of ``items``."""
+    return sum(abs(i).bit_length() for i in items if isinstance(i, int)) if isinstance(items, (list, tuple)) else 0
 
 
 def _int(value: Any = 0, base: Any = None) -> Any:
@@ -52,13 +78,13 @@ PURE: dict[str, Callable[..., Any]] = {
     "abs": abs,
     "sum": sum,
     "divmod": divmod,
-    "pow": lambda a, b, *m: pow(a, b, *m) if abs(b) <= 10_000 else Unknown("power too large"),
+    "pow": lambda a, b, *m: pow(a, b, *m) if m or not operation_size(cst.Power, a, b) else Unknown("power too large"),
     "list": lambda *a: list(*a),
     "tuple": lambda *a: tuple(*a),
     "dict": lambda *a, **k: dict(*a, **k),
     "set": lambda *a: set(*a),
     "frozenset": lambda *a: frozenset(*a),
-    "str": lambda *a: str(*a),
+    "str": lambda *a: str(*a) if all(formattable(v) for v in a) else Unknown("str() of an object or of too large a value"),
     "bool": lambda *a: bool(*a),
     "zip": lambda *a: list(zip(*a)),
     "enumerate": lambda a, start=0: list(enumerate(a, start)),
@@ -75,7 +101,7 @@ PURE: dict[str, Callable[..., Any]] = {
     "math.log2": math.log2,
     "math.exp": math.exp,
     "math.pow": math.pow,
-    "math.prod": math.prod,
+    "math.prod": lambda items, **k: Unknown(TOO_LARGE) if _product_bits(items) > MAX_INT_BITS else math.prod(items, **k),
     "math.gcd": math.gcd,
     "math.isqrt": math.isqrt,
     "math.trunc": math.trunc,
@@ -132,14 +158,10 @@ MUTATING_METHODS = frozenset(
 )
 
 
-def _too_large(args: list[Any], limit: int = MAX_SIZE * 10_000) -> bool:
-    """True when an argument could make a builtin run or allocate without bound."""
-    for arg in args:
-        if isinstance(arg, range) and len(arg) > MAX_SIZE:
-            return True
-        if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > limit:
-            return True
-    return False
+def _too_large(args: list[Any]) -> bool:
+    """True when an argument could make a builtin run or allocate without bound: a
+    range longer than ``MAX_SIZE`` (what a builtin makes of it would be)."""
+    return any(isinstance(arg, range) and range_length(arg) > MAX_SIZE for arg in args)
 
 
 def call_pure(name: str, arguments: Arguments, functions: dict[str, Callable[..., Any]] = PURE) -> Any:
@@ -158,12 +180,16 @@ def call_pure(name: str, arguments: Arguments, functions: dict[str, Callable[...
             return Unknown(f"range() raises: {exc}")
     if name != "len" and _too_large(args):
         return Unknown(f"{name}() over too large a value")
+    if name in DEEP and not all(logical_size(arg) <= MAX_SIZE for arg in (*args, *kwargs.values())):
+        return Unknown(f"{name}() over too large a value")
     try:
         return _bounded(functions[name](*args, **kwargs))
     except (TypeError, ValueError, OverflowError, ZeroDivisionError, AttributeError) as exc:
         return Unknown(f"{name}() failed: {exc}")
 
 
+#: built-ins that compare or hash the items of their arguments, however deeply nested
+DEEP = frozenset("min max sorted set frozenset dict sum any all str".split())
 #: built-ins whose result does not depend on the order of a set's items
 ORDER_FREE = frozenset("len min max sum set frozenset sorted any all bool abs".split())
 
@@ -204,8 +230,8 @@ def call_method(receiver: Any, name: str, arguments: Arguments) -> Any:
         if name in MUTATING_METHODS:
             return Unknown("mutation with an unknown argument")
         return Unknown(f".{name}() of an unknown value")
-    if _too_large(args, limit=MAX_SIZE):
-        return Unknown(f".{name}() over too large a value")
+    if _too_large(args) or method_size(receiver, name, args, kwargs):
+        return Unknown(f".{name}() would make too large a value, or format an object")
     try:
         return _bounded(getattr(receiver, name)(*args, **kwargs))
     except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:

@@ -11,15 +11,18 @@ analysed code gives an unknown result (``Foreign``).
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import Any, Callable
 
 import libcst as cst
 
 from kerascheck.interpreter import builtins
 from kerascheck.interpreter.library import NOT_HANDLED
 from kerascheck.interpreter.limits import AnalysisLimit, Raise, Return
-from kerascheck.interpreter.semantics import PLAIN, Semantics
+from kerascheck.interpreter.generators import Generators
+from kerascheck.interpreter.semantics import PLAIN
+from kerascheck.interpreter.sizes import TOO_LARGE
 from kerascheck.interpreter.values import (
+    LAZY,
     MISSING,
     Arguments,
     BoundMethod,
@@ -37,11 +40,14 @@ from kerascheck.interpreter.values import (
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 BUILTIN_NAMES: dict[str, Any] = {"NotImplemented": Opaque("NotImplemented")}
-#: built-ins whose result is never known statically
+#: the built-ins that take every item of an iterable they are given (a generator: its body runs to its end)
+CONSUMERS = frozenset("list tuple set frozenset dict sorted sum min max any all map math.prod".split())
+#: the built-ins the interpreter implements itself, by the method that does
+SPECIAL = {name: f"_{name}" for name in ("isinstance", "getattr", "map", "sorted", "iter", "hasattr", "setattr", "next", "enumerate", "zip")}
 #: Python 2's names of built-ins that Python 3 renamed, for Keras 1/2 era files
 PYTHON2_NAMES = {"xrange": "range"}
-UNKNOWN_RESULTS = {"next": "next()", "open": "open()", "input": "input()",
-                   "exec": "exec()", "eval": "eval()"}
+#: built-ins whose result is never known statically
+UNKNOWN_RESULTS = {"open": "open()", "input": "input()", "exec": "exec()", "eval": "eval()"}
 #: the functions and classes a call of one of several values calls each of (not
 #: objects: calling a layer or a model that is one of several is left unknown)
 CODE = (Function, Builtin, Class, Ref)
@@ -55,7 +61,7 @@ TYPES: dict[str, Builtin] = {
 }
 
 
-class Calls(Semantics):
+class Calls(Generators):
     """The call part of the interpreter."""
 
     def eval_Call(self, node: cst.Call, scope: Scope) -> Any:
@@ -87,7 +93,9 @@ class Calls(Semantics):
         if isinstance(func, Function):
             return self.call_function(func, arguments, node=node)
         if isinstance(func, Builtin):
-            return func.impl(arguments)
+            if func.name in CONSUMERS:
+                arguments = self.consumed(arguments, node)
+            return self.made(func.impl(arguments), node) if self.affordable(arguments) else Unknown(TOO_LARGE)
         if isinstance(func, BoundMethod):
             return self.call_method(func, arguments, node)
         if isinstance(func, Class):
@@ -101,6 +109,8 @@ class Calls(Semantics):
             if arguments.positional and isinstance(arguments.positional[-1], str):
                 self.importer.search(arguments.positional[-1])
             return None
+        if isinstance(func, Ref) and func.path == "itertools.islice" and arguments.positional and isinstance(arguments.positional[0], LAZY):
+            return self.lazy_islice(arguments, node)
         if isinstance(func, Ref) and func.path == "functools.partial":
             if not arguments.positional:
                 return Unknown("functools.partial() without a function")
@@ -118,9 +128,11 @@ class Calls(Semantics):
             if library is not None:
                 result = library.call_name(func, arguments, node)
                 if result is not NOT_HANDLED:
+                    self.lose_lazy((*arguments.positional, *arguments.keywords.values()), node)
                     return result
             if func.path in builtins.PURE:
-                return builtins.call_pure(func.path, arguments)
+                arguments = self.consumed(arguments, node)
+                return self.made(builtins.call_pure(func.path, arguments), node) if self.affordable(arguments) else Unknown(TOO_LARGE)
             if func.path in builtins.ALIASES:  # ``from six.moves import range``
                 return self.call_value(self.builtin(builtins.ALIASES[func.path], self.globals), arguments, node)
             return self.call_unknown(func.last, arguments, node, self.libraries.missing_package(func.path))
@@ -128,6 +140,7 @@ class Calls(Semantics):
         if library is not None:
             result = library.call(func, arguments, node)
             if result is not NOT_HANDLED:
+                self.lose_lazy((*arguments.positional, *arguments.keywords.values()), node)
                 return result
         if isinstance(func, Unknown) and func.among:
             # a name one branch left unbound: calling it there raises NameError
@@ -154,6 +167,7 @@ class Calls(Semantics):
 
     def call_unknown(self, label: str, arguments: Arguments, node: cst.CSTNode, why: str = "") -> Any:
         """A call into code kerascheck cannot see (another module, a library it does not model)."""
+        self.lose_lazy((*arguments.positional, *arguments.keywords.values()), node)
         for library in self.libraries.all:
             result = library.call_unknown(label, arguments, node, why)
             if result is not NOT_HANDLED:
@@ -169,6 +183,7 @@ class Calls(Semantics):
                 library.method_ran(receiver, function.name, arguments)
             return result
         if isinstance(receiver, (list, dict, set)) and function in builtins.MUTATING_METHODS:
+            arguments = self.consumed(arguments, node)
             self.record(receiver)
             if self.changes_uncertainly(receiver) or id(receiver) in self.tainted:
                 self.taint(receiver)
@@ -180,7 +195,7 @@ class Calls(Semantics):
         if isinstance(receiver, tuple) and function == "as_list":
             return list(receiver)
         if isinstance(receiver, PLAIN):
-            return builtins.call_method(receiver, function, arguments)
+            return self.made(builtins.call_method(receiver, function, self.consumed(arguments, node)), node)
         return Unknown(f".{function}()")
 
     def call_function(
@@ -191,30 +206,42 @@ class Calls(Semantics):
         default_unknown: bool = False,
     ) -> Any:
         self.called.add(id(function))
-        if self.depth >= self.limits.max_depth:
-            raise AnalysisLimit(f"calls nested deeper than {self.limits.max_depth}", self.site(node or function.node))
         scope = Scope(function.closure)
         self.bind_parameters(function, arguments, scope, default_unknown)
         if function.is_method and arguments.positional:
             scope.method = (arguments.positional[0], function.owner)  # for super()
+        if self.is_generator(function):
+            return self.make_generator(function, scope)
+        return self.in_frame(function, node, lambda: self.run_body(function, scope))
+
+    def run_body(self, function: Function, scope: Scope) -> Any:
+        """What the body of ``function`` returns, run in ``scope``."""
+        if isinstance(function.node, cst.Lambda):
+            return self.eval(function.node.body, scope)
+        try:
+            self.exec_block(function.node.body, scope)
+        except Return as ret:
+            value = ret.value
+        except Raise:
+            return Unknown(f"{function.name}() raised")
+        else:
+            value = None
+        if scope.maybe_returned is not MISSING:
+            return self.join(value, scope.maybe_returned)
+        return value
+
+    def in_frame(self, function: Function, node: cst.CSTNode | None, run: Callable[[], Any]) -> Any:
+        """``run()`` as a call of ``function`` from ``node``: one frame deeper (at
+        most ``Limits.max_depth``), on the call stack; code of another module
+        stands for itself by the call that reached it (``anchor``)."""
+        if self.depth >= self.limits.max_depth:
+            raise AnalysisLimit(f"calls nested deeper than {self.limits.max_depth}", self.site(node or function.node))
         self.depth += 1
         self.call_stack.append((function.name, node))
-        outer = self.anchor  # code of another module stands for itself by the call that reached it
+        outer = self.anchor
         self.anchor = None if function.module is self.main else outer if outer is not None else node
         try:
-            if isinstance(function.node, cst.Lambda):
-                return self.eval(function.node.body, scope)
-            try:
-                self.exec_block(function.node.body, scope)
-            except Return as ret:
-                value = ret.value
-            except Raise:
-                return Unknown(f"{function.name}() raised")
-            else:
-                value = None
-            if scope.maybe_returned is not MISSING:
-                return self.join(value, scope.maybe_returned)
-            return value
+            return run()
         except AnalysisLimit as exc:
             if outer is None and self.anchor is not None:
                 exc.node = self.anchor
@@ -283,10 +310,10 @@ class Calls(Semantics):
         if name in UNKNOWN_RESULTS:
             what = UNKNOWN_RESULTS[name]
             return Builtin(name, lambda a: Unknown(what))
-        special = {"isinstance": self._isinstance, "getattr": self._getattr, "map": self._map, "sorted": self._sorted,
-                   "iter": self._iter, "hasattr": self._hasattr, "setattr": self._setattr, "type": _type}.get(name)
-        if special is not None:
-            return Builtin(name, special)
+        if name == "type":
+            return Builtin(name, _type)
+        if name in SPECIAL:
+            return Builtin(name, getattr(self, SPECIAL[name]))
         if name in TYPES:
             return TYPES[name]
         if name in builtins.PURE:
@@ -418,7 +445,26 @@ class Calls(Semantics):
 
     def _iter(self, arguments: Arguments) -> Any:
         args = arguments.positional
-        return args[0] if args and isinstance(args[0], (list, tuple)) else Unknown("iter")
+        return args[0] if args and isinstance(args[0], (list, tuple, *LAZY)) else Unknown("iter")
+
+    def _next(self, arguments: Arguments) -> Any:
+        """``next(generator[, default])``: its first item (later ones are not followed)."""
+        args = arguments.positional
+        if arguments.opaque or arguments.keywords or not 1 <= len(args) <= 2 or not isinstance(args[0], LAZY):
+            return Unknown("next()")
+        return self.next_item(args[0], self.module, *args[1:])
+
+    def _enumerate(self, arguments: Arguments) -> Any:
+        """``enumerate(items[, start])``: lazy over a generator."""
+        if arguments.positional and isinstance(arguments.positional[0], LAZY):
+            return self.lazy_enumerate(arguments)
+        return builtins.call_pure("enumerate", arguments)
+
+    def _zip(self, arguments: Arguments) -> Any:
+        """``zip(*iterables)``: lazy over one generator and iterables of known items."""
+        if any(isinstance(a, LAZY) for a in arguments.positional):
+            return self.lazy_zip(arguments, self.module)
+        return builtins.call_pure("zip", arguments)
 
 
 def _type(arguments: Arguments) -> Any:

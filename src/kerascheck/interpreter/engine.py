@@ -22,8 +22,8 @@ from kerascheck.interpreter.expressions import Expressions
 from kerascheck.interpreter.library import Libraries, Library
 from kerascheck.interpreter.limits import AnalysisLimit, Break, Budget, Continue, Limits, Raise, Return, UncertainExit
 from kerascheck.interpreter.modules import Importer, ModuleState, Project
-from kerascheck.interpreter.statements import Statements, bound_names, dotted_name, source_text
-from kerascheck.interpreter.values import Arguments, Class, Function, Instance, Scope
+from kerascheck.interpreter.statements import Statements, dotted_name, source_text
+from kerascheck.interpreter.values import LAZY, Arguments, Class, Function, Instance, Scope
 from kerascheck.unknown import Unknown
 
 
@@ -67,6 +67,11 @@ class Interpreter(Statements, Expressions, Calls):
         self.limit_hits = []
         #: the calls of the analysed file into a library's source (``Library.source``), by id
         self.library_sites = set()
+        self.words = 0
+        self.assigned = {}
+        self.drives = []
+        self.generator_functions = {}
+        self.words_spent = False
         for library in self.libraries.all:
             library.attach(self)
 
@@ -123,8 +128,9 @@ class Interpreter(Statements, Expressions, Calls):
         saved = self.depth, self.uncertain, self.uncertain_node, self.region, len(self.call_stack)
         tokens = [library.checkpoint() for library in self.libraries.all]
         budget = Budget(self.steps, "")
-        shared = loop and self.steps + self.limits.max_loop_steps >= self.budget_end
-        if shared:  # the running statement's budget ends first: running out is the statement's
+        # the running statement's budget ends first, or a generator's body runs in its consumer's place
+        shared = loop and (self.steps + self.limits.max_loop_steps >= self.budget_end or self.in_generator_body())
+        if shared:  # running out is the statement's
             budget = self.budgets[-1]
         elif loop:
             budget.end += self.limits.max_loop_steps
@@ -175,7 +181,7 @@ class Interpreter(Statements, Expressions, Calls):
             else:
                 self.taint(entry)
         if node is not None and scope is not None:
-            for name in bound_names(node):
+            for name in self.names_assigned(node):
                 self.bind(name, Unknown(reason), scope)
         for library, token in zip(self.libraries.all, tokens):
             library.abandoned(token, reason)
@@ -227,7 +233,7 @@ class Interpreter(Statements, Expressions, Calls):
                 prepare = cls.lookup(name)
                 if isinstance(prepare, Function) and needs_no_arguments(prepare):
                     self.call_function(prepare, Arguments([instance]))
-            self.call_function(method, Arguments([instance]), default_unknown=True)
+            self.first_of(self.call_function(method, Arguments([instance]), default_unknown=True), method.node)
 
         self.as_entry_point(f"{cls.name}().{method.name}() with its default arguments", run)
 
@@ -276,7 +282,17 @@ class Interpreter(Statements, Expressions, Calls):
         its defaults (or a test's ``arguments``, shown as ``label``), as if it were
         called in a fresh session (Keras's names start over)."""
         how = f"{name}({label}) from pytest.mark.parametrize" if label else f"{name}() with its default arguments"
-        self.as_entry_point(how, lambda: self.call_function(function, arguments or Arguments(), default_unknown=True))
+
+        def run() -> None:
+            self.first_of(self.call_function(function, arguments or Arguments(), default_unknown=True), function.node)
+
+        self.as_entry_point(how, run)
+
+    def first_of(self, result: Any, node: cst.CSTNode) -> None:
+        """An entry point that is a generator function runs to its first ``yield``,
+        as a test runner runs a fixture (a data generator: to its first batch)."""
+        if isinstance(result, LAZY):
+            self.next_item(result, node, default=None)
 
     def run_module(self, module: ModuleState, node: cst.CSTNode) -> None:
         """Run the body of a module imported by ``node`` (its own state, certain)."""

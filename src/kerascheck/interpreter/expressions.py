@@ -22,12 +22,14 @@ from kerascheck.interpreter.library import NOT_HANDLED
 from kerascheck.interpreter.limits import AnalysisLimit, Unknowable
 from kerascheck.interpreter.modules import ModuleState
 from kerascheck.interpreter.operators import BINOPS, COMPARE, OVERLOADABLE_COMPARISONS
-from kerascheck.interpreter.semantics import PLAIN, SPREAD, Semantics, outermost
-from kerascheck.interpreter.values import MISSING, BoundMethod, Class, Function, Instance, Ref, Scope, Super
+from kerascheck.interpreter.generators import Generators
+from kerascheck.interpreter.semantics import PLAIN, SPREAD, outermost
+from kerascheck.interpreter.sizes import MAX_SIZE, TOO_LARGE, WIDE, formattable, operation_size, small
+from kerascheck.interpreter.values import LAZY, MISSING, BoundMethod, Class, Function, Instance, Ref, Scope, Super
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 
-class Expressions(Semantics):
+class Expressions(Generators):
     """The expression part of the interpreter."""
 
     def eval(self, node: cst.BaseExpression, scope: Scope) -> Any:
@@ -71,7 +73,7 @@ class Expressions(Semantics):
     def eval_ConcatenatedString(self, node: cst.ConcatenatedString, scope: Scope) -> Any:
         left, right = self.eval(node.left, scope), self.eval(node.right, scope)
         if isinstance(left, str) and isinstance(right, str):
-            return left + right
+            return self.binary(cst.Add, left, right, node)
         return Unknown("string")
 
     def eval_FormattedString(self, node: cst.FormattedString, scope: Scope) -> Any:
@@ -86,34 +88,39 @@ class Expressions(Semantics):
                 continue
             value = self.eval(part.expression, scope)
             spec = self.format_parts(part.format_spec or (), scope)
-            if part.equal is not None or is_unknown(spec) or not formattable(value):
-                return Unknown("f-string of an unknown value")
+            if part.equal is not None or is_unknown(spec) or not formattable(value) or WIDE.search(spec):
+                return Unknown("f-string of an unknown value, or too large a one")
             conversions: dict[str, Callable[[Any], str]] = {"r": repr, "s": str, "a": ascii}
             conversion = conversions.get(part.conversion or "")
             try:
                 out.append(format(conversion(value) if conversion else value, spec))
             except (TypeError, ValueError) as exc:
                 return Unknown(f"f-string failed: {exc}")
-        return "".join(out)
+        return self.made("".join(out), parts[0] if parts else None)
 
     def eval_Ellipsis(self, node: cst.Ellipsis, scope: Scope) -> Any:
         return Ellipsis
 
     # ------------------------------------------------------------- containers
     def eval_Tuple(self, node: cst.Tuple, scope: Scope) -> Any:
-        return tuple(self.eval_elements(node.elements, scope))
+        items = self.eval_elements(node.elements, scope)
+        return items if is_unknown(items) else self.made(tuple(items), node)
 
     def eval_List(self, node: cst.List, scope: Scope) -> Any:
-        return self.born(self.eval_elements(node.elements, scope))
+        items = self.eval_elements(node.elements, scope)
+        return items if is_unknown(items) else self.born(self.made(items, node))
 
     def eval_Set(self, node: cst.Set, scope: Scope) -> Any:
         items = self.eval_elements(node.elements, scope)
+        if is_unknown(items) or not small(items):
+            return Unknown("set of too many values")
         try:
-            return self.born(set(items))
+            return self.born(self.made(set(items), node))
         except TypeError:
             return Unknown("set of unhashable values")
 
-    def eval_elements(self, elements: Any, scope: Scope) -> list[Any]:
+    def eval_elements(self, elements: Any, scope: Scope) -> Any:
+        """The items of a list, tuple or set display (``*x`` spread); unknown past ``MAX_SIZE``."""
         out: list[Any] = []
         for element in elements:
             value = self.eval(element.value, scope)
@@ -125,7 +132,7 @@ class Expressions(Semantics):
                     out.extend(items)
             else:
                 out.append(value)
-        return out
+        return Unknown(TOO_LARGE) if len(out) > MAX_SIZE else out
 
     def eval_Dict(self, node: cst.Dict, scope: Scope) -> Any:
         out: dict[Any, Any] = {}
@@ -142,11 +149,13 @@ class Expressions(Semantics):
             value = self.eval(element.value, scope)
             if is_unknown(key):
                 return Unknown("dict with an unknown key")
+            if not small(key):
+                return Unknown("dict with too large a key")
             try:
                 out[key] = value
             except TypeError:
                 return Unknown("dict with an unhashable key")
-        return self.born(out)
+        return self.born(self.made(out, node))
 
     # -------------------------------------------------------------- operators
     def eval_Comparison(self, node: cst.Comparison, scope: Scope) -> Any:
@@ -165,6 +174,8 @@ class Expressions(Semantics):
                 value = identity(left, right, op)
             elif contains_unknown(left) or contains_unknown(right) or not comparable(left, right):
                 value = Unknown("comparison of unknown values")
+            elif not small(left, right):
+                value = Unknown("comparison of too large values")
             else:
                 try:
                     value = op(left, right)
@@ -225,23 +236,23 @@ class Expressions(Semantics):
                     return answer
         if op_type is cst.Add and type(left) is type(right) and isinstance(left, (list, tuple)):
             # concatenation keeps unknown items as items (and does not scan them)
-            if len(left) + len(right) > builtins.MAX_SIZE:
-                return Unknown("value too large to track")
-            return left + right
+            if operation_size(op_type, left, right):
+                return Unknown(TOO_LARGE)
+            return self.made(left + right, node)
         if contains_unknown(left) or contains_unknown(right):
             return Unknown("arithmetic on an unknown value")
         if not (isinstance(left, PLAIN) and isinstance(right, PLAIN)):
             return Unknown("arithmetic on objects")
         if op_type is cst.Power and isinstance(right, (int, float)) and abs(right) > 10_000:
             return Unknown("power too large")
-        if op_type is cst.LeftShift and isinstance(right, int) and right > 10_000:
-            return Unknown("shift too large")
-        if op_type is cst.Multiply and repeat_size(left, right) > builtins.MAX_SIZE:
-            return Unknown("value too large to track")
+        if operation_size(op_type, left, right):
+            return Unknown(TOO_LARGE)
         if op_type is cst.Modulo and isinstance(left, str):
-            return percent_format(left, right)
+            return self.made(percent_format(left, right), node)
+        if not small(left, right):  # ``set | set``, ``dict | dict`` hash what they hold
+            return Unknown(TOO_LARGE)
         try:
-            return BINOPS[op_type](left, right)
+            return self.made(BINOPS[op_type](left, right), node)
         except (TypeError, ValueError, ZeroDivisionError, OverflowError) as exc:
             return Unknown(f"arithmetic failed: {exc}")
 
@@ -303,6 +314,9 @@ class Expressions(Semantics):
             return Unknown(f"{receiver.cls.name}.{name}")
         if isinstance(receiver, Super):
             return self.super_attribute(receiver, name)
+        if isinstance(receiver, LAZY):  # ``send()``, ``close()``, ``__next__()``: not followed
+            self.lose_lazy([receiver], node)
+            return Unknown(f".{name} of a generator")
         if isinstance(receiver, Function) and name in ("__name__", "__qualname__", "__module__"):
             return receiver.module.name if name == "__module__" else receiver.name
         if isinstance(receiver, Class):
@@ -346,10 +360,13 @@ class Expressions(Semantics):
             return Unknown("subscript with an unknown value")
         if not isinstance(container, PLAIN):
             return Unknown("subscript of an object")
+        if isinstance(container, dict) and not small(key):
+            return Unknown("subscript with too large a key")
         try:
-            return container[key]  # type: ignore[index]  # a PLAIN value that takes no index raises TypeError
+            found = container[key]  # type: ignore[index]  # a PLAIN value that takes no index raises TypeError
         except (TypeError, IndexError, KeyError, ValueError):
             return Unknown("subscript failed")
+        return self.made(found, node) if isinstance(key, slice) else found
 
     def eval_slice(self, node: cst.Subscript, scope: Scope) -> Any:
         keys = []
@@ -388,32 +405,49 @@ class Expressions(Semantics):
             with self.maybe(node):  # what one more item would do: uncertain
                 self._comp_unknown(node.for_in, Scope(scope), element)
             return Unknown("comprehension over unknown values")
+        if not small(*(out if kind is set else [key for key, _ in out] if kind is dict else ())):
+            return Unknown("comprehension of too large keys")
         try:
-            return self.born(kind(out))
+            return self.born(self.made(kind(out), node))
         except TypeError:
             return Unknown("comprehension")
 
     def _comp_level(self, comp: cst.CompFor, scope: Scope, element: Callable[[Scope], Any], out: list[Any]) -> None:
-        items = self.iterate(self.eval(comp.iter, scope), comp)
+        iterable = self.eval(comp.iter, scope)
+        if isinstance(iterable, LAZY):  # each item as the generator yields it
+            count = 0
+
+            def each(item: Any) -> bool:
+                nonlocal count
+                self._comp_item(comp, scope, element, out, item, count)
+                count += 1
+                return True
+
+            if self.drive(iterable, each, comp) == "lost":
+                raise Unknowable()
+            return
+        items = self.iterate(iterable, comp)
         if items is None:
             raise Unknowable()
         for count, item in enumerate(items):
-            self.tick(comp)
-            if count >= self.limits.max_iterations:
-                raise AnalysisLimit("a comprehension ran too long", comp)
-            self.assign(comp.target, item, scope)
-            keep = True
-            for condition in comp.ifs:
-                cond = self.truth(self.eval(condition.test, scope))
-                if is_unknown(cond):
-                    raise Unknowable()
-                keep = keep and cond
-            if not keep:
-                continue
-            if comp.inner_for_in is not None:
-                self._comp_level(comp.inner_for_in, scope, element, out)
-            else:
-                out.append(element(scope))
+            self._comp_item(comp, scope, element, out, item, count)
+
+    def _comp_item(self, comp: cst.CompFor, scope: Scope, element: Callable[[Scope], Any], out: list[Any], item: Any, count: int) -> None:
+        """One item of a comprehension's ``for``: its conditions, then the next ``for`` or the element."""
+        self.tick(comp)
+        if count >= self.limits.max_iterations:
+            raise AnalysisLimit("a comprehension ran too long", comp)
+        self.assign(comp.target, item, scope)
+        for condition in comp.ifs:
+            cond = self.truth(self.eval(condition.test, scope))
+            if is_unknown(cond):
+                raise Unknowable()
+            if not cond:
+                return
+        if comp.inner_for_in is not None:
+            self._comp_level(comp.inner_for_in, scope, element, out)
+        else:
+            out.append(element(scope))
 
     def _comp_unknown(self, comp: cst.CompFor, scope: Scope, element: Callable[[Scope], Any]) -> None:
         """One pass of a comprehension with unknown items (for what its parts do)."""
@@ -431,12 +465,11 @@ class Expressions(Semantics):
         return Unknown("await")
 
     def eval_Yield(self, node: cst.Yield, scope: Scope) -> Any:
+        """``yield value``: the generator's consumer gets it (``generators``)."""
         value = node.value
         if isinstance(value, cst.From):
-            self.eval(value.item, scope)
-        elif value is not None:
-            self.eval(value, scope)
-        return Unknown("yield")
+            return self.deliver_all(self.eval(value.item, scope), node)
+        return self.deliver(None if value is None else self.eval(value, scope), node)
 
 
 def identity(left: Any, right: Any, op: Callable[[Any, Any], Any]) -> Any:
@@ -460,21 +493,7 @@ def percent_format(text: str, values: Any) -> Any:
         return Unknown(f"%-formatting failed: {exc}")
 
 
-def formattable(value: Any) -> bool:
-    """Plain data whose text Python determines (no objects, nothing unknown)."""
-    if isinstance(value, (tuple, list)):
-        return all(formattable(v) for v in value)
-    return isinstance(value, (str, int, float, bool, type(None)))
-
-
 def comparable(left: Any, right: Any) -> bool:
     return isinstance(left, PLAIN) and isinstance(right, PLAIN) or left is None or right is None or (
         not isinstance(left, PLAIN) and not isinstance(right, PLAIN)
     )
-
-
-def repeat_size(left: Any, right: Any) -> int:
-    for seq, count in ((left, right), (right, left)):
-        if isinstance(seq, (str, list, tuple, bytes)) and isinstance(count, int):
-            return len(seq) * count
-    return 0

@@ -81,6 +81,9 @@ class Host(Protocol):
     def call_function(self, function: Function, arguments: Arguments, node: cst.CSTNode | None = None) -> Any:
         """Run a function of the source (a method: its receiver first) and return its result."""
 
+    def next_item(self, lazy: Any, node: cst.CSTNode, default: Any = ...) -> Any:
+        """``next(lazy, default)`` of a generator of the source: its first item, or Unknown."""
+
 
 class Library:
     """A library the interpreter models.  Every hook's default leaves the

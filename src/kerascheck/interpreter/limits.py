@@ -22,10 +22,12 @@ class Limits:
     point and each final step gets ``max_statement_steps`` of the file's
     ``max_steps``; once those are spent, each later one still gets
     ``min_statement_steps``, so no model is dropped for what came before it.
-    ``max_seconds`` is a last-resort guard against a step that runs away, not a
-    budget: the counted ones are meant to end every analysis well before it.
-    ``stop``, asked as often as the time guard, ends the analysis when it
-    answers True (the language server's, once a newer edit makes it useless).
+    ``max_words`` bounds the memory of the plain data the file's code makes
+    (``Semantics.made``; one value is bounded by ``sizes``).  ``max_seconds`` is
+    a last-resort guard against a step that runs away, not a budget: the
+    counted ones are meant to end every analysis well before it.  ``stop``,
+    asked as often as the time guard, ends the analysis when it answers True
+    (the language server's, once a newer edit makes it useless).
     """
 
     max_steps: int = 1_000_000
@@ -34,6 +36,7 @@ class Limits:
     min_statement_steps: int = 10_000
     max_depth: int = 60
     max_iterations: int = 10_000
+    max_words: int = 5_000_000  # the memory the values made by the file's code may take, in words
     max_seconds: float = 120.0
     stop: Callable[[], bool] | None = None
 

@@ -31,17 +31,22 @@ import libcst as cst
 
 from kerascheck.interpreter.library import Libraries, Source, installed_package
 from kerascheck.interpreter.limits import AnalysisLimit
+from kerascheck.interpreter import parse_limits
 from kerascheck.interpreter.values import MISSING, Scope
 from kerascheck.sources import NotRead, decode, read_path
 
 MAX_MODULES = 128  # modules followed per analysis
+MAX_FOLLOWED_TOKENS = 150_000  # of the modules followed per analysis (their trees: about 300 MB)
 MAX_BYTES = 1_000_000
-# source kept parsed per run (a tree takes about 50 bytes a character)
-MAX_CACHED_CHARS = 1_000_000  # of imported modules
-MAX_RECENT_CHARS = 50_000  # of the latest analysed files, until one is imported
+# source kept parsed per run, in tokens (a tree takes about 2 KB a token)
+MAX_CACHED_TOKENS = 150_000  # of imported modules
+MAX_RECENT_TOKENS = 7_500  # of the latest analysed files, until one is imported
 INSTALLED = ("site-packages", "dist-packages")
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")  # what marks a project's root folder
-IMPORTS = re.compile(r"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import\b|import[ \t]+([\w., \t]+))", re.MULTILINE)
+#: an import statement: ``from (dots)(module) import (names)``, or ``import (modules)``
+IMPORTS = re.compile(
+    r"^[ \t]*(?:from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n;#]*)|import[ \t]+([^\n;#]+))", re.MULTILINE
+)
 
 
 @dataclass(eq=False)
@@ -52,6 +57,7 @@ class ModuleState:
     package: str  # where its relative imports start
     tree: cst.Module | None  # None for a namespace package (a folder)
     path: Path | None = None
+    tokens: int = 0  # of its source
     star_imports: list[Any] = field(default_factory=list)  # Refs of ``from LIBRARY import *``
 
     def __post_init__(self) -> None:
@@ -103,6 +109,18 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def parse(source: str) -> cst.Module:
+    """``libcst.parse_module(source)``, once its nesting and size are known to be
+    within bounds (``parse_limits.ParseLimit`` when they are not)."""
+    return _parse_counted(source)[0]
+
+
+def _parse_counted(source: str) -> tuple[cst.Module, int]:
+    """``parse(source)``, and how many tokens ``source`` has."""
+    tokens = parse_limits.check(source)
+    return cst.parse_module(source), tokens
+
+
 class ParseCache:
     """The parse trees of one run's files: a file is parsed again only when its
     text changed or its tree was dropped.
@@ -113,57 +131,62 @@ class ParseCache:
     of a module's body can be changed by the file that uses them, and running
     the body takes the file's Keras auto-names and interpretation budget.
 
-    The trees of imported modules are kept up to ``max_chars`` of source; an
-    analysed file's own tree only among the latest ``max_recent_chars``, unless
+    The trees of imported modules are kept up to ``max_tokens`` of source; an
+    analysed file's own tree only among the latest ``max_recent_tokens``, unless
     a later analysis imports it (most files are imported by none, and each tree
-    kept slows Python's garbage collector).
+    kept takes memory and slows Python's garbage collector).
     """
 
-    def __init__(self, max_chars: int = MAX_CACHED_CHARS, max_recent_chars: int = MAX_RECENT_CHARS) -> None:
-        self.imported = _Trees(max_chars)
-        self.recent = _Trees(max_recent_chars)  # analysed files no analysis has imported yet
+    def __init__(self, max_tokens: int = MAX_CACHED_TOKENS, max_recent_tokens: int = MAX_RECENT_TOKENS) -> None:
+        self.imported = _Trees(max_tokens)
+        self.recent = _Trees(max_recent_tokens)  # analysed files no analysis has imported yet
 
     def parse(self, path: Path, source: str, imported: bool) -> cst.Module:
-        """``libcst.parse_module(source)`` for the file ``path``, read as a module
-        (``imported``) or as the analysed file; a syntax error is raised again."""
-        tree = self.imported.take(path, source)
-        if tree is not None:
+        """``parse(source)`` for the file ``path``, read as a module (``imported``)
+        or as the analysed file; a syntax error (or ``ParseLimit``) is raised again."""
+        return self.parse_counted(path, source, imported)[0]
+
+    def parse_counted(self, path: Path, source: str, imported: bool) -> tuple[cst.Module, int]:
+        """``parse(path, source, imported)``, and how many tokens ``source`` has."""
+        entry = self.imported.take(path, source)
+        if entry is not None:
             imported = True
         else:
-            tree = self.recent.take(path, source)
-        if tree is None:
+            entry = self.recent.take(path, source)
+        if entry is None:
             try:
-                tree = cst.parse_module(source)
-            except cst.ParserSyntaxError as exc:
-                tree = exc
-        (self.imported if imported else self.recent).put(path, source, tree)
-        if isinstance(tree, cst.ParserSyntaxError):
+                entry = _parse_counted(source)
+            except (cst.ParserSyntaxError, parse_limits.ParseLimit) as exc:
+                entry = (exc, 0)
+        (self.imported if imported else self.recent).put(path, source, entry)
+        tree, tokens = entry
+        if isinstance(tree, Exception):
             raise tree.with_traceback(None)  # the traceback of this use only
-        return tree
+        return tree, tokens
 
 
 class _Trees:
-    """Parse trees (or syntax errors) by path; the least recently used are dropped
-    past ``max_chars`` of source."""
+    """Parse trees (or syntax errors) by path, with their sources' token counts;
+    the least recently used are dropped past ``max_tokens``."""
 
-    def __init__(self, max_chars: int) -> None:
-        self.max_chars = max_chars
-        self.chars = 0
-        self.entries: dict[Path, tuple[str, cst.Module | cst.ParserSyntaxError]] = {}  # oldest use first
+    def __init__(self, max_tokens: int) -> None:
+        self.max_tokens = max_tokens
+        self.tokens = 0
+        self.entries: dict[Path, tuple[str, tuple[cst.Module | Exception, int]]] = {}  # oldest use first
 
-    def take(self, path: Path, source: str) -> cst.Module | cst.ParserSyntaxError | None:
-        """Remove the entry of ``path``; its tree if it is of ``source``."""
+    def take(self, path: Path, source: str) -> tuple[cst.Module | Exception, int] | None:
+        """Remove the entry of ``path``; its tree and tokens if it is of ``source``."""
         entry = self.entries.pop(path, None)
         if entry is None:
             return None
-        self.chars -= len(entry[0])
+        self.tokens -= entry[1][1]
         return entry[1] if entry[0] == source else None
 
-    def put(self, path: Path, source: str, tree: cst.Module | cst.ParserSyntaxError) -> None:
-        self.entries[path] = (source, tree)
-        self.chars += len(source)
-        while self.chars > self.max_chars:
-            self.chars -= len(self.entries.pop(next(iter(self.entries)))[0])
+    def put(self, path: Path, source: str, parsed: tuple[cst.Module | Exception, int]) -> None:
+        self.entries[path] = (source, parsed)
+        self.tokens += parsed[1]
+        while self.tokens > self.max_tokens:
+            self.tokens -= self.entries.pop(next(iter(self.entries)))[1][1]
 
 
 class Project:
@@ -210,15 +233,29 @@ class Project:
         except (OSError, ValueError):
             return None
 
-    def imported_by(self, source: str) -> bool:
-        """Whether ``source`` seems to import a module of the project (it may then
-        build Keras models without naming Keras itself)."""
-        for match in IMPORTS.finditer(source):
-            if match.group(1):
-                return True  # a relative import
-            names = [match.group(2)] if match.group(2) else [n.split()[0] for n in match.group(3).split(",") if n.strip()]
-            if any(self.locate(name.split(".")[0]) is not None for name in names):
-                return True
+    def reaches(self, source: str, pattern: re.Pattern[str]) -> bool:
+        """Whether ``source`` imports a module of the project whose text matches
+        ``pattern``, or one that imports such a module, and so on (the file may
+        then build Keras models without naming Keras itself), read without
+        parsing: at most ``MAX_MODULES`` modules, each read once."""
+        seen: set[Path] = set()
+        pending = [(source, self.package)]
+        while pending:
+            text, package = pending.pop()
+            for name in imported_modules(text, package):
+                path = self.locate(name)
+                if path is None or path in seen or len(seen) >= MAX_MODULES:
+                    continue
+                seen.add(path)
+                file = path / "__init__.py" if path.is_dir() else path
+                try:
+                    with file.open("rb") as opened:
+                        found = opened.read(MAX_BYTES + 1).decode("utf-8", "replace")
+                except OSError:
+                    continue
+                if pattern.search(found):
+                    return True
+                pending.append((found, name if file.name == "__init__.py" else name.rpartition(".")[0]))
         return False
 
     def locate(self, name: str) -> Path | None:
@@ -285,7 +322,8 @@ class Importer:
         #: the folders of libraries' sources that were read (``Library.source``), by package:
         #: their modules follow the modules of the same folder
         self.sources: dict[str, Path] = {}
-        self.capped = False  # MAX_MODULES was reached (said once)
+        self.capped = False  # MAX_MODULES or MAX_FOLLOWED_TOKENS was reached (said once)
+        self.tokens = 0  # of the modules followed
         if project is not None:
             self.modules[project.file] = main
 
@@ -333,14 +371,24 @@ class Importer:
         if path in self.modules:
             return self.modules[path]
         if len(self.modules) >= MAX_MODULES:
-            if not self.capped:  # said once; later imports are simply not followed
-                self.capped = True
-                raise AnalysisLimit(f"more than {MAX_MODULES} of the project's modules imported: {name} and later ones are not followed", node)
+            self.cap(f"more than {MAX_MODULES} of the project's modules imported: {name} and later ones are not followed", node)
             return None
         state = self.modules[path] = _read(name, path, self.cache, self.reads)
+        if state is not None and state.tokens + self.tokens > MAX_FOLLOWED_TOKENS:
+            self.modules[path] = None
+            self.cap(f"the project's modules imported passed {MAX_FOLLOWED_TOKENS:,} tokens: {name} and later ones are not followed", node)
+            return None
         if state is not None and state.tree is not None:
+            self.tokens += state.tokens
             self.run(state, node)
         return state
+
+    def cap(self, message: str, node: cst.CSTNode) -> None:
+        """A module past a limit on those followed is not followed (said once, where
+        the first one is imported; later ones are simply not followed)."""
+        if not self.capped:
+            self.capped = True
+            raise AnalysisLimit(message, node)
 
     def attribute(self, module: ModuleState, name: str, node: cst.CSTNode) -> Any:
         """``module.name``: a global of the module, a followed submodule, or MISSING."""
@@ -351,13 +399,44 @@ class Importer:
 
     def absolute(self, module: ModuleState, level: int, name: str) -> str | None:
         """The absolute name of ``from .name import`` (``level`` dots) in ``module``."""
-        if not level:
-            return name
-        parts = module.package.split(".") if module.package else []
-        if level - 1 > len(parts) or (level - 1 == len(parts) and not name):
-            return None
-        base = parts[: len(parts) - (level - 1)]
-        return ".".join([*base, name] if name else base) or None
+        return absolute_name(module.package, level, name)
+
+
+def absolute_name(package: str, level: int, name: str) -> str | None:
+    """The absolute name of ``from .name import`` (``level`` dots) in a module of ``package``."""
+    if not level:
+        return name
+    parts = package.split(".") if package else []
+    if level - 1 > len(parts) or (level - 1 == len(parts) and not name):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    return ".".join([*base, name] if name else base) or None
+
+
+def imported_modules(source: str, package: str) -> list[str]:
+    """The absolute names of the modules the import statements of ``source`` (a
+    module of ``package``) may load: each module named, the packages above it,
+    and each name ``from`` imports (it may be a submodule)."""
+    found: list[str] = []
+    for match in IMPORTS.finditer(source):
+        dots, module, names, modules = match.groups()
+        if modules is not None:
+            dotted = [_first_word(part) for part in modules.split(",")]
+        else:
+            base = absolute_name(package, len(dots), module)
+            if base is None:
+                continue
+            dotted = [base, *(f"{base}.{_first_word(part)}" for part in names.strip("()").split(","))]
+        for name in dotted:
+            parts = name.split(".")
+            found.extend(".".join(parts[: i + 1]) for i in range(len(parts)) if all(p.isidentifier() for p in parts[: i + 1]))
+    return list(dict.fromkeys(found))
+
+
+def _first_word(text: str) -> str:
+    """``a.b`` of ``a.b as c``."""
+    words = text.split()
+    return words[0] if words else ""
 
 
 def _read(name: str, path: Path, cache: ParseCache, reads: Reads) -> ModuleState | None:
@@ -370,8 +449,8 @@ def _read(name: str, path: Path, cache: ParseCache, reads: Reads) -> ModuleState
     if isinstance(source, NotRead):
         return None
     try:
-        tree = cache.parse(path, source, imported=True)
-    except (cst.ParserSyntaxError, RecursionError):
+        tree, tokens = cache.parse_counted(path, source, imported=True)
+    except (cst.ParserSyntaxError, parse_limits.ParseLimit, RecursionError):
         return None
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    return ModuleState(name, package, tree, path)
+    return ModuleState(name, package, tree, path, tokens=tokens)

@@ -4,7 +4,7 @@ The interpreter's state (budgets, the uncertainty of the current branch, the
 calls being made), the lattice of abstract values (``truth``, ``join``), and
 the questions every part asks of values: how they iterate, which library owns
 them.  ``engine.Interpreter`` combines ``statements``, ``expressions`` and
-``calls``, each a subclass of ``Semantics``.
+``calls``, each a subclass of ``Semantics`` through ``generators``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from kerascheck.input_shapes import InputShapes
 from kerascheck.interpreter import builtins
 from kerascheck.interpreter.library import NOT_HANDLED, Libraries
 from kerascheck.interpreter.limits import AnalysisLimit, Budget, Limits
-from kerascheck.interpreter.values import MISSING, Arguments, Function, Instance, Ref, Scope, Super
+from kerascheck.interpreter.sizes import TOO_LARGE, range_length, small, too_large, words
+from kerascheck.interpreter.values import LAZY, MISSING, Arguments, Function, Instance, Ref, Scope, Super
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 if TYPE_CHECKING:
@@ -34,6 +35,9 @@ DISAGREE = "depends on a condition kerascheck cannot evaluate"
 SPREAD = "the items of a starred unknown value"
 #: how deep ``escape`` looks into containers and objects
 ESCAPE_DEPTH = 4
+#: the size (in words) of a value refused once the file's are spent: smaller ones
+#: are counted, and bounded by the steps that make them
+LARGE_WORDS = 64
 
 
 def outermost(node: cst.CSTNode, kind: type, skip: tuple[type, ...] = ()) -> list[Any]:
@@ -89,6 +93,9 @@ class Semantics:
     tainted: dict[int, Any]  # containers mutated under an unknown condition
     limit_hits: list[AnalysisLimit]
     library_sites: set[int]  # the calls of the analysed file into a library's source
+    words: int  # the memory the values made took, in words (``made``)
+    words_spent: bool  # whether ``Limits.max_words`` was passed (said once)
+    assigned: dict[cst.CSTNode, frozenset[str]]  # the names each statement or block may bind
 
     # ------------------------------------------------------------ bookkeeping
     def tick(self, node: cst.CSTNode) -> None:
@@ -183,6 +190,31 @@ class Semantics:
             self.uncertain_node = outer
             self.region = region
 
+    def made(self, value: Any, node: cst.CSTNode | None) -> Any:
+        """``value``, just made by an operation on plain data at ``node``: unknown past
+        the limits on one value (``sizes``), and counted against the file's total
+        (``Limits.max_words``).  Once that is spent, each later value of
+        ``LARGE_WORDS`` or more is unknown (the first one is reported)."""
+        if too_large(value):
+            return Unknown(TOO_LARGE)
+        cost = words(value)
+        self.words += cost
+        if cost < LARGE_WORDS or self.words <= self.limits.max_words:
+            return value
+        if not self.words_spent:
+            self.words_spent = True
+            message = f"the values this file makes passed {self.limits.max_words:,} words of memory"
+            self.limit_hits.append(AnalysisLimit(message, self.site(node)))
+        return Unknown(f"{TOO_LARGE}: {self.limits.max_words:,} words of memory were spent")
+
+    def affordable(self, arguments: Arguments) -> bool:
+        """Whether a built-in may run on ``arguments``: once the file's words are
+        spent, not on large values (``list(range(100_000))`` would make one)."""
+        values = (*arguments.positional, *arguments.keywords.values())
+        return not self.words_spent or all(
+            (range_length(v) if isinstance(v, range) else words(v)) < LARGE_WORDS for v in values
+        )
+
     # ---------------------------------------------------------------- lattice
     def truth(self, value: Any) -> Any:
         """Python truthiness, or Unknown."""
@@ -199,7 +231,7 @@ class Semantics:
             return a
         if isinstance(a, Ref) and a == b:  # the same library name (``keras`` imported two ways)
             return a
-        if isinstance(a, PLAIN) and isinstance(b, PLAIN) and type(a) is type(b):
+        if isinstance(a, PLAIN) and isinstance(b, PLAIN) and type(a) is type(b) and small(a, b):
             try:
                 if not contains_unknown(a) and not contains_unknown(b) and a == b:
                     return a
@@ -213,7 +245,13 @@ class Semantics:
         return Unknown(DISAGREE, among=(a, b))
 
     def iterate(self, value: Any, node: cst.CSTNode) -> Iterator[Any] | None:
-        """The items of a known iterable, or None when they are unknown."""
+        """The items of a known iterable, or None when they are unknown (a
+        generator's: all of them, its body run to its end)."""
+        if isinstance(value, LAZY):
+            produced = self.lazy_items(value, node)
+            return None if produced is None else iter(produced)
+        if isinstance(value, Unknown):  # a generator it may be may be consumed
+            self.lose_lazy((*value.among, *value.within), node)
         if isinstance(value, (list, tuple, range, str, set, frozenset)):
             if builtins.unordered(value):
                 return None  # which item comes first differs from run to run
@@ -266,5 +304,13 @@ class Semantics:
     def call_function(
         self, function: Function, arguments: Arguments, node: cst.CSTNode | None = None, default_unknown: bool = False
     ) -> Any:
+        raise NotImplementedError
+
+    def lazy_items(self, lazy: Any, node: cst.CSTNode) -> list[Any] | None:
+        """Every item of a generator (``generators``), or None."""
+        raise NotImplementedError
+
+    def lose_lazy(self, values: Any, node: cst.CSTNode | None) -> None:
+        """Each generator among ``values`` may be consumed where kerascheck cannot see (``generators``)."""
         raise NotImplementedError
 

@@ -23,13 +23,14 @@ from kerascheck.interpreter.library import NOT_HANDLED
 from kerascheck.interpreter.limits import AnalysisLimit, Break, Continue, Raise, Return, UncertainExit
 from kerascheck.interpreter.modules import ModuleState
 from kerascheck.interpreter.operators import AUGOPS
-from kerascheck.interpreter.semantics import Semantics, outermost
+from kerascheck.interpreter.generators import Generators
+from kerascheck.interpreter.semantics import outermost
 from kerascheck.interpreter.snippets import Unbound, unbound_names
-from kerascheck.interpreter.values import MISSING, Arguments, BoundMethod, Class, Foreign, Function, Instance, Ref, Scope
+from kerascheck.interpreter.values import LAZY, MISSING, Arguments, BoundMethod, Class, Foreign, Function, Instance, Ref, Scope
 from kerascheck.unknown import Unknown, is_unknown
 
 
-class Statements(Semantics):
+class Statements(Generators):
     """The statement part of the interpreter."""
 
     unbound: Unbound | None = None  # what the analysed file reads but never binds (found when first needed)
@@ -171,9 +172,16 @@ class Statements(Semantics):
                 except (TypeError, IndexError, KeyError):
                     self.taint(container)
 
+    def names_assigned(self, node: cst.CSTNode) -> frozenset[str]:
+        """``assigned_names(node)``, walked once per node and analysis."""
+        found = self.assigned.get(node)
+        if found is None:
+            found = self.assigned[node] = frozenset(bound_names(node) if isinstance(node, cst.BaseStatement) else assigned_names(node))
+        return found
+
     def forget(self, node: cst.CSTNode, scope: Scope, reason: str) -> None:
         """Every name ``node`` may bind is unknown after it."""
-        for name in assigned_names(node):
+        for name in self.names_assigned(node):
             self.escape(scope.vars.get(name))
             self.bind(name, Unknown(reason), scope)
 
@@ -295,6 +303,11 @@ class Statements(Semantics):
         """A loop, on a step budget of its own within the statement's: a data loop
         that runs too long is not followed to the end (what it changed is unknown)
         and the code after it still runs."""
+        if self.in_summary():  # what a generator's body may do: each loop may run, or not
+            if isinstance(stmt, cst.For):
+                self.eval(stmt.iter, scope)
+            self.run_unknown_loop(stmt, scope)
+            return
         run = partial(self.exec_for, stmt, scope) if isinstance(stmt, cst.For) else partial(self.exec_while, stmt, scope)
         self.budgeted(stmt, run, scope, loop=True)
 
@@ -303,6 +316,9 @@ class Statements(Semantics):
 
     def exec_for(self, stmt: cst.For, scope: Scope) -> None:
         iterable = self.eval(stmt.iter, scope)
+        if isinstance(iterable, LAZY):
+            self.for_lazy(stmt, scope, iterable)
+            return
         items = self.iterate(iterable, stmt)
         if items is None:
             self.run_unknown_loop(stmt, scope, iterable.within if is_unknown(iterable) else ())
@@ -324,6 +340,40 @@ class Statements(Semantics):
                 self.forget_loop(stmt, scope)
                 return
         if not broke and stmt.orelse is not None:
+            self.exec_block(stmt.orelse.body, scope)
+
+    def for_lazy(self, stmt: cst.For, scope: Scope, lazy: Any) -> None:
+        """A ``for`` loop over a generator: its body runs at each item the
+        generator yields, as they are yielded; from an item kerascheck cannot
+        follow on, it is a loop over unknown values."""
+        count = 0
+        ended = ""  # how the loop's own body ended it: "break", "uncertain" or "long"
+
+        def each(item: Any) -> bool:
+            nonlocal count, ended
+            if count >= self.limits.max_iterations:
+                ended = "long"
+                return False
+            count += 1
+            self.assign(stmt.target, item, scope)
+            try:
+                self.exec_block(stmt.body, scope)
+            except Break:
+                ended = "break"
+            except Continue:
+                pass
+            except UncertainExit:
+                ended = "uncertain"
+            return not ended
+
+        outcome = self.drive(lazy, each, stmt)
+        if ended == "long":
+            self.loop_budget_spent(stmt, scope)
+        elif ended == "uncertain":
+            self.forget_loop(stmt, scope)
+        elif outcome == "lost":
+            self.run_unknown_loop(stmt, scope)
+        elif not ended and stmt.orelse is not None:  # the items ended (the body, or zip's or islice's)
             self.exec_block(stmt.orelse.body, scope)
 
     def exec_while(self, stmt: cst.While, scope: Scope) -> None:
@@ -361,7 +411,7 @@ class Statements(Semantics):
 
     def forget_loop(self, stmt: cst.For | cst.While, scope: Scope) -> None:
         """After a loop whose iterations cannot be followed: what it assigns is unknown."""
-        for name in assigned_names(stmt.body):
+        for name in self.names_assigned(stmt.body):
             self.escape(scope.vars.get(name))
             scope.vars[name] = Unknown("assigned in a loop kerascheck cannot follow")
 

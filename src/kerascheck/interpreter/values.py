@@ -226,3 +226,48 @@ class _Missing:
 
 
 MISSING = _Missing()
+
+
+@dataclass(eq=False)
+class Generator:
+    """A generator object: ``function`` of the source (whose body yields) called
+    with its parameters in ``scope``; its body runs only as it is consumed
+    (``generators``).
+
+    ``state`` is "new" (its body has not run), "running", "done" (its body ran
+    to its end), "stopped" (at a ``yield``: kerascheck does not resume it) or
+    "lost" (what it yields is unknown, and what its body may change uncertain).
+    """
+
+    function: Function
+    scope: Scope
+    state: str = "new"
+    escaped: bool = False  # given to code kerascheck cannot see while its body ran
+
+
+@dataclass(frozen=True)
+class Step:
+    """One lazy step on a generator's items: ``kind`` is "enumerate" (from
+    ``start``), "islice" (``start``, ``stop``, ``step``) or "zip" (the items of
+    the other iterables, ``before`` and ``after`` the generator among ``zip``'s
+    arguments)."""
+
+    kind: str
+    start: int = 0
+    stop: int | None = None
+    step: int = 1
+    before: tuple[tuple[Any, ...], ...] = ()
+    after: tuple[tuple[Any, ...], ...] = ()
+
+
+@dataclass(eq=False)
+class Stream:
+    """The items of ``generator`` as ``enumerate``, ``zip`` or ``itertools.islice``
+    of it give them, lazily: each of ``steps`` in order."""
+
+    generator: Generator
+    steps: tuple[Step, ...] = ()
+
+
+#: the values whose items come from running a generator's body
+LAZY = (Generator, Stream)

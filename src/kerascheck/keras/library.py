@@ -673,7 +673,7 @@ class KerasLibrary(Library):
                 session.facts.fit_targets.append((node, model, targets.shape))
         if name in ("fit", "fit_generator", "train_on_batch") and model.compiles:
             model.compiles[-1].trained = True
-        if name == "fit" and model.kind == "subclassed" and not model.traced:
+        if name in ("fit", "fit_generator") and model.kind == "subclassed" and not model.traced:
             subclassed_models.fit(session, model, arguments, node)
         if name in ("summary", "fit", "fit_generator", "evaluate", "predict", "save", "save_weights", "load_weights"):
             ensure_rows(model) if name == "summary" else None

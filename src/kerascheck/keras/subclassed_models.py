@@ -32,7 +32,7 @@ from typing import Any
 import libcst as cst
 
 from kerascheck.graph import Model, Operation, Tensor
-from kerascheck.interpreter.values import Arguments, Class, Function, Instance
+from kerascheck.interpreter.values import LAZY, Arguments, Class, Function, Instance
 from kerascheck.keras import masking
 from kerascheck.keras.custom_layers import layers_in
 from kerascheck.keras.session import Session
@@ -131,9 +131,16 @@ def build(session: Session, model: Model, arguments: Arguments, node: cst.CSTNod
 
 def fit(session: Session, model: Model, arguments: Arguments, node: cst.CSTNode) -> None:
     """``model.fit(x, ...)`` on arrays of known shape builds the model on their batches
-    (the batch axis unknown, as Keras shows it); other data leaves it unbuilt."""
+    (the batch axis unknown, as Keras shows it); on a generator of the source
+    (``fit(generator)``, Keras 2's ``fit_generator``), on its first batch, read
+    as Keras reads it: ``(x, y)``, ``(x, y, sample_weight)`` or ``x``.  Other
+    data leaves it unbuilt."""
     args, kwargs = arguments.positional, arguments.keywords
-    data = kwargs.get("x", args[0] if args else None)
+    data = kwargs.get("x", kwargs.get("generator", args[0] if args else None))
+    if isinstance(data, LAZY):
+        batch = session.host.next_item(data, node, None)
+        data = tuple(batch) if isinstance(batch, list) else batch
+        data = data[0] if isinstance(data, tuple) and 1 <= len(data) <= 3 else data
     inputs = _as_input(data)
     shapes: list[Any] = [t.shape for t in inputs] if isinstance(inputs, list) else [getattr(inputs, "shape", None)]
     if isinstance(inputs, dict) or any(is_unknown(s) or not isinstance(s, tuple) or not s for s in shapes):

@@ -26,7 +26,7 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Iterator
 
-from kerascheck.interpreter.builtins import MAX_SIZE
+from kerascheck.interpreter.sizes import MAX_SIZE
 from kerascheck.interpreter.values import Arguments, Builtin, Ref
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 

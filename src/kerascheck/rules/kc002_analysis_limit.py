@@ -1,4 +1,4 @@
-"""KC002 analysis-limit: A budget of the interpreter ran out (steps, recursion depth, loop length)."""
+"""KC002 analysis-limit: A budget or limit of the analysis was reached (steps, recursion depth, loop length, value size, nesting)."""
 
 from kerascheck.rules.base import AnalysisRule, Example
 
@@ -7,14 +7,16 @@ class AnalysisLimitRule(AnalysisRule):
     code = "KC002"
     name = "analysis-limit"
     severity = "info"
-    summary = "A budget of the interpreter ran out (steps, recursion depth, loop length)."
+    summary = "A budget or limit of the analysis was reached (steps, recursion depth, loop length, value size, nesting)."
     docs = """\
 ## What it does
 Reports where the abstract interpreter stopped following the code because a
-budget ran out: too many steps in one top-level statement (or in the file),
-too deep a recursion, too long a loop or comprehension, or code nested too
-deeply to parse. The budgets count steps, iterations and depth, never
-seconds, so the same file gives the same report on any machine at any load.
+budget ran out or a limit was reached: too many steps in one top-level
+statement (or in the file), too deep a recursion, too long a loop or
+comprehension, the memory the file's values may take, or a source nested too
+deeply or too large to parse. The budgets and limits count steps,
+iterations, depth, items and tokens, never seconds, so the same file gives the
+same report on any machine at any load.
 
 ## Why it matters
 What that statement computed becomes unknown (`?`) rather than guessed: the
@@ -25,7 +27,15 @@ budget of its own (200,000 steps, within 1,000,000 for the file; once the
 file's are spent, each later statement still gets 10,000), so does a loop
 (50,000 within its statement's: what follows it still runs), a loop past
 10,000 iterations is treated as a loop over unknown values, and past 128 of
-the project's modules, what later imports bind is unknown. It also says
+the project's modules (or 150,000 tokens of them), what later imports bind is
+unknown. A value past its
+limits (an integer over 100,000 bits, a string or container over 100,000
+items) is unknown without a diagnostic; once the values the file made took
+5,000,000 words of memory, each later large one is unknown, and that is said
+once. A source with an expression nested more than 500 levels deep (brackets
+and chained operators) or more than 100,000 tokens is not parsed at all
+(Python's own limits, 200 nested brackets and 99 levels of indentation, are
+syntax errors: `KC001`). It also says
 (once per file) when the source kerascheck reads instead of modelling is
 missing: `keras.applications` constructors are run from the installed Keras
 3's source, so without Keras 3 installed what they build is unknown.
