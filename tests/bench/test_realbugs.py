@@ -7,27 +7,17 @@ The benchmark itself needs the fetched repositories and is not run here.
 from __future__ import annotations
 
 import ast
-import importlib.util
-import sys
 import tomllib
-from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "realbugs"
+from bench_modules import BENCH as ROOT, load
+
+BENCH = ROOT / "realbugs"
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(f"realbugs_{name}", BENCH / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-pairs = _load("pairs")
-score = _load("score")
+pairs = load("realbugs", "pairs")
+score = load("realbugs", "score")
 MANIFEST_FILES = sorted((BENCH / "manifest").glob("*.toml"))
 
 

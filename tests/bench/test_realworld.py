@@ -7,28 +7,18 @@ The benchmark itself needs the fetched repositories and is not run here.
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
-import sys
 import tomllib
-from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "realworld"
+from bench_modules import BENCH as ROOT, load
+
+BENCH = ROOT / "realworld"
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(f"realworld_{name}", BENCH / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-manifests = _load("manifests")
-score = _load("score")
+manifests = load("realworld", "manifests")
+score = load("realworld", "score")
 MANIFEST_FILES = sorted((BENCH / "manifest").glob("*.toml"))
 
 
