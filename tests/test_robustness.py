@@ -93,7 +93,7 @@ def test_ten_thousand_layer_loop_is_exact_and_every_rule_stays_linear():
         "import keras\n"
         "model = keras.Sequential([keras.Input((32,))])\n"
         "for i in range(10000):\n"
-        "    model.add(keras.layers.Dense(32))\n"
+        "    model.add(keras.layers.Dense(32, activation='relu'))\n"
         "model.add(keras.layers.Dense(10, activation='softmax'))\n"
     )
     from kerascheck.analysis import with_deep_stack
