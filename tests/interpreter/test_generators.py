@@ -121,11 +121,15 @@ def test_enumerate_zip_and_islice_consume_lazily():
         sliced = list(itertools.islice(endless(), 1, 6, 2))
         a = pairs[1][0] + pairs[1][1]
         b = sum(sliced)
+        for i, fifth in zip(range(10**12), endless()):  # a range is not listed
+            if i == 4:
+                break
         """,
         "value",
         "a",
         "b",
-    ) == [3, 22, 2 + 4 + 6]
+        "fifth",
+    ) == [3, 22, 2 + 4 + 6, 5]
 
 
 def test_yield_from_delegates():
