@@ -189,9 +189,17 @@ def test_a_generator_given_to_code_kerascheck_cannot_see_may_have_run():
                 yield count[0]
         somewhere.consume(counted())
         n = count[0]
+        def three():
+            yield 1
+            yield 2
+            yield 3
+        numbers = three()
+        found = 2 in numbers  # takes the items up to 2
+        rest = len(list(numbers))
         """,
         "n",
-    ) == [None]
+        "rest",
+    ) == [None, None]
 
 
 def test_a_yield_under_an_unknown_condition_ends_what_is_known():
