@@ -121,11 +121,15 @@ def test_enumerate_zip_and_islice_consume_lazily():
         sliced = list(itertools.islice(endless(), 1, 6, 2))
         a = pairs[1][0] + pairs[1][1]
         b = sum(sliced)
+        for i, fifth in zip(range(10**12), endless()):  # a range is not listed
+            if i == 4:
+                break
         """,
         "value",
         "a",
         "b",
-    ) == [3, 22, 2 + 4 + 6]
+        "fifth",
+    ) == [3, 22, 2 + 4 + 6, 5]
 
 
 def test_yield_from_delegates():
@@ -185,9 +189,17 @@ def test_a_generator_given_to_code_kerascheck_cannot_see_may_have_run():
                 yield count[0]
         somewhere.consume(counted())
         n = count[0]
+        def three():
+            yield 1
+            yield 2
+            yield 3
+        numbers = three()
+        found = 2 in numbers  # takes the items up to 2
+        rest = len(list(numbers))
         """,
         "n",
-    ) == [None]
+        "rest",
+    ) == [None, None]
 
 
 def test_a_yield_under_an_unknown_condition_ends_what_is_known():

@@ -172,6 +172,9 @@ class Expressions(Generators):
                         return answer
             if isinstance(target.operator, (cst.Is, cst.IsNot)):
                 value = identity(left, right, op)
+            elif isinstance(right, LAZY):  # ``x in generator`` takes its items up to ``x``
+                self.lose_lazy([right], node)
+                value = Unknown("whether a generator yields a value")
             elif contains_unknown(left) or contains_unknown(right) or not comparable(left, right):
                 value = Unknown("comparison of unknown values")
             elif not small(left, right):

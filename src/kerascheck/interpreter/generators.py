@@ -30,6 +30,7 @@ import libcst as cst
 
 from kerascheck.interpreter.limits import Raise, Return
 from kerascheck.interpreter.semantics import Semantics
+from kerascheck.interpreter.sizes import range_length
 from kerascheck.interpreter.values import LAZY, MISSING, Arguments, Function, Generator, Scope, Step, Stream
 from kerascheck.unknown import Unknown
 
@@ -287,16 +288,16 @@ class Generators(Semantics):
             if items is None:
                 self.lose_lazy(args, node)
                 return Unknown("zip() of a generator and unknown values")
-            others.append(tuple(items))
+            others.append(value if isinstance(value, range) else tuple(items))  # a range: however long, not listed
         return then(args[position], Step("zip", before=tuple(others[:position]), after=tuple(others[position:])))
 
     def lazy_islice(self, arguments: Arguments, node: cst.CSTNode) -> Any:
         """``itertools.islice(generator, [start,] stop[, step])``: lazy."""
         args = arguments.positional
-        bounds = [0, args[1], 1] if len(args) == 2 else list(args[1:]) + [1] * (4 - len(args))
         if arguments.opaque or arguments.keywords or not 2 <= len(args) <= 4:
             self.lose_lazy(args, node)
             return Unknown("itertools.islice()")
+        bounds = [0, args[1], 1] if len(args) == 2 else [*args[1:], 1][:3]
         start, stop, step = bounds[0] if bounds[0] is not None else 0, bounds[1], bounds[2] if bounds[2] is not None else 1
         if not (type(start) is int and start >= 0 and type(step) is int and step > 0 and (stop is None or type(stop) is int and stop >= 0)):
             self.lose_lazy(args, node)
@@ -346,8 +347,8 @@ def _stepped(step: Step, feed: Feed) -> Feed:
             return wanted and (step.stop is None or count < step.stop)
 
         return sliced
-    shortest_before = min((len(items) for items in step.before), default=None)
-    shortest_after = min((len(items) for items in step.after), default=None)
+    shortest_before = min((_length(items) for items in step.before), default=None)
+    shortest_after = min((_length(items) for items in step.after), default=None)
 
     def zipped(item: Any) -> bool:
         nonlocal count
@@ -360,10 +361,14 @@ def _stepped(step: Step, feed: Feed) -> Feed:
     return zipped
 
 
+def _length(items: Any) -> int:
+    return range_length(items) if isinstance(items, range) else len(items)
+
+
 def pulls_nothing(step: Step) -> bool:
     """Whether a step ends before it asks the generator for an item (``zip`` with
     an empty iterable before it, ``islice(generator, 0)``)."""
-    return step.kind == "zip" and any(not items for items in step.before) or step.kind == "islice" and step.stop == 0
+    return step.kind == "zip" and any(_length(items) == 0 for items in step.before) or step.kind == "islice" and step.stop == 0
 
 
 def yields(body: cst.CSTNode) -> bool:

@@ -10,7 +10,7 @@ libraries (``Ref``), and the arguments of a call.  The values a library makes
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import libcst as cst
 
@@ -256,8 +256,8 @@ class Step:
     start: int = 0
     stop: int | None = None
     step: int = 1
-    before: tuple[tuple[Any, ...], ...] = ()
-    after: tuple[tuple[Any, ...], ...] = ()
+    before: tuple[Sequence[Any], ...] = ()
+    after: tuple[Sequence[Any], ...] = ()
 
 
 @dataclass(eq=False)
