@@ -559,6 +559,8 @@ NUMPY_FUNCTIONS: dict[str, Callable[..., Any]] = {
 }
 
 
+#: NumPy's most dimensions (``numpy.MAXDIMS`` of NumPy 2)
+MAX_DIMENSIONS = 64
 #: functions of a sequence of arrays
 JOINS: dict[str, Callable[..., Any]] = {"concatenate": concatenate, "stack": stack}
 
@@ -602,6 +604,8 @@ def of_values(value: Any) -> Any:
         if len(lengths) != 1:
             return value  # ragged: NumPy refuses it
         shape.append(lengths.pop())
+        if len(shape) > MAX_DIMENSIONS or len(level) * shape[-1] > MAX_SIZE:
+            return value  # NumPy refuses more dimensions; or more items than kerascheck lists (a list held in itself)
         level = [item for v in level for item in v]
     if any(not isinstance(v, (int, float)) or isinstance(v, (list, tuple)) for v in level):
         return value  # a leaf that is not a known number, or lists at different depths
