@@ -67,3 +67,17 @@ def test_a_file_that_imports_no_keras_is_not_interpreted(tmp_path, monkeypatch):
     (model,) = analyze_source((tmp_path / "net.py").read_text(), str(tmp_path / "net.py"), Options()).models
     assert model.total == 12
     assert analyze("x = 1\n")["models"] == []
+
+
+def test_pythons_recursion_limit_reached_ends_the_statement_not_the_file(monkeypatch):
+    from kerascheck.interpreter import builtins
+
+    def deep(*args):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setitem(builtins.PURE, "len", deep)
+    source = "import keras\nn = len([1, 2])\nmodel = keras.Sequential([keras.Input((1,)), keras.layers.Dense(2)])\n"
+    report = analyze_source(source, "deep.py", Options())
+    (limit,) = report.diagnostics
+    assert (limit.code, limit.span.line) == ("KC002", 2) and "nested too deeply" in limit.message
+    assert [m.total for m in report.models] == [4]
