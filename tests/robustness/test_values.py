@@ -81,3 +81,20 @@ def test_pythons_recursion_limit_reached_ends_the_statement_not_the_file(monkeyp
     (limit,) = report.diagnostics
     assert (limit.code, limit.span.line) == ("KC002", 2) and "nested too deeply" in limit.message
     assert [m.total for m in report.models] == [4]
+
+
+def test_lengths_past_what_pythons_len_takes_are_never_an_internal_error():
+    source = """\
+        import keras
+        import numpy as np
+        a = np.arange(0, 2**70)
+        b = np.arange(2**62)[::2]
+        n = len(range(10**20))
+        x = keras.Input((2**70, 3))
+        y = x[:, 1:]
+        model = keras.Model(x, keras.layers.Dense(2)(y))
+    """
+    report = analyze_source(textwrap.dedent(source), "long.py", Options())
+    assert [d.code for d in report.diagnostics if d.code == "KC000"] == []
+    (model,) = report.models
+    assert model.layers[-1].output_shape == (None, 2**70 - 1, 2) and model.total == 8

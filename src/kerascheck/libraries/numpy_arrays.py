@@ -26,7 +26,7 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Iterator
 
-from kerascheck.interpreter.sizes import MAX_SIZE
+from kerascheck.interpreter.sizes import MAX_SIZE, range_length
 from kerascheck.interpreter.values import Arguments, Builtin, Ref
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
@@ -340,7 +340,7 @@ def getitem(array: Array, key: Any) -> Any:
             return Unknown("a slice with bounds that are not integers")
         if item.step == 0:
             return Unknown("a slice step of zero")
-        length = len(range(*item.indices(dim))) if isinstance(dim, int) else _dim()
+        length = range_length(range(*item.indices(dim))) if isinstance(dim, int) else _dim()
         subset |= length != dim
         shape.append(length)
     if not shape:
@@ -696,7 +696,10 @@ def arange(arguments: Arguments, tensor: bool) -> Any:
         return Unknown("a range of bounds kerascheck does not know")
     if not isinstance(dtype, str) or dtype not in INTEGER_BITS:
         return Unknown("a range of a dtype kerascheck does not follow")
-    return Array((len(range(start, stop, step)),), dtype, tensor=tensor)
+    length = range_length(range(start, stop, step))
+    if length >= 2**63:
+        return Unknown("a range longer than NumPy makes")
+    return Array((length,), dtype, tensor=tensor)
 
 
 # ------------------------------------------------------ values of known items
