@@ -86,6 +86,7 @@ def run(files: list[Path], show_tracebacks: bool) -> None:
     limits: collections.Counter[str] = collections.Counter()
     examples: dict[str, str] = {}  # a file of each kind of limit hit
     times: list[tuple[float, str]] = []
+    peak_file = ""  # the file whose analysis last raised the peak memory
     interpret = analysis.interpret
 
     def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -100,9 +101,11 @@ def run(files: list[Path], show_tracebacks: bool) -> None:
             data = file.read_bytes()
         except OSError:
             continue
-        began = time.perf_counter()
+        began, peak = time.perf_counter(), peak_mb()
         report = analyze_bytes(data, str(file), options, cache)
         times.append((time.perf_counter() - began, str(file)))
+        if peak_mb() > peak:
+            peak_file = str(file)
         for diagnostic in report.diagnostics:
             if diagnostic.code == "KC000":
                 errors[diagnostic.message.splitlines()[0]].append(str(file))
@@ -124,11 +127,16 @@ def run(files: list[Path], show_tracebacks: bool) -> None:
     print(f"limits hit: {sum(limits.values())}")
     for kind, count in limits.most_common():
         print(f"  {count:5}  {kind}  (e.g. {examples[kind]})")
-    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"peak RSS: {peak_mb():.0f} MB (reached analysing {peak_file})")
     print(f"time: {elapsed:.0f} s ({elapsed / max(len(files), 1) * 1000:.0f} ms a file)")
     print("slowest:")
     for seconds, path in sorted(times, reverse=True)[:SLOWEST]:
         print(f"  {seconds:7.2f} s  {path}")
+
+
+def peak_mb() -> float:
+    """The process's peak resident memory so far."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def where_raised(file: Path, cache: ParseCache) -> str:

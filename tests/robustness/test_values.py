@@ -98,3 +98,15 @@ def test_lengths_past_what_pythons_len_takes_are_never_an_internal_error():
     assert [d.code for d in report.diagnostics if d.code == "KC000"] == []
     (model,) = report.models
     assert model.layers[-1].output_shape == (None, 2**70 - 1, 2) and model.total == 8
+
+
+def test_a_limit_hit_is_kept_without_the_frames_it_was_raised_through():
+    import libcst as cst
+
+    from kerascheck.interpreter.engine import Interpreter
+
+    source = "def f(n):\n    data = [0] * 10_000\n    return f(n + 1)\nf(0)\n"
+    interpreter = Interpreter(cst.parse_module(source))
+    interpreter.run()
+    (hit,) = interpreter.limit_hits  # calls nested too deep: each frame's values would be kept with it
+    assert hit.__traceback__ is None and hit.__context__ is None

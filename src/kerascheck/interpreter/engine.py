@@ -146,7 +146,8 @@ class Interpreter(Statements, Expressions, Calls):
             if exc.fatal or shared or exc.budget not in (None, budget):
                 raise  # the time guard, or another statement's budget
             exc.node = self.site(node if scope is not None and node is not None else exc.node)  # the statement cut short
-            self.limit_hits.append(exc)
+            exc.__context__ = None  # kept for the report: not the frames (and values) it was raised through
+            self.limit_hits.append(exc.with_traceback(None))
             self.depth, self.uncertain, self.uncertain_node, self.region = saved[:4]
             del self.call_stack[saved[4] :]
             self.abandon(node, scope, mark, tokens)

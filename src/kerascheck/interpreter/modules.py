@@ -115,7 +115,7 @@ class ParseCache:
             try:
                 entry = _parse_counted(source)
             except (cst.ParserSyntaxError, parse_limits.ParseLimit) as exc:
-                entry = (exc, 0)
+                entry = (exc.with_traceback(None), 0)  # kept without the parser's frames
         (self.imported if imported else self.recent).put(path, source, entry)
         tree, tokens = entry
         if isinstance(tree, Exception):
