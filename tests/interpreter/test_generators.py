@@ -132,6 +132,30 @@ def test_enumerate_zip_and_islice_consume_lazily():
     ) == [3, 22, 2 + 4 + 6, 5]
 
 
+def test_a_generator_expression_over_a_generator_is_lazy_too():
+    assert widths(
+        """
+        log = []
+        def endless():
+            n = 0
+            while True:
+                n += 1
+                log.append(n)
+                yield n
+        doubled = (2 * n for n in endless() if n % 2)
+        before = len(log) + 1
+        first = next(doubled)
+        for third in doubled:  # not followed past next()
+            break
+        evens = sum(n for n in (2 * m for m in [1, 2, 3]))
+        """,
+        "before",
+        "first",
+        "third",
+        "evens",
+    ) == [1, 2, None, 12]
+
+
 def test_yield_from_delegates():
     assert widths(
         """
@@ -166,7 +190,7 @@ def test_an_endless_data_generator_costs_no_budget_and_the_models_after_it_are_f
 
         net = Net()
         net.compile(optimizer="adam", loss="mse")
-        net.fit(batches(), steps_per_epoch=100, epochs=10)
+        net.fit(((x / 255, y) for x, y in batches()), steps_per_epoch=100, epochs=10)
         for x, y in batches():
             net.train_on_batch(x, y)
         after = keras.Sequential([keras.Input((5,)), keras.layers.Dense(2)])

@@ -66,6 +66,11 @@ def test_imports_of_modules_that_name_keras_are_noticed_without_parsing(tmp_path
     inside = Project.of(str(tmp_path / "pkg" / "data.py"))
     assert inside.reaches("from . import layers\n", MENTIONS_KERAS)
     assert not inside.reaches("from .. import plain\n", MENTIONS_KERAS)
+    # a run remembers the modules that reach none, and reads them no more
+    assert {path for _, path, _ in project.cache.unreaching} == {tmp_path / "plain.py", tmp_path / "pkg" / "__init__.py", tmp_path / "pkg" / "data.py"}
+    (tmp_path / "plain.py").write_text("import keras\n")
+    assert not project.reaches("import plain\n", MENTIONS_KERAS)
+    assert Project.of(str(tmp_path / "net.py")).reaches("import plain\n", MENTIONS_KERAS)  # another run's cache
 
 
 def test_a_file_under_tests_or_scripts_finds_the_modules_of_its_projects_root(tmp_path):

@@ -42,6 +42,18 @@ CASES = {
         [],
         [15],
     ),
+    "a list held in itself, given to NumPy and to a layer": (
+        "import numpy as np\ne = []\ne.append(e)\nx = np.array(e)\na = [1]\nfor i in range(40):\n    a = [a, a]\ny = np.array(a)\n"
+        "z = keras.layers.Concatenate()(e)\n" + MODEL,
+        [],
+        [15],
+    ),
+    "a list of a trillion tensors, shared, given to a layer and to NumPy": (
+        "import numpy as np\na = [keras.Input((3,))]\nfor i in range(40):\n    a = [a, a]\nz = keras.layers.Concatenate()(a)\nw = np.array(a)\n"
+        + MODEL,
+        [],
+        [15],
+    ),
     "a list held 100,000 times": ("big = [0] * 100_000\nrows = [big] * 100_000\ns = str(rows)\nt = sorted(rows)\n" + MODEL, [], [15]),
     "strings widened by format": (
         "a = f'{1:1000000000}'\nb = '{:1000000000}'.format(1)\nc = 'x'.ljust(10**9)\nu = 'a' * 90_000\n"

@@ -67,3 +67,46 @@ def test_a_file_that_imports_no_keras_is_not_interpreted(tmp_path, monkeypatch):
     (model,) = analyze_source((tmp_path / "net.py").read_text(), str(tmp_path / "net.py"), Options()).models
     assert model.total == 12
     assert analyze("x = 1\n")["models"] == []
+
+
+def test_pythons_recursion_limit_reached_ends_the_statement_not_the_file(monkeypatch):
+    from kerascheck.interpreter import builtins
+
+    def deep(*args):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setitem(builtins.PURE, "len", deep)
+    source = "import keras\nn = len([1, 2])\nmodel = keras.Sequential([keras.Input((1,)), keras.layers.Dense(2)])\n"
+    report = analyze_source(source, "deep.py", Options())
+    (limit,) = report.diagnostics
+    assert (limit.code, limit.span.line) == ("KC002", 2) and "nested too deeply" in limit.message
+    assert [m.total for m in report.models] == [4]
+
+
+def test_lengths_past_what_pythons_len_takes_are_never_an_internal_error():
+    source = """\
+        import keras
+        import numpy as np
+        a = np.arange(0, 2**70)
+        b = np.arange(2**62)[::2]
+        n = len(range(10**20))
+        x = keras.Input((2**70, 3))
+        y = x[:, 1:]
+        model = keras.Model(x, keras.layers.Dense(2)(y))
+    """
+    report = analyze_source(textwrap.dedent(source), "long.py", Options())
+    assert [d.code for d in report.diagnostics if d.code == "KC000"] == []
+    (model,) = report.models
+    assert model.layers[-1].output_shape == (None, 2**70 - 1, 2) and model.total == 8
+
+
+def test_a_limit_hit_is_kept_without_the_frames_it_was_raised_through():
+    import libcst as cst
+
+    from kerascheck.interpreter.engine import Interpreter
+
+    source = "def f(n):\n    data = [0] * 10_000\n    return f(n + 1)\nf(0)\n"
+    interpreter = Interpreter(cst.parse_module(source))
+    interpreter.run()
+    (hit,) = interpreter.limit_hits  # calls nested too deep: each frame's values would be kept with it
+    assert hit.__traceback__ is None and hit.__context__ is None

@@ -186,7 +186,7 @@ class GetItem(OperationType):
                     if is_unknown(length):
                         out.append(Unknown())
                     else:
-                        out.append(None if length is None else len(range(*item.indices(length))))
+                        out.append(None if length is None else slice_length(item, length))
                 elif not isinstance(item, int):
                     raise Invalid(f"Keras cannot index a tensor with {item!r}")
         return tuple(out)
@@ -503,3 +503,12 @@ def operation(function: str) -> LayerType | None:
     if function in REDUCE:
         return Reduce(REDUCE[function])
     return None
+
+
+def slice_length(item: slice, length: int) -> int:
+    """How many items ``item`` takes of ``length`` (``len(range(*item.indices(length)))``,
+    however large the length); a step of zero is refused, as Keras refuses it."""
+    if item.step == 0:
+        raise Invalid("slice step cannot be zero")
+    start, stop, step = item.indices(length)
+    return max(0, (stop - start + step - (1 if step > 0 else -1)) // step)

@@ -20,7 +20,7 @@ from kerascheck.interpreter.library import NOT_HANDLED
 from kerascheck.interpreter.limits import AnalysisLimit, Raise, Return
 from kerascheck.interpreter.generators import Generators
 from kerascheck.interpreter.semantics import PLAIN
-from kerascheck.interpreter.sizes import TOO_LARGE
+from kerascheck.interpreter.sizes import TOO_LARGE, small
 from kerascheck.interpreter.values import (
     LAZY,
     MISSING,
@@ -117,6 +117,8 @@ class Calls(Generators):
             return Partial(arguments.positional[0], arguments.but(positional=arguments.positional[1:]))
         if isinstance(func, Ref):
             library = self.libraries.for_ref(func)
+            if library is not None and not self.small_arguments(arguments):
+                return Unknown(TOO_LARGE)
             source = library.source(func) if library is not None else None
             if source is not None:  # the library's own code, run as the project's
                 if self.anchor is None:  # what it builds is the library's design, made at this call
@@ -137,6 +139,8 @@ class Calls(Generators):
                 return self.call_value(self.builtin(builtins.ALIASES[func.path], self.globals), arguments, node)
             return self.call_unknown(func.last, arguments, node, self.libraries.missing_package(func.path))
         library = self.libraries.owner(func)
+        if library is not None and not self.small_arguments(arguments):
+            return Unknown(TOO_LARGE)
         if library is not None:
             result = library.call(func, arguments, node)
             if result is not NOT_HANDLED:
@@ -151,6 +155,12 @@ class Calls(Generators):
         if isinstance(func, Foreign) or is_unknown(func):
             return self.call_unknown(func.label if isinstance(func, Foreign) else "", arguments, node)
         return Unknown("call of a value that is not callable")
+
+    def small_arguments(self, arguments: Arguments) -> bool:
+        """Whether a library may be given ``arguments``: it walks what they hold,
+        so at most ``MAX_SIZE`` items, nested (a list held in a list of itself 40
+        times over is a trillion)."""
+        return small(*arguments.positional, *arguments.keywords.values())
 
     def call_candidates(self, candidates: list[Any], arguments: Arguments, node: cst.CSTNode) -> Any:
         """The call of a function that is one of ``candidates`` (``f = utils.f if TF

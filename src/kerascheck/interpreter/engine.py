@@ -119,7 +119,8 @@ class Interpreter(Statements, Expressions, Calls):
         statement's.
 
         When a budget runs out inside it (its own, the call depth, a
-        comprehension's length), what it did is not followed to the end: the
+        comprehension's length, Python's recursion limit), what it did is not
+        followed to the end: the
         names it binds and everything it changed that outlives it become
         unknown, the models it built or changed uncertain, and the run goes on
         with the next one.
@@ -142,11 +143,13 @@ class Interpreter(Statements, Expressions, Calls):
         self.budget_end = budget.end
         try:
             step()
-        except AnalysisLimit as exc:
+        except (AnalysisLimit, RecursionError) as caught:
+            exc = caught if isinstance(caught, AnalysisLimit) else AnalysisLimit(DEEP, node)  # Python's own recursion limit
             if exc.fatal or shared or exc.budget not in (None, budget):
                 raise  # the time guard, or another statement's budget
             exc.node = self.site(node if scope is not None and node is not None else exc.node)  # the statement cut short
-            self.limit_hits.append(exc)
+            exc.__context__ = None  # kept for the report: not the frames (and values) it was raised through
+            self.limit_hits.append(exc.with_traceback(None))
             self.depth, self.uncertain, self.uncertain_node, self.region = saved[:4]
             del self.call_stack[saved[4] :]
             self.abandon(node, scope, mark, tokens)
@@ -311,6 +314,8 @@ class Interpreter(Statements, Expressions, Calls):
             self.budget_end = self.budgets[-1].end
 
 
+#: a statement whose code (or data: a list held in itself) nests past Python's recursion limit
+DEEP = "code or data nested too deeply to interpret"
 #: methods a test runner calls around each test, not tests themselves
 PREPARATION = frozenset({"setUp", "tearDown", "setUpClass", "tearDownClass", "asyncSetUp", "asyncTearDown"})
 

@@ -25,7 +25,7 @@ from kerascheck.interpreter.operators import BINOPS, COMPARE, OVERLOADABLE_COMPA
 from kerascheck.interpreter.generators import Generators
 from kerascheck.interpreter.semantics import PLAIN, SPREAD, outermost
 from kerascheck.interpreter.sizes import MAX_SIZE, TOO_LARGE, WIDE, formattable, operation_size, small
-from kerascheck.interpreter.values import LAZY, MISSING, BoundMethod, Class, Function, Instance, Ref, Scope, Super
+from kerascheck.interpreter.values import LAZY, MISSING, BoundMethod, Class, Function, Generator, Instance, Ref, Scope, Super
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 
@@ -394,16 +394,34 @@ class Expressions(Generators):
         return self.comprehension(node, scope, lambda s: self.eval(node.elt, s), set)
 
     def eval_GeneratorExp(self, node: cst.GeneratorExp, scope: Scope) -> Any:
-        return self.comprehension(node, scope, lambda s: self.eval(node.elt, s), list)
+        """A generator expression: over a generator, itself a generator (lazy, as
+        Python's); over known values, the list of its items."""
+        first = self.eval(node.for_in.iter, scope)
+        if isinstance(first, LAZY):
+            return self.born(Generator(None, Scope(scope), expression=node, source=first))
+        return self.comprehension(node, scope, lambda s: self.eval(node.elt, s), list, first)
+
+    def run_generator_expression(self, generator: Generator) -> None:
+        """The items of a lazy generator expression, each yielded as it is made."""
+        expression = generator.expression
+
+        def element(inner: Scope) -> Any:
+            return self.deliver(self.eval(expression.elt, inner), expression)
+
+        try:
+            self._comp_level(expression.for_in, generator.scope, element, [], generator.source)
+        except Unknowable:
+            self.give_up()
 
     def eval_DictComp(self, node: cst.DictComp, scope: Scope) -> Any:
         return self.comprehension(node, scope, lambda s: (self.eval(node.key, s), self.eval(node.value, s)), dict)
 
-    def comprehension(self, node: Any, scope: Scope, element: Callable[[Scope], Any], kind: type) -> Any:
+    def comprehension(self, node: Any, scope: Scope, element: Callable[[Scope], Any], kind: type, first: Any = MISSING) -> Any:
+        """A comprehension's value (``first``: its first iterable, when already evaluated)."""
         inner = Scope(scope)
         out: list[Any] = []
         try:
-            self._comp_level(node.for_in, inner, element, out)
+            self._comp_level(node.for_in, inner, element, out, first)
         except Unknowable:
             with self.maybe(node):  # what one more item would do: uncertain
                 self._comp_unknown(node.for_in, Scope(scope), element)
@@ -415,8 +433,8 @@ class Expressions(Generators):
         except TypeError:
             return Unknown("comprehension")
 
-    def _comp_level(self, comp: cst.CompFor, scope: Scope, element: Callable[[Scope], Any], out: list[Any]) -> None:
-        iterable = self.eval(comp.iter, scope)
+    def _comp_level(self, comp: cst.CompFor, scope: Scope, element: Callable[[Scope], Any], out: list[Any], iterable: Any = MISSING) -> None:
+        iterable = self.eval(comp.iter, scope) if iterable is MISSING else iterable
         if isinstance(iterable, LAZY):  # each item as the generator yields it
             count = 0
 

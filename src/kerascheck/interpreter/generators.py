@@ -6,7 +6,8 @@ binds its parameters, as Python does.  Its body runs when something consumes
 it: a ``for`` loop or a comprehension over it, ``next()``, a built-in that
 takes every item (``list``, ``sum``, ``sorted``...), lazily through
 ``enumerate``, ``zip`` (with iterables of known length) and
-``itertools.islice`` (a ``Stream``).  The body then runs in the consumer's
+``itertools.islice`` (a ``Stream``), or a generator expression over it (a
+generator itself).  The body then runs in the consumer's
 place (``drive``): at each ``yield`` the consumer gets the item and runs its
 own code, then the body goes on, so the two interleave exactly as in Python,
 until the consumer has what it needs (a ``break``, ``next()``'s one item,
@@ -140,8 +141,12 @@ class Generators(Semantics):
         return outcome
 
     def run_generator_body(self, generator: Generator, node: cst.CSTNode | None) -> None:
-        """Run the body of ``generator``'s function, in a frame of its own."""
+        """Run the body of ``generator``'s function, in a frame of its own (or its
+        generator expression)."""
         function = generator.function
+        if function is None:
+            self.run_generator_expression(generator)
+            return
         body = function.node.body
         if isinstance(body, cst.BaseExpression):  # a lambda's
             self.in_frame(function, node, lambda: self.eval(body, generator.scope))
@@ -176,6 +181,11 @@ class Generators(Semantics):
             raise _Stop(drive)
         return SENT
 
+    def give_up(self) -> None:
+        """What the generator being run yields from here on is not known."""
+        if self.in_generator_body():
+            raise _Lost(self.drives[-1])
+
     def deliver_all(self, iterable: Any, node: cst.CSTNode) -> Any:
         """``yield from iterable``: each of its items is yielded in turn."""
         if not self.in_generator_body():
@@ -204,7 +214,7 @@ class Generators(Semantics):
         if generator.state in ("lost", "done"):
             return
         generator.state = "lost"
-        with self.maybe(node or generator.function.node):
+        with self.maybe(node or generator.node):
             self.drives.append(SUMMARY)
             try:
                 self.run_generator_body(generator, node)
@@ -304,8 +314,11 @@ class Generators(Semantics):
             return Unknown("itertools.islice() of unknown bounds")
         return then(args[0], Step("islice", start=start, stop=stop, step=step))
 
-    # --------------------------------------- implemented by the call part
+    # ------------------------- implemented by the call and expression parts
     def in_frame(self, function: Function, node: cst.CSTNode | None, run: Callable[[], Any]) -> Any:
+        raise NotImplementedError
+
+    def run_generator_expression(self, generator: Generator) -> None:
         raise NotImplementedError
 
 

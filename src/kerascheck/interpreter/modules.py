@@ -140,6 +140,9 @@ class ParseCache:
     def __init__(self, max_tokens: int = MAX_CACHED_TOKENS, max_recent_tokens: int = MAX_RECENT_TOKENS) -> None:
         self.imported = _Trees(max_tokens)
         self.recent = _Trees(max_recent_tokens)  # analysed files no analysis has imported yet
+        #: (pattern, module file, its package) of the modules that import no module
+        #: matching the pattern, however indirectly (``Project.reaches``)
+        self.unreaching: set[tuple[str, Path, str]] = set()
 
     def parse(self, path: Path, source: str, imported: bool) -> cst.Module:
         """``parse(source)`` for the file ``path``, read as a module (``imported``)
@@ -157,7 +160,7 @@ class ParseCache:
             try:
                 entry = _parse_counted(source)
             except (cst.ParserSyntaxError, parse_limits.ParseLimit) as exc:
-                entry = (exc, 0)
+                entry = (exc.with_traceback(None), 0)  # kept without the parser's frames
         (self.imported if imported else self.recent).put(path, source, entry)
         tree, tokens = entry
         if isinstance(tree, Exception):
@@ -239,6 +242,7 @@ class Project:
         then build Keras models without naming Keras itself), read without
         parsing: at most ``MAX_MODULES`` modules, each read once."""
         seen: set[Path] = set()
+        visited: set[tuple[str, Path, str]] = set()
         pending = [(source, self.package)]
         while pending:
             text, package = pending.pop()
@@ -248,6 +252,11 @@ class Project:
                     continue
                 seen.add(path)
                 file = path / "__init__.py" if path.is_dir() else path
+                inner = name if file.name == "__init__.py" else name.rpartition(".")[0]
+                key = (pattern.pattern, path, inner)
+                if key in self.cache.unreaching:
+                    continue
+                visited.add(key)
                 try:
                     with file.open("rb") as opened:
                         found = opened.read(MAX_BYTES + 1).decode("utf-8", "replace")
@@ -255,7 +264,9 @@ class Project:
                     continue
                 if pattern.search(found):
                     return True
-                pending.append((found, name if file.name == "__init__.py" else name.rpartition(".")[0]))
+                pending.append((found, inner))
+        if len(seen) < MAX_MODULES:  # each module seen imports only modules seen: none reaches one
+            self.cache.unreaching.update(visited)
         return False
 
     def locate(self, name: str) -> Path | None:

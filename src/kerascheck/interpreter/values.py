@@ -231,7 +231,9 @@ MISSING = _Missing()
 @dataclass(eq=False)
 class Generator:
     """A generator object: ``function`` of the source (whose body yields) called
-    with its parameters in ``scope``; its body runs only as it is consumed
+    with its parameters in ``scope``, or a generator ``expression`` (a
+    ``cst.GeneratorExp``: its items come from ``source``, its first iterable,
+    evaluated where it was made); its body runs only as it is consumed
     (``generators``).
 
     ``state`` is "new" (its body has not run), "running", "done" (its body ran
@@ -239,10 +241,17 @@ class Generator:
     "lost" (what it yields is unknown, and what its body may change uncertain).
     """
 
-    function: Function
+    function: Function | None
     scope: Scope
+    expression: Any = None
+    source: Any = None
     state: str = "new"
     escaped: bool = False  # given to code kerascheck cannot see while its body ran
+
+    @property
+    def node(self) -> cst.CSTNode:
+        """The function's definition, or the generator expression."""
+        return self.expression if self.function is None else self.function.node
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Any
 
 from kerascheck.catalog.base import Call, LayerType
 from kerascheck.graph import Model, Operation, Tensor
+from kerascheck.interpreter.sizes import MAX_SIZE
 from kerascheck.interpreter.values import Arguments
 from kerascheck.keras.dynamic import Dynamic
 from kerascheck.libraries.numpy_arrays import Array, Scalar
@@ -116,17 +117,30 @@ def set_trainable(op: Operation, flag: Any, uncertain: bool = False) -> None:
 
 
 def flat(value: Any) -> list:
-    if isinstance(value, (list, tuple)):
-        out: list = []
-        for item in value:
-            out.extend(flat(item))
-        return out
-    if isinstance(value, dict):  # Keras flattens a dict in key order
-        try:
-            return flat([value[k] for k in sorted(value)])
-        except TypeError:  # keys Python cannot order ({0: a, "b": c}): Keras raises
-            return [*flat(list(value.values())), Unknown("a dict whose keys Keras cannot order")]
-    return [value]
+    """The leaves of nested lists, tuples and dicts, in order, as Keras flattens them
+    (a dict in key order); past ``MAX_SIZE`` of them (a list held in itself), the
+    last is unknown."""
+    out: list = []
+    stack = [value]
+    visits = 0
+    while stack:
+        visits += 1
+        if visits > MAX_SIZE:
+            out.append(Unknown("a structure too large to flatten"))
+            break
+        current = stack.pop()
+        if isinstance(current, (list, tuple)):
+            stack.extend(reversed(current))
+        elif isinstance(current, dict):
+            try:
+                keys = sorted(current)
+            except TypeError:  # keys Python cannot order ({0: a, "b": c}): Keras raises
+                stack.append(Unknown("a dict whose keys Keras cannot order"))
+                keys = list(current)
+            stack.extend(reversed([current[k] for k in keys]))
+        else:
+            out.append(current)
+    return out
 
 
 def flatten_tensors(value: Any) -> list:

@@ -26,7 +26,7 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Iterator
 
-from kerascheck.interpreter.sizes import MAX_SIZE
+from kerascheck.interpreter.sizes import MAX_SIZE, range_length
 from kerascheck.interpreter.values import Arguments, Builtin, Ref
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
@@ -340,7 +340,7 @@ def getitem(array: Array, key: Any) -> Any:
             return Unknown("a slice with bounds that are not integers")
         if item.step == 0:
             return Unknown("a slice step of zero")
-        length = len(range(*item.indices(dim))) if isinstance(dim, int) else _dim()
+        length = range_length(range(*item.indices(dim))) if isinstance(dim, int) else _dim()
         subset |= length != dim
         shape.append(length)
     if not shape:
@@ -559,6 +559,8 @@ NUMPY_FUNCTIONS: dict[str, Callable[..., Any]] = {
 }
 
 
+#: NumPy's most dimensions (``numpy.MAXDIMS`` of NumPy 2)
+MAX_DIMENSIONS = 64
 #: functions of a sequence of arrays
 JOINS: dict[str, Callable[..., Any]] = {"concatenate": concatenate, "stack": stack}
 
@@ -602,6 +604,8 @@ def of_values(value: Any) -> Any:
         if len(lengths) != 1:
             return value  # ragged: NumPy refuses it
         shape.append(lengths.pop())
+        if len(shape) > MAX_DIMENSIONS or len(level) * shape[-1] > MAX_SIZE:
+            return value  # NumPy refuses more dimensions; or more items than kerascheck lists (a list held in itself)
         level = [item for v in level for item in v]
     if any(not isinstance(v, (int, float)) or isinstance(v, (list, tuple)) for v in level):
         return value  # a leaf that is not a known number, or lists at different depths
@@ -692,7 +696,10 @@ def arange(arguments: Arguments, tensor: bool) -> Any:
         return Unknown("a range of bounds kerascheck does not know")
     if not isinstance(dtype, str) or dtype not in INTEGER_BITS:
         return Unknown("a range of a dtype kerascheck does not follow")
-    return Array((len(range(start, stop, step)),), dtype, tensor=tensor)
+    length = range_length(range(start, stop, step))
+    if length >= 2**63:
+        return Unknown("a range longer than NumPy makes")
+    return Array((length,), dtype, tensor=tensor)
 
 
 # ------------------------------------------------------ values of known items
