@@ -88,7 +88,7 @@ async def test_an_unsaved_buffer_gets_the_cli_diagnostics_with_the_workspace_con
     (workspace / "saved.py").write_text(MODEL, encoding="utf-8")
     [expected] = cli_diagnostics(workspace / "saved.py", capsys)
     [found] = await pushed(client, open_buffer(client, workspace / "model.py", MODEL))
-    assert (found.code, found.source, found.severity) == ("KC201", "kerascheck", types.DiagnosticSeverity.Warning)
+    assert (found.code, found.source, found.severity) == ("KC201", "kerascheck", types.DiagnosticSeverity.Information)
     assert found.message == f"{expected['message']}\nFix: {expected['fix']}"
     assert found.code_description and found.code_description.href.endswith("rules.md#kc201-fractional-stride-drop")
     start, end = found.range.start, found.range.end

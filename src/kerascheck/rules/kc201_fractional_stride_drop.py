@@ -21,7 +21,7 @@ SEQ = "import keras\nfrom keras import layers\n"
 class FractionalStrideDrop(Rule):
     code = "KC201"
     name = "fractional-stride-drop"
-    severity = "warning"
+    severity = "info"
     summary = "A 'valid' convolution or pooling whose stride does not tile its input: trailing rows are never read."
     follows_from = ("KC213",)
     docs = """\
@@ -44,6 +44,15 @@ Keras floors the output size without a word: the border of every example is
 silently dropped, and with large strides that is a sizeable share of the input
 (a 5×5 stride-2 window over an 8×8 map never reads its last row and column:
 15 of its 64 positions).
+
+It is an **info**, not a warning: the dropped border is what answers "why is
+my second convolution 2×2 and not 2.5×2.5?", but in working models it is
+nearly always accepted on purpose.  Keras's own MNIST convnet pools a 7×7 map
+to 3×3, and ResNet stems written without `ZeroPadding2D` pool 112×112 to 55×55;
+in the real-bug benchmark (`bench/realbugs/`) every such report on a fixed
+program was on code its authors kept.  Where the dropped rows do break a model
+(a U-Net skip connection one row short), the concatenation's error (KC102)
+is the finding.
 
 ## Example
 ```python
