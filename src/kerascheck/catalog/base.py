@@ -103,6 +103,7 @@ class Role(enum.Flag):
     BUILDS_SEQUENCES = enum.auto()
     GATES = enum.auto()
     BEFORE_GATE = enum.auto()
+    STAYS_AFFINE = enum.auto()
 
 
 #: the question each role answers (and who asks it), for the code and docs/layers.md
@@ -121,6 +122,7 @@ ROLE_MEANINGS = {
     Role.BUILDS_SEQUENCES: "builds a sequence on purpose: an image's columns, a repeated vector (KC214)",
     Role.GATES: "multiplies its inputs: the gate of a squeeze-and-excitation block (KC204)",
     Role.BEFORE_GATE: "may stand between a squeeze-and-excitation bottleneck and its gate (KC204)",
+    Role.STAYS_AFFINE: "scales or shifts each value by itself (a dropout mask, noise, identity): two Dense layers around it still compose into one affine map (KC217)",
 }
 
 

@@ -59,7 +59,7 @@ class Activation(LayerType):
 class Identity(LayerType):
     name = "Identity"
     built_at_init = True
-    roles = Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT
+    roles = Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.STAYS_AFFINE
     mask = Mask.PASSED
     spec_ignores_shape = True
 

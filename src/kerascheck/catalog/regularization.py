@@ -28,7 +28,7 @@ class Dropout(LayerType):
     built_at_init = True
     positional: ClassVar[tuple[str, ...]] = ("rate", "noise_shape", "seed")
     legacy_kwargs = {"p": "rate"}
-    roles = Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.DROPS_UNITS
+    roles = Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.DROPS_UNITS | Role.STAYS_AFFINE
     mask = Mask.PASSED
     config_attributes: ClassVar[tuple[str, ...]] = ("rate",)
     #: the constructor argument Keras checks to lie in [0, 1]
@@ -48,7 +48,9 @@ class SpatialDropout(Dropout):
     layer_keywords = ()  # no **kwargs: Keras 3 rejects input_shape=, trainable=...
     converted_legacy_kwargs = ("dim_ordering",)
     defaults = {"data_format": None}
-    roles = Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.DROPS_FEATURE_MAPS
+    roles = (
+        Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.DROPS_FEATURE_MAPS | Role.STAYS_AFFINE
+    )
     config_attributes = ()
 
     def finish_config(self, cfg: dict[str, Any]) -> dict[str, Any]:
@@ -81,20 +83,23 @@ class GaussianNoise(Dropout):
     positional = ("stddev", "seed")
     legacy_kwargs = {"sigma": "stddev"}
     fraction = "stddev"
-    roles = Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT
+    roles = Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.STAYS_AFFINE
     config_attributes = ()
 
 
 class GaussianDropout(Dropout):
     name = "GaussianDropout"
     positional = ("rate", "seed")
-    roles = Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.DIVIDES_BY_KEPT
+    roles = Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.DIVIDES_BY_KEPT | Role.STAYS_AFFINE
     config_attributes = ()
 
 
 class AlphaDropout(Dropout):
     name = "AlphaDropout"
-    roles = Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.DROPS_UNITS | Role.DIVIDES_BY_KEPT
+    roles = (
+        Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.DROPS_UNITS | Role.DIVIDES_BY_KEPT
+        | Role.STAYS_AFFINE
+    )
     config_attributes = ()
 
 
@@ -103,7 +108,7 @@ class ActivityRegularization(LayerType):
     built_at_init = True
     positional = ("l1", "l2")
     layer_keywords = tuple(k for k in LAYER_KEYWORDS if k != "activity_regularizer")  # it sets that one itself
-    roles = Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT
+    roles = Role.KEEPS_ACTIVATION | Role.PER_POSITION | Role.KEEPS_LAYOUT | Role.STAYS_AFFINE
     mask = Mask.PASSED
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, TypeGuard
 
+from kerascheck.catalog import roles_of
+from kerascheck.catalog.base import Role
 from kerascheck.catalog.core import Dense
 from kerascheck.findings import Finding
 from kerascheck.graph import Layer, Model, Operation
-from kerascheck.rules._heads import activation_name, size
+from kerascheck.rules._heads import activation_name, applied_activation, is_activation_only, size
 from kerascheck.rules.base import Example, ModelView, Rule, RuleContext
 
 SEQ = "import keras\nfrom keras import layers\n"
@@ -21,13 +23,16 @@ class LinearDenseStack(Rule):
     docs = """\
 ## What it does
 Finds a `Dense` layer whose activation is surely linear (none given,
-`None` or `"linear"`) and whose output goes only into `Dense` layers, directly,
-when it is at least as wide as the smaller of its input and the next layer's
-units.  Not reported: a layer whose output is a model's output (of any model
-in the file: an encoder's code, an embedding), or also goes elsewhere (a
-residual `Add`, attention); one followed by an activation layer,
-`BatchNormalization` or `Dropout`; a narrower layer (a low-rank factorisation
-or a latent code, which may be deliberate: KC204 reports the extreme ones).
+`None` or `"linear"`) and whose output goes only into `Dense` layers, directly
+or through layers that keep the map affine (`Dropout` and its spatial,
+Gaussian and alpha variants, `GaussianNoise`, `ActivityRegularization`,
+`Identity`, `Activation("linear")`), when it is at least as wide as the smaller
+of its input and the next layer's units.  Not reported: a layer whose output is
+a model's output (of any model in the file: an encoder's code, an embedding),
+or also goes elsewhere (a residual `Add`, attention); one followed by a
+non-linear activation layer or `BatchNormalization`; a narrower layer (a
+low-rank factorisation or a latent code, which may be deliberate: KC204
+reports the extreme ones).
 
 ## Why it matters
 Without an activation in between, `Dense(256)` then `Dense(10)` computes
@@ -35,7 +40,10 @@ Without an activation in between, `Dense(256)` then `Dense(10)` computes
 input to the 10 units, which a single `Dense(10)` represents exactly.  The
 hidden layer adds parameters, computation and a harder optimisation, and no
 capacity: the model is no more expressive than logistic (or linear)
-regression.  It is nearly always a forgotten `activation="relu"`.
+regression.  It is nearly always a forgotten `activation="relu"`.  A dropout
+between them changes nothing: it multiplies each value by 0 or 1/(1 − rate),
+a diagonal linear map, and is the identity at inference (a transfer-learning
+head `Dense(1024)`, `Dropout(0.5)`, `Dense(5)` is still one affine map).
 
 ## Example
 ```python
@@ -60,6 +68,12 @@ Give the hidden layer a non-linear activation, `Dense(256, activation="relu")`
         Example(
             SEQ + "m = keras.Sequential([keras.Input((100,)), layers.Dense(256), layers.LeakyReLU(),"
             " layers.Dense(256), layers.BatchNormalization(), layers.Activation('relu'), layers.Dense(10)])\n",
+            0,
+        ),
+        # the dropout's output is also the model's output
+        Example(
+            SEQ + "x = keras.Input((64,))\nd = layers.Dropout(0.5)(layers.Dense(128)(x))\n"
+            "m = keras.Model(x, [d, layers.Dense(10)(d)])\n",
             0,
         ),
         # a narrower linear layer: a low-rank factorisation, a latent code
@@ -98,6 +112,19 @@ Give the hidden layer a non-linear activation, `Dense(256, activation="relu")`
             SEQ + "m = keras.Sequential([keras.Input((8,)), layers.Dense(64, activation='linear'), layers.Dense(1)])\n",
             contains="8 → 64 → 1",
         ),
+        # through dropouts: a transfer-learning head
+        Example(
+            SEQ + "m = keras.Sequential([keras.Input((2048,)), layers.Dropout(0.5), layers.Dense(1024),"
+            " layers.Dropout(0.5), layers.GaussianNoise(0.1), layers.Dense(5), layers.Softmax()])\n",
+            contains="dense (Dense) has no activation and feeds dense_1 (Dense) through dropout_1 (Dropout)"
+            " and gaussian_noise (GaussianNoise): 2048 → 1024 → 5 is one affine map",
+        ),
+        # not built, through a Dropout
+        Example(
+            "from keras.models import Sequential\nfrom keras.layers import Dense, Dropout, Activation\nm = Sequential()\n"
+            "m.add(Dense(64))\nm.add(Activation('linear'))\nm.add(Dropout(0.2))\nm.add(Dense(16, activation='relu'))\n",
+            contains="through activation (Activation) and dropout (Dropout): 64 → 16",
+        ),
         # not built: the widths come from the arguments
         Example(
             "from keras.models import Sequential\nfrom keras.layers import Dense\nm = Sequential()\n"
@@ -121,10 +148,10 @@ Give the hidden layer a non-linear activation, `Dense(256, activation="relu")`
             for layer in view.layers():
                 if id(layer) in outputs or not linear_dense(layer):
                     continue
-                after = view.successors(layer) or _unbuilt_successor(model, layer)
+                between, after = _through_affine(model, view, layer, outputs)
                 if not after or not all(isinstance(op, Layer) and isinstance(op.type, Dense) for op in after):
                     continue
-                text = message(layer, [op for op in after if isinstance(op, Layer)], view)
+                text = message(layer, between, [op for op in after if isinstance(op, Layer)], view)
                 if text is not None:
                     yield self.finding(
                         layer.source,
@@ -138,7 +165,27 @@ def linear_dense(op: Operation) -> bool:
     return isinstance(op, Layer) and isinstance(op.type, Dense) and activation_name(op.config.get("activation")) == "linear"
 
 
-def _unbuilt_successor(model: Model, layer: Layer) -> list[Operation]:
+def _through_affine(
+    model: Model, view: ModelView, layer: Layer, outputs: set[int]
+) -> tuple[list[Layer], list[Operation]]:
+    """The layers that keep ``layer``'s map affine right after it (one after the
+    other, each feeding only the next, none a model's output), and what follows them."""
+    between: list[Layer] = []
+    after = view.successors(layer) or _unbuilt_successor(model, layer)
+    while len(after) == 1 and _stays_affine(after[0]) and id(after[0]) not in outputs and len(between) < 16:
+        between.append(after[0])
+        after = view.successors(after[0]) or _unbuilt_successor(model, after[0])
+    return between, after
+
+
+def _stays_affine(op: Operation) -> TypeGuard[Layer]:
+    """A dropout, noise or identity layer, or a linear activation layer."""
+    if not isinstance(op, Layer) or op.type is None:
+        return False
+    return Role.STAYS_AFFINE in roles_of(op) or (is_activation_only(op) and applied_activation(op) == "linear")
+
+
+def _unbuilt_successor(model: Model, layer: Operation) -> list[Operation]:
     """The next layer of a Sequential without input shape (its graph is not built)."""
     if model.kind != "sequential" or model.outputs:
         return []
@@ -147,7 +194,7 @@ def _unbuilt_successor(model: Model, layer: Layer) -> list[Operation]:
     return [sequence[index + 1]] if index is not None and index + 1 < len(sequence) else []
 
 
-def message(layer: Layer, after: list[Layer], view: ModelView) -> str | None:
+def message(layer: Layer, between: list[Layer], after: list[Layer], view: ModelView) -> str | None:
     """The diagnostic text, when the hidden layer is no narrower than what it connects
     (narrower, it restricts the rank of the map: a factorisation, left alone)."""
     hidden = size(layer.config.get("units"))
@@ -160,8 +207,9 @@ def message(layer: Layer, after: list[Layer], view: ModelView) -> str | None:
         return None
     nxt, out = after[0], units[0]
     path = f"{width} → {hidden} → {out}" if width is not None else f"{hidden} → {out}"
+    how = "through " + " and ".join(f"{op.name} ({op.class_name})" for op in between) if between else "directly"
     text = (
-        f"{layer.name} ({layer.class_name}) has no activation and feeds {nxt.name} ({nxt.class_name}) directly: "
+        f"{layer.name} ({layer.class_name}) has no activation and feeds {nxt.name} ({nxt.class_name}) {how}: "
         f"{path} is one affine map"
     )
     first, second = _params(layer), _params(nxt)
