@@ -55,7 +55,10 @@ name) and reports:
 
 The diagnostic points at the layer applying the output's final activation (for
 an output without activation, the layer computing it). Outputs whose activation
-or loss kerascheck cannot determine are left alone.
+or loss kerascheck cannot determine are left alone; where the number of units
+is not known (a vocabulary read from a file), only what is wrong whatever it is
+is reported (a softmax with `binary_crossentropy` is, but for exactly two
+units, which the message says).
 
 Every `compile()` of the model is checked, not only the last: one followed by
 `fit()` trained the model.  A `compile()` that a later one replaces before any
@@ -114,9 +117,6 @@ without activation and pass `from_logits=True` to the loss object.
         # a custom output layer: its activation is unknown
         Example(IMPORT + "from mylib import Head\nm = keras.Sequential([keras.Input((20,)), Head(10)])\n"
                 "m.compile(loss='categorical_crossentropy')\n", 0),
-        # not built, and a Reshape makes the unit count unknown
-        Example(IMPORT + "m = keras.Sequential([layers.Dense(20, activation='sigmoid'), layers.Reshape((4, 5))])\n"
-                "m.compile(loss='categorical_crossentropy')\n", 0),
         # a sigmoid fitted with a squared error: values in [0, 1], a common working choice
         Example(MLP.format(head="5, activation='sigmoid'") + "m.compile(loss='mse')\n", 0),
         # a softmax over the time axis (a distribution over positions), not over the units
@@ -169,6 +169,18 @@ gan.compile(loss='binary_crossentropy', optimizer='adam')
         Example(IMPORT + "m = keras.Sequential([layers.Flatten(), layers.Dense(128, activation='relu'),"
                 " layers.Dense(10, activation='sigmoid'), layers.Dropout(0.1)])\n"
                 "m.compile(loss='sparse_categorical_crossentropy')\n", contains="sigmoid over 10 units"),
+        # not built, and a Reshape makes the unit count unknown: a sigmoid is no distribution whatever it is
+        Example(IMPORT + "m = keras.Sequential([layers.Dense(20, activation='sigmoid'), layers.Reshape((4, 5))])\n"
+                "m.compile(loss='categorical_crossentropy')\n", contains="a sigmoid over its units, but loss"),
+        # a softmax over a vocabulary whose size comes from the data
+        Example(IMPORT + "import json\nvocab = json.load(open('vocab.json'))\ninp = keras.Input((20,))\n"
+                "h = layers.Embedding(len(vocab), 64)(inp)\nout = layers.Dense(len(vocab), activation='softmax')(h)\n"
+                "m = keras.Model(inp, out)\nm.compile(optimizer='adam', loss='binary_crossentropy')\n",
+                contains="softmax over its units per position (None, 20, ?), but loss binary_crossentropy scores each"
+                " unit as an independent yes/no (the same only for exactly two units and one-hot labels)"),
+        # logits of unknown width with a probability loss
+        Example(IMPORT + "import sys\nn = int(sys.argv[1])\nm = keras.Sequential([keras.Input((8,)), layers.Dense(n)])\n"
+                "m.compile(loss='categorical_crossentropy')\n", contains="its units without activation"),
         # one loss per output, in a list
         Example(IMPORT + """\
 inp = keras.Input((32,))
@@ -223,7 +235,7 @@ m.compile(loss='binary_crossentropy')
 
 def _problem(head: Head, loss: Loss | None) -> tuple[str, str] | None:
     """A head's mismatch with its loss, when both are known."""
-    if loss is None or head.activation is None or head.activation_layer is None or head.units is None:
+    if loss is None or head.activation is None or head.activation_layer is None:
         return None
     return mismatch(head, loss)
 
@@ -242,8 +254,8 @@ def _replaced(rule: Rule, compiled: Compile, problems: list[tuple[Head, str, str
 def mismatch(head: Head, loss: Loss) -> tuple[str, str] | None:
     """The message and fix for a head that does not suit its loss, if it does not."""
     activation, units, layer = head.activation, head.units, head.activation_layer
-    assert units is not None and layer is not None  # check() passes only heads with both
-    count = f"{units} unit{'s' * (units != 1)}"
+    assert layer is not None  # check() passes only heads with one
+    count = "its units" if units is None else f"{units} unit{'s' * (units != 1)}"
     if (rank(head.shape) or 0) > 2:
         count += f" per position {shape_text(head.shape)}"
     ends = f"{describe(layer)} gives the output a {activation} over {count}"
@@ -262,13 +274,18 @@ def mismatch(head: Head, loss: Loss) -> tuple[str, str] | None:
     if activation in ("sigmoid", "hard_sigmoid") and loss.name in CATEGORICAL | SPARSE:
         return (f"{ends}, but loss {loss.name} expects a softmax distribution over the classes",
                 "use activation='softmax' for one label per sample, or binary_crossentropy for several labels")
-    if activation == "softmax" and units > 1 and loss.name in REGRESSION and _over_last_axis(head):
+    several = units is not None and units > 1
+    if activation == "softmax" and several and loss.name in REGRESSION and _over_last_axis(head):
         return (f"{ends}, but loss {loss.name} is a regression loss: through a softmax its gradient vanishes as"
                 " the outputs saturate, and a wrong class with high confidence is barely penalised",
                 "use categorical_crossentropy (sparse_categorical_crossentropy for integer labels); for several"
                 " independent labels, sigmoid with binary_crossentropy")
-    if activation == "softmax" and loss.name in BINARY and units > 2:
+    if activation == "softmax" and loss.name in BINARY and units is not None and units > 2:
         return (f"{ends}, but loss {loss.name} scores each of the {units} units as an independent yes/no",
+                "use categorical_crossentropy (or sparse_categorical_crossentropy for integer labels)")
+    if activation == "softmax" and loss.name in BINARY and units is None and _over_last_axis(head):
+        return (f"{ends}, but loss {loss.name} scores each unit as an independent yes/no (the same only for"
+                " exactly two units and one-hot labels)",
                 "use categorical_crossentropy (or sparse_categorical_crossentropy for integer labels)")
     if probabilistic and loss.from_logits is False and activation not in PROBABILITY:
         return (f"{ends}, but loss {loss.name} (from_logits=False) expects probabilities: Keras clips the"
