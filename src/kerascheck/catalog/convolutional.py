@@ -14,6 +14,9 @@ from kerascheck.unknown import Unknown, is_unknown
 DIM_ORDERING = {"th": "channels_first", "tf": "channels_last", "default": None}
 KERAS1_CONV_KWARGS = ("init", "W_regularizer", "b_regularizer", "W_constraint", "b_constraint")
 
+#: the keywords Keras 2 refused beside a Keras 1 positional kernel
+KERAS2_WINDOW_KEYWORDS = ("padding", "strides", "data_format")
+
 
 def legacy_data_format(cfg: dict[str, Any]) -> dict[str, Any]:
     """Translate Keras 1 ``dim_ordering='th'|'tf'`` into ``data_format``."""
@@ -116,7 +119,11 @@ class Conv(LayerType):
         # Keras 1: Convolution2D(nb_filter, nb_row, nb_col) and nb_row=/nb_col= keywords;
         # Keras 1.2's Conv2D alias too, told apart by a keyword only Keras 1 had
         n = self.rank
-        keras1 = called_as.startswith(self.keras1_prefixes) or any(k in kwargs for k in self.keras1_keywords())
+        by_keyword = any(k in kwargs for k in self.keras1_keywords())
+        # Keras 2 refused the positional kernel beside one of its own keywords ("passing both
+        # kernel_size and strides as integer positional arguments"); Keras 3 reads a stride
+        mixed = not by_keyword and any(k in kwargs for k in KERAS2_WINDOW_KEYWORDS)
+        keras1 = by_keyword or (called_as.startswith(self.keras1_prefixes) and not mixed)
         if keras1 and n > 1 and len(args) == 1 + n:
             if not any(isinstance(a, (tuple, list)) for a in args[1:]):
                 args = [args[0], tuple(args[1:])]

@@ -29,8 +29,11 @@ Finds 2D and 3D convolutions spelled with their Keras 2/3 class names
 arguments follow Keras 1's `Convolution2D(nb_filter, nb_row, nb_col)`
 convention: `filters`, then one integer per kernel axis, the one after the
 kernel size equal to it and above 1.  `Convolution2D(8, 5, 5)` itself is read
-the Keras 1 way (KC301 reports the spelling); `Conv2D(64, 7, 2)` (a 7×7 kernel
-with stride 2) is not reported.
+the Keras 1 way (KC301 reports the spelling), unless the call also passes
+`padding=`, `strides=` or `data_format=`: Keras 2 refused that mix ("you are
+passing both `kernel_size` and `strides` as integer positional arguments"),
+Keras 1 had none of these keywords, and Keras 3 reads the stride, so it is
+reported here.  `Conv2D(64, 7, 2)` (a 7×7 kernel with stride 2) is not reported.
 
 ## Why it matters
 In Keras 3 the third positional argument of `Conv2D` is `strides` (the fourth
@@ -65,6 +68,12 @@ diagnostic, which then takes the more severe of the two severities.
         Example(
             "from keras.models import Sequential\nfrom keras.layers import Convolution2D\n"
             "m = Sequential([Convolution2D(8, 5, 5, input_shape=(28, 28, 1))])\n",
+            0,
+        ),
+        # Keras 1 throughout: border_mode= is Keras 1's padding
+        Example(
+            "from keras.models import Sequential\nfrom keras.layers import Convolution2D\n"
+            "m = Sequential([Convolution2D(8, 5, 5, border_mode='same', input_shape=(28, 28, 1))])\n",
             0,
         ),
         # strides given twice: Python rejects the call before Keras sees it
@@ -117,6 +126,13 @@ diagnostic, which then takes the more severe of the two severities.
             SEQ + "m = keras.Sequential([keras.Input((48, 48, 1)), layers.Conv2D(8, 5, 5)])\n",
             contains="instead of (None, 44, 44, 8); KC201 (fractional-stride-drop) follows from it: conv2d (Conv2D): "
             "(48 − 5) / 5 = 8.6",
+        ),
+        # Keras 1's class name with Keras 2's padding=: Keras 2 refused it, Keras 3 reads a stride
+        Example(
+            "from keras.models import Sequential\nfrom keras.layers import Convolution2D\n"
+            "m = Sequential([Convolution2D(6, 5, 5, input_shape=(28, 28, 1), padding='same')])\n",
+            contains="conv2d (Conv2D): Convolution2D(6, 5, 5) is Keras 1's 5×5 kernel, but Keras 3 reads the 5 after"
+            " the kernel size as strides=5: the output is (None, 6, 6, 6) instead of (None, 28, 28, 6)",
         ),
         # the input is unknown: the stride is still reported
         Example(
