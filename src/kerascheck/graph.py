@@ -371,6 +371,17 @@ class Model(Operation):
         return list(found)
 
 
+@dataclass(frozen=True)
+class FitTarget:
+    """``model.fit(x, y)`` (or ``train_on_batch``) given targets ``y`` the file makes known."""
+
+    node: cst.CSTNode  # the call
+    model: Any
+    shape: tuple[Any, ...]  # y's shape
+    compiled: Compile | None  # the compile() in effect then
+    values: tuple[float, float] | None = None  # y's smallest and largest value, where known
+
+
 @dataclass
 class Facts:
     """What the interpreter saw in a file besides its models (for rules about usage)."""
@@ -385,8 +396,8 @@ class Facts:
     subclassed_builds: list[tuple[cst.CSTNode, Any, Any]] = field(default_factory=list)
     #: TensorFlow functions called on symbolic Keras tensors: (node, dotted path)
     tf_on_keras_tensors: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
-    #: ``model.fit(x, y)`` / ``train_on_batch`` with targets ``y`` of known shape: (node, model, y's shape)
-    fit_targets: list[tuple[cst.CSTNode, Any, tuple[Any, ...]]] = field(default_factory=list)
+    #: ``model.fit(x, y)`` / ``train_on_batch`` with targets ``y`` of known shape
+    fit_targets: list["FitTarget"] = field(default_factory=list)
     #: names the file reads but never binds, read as Keras's (a snippet): (node, name, what it is read as)
     implicit_names: list[tuple[cst.CSTNode, str, str]] = field(default_factory=list)
     #: the calls (by node id) that ran a library's own source, a keras.applications constructor

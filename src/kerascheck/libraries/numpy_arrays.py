@@ -60,6 +60,7 @@ class Array:
     buffer: Buffer = field(default_factory=Buffer)
     tensor: bool = False
     top: int | None = None  # the largest label, while the buffer is unchanged
+    span: tuple[float, float] | None = None  # the smallest and largest value, while the buffer is unchanged
 
     @property
     def classes(self) -> int | None:
@@ -71,6 +72,11 @@ class Array:
         if self.buffer.written:
             return None
         return self.top if self.top is not None else None if self.labels is None else self.labels - 1
+
+    @property
+    def values_range(self) -> tuple[float, float] | None:
+        """The smallest and largest of its values (None: not known)."""
+        return None if self.buffer.written else self.span
 
     def __len__(self) -> int:
         """``len(x)``: the first dimension; a TypeError (an unknown ``len()``) when unknown."""
@@ -135,11 +141,13 @@ def view(array: Array, shape: Any, whole: bool = True) -> Array:
     the labels' ``classes`` and ``maximum`` are kept when it holds all its values."""
     if not whole:
         return Array(shape, array.dtype, None, array.ragged, array.buffer)
-    return Array(shape, array.dtype, array.labels, array.ragged, array.buffer, top=array.top)
+    return Array(shape, array.dtype, array.labels, array.ragged, array.buffer, top=array.top, span=array.span)
 
 
 def copy(array: Array, dtype: Any = None) -> Array:
-    return Array(array.shape, array.dtype if dtype is None else dtype, array.classes, array.ragged, top=array.maximum)
+    kept = array.values_range if dtype is None or dtype == array.dtype else None
+    return Array(array.shape, array.dtype if dtype is None else dtype, array.classes, array.ragged, top=array.maximum,
+                 span=kept)
 
 
 def _dim() -> Unknown:
@@ -613,9 +621,12 @@ def of_values(value: Any) -> Any:
         return value  # beyond int64: NumPy makes another dtype
     if level and all(isinstance(v, bool) for v in level):
         return Array(tuple(shape), "bool")
-    if any(isinstance(v, float) for v in level) or not level:
+    if not level:
         return Array(tuple(shape), "float64")
-    array = Array(tuple(shape), "int64")
+    span = (min(level), max(level)) if all(v == v for v in level) else None  # (NaN is no bound)
+    if any(isinstance(v, float) for v in level):
+        return Array(tuple(shape), "float64", span=span)
+    array = Array(tuple(shape), "int64", span=span)
     if min(level) >= 0:
         array.top = max(level)
         array.labels = array.top + 1 if len(set(level)) == array.top + 1 else None

@@ -9,7 +9,7 @@ from typing import Any, Iterator
 from kerascheck.catalog import roles_of, type_of
 from kerascheck.catalog.base import Role
 from kerascheck.catalog.core import Dense, Embedding
-from kerascheck.catalog.rnn import Bidirectional
+from kerascheck.catalog.rnn import Bidirectional, TimeDistributed
 from kerascheck.findings import Finding
 from kerascheck.graph import Layer, Operation
 from kerascheck.rules._heads import PROBABILITY, Head, describe, heads, one_target_per_example, rank, shape_text, target_shapes
@@ -50,7 +50,7 @@ predicts the next token over the whole vocabulary of the model's `Embedding` (a
 language model); or the output is not a classifier.  Where `fit()` (or
 `train_on_batch`) is given targets the file makes known with one value or
 label per sequence, `(500, 1)`, none of these exemptions holds and any `Dense`
-output is reported, a regression head too: Keras would broadcast `(500, 1)`
+output is reported (wrapped in `TimeDistributed` too), a regression head too: Keras would broadcast `(500, 1)`
 against `(None, 30, 1)` and train the wrong objective without a word.
 
 ## Why it matters
@@ -127,6 +127,14 @@ m = keras.Sequential([keras.Input((30, 4)), layers.GRU(16, return_sequences=True
 m.compile(optimizer='adam', loss='mse')
 m.fit(np.random.rand(500, 30, 4), np.random.rand(500, 1))
 """, contains="where fit() is given targets of shape (500, 1)"),
+        # per step on purpose (TimeDistributed), but fit() is given one label per sequence
+        Example(IMPORT + """import numpy as np
+m = keras.Sequential([keras.Input((398, 40)), layers.LSTM(128, return_sequences=True),
+                      layers.TimeDistributed(layers.Dense(11)), layers.Activation('softmax')])
+m.compile(loss='categorical_crossentropy', optimizer='rmsprop')
+m.fit(np.zeros((100, 398, 40)), np.zeros((100, 11)))
+""", contains="lstm (LSTM) returns its whole sequence (return_sequences=True) into the output layer"
+             " time_distributed (TimeDistributed), so the model outputs (None, 398, 11) instead of (None, 11)"),
         Example(IMPORT + """\
 inp = keras.Input((50, 16))
 x = layers.Bidirectional(layers.GRU(32, return_sequences=True))(inp)
@@ -180,7 +188,7 @@ def _per_sequence_head(view: ModelView, head: Head, target: tuple[Any, ...] | No
     """A classifier that predicts per time step; or any Dense head that does, where
     fit() is given one target per sequence (``target``)."""
     layer = head.layer
-    if layer is None or not isinstance(type_of(layer), Dense):
+    if layer is None or not (isinstance(type_of(layer), Dense) or target is not None and _time_distributed_dense(layer)):
         return False
     feeding = view.input_shapes(layer)
     if rank(head.shape) != 3 or len(feeding) != 1 or rank(feeding[0]) != 3:
@@ -192,6 +200,11 @@ def _per_sequence_head(view: ModelView, head: Head, target: tuple[Any, ...] | No
     if head.units is None or head.units in _vocabularies(view):
         return False
     return not any(Role.BUILDS_SEQUENCES in roles_of(op) for op in _ancestors(view, layer))
+
+
+def _time_distributed_dense(layer: Layer) -> bool:
+    inner = layer.config.get("layer") if isinstance(type_of(layer), TimeDistributed) else None
+    return isinstance(inner, Layer) and isinstance(type_of(inner), Dense)
 
 
 def _ancestors(view: ModelView, op: Operation) -> list[Operation]:
