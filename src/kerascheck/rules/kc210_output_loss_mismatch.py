@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from kerascheck.findings import Finding
-from kerascheck.graph import Compile
+from kerascheck.graph import Compile, Model
 from kerascheck.rules._heads import (
     BINARY,
     CATEGORICAL,
@@ -65,7 +65,10 @@ Every `compile()` of the model is checked, not only the last: one followed by
 `fit()` or `train_on_batch()` never trains anything: its mismatch is an
 **info** at that call (dead code that reads like a bug), not a warning.  When KC209 reports the
 same layer (a softmax over one unit, an activation after a softmax), the
-mismatch follows from that misuse and is said in KC209's diagnostic.
+mismatch follows from that misuse and is said in KC209's diagnostic.  A model
+the file never trains by itself but only nested in another model it trains (a
+GAN's generator, compiled so that `predict()` works in Keras 1, trained
+through the combined model) never uses its own loss: its mismatch is an info.
 
 ## Why it matters
 None of these fail: the model trains, badly or not at all.
@@ -141,6 +144,15 @@ gan.compile(loss='binary_crossentropy', optimizer='adam')
 """, 0),
     )
     invalid = (
+        # a GAN's generator, compiled but trained only inside the combined model: an info
+        Example(IMPORT + """\
+g = keras.Sequential([keras.Input((100,)), layers.Dense(784), layers.Activation('tanh')], name='g')
+d = keras.Sequential([keras.Input((784,)), layers.Dense(1, activation='sigmoid')], name='d')
+gan = keras.Sequential([g, d])
+g.compile(loss='binary_crossentropy', optimizer='sgd')
+gan.compile(loss='binary_crossentropy', optimizer='sgd')
+gan.train_on_batch(z, y)
+""", contains="but g is never trained by itself here, only inside sequential, so this loss is never used"),
         Example(MLP.format(head="10, activation='sigmoid'")
                 + "m.compile(optimizer='adam', loss='categorical_crossentropy')\n",
                 contains="dense_1 (Dense) gives the output a sigmoid over 10 units"),
@@ -226,12 +238,33 @@ m.compile(loss='binary_crossentropy')
                     if (problem := _problem(head, loss)) is not None
                     and not any(i < len(other) and other[i] == loss for other in repeated)  # said there
                 ]
+                trainer = _trained_only_within(ctx, model)
                 if not replaced_untrained(model, index):  # in effect: said at each output
                     for head, message, fix in problems:
                         assert head.activation_layer is not None  # _problem() needs it
-                        yield self.finding(head.activation_layer.source, message, fix=fix)
+                        if trainer is None:
+                            yield self.finding(head.activation_layer.source, message, fix=fix)
+                        else:  # a GAN's generator: its own loss is never used
+                            yield self.finding(
+                                head.activation_layer.source,
+                                f"{message}; but {model.name} is never trained by itself here, only inside"
+                                f" {trainer.name}, so this loss is never used",
+                                fix="compile it with the loss it would be trained with, or not at all",
+                                severity="info",
+                            )
                 elif problems:  # replaced before any training: a note at the call
                     yield _replaced(self, compiled, problems)
+
+def _trained_only_within(ctx: RuleContext, model: Model) -> Model | None:
+    """The model of the file that trains ``model`` nested in it, when ``model`` itself is
+    never trained in the file (a GAN's generator, compiled for ``predict()`` only)."""
+    if any(c.trained for c in model.compiles):
+        return None
+    for other in ctx.models:
+        if other is not model and any(c.trained for c in other.compiles) and model in other.operations():
+            return other
+    return None
+
 
 def _problem(head: Head, loss: Loss | None) -> tuple[str, str] | None:
     """A head's mismatch with its loss, when both are known."""
