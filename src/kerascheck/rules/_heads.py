@@ -126,8 +126,8 @@ class Head:
 def heads(view: ModelView) -> list[Head]:
     """The heads of a model's outputs, in output order (empty when its outputs are not known)."""
     model = view.model
-    if model.uncertain:
-        return []
+    if model.uncertain and (model.kind != "functional" or any(t.alternatives for t in model.outputs)):
+        return []  # a functional model's outputs are computed as written, however uncertain the rest
     if not model.outputs and model.kind == "sequential":
         return _unbuilt_head(model)
     found = []
