@@ -63,3 +63,23 @@ def test_layers_added_under_a_condition_are_listed():
         m.add(keras.layers.Dense(4))
     """)
     assert model.uncertain and [op.class_name for op in model.conditional_adds] == ["GaussianNoise"]
+
+
+RESUME_OR_BUILD = """
+import os
+import keras
+inp = keras.Input((4,))
+if os.path.isfile("saved.keras"):
+    model = keras.models.load_model("saved.keras")
+else:
+    model = keras.Model(inp, keras.layers.Dense(3, activation="softmax")(inp))
+model.compile(loss="binary_crossentropy", optimizer="sgd")
+model.fit(x, y)
+"""
+
+
+def test_a_compile_on_a_variable_that_may_be_the_model_may_compile_it():
+    """Resume from a saved model or build one: ``model.compile`` and ``fit`` may be the
+    built model's (not certainly: the variable may hold the loaded one)."""
+    model = only_model(RESUME_OR_BUILD)
+    assert [(c.args["loss"], c.certain, c.trained) for c in model.compiles] == [("binary_crossentropy", False, True)]

@@ -28,6 +28,7 @@ from kerascheck.interpreter.values import (
     BoundMethod,
     Builtin,
     Class,
+    EachMethod,
     Foreign,
     Function,
     Instance,
@@ -146,6 +147,11 @@ class Calls(Generators):
             if result is not NOT_HANDLED:
                 self.lose_lazy((*arguments.positional, *arguments.keywords.values()), node)
                 return result
+        if isinstance(func, EachMethod):
+            with self.maybe(node):  # each model it may be may be the one compiled
+                for method in func.methods:
+                    self.call_value(method, arguments.but(), node)
+            return Unknown("the result of a method of a value that is one of several")
         if isinstance(func, Unknown) and func.among:
             # a name one branch left unbound: calling it there raises NameError
             candidates = [c for c in func.among if c is not MISSING]

@@ -25,8 +25,13 @@ from kerascheck.interpreter.operators import BINOPS, COMPARE, OVERLOADABLE_COMPA
 from kerascheck.interpreter.generators import Generators
 from kerascheck.interpreter.semantics import PLAIN, SPREAD, outermost
 from kerascheck.interpreter.sizes import MAX_SIZE, TOO_LARGE, WIDE, formattable, operation_size, small
-from kerascheck.interpreter.values import LAZY, MISSING, BoundMethod, Class, Function, Generator, Instance, Ref, Scope, Super
+from kerascheck.interpreter.values import (
+    LAZY, MISSING, BoundMethod, Class, EachMethod, Function, Generator, Instance, Ref, Scope, Super,
+)
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
+
+#: the methods of a model that may be one of several followed on each (``EachMethod``)
+TRAINING_METHODS = frozenset({"compile", "fit", "fit_generator", "train_on_batch"})
 
 
 class Expressions(Generators):
@@ -284,6 +289,19 @@ class Expressions(Generators):
         receiver = self.eval(node.value, scope)
         return self.get_attribute(receiver, node.attr.value, node)
 
+    def training_methods(self, receiver: Unknown, name: str, node: cst.CSTNode) -> Unknown:
+        """``model.compile`` on a variable that may be one of several models (one built
+        here, one loaded from a file): each model it may be may be compiled or trained
+        (``calls.call_each``).  A library's own method only; nothing else is followed."""
+        methods = []
+        for candidate in receiver.among:
+            if candidate is MISSING or is_unknown(candidate) or self.libraries.owner(candidate) is None:
+                continue
+            method = self.get_attribute(candidate, name, node)
+            if self.libraries.owner(method) is not None:
+                methods.append(method)
+        return EachMethod(tuple(methods))
+
     def get_attribute(self, receiver: Any, name: str, node: cst.CSTNode) -> Any:
         if isinstance(receiver, ModuleState):
             found = self.importer.attribute(receiver, name, node)
@@ -332,6 +350,8 @@ class Expressions(Generators):
         if is_unknown(receiver):
             if receiver.among and name not in self.libraries.harmless:
                 self.escape(receiver)  # ``model.add``: one of the values it may be may change
+            if receiver.among and name in TRAINING_METHODS:
+                return self.training_methods(receiver, name, node)
             return Unknown("attribute of an unknown value")
         if isinstance(receiver, PLAIN):
             if name in builtins.MUTATING_METHODS and isinstance(receiver, (list, dict, set)):

@@ -42,6 +42,18 @@ class Foreign(Unknown):
         self.label = label
 
 
+class EachMethod(Unknown):
+    """``model.compile`` on a value that is one of several (a model built here or one
+    loaded from a file): the library ``methods`` of those kerascheck knows, each of
+    which may be the one called; the call's result is unknown."""
+
+    __slots__ = ("methods",)
+
+    def __init__(self, methods: tuple[Any, ...]) -> None:
+        super().__init__("a method of a value that is one of several")
+        self.methods = methods
+
+
 class Arguments:
     """The arguments of a call: ``positional`` values, ``keywords`` by name, and
     whether ``*args``/``**kwargs`` of unknown content were passed too (``opaque``:

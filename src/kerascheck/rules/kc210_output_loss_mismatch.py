@@ -215,6 +215,16 @@ m.compile(loss=['categorical_crossentropy', keras.losses.BinaryFocalCrossentropy
         # the last compile() is the wrong one
         Example(MLP.format(head="6, activation='sigmoid'") + "m.compile(loss='binary_crossentropy')\n"
                 "m.compile(loss='categorical_crossentropy')\n", contains="dense_1 (Dense) gives the output"),
+        # resume from a saved model or build one: the built model may be the one compiled
+        Example(IMPORT + """\
+import os
+inp = keras.Input((32,))
+if os.path.isfile('model.h5'):
+    m = keras.models.load_model('model.h5')
+else:
+    m = keras.Model(inp, layers.Dense(10, activation='softmax')(inp))
+m.compile(loss='binary_crossentropy', optimizer='sgd')
+""", contains="dense (Dense) gives the output a softmax over 10 units, but loss binary_crossentropy"),
         # one loss for every output
         Example(IMPORT + """\
 inp = keras.Input((32,))
