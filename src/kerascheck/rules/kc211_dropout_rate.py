@@ -7,6 +7,7 @@ from typing import Any, Iterator, TypeGuard
 from kerascheck.catalog import roles_of, type_of
 from kerascheck.catalog.base import Role
 from kerascheck.catalog.core import Dense
+from kerascheck.catalog.convolutional import Conv
 from kerascheck.findings import Finding
 from kerascheck.graph import Layer, Operation
 from kerascheck.rules._call_sites import once_per_call_site
@@ -29,8 +30,9 @@ class DropoutRate(Rule):
 Reports dropout layers (`Dropout`, `SpatialDropout1D/2D/3D`, `GaussianDropout`,
 `AlphaDropout`) whose rate is exactly 1, and `Dropout`/`AlphaDropout` layers
 whose rate exceeds `max-dropout-rate` (default 0.5) right after a hidden
-`Dense` layer (an activation or normalisation layer in between is looked
-through).  Rates outside [0, 1] are KC107 errors, since Keras rejects them.
+`Dense` layer or a 1×1 convolution (a Dense layer applied at every position,
+as in DeepLab's projections; an activation or normalisation layer in between
+is looked through).  Rates outside [0, 1] are KC107 errors, since Keras rejects them.
 
 ## Why it matters
 During training a dropout layer keeps a fraction 1 − rate of its input.  At
@@ -73,6 +75,8 @@ Use the fraction to *drop*: `Dropout(0.2)` keeps 80%.  Raise
             "if len(sys.argv) > 1:\n    m.add(layers.Dense(64))\nm.add(layers.Dropout(0.8))\n",
             0,
         ),
+        # after a 3×3 convolution: not a per-position Dense
+        Example(SEQ + "m = keras.Sequential([keras.Input((8, 8, 3)), layers.Conv2D(8, 3), layers.Dropout(0.6)])\n", 0),
         # the rate is unknown
         Example(
             SEQ + "import sys\nr = float(sys.argv[1])\n"
@@ -110,6 +114,13 @@ Use the fraction to *drop*: `Dropout(0.2)` keeps 80%.  Raise
         Example(
             SEQ + "m = keras.Sequential([keras.Input((8,)), layers.Dense(64), layers.Dropout(0.3)])\n",
             options={"max-dropout-rate": 0.25},
+        ),
+        # TensorFlow's keep_prob=0.9 ported as Keras's rate, after a 1×1 projection
+        Example(
+            SEQ + "x = keras.Input((32, 32, 1280))\ny = layers.Conv2D(256, (1, 1), use_bias=False)(x)\n"
+            "y = layers.BatchNormalization()(y)\ny = layers.Activation('relu')(y)\ny = layers.Dropout(0.9)(y)\n"
+            "m = keras.Model(x, y)\n",
+            contains="rate=0.9 after the hidden layer conv2d (Conv2D 1×1, 256 filters) keeps only 1 − 0.9 = 10%",
         ),
     )
 
@@ -156,7 +167,17 @@ def _after_dense(view: ModelView, layer: Layer) -> Layer | None:
     current: Operation | None = _previous(view, layer)
     while isinstance(current, Layer) and Role.BEFORE_DROPOUT in roles_of(current):
         current = _previous(view, current)
-    return current if isinstance(current, Layer) and isinstance(type_of(current), Dense) else None
+    return current if isinstance(current, Layer) and (isinstance(type_of(current), Dense) or _pointwise(current)) else None
+
+
+def _pointwise(layer: Layer) -> bool:
+    """A 1×1 convolution: a Dense layer applied at every position."""
+    kind = type_of(layer)
+    if not isinstance(kind, Conv) or kind.positional[:2] != ("filters", "kernel_size"):
+        return False
+    kernel = layer.config.get("kernel_size")
+    kernel = (kernel,) if isinstance(kernel, int) else kernel
+    return isinstance(kernel, (tuple, list)) and bool(kernel) and all(k == 1 and not isinstance(k, bool) for k in kernel)
 
 
 def _previous(view: ModelView, op: Operation) -> Operation | None:
@@ -186,6 +207,9 @@ def _describe(layer: Layer, units: bool = False) -> str:
     count = layer.config.get("units")
     if units and _is_number(count):
         return f"{layer.name} ({layer.class_name}, {count} units)"
+    filters = layer.config.get("filters")
+    if units and _is_number(filters):
+        return f"{layer.name} ({layer.class_name} 1×1, {filters} filters)"
     return f"{layer.name} ({layer.class_name})"
 
 
