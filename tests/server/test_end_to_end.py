@@ -146,3 +146,49 @@ async def test_the_noqa_action_applied_silences_the_diagnostic_and_close_clears_
     client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri)))
     client.diagnostics.pop(uri, None)
     assert await pushed(client, uri) == []
+
+
+LEGACY = """\
+from keras.models import Sequential
+from keras.layers import Convolution2D, Dense, Flatten
+
+m = Sequential()
+m.add(Convolution2D(6, 5, 5, border_mode="same", input_shape=(29, 29, 1), name="c😀"))
+m.add(Convolution2D(6, 5, 5, name="c😀😀", subsample=(2, 2)))
+m.add(Flatten())
+m.add(Dense(output_dim=10))
+"""
+
+
+def applied(text: str, edits: list[types.TextEdit]) -> str:
+    """``text`` with an action's edits (UTF-16 positions) applied, as an editor does."""
+    lines = text.splitlines(keepends=True)
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        start, end = edit.range.start, edit.range.end
+        assert start.line == end.line
+        units = lines[start.line].encode("utf-16-le")
+        line = units[: 2 * start.character] + edit.new_text.encode("utf-16-le") + units[2 * end.character :]
+        lines[start.line] = line.decode("utf-16-le")
+    return "".join(lines)
+
+
+async def test_the_preferred_quick_fix_applies_the_keras_3_spelling(client, workspace):
+    uri = open_buffer(client, workspace / "legacy.py", LEGACY)
+    diagnostics = await pushed(client, uri)
+    assert [d.code for d in diagnostics] == ["KC301", "KC301", "KC301"]
+    text = LEGACY
+    for diagnostic in reversed(diagnostics):  # the edits of later lines do not move earlier ones
+        context = types.CodeActionContext(diagnostics=[diagnostic])
+        params = types.CodeActionParams(types.TextDocumentIdentifier(uri), diagnostic.range, context)
+        fix, *suppressions = await client.text_document_code_action_async(params)
+        assert fix.is_preferred and fix.kind == types.CodeActionKind.QuickFix and fix.title.startswith("Fix KC301: ")
+        assert [a.is_preferred for a in suppressions] == [None, None]
+        text = applied(text, fix.edit.changes[uri])
+    assert text == LEGACY.replace("5, 5", "(5, 5)").replace("border_mode", "padding").replace(
+        "subsample", "strides"
+    ).replace("output_dim", "units")
+    whole = types.TextDocumentContentChangeWholeDocument(text=text)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(types.VersionedTextDocumentIdentifier(version=2, uri=uri), [whole])
+    )
+    assert await pulled(client, uri) == []

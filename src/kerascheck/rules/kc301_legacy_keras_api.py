@@ -8,6 +8,7 @@ from typing import Any, Iterator
 
 from kerascheck.findings import Finding
 from kerascheck.graph import Layer
+from kerascheck.rules._legacy_fixes import ORDERINGS, keyword_edits, legacy_edits
 from kerascheck.rules._legacy_spellings import keras3_misreads, spellings
 from kerascheck.rules.base import Example, Rule, RuleContext
 
@@ -17,8 +18,6 @@ ATTRIBUTES = {
     "input_shape": ("layer", "layer.input.shape"),
     "_keras_shape": ("tensor", "tensor.shape"),
 }
-#: Keras 1's image dimension orderings
-ORDERINGS = {"th": "channels_first", "tf": "channels_last"}
 #: sublayers a layer's config holds (wrappers, RNN cells)
 SUBLAYER_KEYS = ("layer", "backward_layer", "cell")
 K1 = "from keras.models import Sequential\nfrom keras.layers import *\n"
@@ -186,7 +185,8 @@ Use the Keras 3 spelling the message gives:
                 yield self.finding(node, message, fix=f"read {replacement}")
         for node, function, argument in ctx.facts.legacy_calls:
             old, new = _call_spellings(function, argument)
-            yield self.finding(node, f"Keras 1/2 spelling: {old} → {new}", fix=f"call {new}")
+            edits = keyword_edits(node, {k: f"{k}s" for k in argument}) if function == "Model" else ()
+            yield self.finding(node, f"Keras 1/2 spelling: {old} → {new}", fix=f"call {new}", edits=edits)
 
     def layer_diagnostic(self, layer: Layer) -> Finding | None:
         found = spellings(layer)
@@ -199,7 +199,7 @@ Use the Keras 3 spelling the message gives:
             message += f". {misread}"
         new = ", ".join(text.split(" → ", 1)[1] for text in found if " → " in text)
         fix = f"use the Keras 3 spelling: {new}" if new else "remove the Keras 1/2 arguments"
-        return self.finding(layer.source, message, fix=fix)
+        return self.finding(layer.source, message, fix=fix, edits=legacy_edits(layer, len(found)))
 
 
 def _with_sublayers(layers: Iterator[Layer]) -> Iterator[Layer]:

@@ -255,9 +255,31 @@ def make_server() -> KerascheckServer:
         uri = params.text_document.uri
         source = ls.workspace.get_text_document(uri).source
         encoding = ls.workspace.position_encoding or types.PositionEncodingKind.Utf16
-        return suppression_actions(uri, source, params.context.diagnostics, encoding)
+        diagnostics = params.context.diagnostics
+        return fix_actions(uri, diagnostics) + suppression_actions(uri, source, diagnostics, encoding)
 
     return server
+
+
+def fix_actions(uri: str, diagnostics: Sequence[types.Diagnostic]) -> list[types.CodeAction]:
+    """For each of kerascheck's diagnostics whose fix is a set of edits: apply them
+    (the preferred action, an editor's "fix this")."""
+    actions = []
+    for diagnostic in diagnostics:
+        edits = protocol.fix_edits(diagnostic) if diagnostic.source == protocol.SOURCE else []
+        if not edits:
+            continue
+        fix = diagnostic.data.get("fix") if isinstance(diagnostic.data, dict) else None
+        actions.append(
+            types.CodeAction(
+                title=f"Fix {diagnostic.code}: {fix}" if fix else f"Fix {diagnostic.code}",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                is_preferred=True,
+                edit=types.WorkspaceEdit(changes={uri: edits}),
+            )
+        )
+    return actions
 
 
 def suppression_actions(
