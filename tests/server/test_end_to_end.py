@@ -192,3 +192,40 @@ async def test_the_preferred_quick_fix_applies_the_keras_3_spelling(client, work
         types.DidChangeTextDocumentParams(types.VersionedTextDocumentIdentifier(version=2, uri=uri), [whole])
     )
     assert await pulled(client, uri) == []
+
+
+async def latest(client: LanguageClient, uri: str, codes: list[str], timeout: float = 20.0) -> None:
+    """Wait until the diagnostics pushed last for ``uri`` have ``codes``."""
+    deadline = time.monotonic() + timeout
+    while uri not in client.diagnostics or [d.code for d in client.diagnostics[uri]] != codes:
+        assert time.monotonic() < deadline, f"{uri}: {client.diagnostics.get(uri)}"
+        await asyncio.sleep(0.01)
+
+
+async def test_an_imported_module_is_read_from_its_unsaved_buffer(client, workspace):
+    """Importers are analysed again when the module's buffer opens, changes and closes
+    (the importer is a new file, not saved yet)."""
+    (workspace / "widths.py").write_text("UNITS = 8\n")
+    importer = workspace / "uses_widths.py"
+    text = "import keras\nimport widths\n\nm = keras.Sequential([keras.Input((4,)), keras.layers.Dense(widths.UNITS)])\n"
+    main_uri = open_buffer(client, importer, text)
+    await latest(client, main_uri, [])
+    widths = open_buffer(client, workspace / "widths.py", "UNITS = 0\n")  # unsaved
+    await latest(client, main_uri, ["KC105"])
+    for version, units in enumerate(["4", "-1", "16"], start=2):  # typing: the last text counts
+        whole = types.TextDocumentContentChangeWholeDocument(text=f"UNITS = {units}\n")
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(types.VersionedTextDocumentIdentifier(version=version, uri=widths), [whole])
+        )
+    await latest(client, main_uri, [])
+    hints = await client.text_document_inlay_hint_async(
+        types.InlayHintParams(types.TextDocumentIdentifier(main_uri), types.Range(types.Position(0, 0), types.Position(4, 0)))
+    )
+    assert [h.label for h in hints] == ["→ (None, 16) · 80"]
+    whole = types.TextDocumentContentChangeWholeDocument(text="UNITS = 0\n")
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(types.VersionedTextDocumentIdentifier(version=9, uri=widths), [whole])
+    )
+    await latest(client, main_uri, ["KC105"])
+    client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(widths)))
+    await latest(client, main_uri, [])  # the disk's UNITS = 8 again

@@ -62,7 +62,10 @@ model.add(Dense(output_dim=10))
 ## Fix
 Use the Keras 3 spelling the message gives:
 `Conv2D(32, (3, 3), padding="same", kernel_initializer="he_normal")`,
-`Dense(units=10)`.
+`Dense(units=10)`.  Where every spelling of a call has a Keras 3 form that
+means the same (a keyword renamed, `dim_ordering='th'`, Keras 1's kernel axes
+one by one, `Model(input=, output=)`), `kerascheck check --fix` and the
+editor's quick fix write it for you.
 """
     valid = (
         Example(

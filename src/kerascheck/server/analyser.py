@@ -14,7 +14,7 @@ import os
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from lsprotocol import types
 
@@ -23,7 +23,7 @@ from kerascheck.analysis import analyze_bytes, options_for, to_diagnostic, with_
 from kerascheck.diagnostics import Span
 from kerascheck.findings import Finding
 from kerascheck.interpreter.limits import Limits
-from kerascheck.interpreter.modules import ParseCache
+from kerascheck.interpreter.modules import ParseCache, Reads
 from kerascheck.report import FileReport
 from kerascheck.server.protocol import Lines, diagnostics
 
@@ -40,6 +40,8 @@ class Snapshot:
     text: str
     generation: int
     version: int | None = None  # the client's version of the document
+    #: the other open buffers' texts by resolved path: the modules it imports are read from them
+    overlay: Mapping[str, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -52,6 +54,8 @@ class Result:
     diagnostics: list[types.Diagnostic]
     #: internal errors and configuration problems, to log (and show once)
     problems: list[str] = field(default_factory=list)
+    #: the modules of its project the analysis read (resolved paths): a change of one changes it
+    imported: frozenset[str] = frozenset()
 
 
 class Analyser:
@@ -75,9 +79,13 @@ class Analyser:
             settings = self.settings(path, problems)
             options = dataclasses.replace(options_for(settings, path, "check"), limits=Limits(stop=stop))
             name = path.as_posix() if snapshot.path else "-"
-            report = with_deep_stack(analyze_bytes, snapshot.text.encode("utf-8"), name, options, self.cache)
+            data = snapshot.text.encode("utf-8")
+            own = {str(path.resolve()): data} if snapshot.path else {}  # a new file, not saved yet, is in its project
+            reads = Reads({**snapshot.overlay, **own})
+            report = with_deep_stack(analyze_bytes, data, name, options, self.cache, reads)
             problems += [d.message for d in report.diagnostics if d.code == "KC000"]
-            return Result(snapshot, report, lines, diagnostics(report, lines, self.docs), problems)
+            imported = frozenset(reads.files)
+            return Result(snapshot, report, lines, diagnostics(report, lines, self.docs), problems, imported)
         except Exception as exc:  # noqa: BLE001 - the server must outlive any failure
             message = f"internal error in the language server: {type(exc).__name__}: {exc}"
             report = FileReport(str(snapshot.path or "-"), source=snapshot.text)
