@@ -18,6 +18,7 @@ Diagnostics are pushed (``publishDiagnostics``) unless the client pulls them
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import logging
 from concurrent.futures import ThreadPoolExecutor
@@ -120,11 +121,11 @@ class Scheduler:
 
         loop = asyncio.get_running_loop()
         result = await loop.run_in_executor(self.executor, self.analyser.run, snapshot, stop)
-        if not self._current(uri, generation):
-            return
-        self.results[uri] = result
-        self.ready[uri].set()
-        self.on_result(result)
+        if self._current(uri, generation):
+            self.results[uri] = result
+            self.ready[uri].set()
+            self.on_result(result)
+        await loop.run_in_executor(self.executor, gc.collect)  # once published (see analyser.GC_DEFERRED)
 
     def shutdown(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
