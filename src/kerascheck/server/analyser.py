@@ -33,7 +33,7 @@ from kerascheck.server.protocol import Lines, diagnostics
 REPOSITORY_DOCS = Path(__file__).resolve().parents[3] / "docs" / "rules.md"
 #: Python's third garbage-collection threshold during an analysis: no full
 #: collection then (each traverses every object the analysis made so far: a
-#: fifth of the time of a large file's); the server collects after each
+#: fifth of the time of a large file's); ``collect_if_due`` does it after
 GC_DEFERRED = 1_000_000
 
 
@@ -132,6 +132,12 @@ def _full_collections_deferred() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*thresholds)
+
+
+def collect_if_due() -> None:
+    """The full garbage collection an analysis deferred, if Python would have made one."""
+    if gc.get_count()[2] >= gc.get_threshold()[2]:
+        gc.collect()
 
 
 def _modified(path: Path) -> float:

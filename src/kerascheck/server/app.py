@@ -18,7 +18,6 @@ Diagnostics are pushed (``publishDiagnostics``) unless the client pulls them
 from __future__ import annotations
 
 import asyncio
-import gc
 import itertools
 import logging
 from concurrent.futures import ThreadPoolExecutor
@@ -31,7 +30,7 @@ from pygls.uris import to_fs_path
 
 from kerascheck import __version__
 from kerascheck.server import protocol, suppress
-from kerascheck.server.analyser import Analyser, Result, Snapshot
+from kerascheck.server.analyser import Analyser, Result, Snapshot, collect_if_due
 
 DEBOUNCE_SECONDS = 0.15
 CONFIG_FILE = "pyproject.toml"
@@ -125,7 +124,7 @@ class Scheduler:
             self.results[uri] = result
             self.ready[uri].set()
             self.on_result(result)
-        await loop.run_in_executor(self.executor, gc.collect)  # once published (see analyser.GC_DEFERRED)
+        await loop.run_in_executor(self.executor, collect_if_due)  # once published
 
     def shutdown(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
