@@ -86,6 +86,18 @@ def test_a_layer_built_in_a_loop_is_fixed_once():
     assert fixed(source).endswith("    m.add(Convolution2D(f, (3, 3), padding='same'))\n")
 
 
+@pytest.mark.parametrize(
+    "loop",
+    [
+        "for k in (3, (3, 3)):\n    m.add(Convolution2D(8, k, k, border_mode='same'))\n",  # Keras 1's kernel, then not
+        "import sys\nk = int(sys.argv[1])\nm.add(Convolution2D(8, k, k, border_mode='same'))\n",  # unknown
+    ],
+)
+def test_no_fix_for_a_kernel_not_known_as_keras_1s_on_every_layer_of_the_call(loop):
+    source = K1 + "m = Sequential([Input((8, 8, 3))])\n" + loop
+    assert [e for e in edits(source) if e] == []
+
+
 def test_model_keywords_are_renamed():
     source = "from keras.models import Model\nfrom keras.layers import Input, Dense\nx = Input((4,))\nm = Model(input=x, output=Dense(2)(x))\n"
     assert fixed(source).endswith("m = Model(inputs=x, outputs=Dense(2)(x))\n")

@@ -5,8 +5,9 @@ are rewritten: a keyword the catalog reads as its Keras 3 name
 (``border_mode=`` → ``padding=``), ``dim_ordering`` given as ``'th'``/``'tf'``,
 and Keras 1's kernel axes given one by one (``Convolution2D(8, 3, 3)`` →
 ``Convolution2D(8, (3, 3))``, a name Keras 3 keeps).  A call gets edits only
-when they rewrite every spelling reported for it, and when the call as
-written is the one the layer was built from (no ``*args`` or ``**kwargs``).
+when they rewrite every spelling reported for it, when the call as written
+is the one the layer was built from (no ``*args`` or ``**kwargs``), and (KC301
+checks it) when they are those of every layer the call made.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ def legacy_edits(layer: Layer, spellings: int) -> tuple[Edit, ...]:
     if layer.legacy_positional:
         if not isinstance(layer.type, Conv) or len(positional) != 1 + layer.type.rank:
             return ()
+        kernel = layer.config.get("kernel_size")
+        if not (isinstance(kernel, tuple) and all(isinstance(k, int) for k in kernel)):
+            return ()  # an axis may be a tuple the call does not show
         edits += [Edit(positional[1], "(", "before"), Edit(positional[-1], ")", "after")]
         rewritten += 1
     for name, arg in keywords.items():

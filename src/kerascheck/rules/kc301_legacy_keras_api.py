@@ -173,14 +173,14 @@ editor's quick fix write it for you.
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        seen: set[int] = set()  # one diagnostic per call site, even for layers built in a loop
+        sites: dict[int, list[Layer]] = {}  # one diagnostic per call site, even for layers built in a loop
         for model in ctx.models:
             for layer in _with_sublayers(ctx.view(model).layers()):
-                if id(layer.source) not in seen:
-                    seen.add(id(layer.source))
-                    diagnostic = self.layer_diagnostic(layer)
-                    if diagnostic is not None:
-                        yield diagnostic
+                sites.setdefault(id(layer.source), []).append(layer)
+        for layers in sites.values():
+            diagnostic = self.layer_diagnostic(layers)
+            if diagnostic is not None:
+                yield diagnostic
         for node, name in ctx.facts.legacy_attributes:
             if name in ATTRIBUTES:
                 owner, replacement = ATTRIBUTES[name]
@@ -191,7 +191,10 @@ editor's quick fix write it for you.
             edits = keyword_edits(node, {k: f"{k}s" for k in argument}) if function == "Model" else ()
             yield self.finding(node, f"Keras 1/2 spelling: {old} → {new}", fix=f"call {new}", edits=edits)
 
-    def layer_diagnostic(self, layer: Layer) -> Finding | None:
+    def layer_diagnostic(self, layers: list[Layer]) -> Finding | None:
+        """The diagnostic of the first of the layers one call made; its fix's edits
+        when they are those of every layer the call made."""
+        layer = layers[0]
         found = spellings(layer)
         if not found:
             return None
@@ -202,7 +205,10 @@ editor's quick fix write it for you.
             message += f". {misread}"
         new = ", ".join(text.split(" → ", 1)[1] for text in found if " → " in text)
         fix = f"use the Keras 3 spelling: {new}" if new else "remove the Keras 1/2 arguments"
-        return self.finding(layer.source, message, fix=fix, edits=legacy_edits(layer, len(found)))
+        edits = legacy_edits(layer, len(found))
+        if any(legacy_edits(other, len(spellings(other))) != edits for other in layers[1:]):
+            edits = ()
+        return self.finding(layer.source, message, fix=fix, edits=edits)
 
 
 def _with_sublayers(layers: Iterator[Layer]) -> Iterator[Layer]:
