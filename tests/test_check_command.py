@@ -141,3 +141,8 @@ def test_fix_rewrites_the_files_and_reports_what_remains(tmp_path, capsys):
         "output_dim", "units"
     ).encode("latin-1")
     assert (root / "good.py").read_text() == GOOD
+
+
+def test_fix_does_not_read_standard_input(capsys):
+    assert main(["check", "--fix", "-"]) == 2
+    assert "--fix changes files" in capsys.readouterr().err

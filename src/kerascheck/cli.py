@@ -252,6 +252,8 @@ def run_check(args: argparse.Namespace) -> int:
     from kerascheck import reporters
     from kerascheck.reporters import statistics
 
+    if args.fix and "-" in args.paths:
+        raise UsageError("--fix changes files: it does not read standard input ('-')")
     reports = analyse(args, for_check=True)
     if args.fix:
         reports = _fix(args, reports)

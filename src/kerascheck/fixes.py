@@ -58,10 +58,10 @@ def _overlap(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
 
 def fix_files(reports: Iterable[FileReport]) -> int:
     """Apply the fixes of each report to its file, if the file still holds the text
-    analysed (standard input is not changed); how many diagnostics were fixed."""
+    analysed; how many diagnostics were fixed."""
     fixed = 0
     for report in reports:
-        if report.path == "-" or not any(d.edits for d in report.diagnostics):
+        if not any(d.edits for d in report.diagnostics):
             continue
         path = Path(report.path)
         try:
