@@ -162,3 +162,12 @@ def test_unnamed_standard_input_is_not_cached(project, capsys, monkeypatch):
     main(["check", "-j1", "--exit-zero", "--output-format", "json", "-"])
     assert "KC101" in capsys.readouterr().out
     assert not entries(project.parent / ".cache")
+
+
+def test_fix_applies_the_edits_of_a_cached_report(project, capsys, monkeypatch):
+    legacy = "from keras.models import Sequential\nfrom keras.layers import Dense\nm = Sequential([Dense(output_dim=3, input_dim=2)])\n"
+    (project / "legacy.py").write_text(legacy)
+    run(capsys, monkeypatch, str(project / "legacy.py"))  # cached, not fixed
+    _, analysed = run(capsys, monkeypatch, "--fix", str(project / "legacy.py"))
+    assert analysed["legacy.py"] == 1  # the first report came from the cache, the fixed file is new
+    assert (project / "legacy.py").read_text() == legacy.replace("output_dim", "units")

@@ -121,3 +121,28 @@ def test_console_without_unicode_gets_replacement_characters_not_a_traceback(tmp
     )
     assert done.returncode == 1, done.stderr
     assert "KC101" in done.stdout and "Traceback" not in done.stderr
+
+
+def test_fix_rewrites_the_files_and_reports_what_remains(tmp_path, capsys):
+    legacy = (
+        "from keras.models import Sequential\nfrom keras.layers import Convolution2D, Dense, Flatten\n"
+        "m = Sequential([Convolution2D(8, 3, 3, border_mode='same', input_shape=(28, 28, 1)), Flatten(),\n"
+        "               Dense(output_dim=10, init='he_normal')])\n"
+    )
+    latin = "# -*- coding: latin-1 -*-\n# é\n" + legacy.replace("output_dim=10, init='he_normal'", "output_dim=10")
+    root = project(tmp_path, **{"legacy.py": legacy, "good.py": GOOD})
+    (root / "latin.py").write_bytes(latin.encode("latin-1"))
+    code = main(["check", "--fix", "--output-format", "json", "--no-cache", str(root)])
+    remaining = [(Path(f["path"]).name, d["message"]) for f in json.loads(capsys.readouterr().out)["files"] for d in f["diagnostics"]]
+    assert (code, [name for name, _ in remaining]) == (0, ["legacy.py"])  # info notes only
+    assert "output_dim=10 → units=10, init → kernel_initializer" in remaining[0][1]  # no fix for init
+    assert (root / "legacy.py").read_text() == legacy.replace("3, 3, border_mode", "(3, 3), padding")
+    assert (root / "latin.py").read_bytes() == latin.replace("3, 3, border_mode", "(3, 3), padding").replace(
+        "output_dim", "units"
+    ).encode("latin-1")
+    assert (root / "good.py").read_text() == GOOD
+
+
+def test_fix_does_not_read_standard_input(capsys):
+    assert main(["check", "--fix", "-"]) == 2
+    assert "--fix changes files" in capsys.readouterr().err

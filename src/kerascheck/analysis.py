@@ -16,7 +16,7 @@ import libcst as cst
 
 from kerascheck import suppression
 from kerascheck.cascades import fold_consequences
-from kerascheck.diagnostics import Diagnostic, Span
+from kerascheck.diagnostics import Diagnostic, Span, TextEdit
 from kerascheck.findings import Finding
 from kerascheck.graph import Counts, Layer, Model, Operation, Row
 from kerascheck.input_shapes import InputShapes, Shape
@@ -219,9 +219,27 @@ def _analyze(
         findings.append(Finding("KC002", None, "code nested too deeply to interpret"))
     except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the run
         findings.append(Finding("KC000", None, f"internal error while analysing this file: {type(exc).__name__}: {exc}"))
-    positions.prepare(finding.node for finding in findings)
-    report.diagnostics = merge_repeats([to_diagnostic(finding, positions.span(finding.node)) for finding in findings])
+    positions.prepare(node for finding in findings for node in (finding.node, *(e.node for e in finding.edits)))
+    report.diagnostics = merge_repeats(
+        [to_diagnostic(finding, positions.span(finding.node), placed(finding, positions)) for finding in findings]
+    )
     return report
+
+
+def placed(finding: Finding, positions: Positions) -> tuple[TextEdit, ...]:
+    """The finding's edits at their places in the file; none when one is not in it
+    (a layer its helper in another module makes)."""
+    edits = []
+    for edit in finding.edits:
+        span = positions.find(edit.node)
+        if span is None:
+            return ()
+        if edit.at == "before":
+            span = Span(span.line, span.column, span.line, span.column)
+        elif edit.at == "after":
+            span = Span(span.end_line, span.end_column, span.end_line, span.end_column)
+        edits.append(TextEdit(span, edit.text))
+    return tuple(edits)
 
 
 def syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> Diagnostic:
@@ -244,11 +262,12 @@ def syntax_error(source: str, path: str, exc: cst.ParserSyntaxError) -> Diagnost
     return to_diagnostic(Finding("KC011", None, message), Span(line, 1, line, 1))
 
 
-def to_diagnostic(finding: Finding, span: Span) -> Diagnostic:
-    """The finding as reported at ``span``, with its rule's name and (unless the
-    finding overrides it) severity."""
+def to_diagnostic(finding: Finding, span: Span, edits: tuple[TextEdit, ...] = ()) -> Diagnostic:
+    """The finding as reported at ``span`` (its fix's ``edits`` placed), with its
+    rule's name and (unless the finding overrides it) severity."""
     rule = all_rules()[finding.code]  # every code is documented as a rule
-    return Diagnostic(finding.code, rule.name, finding.severity or rule.severity, finding.message, span, finding.fix)
+    severity = finding.severity or rule.severity
+    return Diagnostic(finding.code, rule.name, severity, finding.message, span, finding.fix, edits)
 
 
 def merge_repeats(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kerascheck import __version__
-from kerascheck.diagnostics import Diagnostic, Span
+from kerascheck.diagnostics import Diagnostic, Span, TextEdit
 from kerascheck.report import FileReport, LayerReport, ModelReport
 from kerascheck.sources import decode
 from kerascheck.unknown import Unknown
@@ -302,11 +302,13 @@ def _span(data: list[int] | None) -> Span | None:
 
 
 def _diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
-    return {**dataclasses.asdict(diagnostic), "span": dataclasses.astuple(diagnostic.span)}
+    edits = [[dataclasses.astuple(e.span), e.text] for e in diagnostic.edits]
+    return {**dataclasses.asdict(diagnostic), "span": dataclasses.astuple(diagnostic.span), "edits": edits}
 
 
 def _diagnostic(data: dict[str, Any]) -> Diagnostic:
-    return Diagnostic(**{**data, "span": Span(*data["span"])})
+    edits = tuple(TextEdit(Span(*span), text) for span, text in data["edits"])
+    return Diagnostic(**{**data, "span": Span(*data["span"]), "edits": edits})
 
 
 def _value_json(value: Any) -> Any:

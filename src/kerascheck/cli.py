@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 #: exit codes as ruff's (findings 1, usage or configuration 2), and as ty's when kerascheck itself fails
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 101
+FIX_ROUNDS = 10  # of ``check --fix``: fixes whose edits overlap are applied one round each
 CHECK_FORMATS = tuple(CHECK_MODULES)
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(reversed(SEVERITIES))}  # info 0 … error 2
 
@@ -56,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-on", choices=("error", "warning", "info"), default="warning",
                        help="the lowest severity that makes the exit code 1 (default: warning)")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when diagnostics are found")
+    check.add_argument("--fix", action="store_true",
+                       help="apply the fixes that are edits (KC301's Keras 3 spellings) to the files, then report what remains")
     check.add_argument("--statistics", action="store_true", help="print the number of diagnostics per code instead")
     check.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to check (replaces the configured ones)")
     check.add_argument("--extend-select", metavar="CODES", help="comma-separated codes or prefixes to check as well")
@@ -249,7 +252,11 @@ def run_check(args: argparse.Namespace) -> int:
     from kerascheck import reporters
     from kerascheck.reporters import statistics
 
+    if args.fix and "-" in args.paths:
+        raise UsageError("--fix changes files: it does not read standard input ('-')")
     reports = analyse(args, for_check=True)
+    if args.fix:
+        reports = _fix(args, reports)
     for report in reports:
         report.diagnostics.sort(key=lambda d: (d.span.line, d.span.column, d.code))
     if args.statistics:
@@ -263,6 +270,23 @@ def run_check(args: argparse.Namespace) -> int:
     threshold = SEVERITY_RANK[args.fail_on]
     failed = any(SEVERITY_RANK[d.severity] >= threshold for r in reports for d in r.diagnostics)
     return _exit_code(reports, EXIT_FINDINGS if failed and not args.exit_zero else EXIT_OK)
+
+
+def _fix(args: argparse.Namespace, reports: list[FileReport]) -> list[FileReport]:
+    """Apply the fixes to the files, round after round (fixes whose edits overlap
+    wait for the next), and the reports of the fixed files."""
+    from kerascheck.fixes import fix_files
+
+    fixed = 0
+    for _ in range(FIX_ROUNDS):
+        count = fix_files(reports)
+        if not count:
+            break
+        fixed += count
+        reports = analyse(args, for_check=True)
+    if fixed:
+        print(f"kerascheck: fixed {fixed} diagnostic{'s' if fixed != 1 else ''}", file=sys.stderr)
+    return reports
 
 
 def _exit_code(reports: list[FileReport], otherwise: int) -> int:

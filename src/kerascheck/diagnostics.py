@@ -17,6 +17,14 @@ class Span:
     end_column: int
 
 
+@dataclass(frozen=True)
+class TextEdit:
+    """Replace the text of ``span`` (empty: insert at its start) by ``text``."""
+
+    span: Span
+    text: str
+
+
 @dataclass
 class Diagnostic:
     """A finding as reported: its rule's code, name and severity, and where it is."""
@@ -27,3 +35,5 @@ class Diagnostic:
     message: str
     span: Span
     fix: str | None = None  # how to fix it, in words
+    #: the fix as edits, when it is mechanical (``kerascheck check --fix``, the editor's quick fix)
+    edits: tuple[TextEdit, ...] = ()

@@ -7,10 +7,20 @@ from the node's position, its name and severity from the rule of its code.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     import libcst as cst
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change of the source: ``text`` replaces ``node``, or is inserted
+    ``before`` or ``after`` it."""
+
+    node: cst.CSTNode
+    text: str
+    at: Literal["replace", "before", "after"] = "replace"
 
 
 @dataclass(frozen=True)
@@ -22,3 +32,5 @@ class Finding:
     message: str
     fix: str | None = None  # how to fix it, in words
     severity: str | None = None  # overrides the rule's severity (KC209's one-unit softmax is an error)
+    #: the fix as edits, when it is mechanical and certainly right (applying them all fixes the finding)
+    edits: tuple[Edit, ...] = ()

@@ -89,14 +89,20 @@ class Positions:
                 self._nodes.append(node)  # keeps ids valid
 
     def span(self, node: cst.CSTNode | None) -> Span:
-        if node is None or self.module is None:
-            return Span(1, 1, 1, 1)
+        """Where ``node`` is; the file's start for None or a node of another tree."""
+        found = self.find(node) if node is not None else None
+        return found if found is not None else Span(1, 1, 1, 1)
+
+    def find(self, node: cst.CSTNode) -> Span | None:
+        """Where ``node`` is; None when it is not in this module's tree."""
+        if self.module is None:
+            return None
         if node not in self._computed:
             self.prepare([node])
             self._resolve(self.module)
         position = self._computed.get(node)
         if position is None:
-            return Span(1, 1, 1, 1)
+            return None
         start, end = position.start, position.end
         if isinstance(node, cst.BaseCompoundStatement):
             end = start  # its end is hoisted from children that are not tracked

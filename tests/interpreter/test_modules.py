@@ -144,3 +144,24 @@ def test_past_the_tokens_followed_an_import_is_a_diagnostic_and_the_rest_is_anal
     assert "passed 1,000 tokens: large and later ones are not followed" in limit.message and limit.span.line == 3
     a, b = report.models
     assert a.total == 16 and b.total is None
+
+
+def test_an_overlay_is_read_instead_of_the_disk(tmp_path):
+    """An editor's unsaved buffers: a module, and a new file, read from them."""
+    from kerascheck.analysis import Options, analyze_bytes
+    from kerascheck.interpreter.modules import Reads
+
+    touch(tmp_path, "pyproject.toml")
+    (tmp_path / "widths.py").write_text("UNITS = 8\n")
+    (tmp_path / "plain.py").write_text("from widths import make\n")  # names no Keras: found through its imports
+    main = tmp_path / "main.py"  # not on disk
+    source = b"import plain\nm = plain.make()\n"
+    overlay = {
+        str(main): source,
+        str(tmp_path / "widths.py"): b"import keras\ndef make():\n    return keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])\n",
+    }
+    reads = Reads(overlay)
+    report = analyze_bytes(source, str(main), Options(), reads=reads)
+    assert [(m.name, m.total) for m in report.models] == [("sequential", 15)]
+    assert set(reads.files) == {str(tmp_path / "plain.py"), str(tmp_path / "widths.py")}
+    assert analyze_bytes(source, str(main), Options()).models == []  # from the disk: no such file

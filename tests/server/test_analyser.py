@@ -56,3 +56,38 @@ def test_positions_convert_between_code_points_and_the_client_units():
         lines = Lines(text, encoding)
         assert lines.position(0, 8) == types.Position(0, column)  # after the closing quote
         assert lines.column(types.Position(0, column)) == 8
+
+
+def test_no_full_garbage_collection_during_an_analysis(tmp_path, monkeypatch):
+    """A full collection traverses every object the analysis made: the server
+    makes the one that is due between analyses instead (``Scheduler``, after publishing)."""
+    import gc
+
+    during: list[int] = []
+
+    def analyse(*args):
+        during.append(gc.get_threshold()[2])
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(analyser_module, "analyze_bytes", analyse)
+    before = gc.get_threshold()
+    assert [d.code for d in run(Analyser(tmp_path), tmp_path / "m.py").diagnostics] == ["KC000"]
+    assert during == [analyser_module.GC_DEFERRED] and gc.get_threshold() == before
+
+
+def test_the_deferred_collection_is_made_when_due():
+    import gc
+
+    def full() -> int:
+        return gc.get_stats()[2]["collections"]
+
+    gc.collect()
+    before = full()
+    analyser_module.collect_if_due()  # none is due
+    assert full() == before
+    with analyser_module._full_collections_deferred():
+        for _ in range(gc.get_threshold()[2] + 1):  # what makes one due
+            gc.collect(1)
+        assert full() == before
+    analyser_module.collect_if_due()
+    assert full() == before + 1

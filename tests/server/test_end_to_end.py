@@ -146,3 +146,86 @@ async def test_the_noqa_action_applied_silences_the_diagnostic_and_close_clears_
     client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri)))
     client.diagnostics.pop(uri, None)
     assert await pushed(client, uri) == []
+
+
+LEGACY = """\
+from keras.models import Sequential
+from keras.layers import Convolution2D, Dense, Flatten
+
+m = Sequential()
+m.add(Convolution2D(6, 5, 5, border_mode="same", input_shape=(29, 29, 1), name="c😀"))
+m.add(Convolution2D(6, 5, 5, name="c😀😀", subsample=(2, 2)))
+m.add(Flatten())
+m.add(Dense(output_dim=10))
+"""
+
+
+def applied(text: str, edits: list[types.TextEdit]) -> str:
+    """``text`` with an action's edits (UTF-16 positions) applied, as an editor does."""
+    lines = text.splitlines(keepends=True)
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        start, end = edit.range.start, edit.range.end
+        assert start.line == end.line
+        units = lines[start.line].encode("utf-16-le")
+        line = units[: 2 * start.character] + edit.new_text.encode("utf-16-le") + units[2 * end.character :]
+        lines[start.line] = line.decode("utf-16-le")
+    return "".join(lines)
+
+
+async def test_the_preferred_quick_fix_applies_the_keras_3_spelling(client, workspace):
+    uri = open_buffer(client, workspace / "legacy.py", LEGACY)
+    diagnostics = await pushed(client, uri)
+    assert [d.code for d in diagnostics] == ["KC301", "KC301", "KC301"]
+    text = LEGACY
+    for diagnostic in reversed(diagnostics):  # the edits of later lines do not move earlier ones
+        context = types.CodeActionContext(diagnostics=[diagnostic])
+        params = types.CodeActionParams(types.TextDocumentIdentifier(uri), diagnostic.range, context)
+        fix, *suppressions = await client.text_document_code_action_async(params)
+        assert fix.is_preferred and fix.kind == types.CodeActionKind.QuickFix and fix.title.startswith("Fix KC301: ")
+        assert [a.is_preferred for a in suppressions] == [None, None]
+        text = applied(text, fix.edit.changes[uri])
+    assert text == LEGACY.replace("5, 5", "(5, 5)").replace("border_mode", "padding").replace(
+        "subsample", "strides"
+    ).replace("output_dim", "units")
+    whole = types.TextDocumentContentChangeWholeDocument(text=text)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(types.VersionedTextDocumentIdentifier(version=2, uri=uri), [whole])
+    )
+    assert await pulled(client, uri) == []
+
+
+async def latest(client: LanguageClient, uri: str, codes: list[str], timeout: float = 20.0) -> None:
+    """Wait until the diagnostics pushed last for ``uri`` have ``codes``."""
+    deadline = time.monotonic() + timeout
+    while uri not in client.diagnostics or [d.code for d in client.diagnostics[uri]] != codes:
+        assert time.monotonic() < deadline, f"{uri}: {client.diagnostics.get(uri)}"
+        await asyncio.sleep(0.01)
+
+
+async def test_an_imported_module_is_read_from_its_unsaved_buffer(client, workspace):
+    """Importers are analysed again when the module's buffer opens, changes and closes
+    (the importer is a new file, not saved yet)."""
+    (workspace / "widths.py").write_text("UNITS = 8\n")
+    importer = workspace / "uses_widths.py"
+    text = "import keras\nimport widths\n\nm = keras.Sequential([keras.Input((4,)), keras.layers.Dense(widths.UNITS)])\n"
+    main_uri = open_buffer(client, importer, text)
+    await latest(client, main_uri, [])
+    widths = open_buffer(client, workspace / "widths.py", "UNITS = 0\n")  # unsaved
+    await latest(client, main_uri, ["KC105"])
+    for version, units in enumerate(["4", "-1", "16"], start=2):  # typing: the last text counts
+        whole = types.TextDocumentContentChangeWholeDocument(text=f"UNITS = {units}\n")
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(types.VersionedTextDocumentIdentifier(version=version, uri=widths), [whole])
+        )
+    await latest(client, main_uri, [])
+    hints = await client.text_document_inlay_hint_async(
+        types.InlayHintParams(types.TextDocumentIdentifier(main_uri), types.Range(types.Position(0, 0), types.Position(4, 0)))
+    )
+    assert [h.label for h in hints] == ["→ (None, 16) · 80"]
+    whole = types.TextDocumentContentChangeWholeDocument(text="UNITS = 0\n")
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(types.VersionedTextDocumentIdentifier(version=9, uri=widths), [whole])
+    )
+    await latest(client, main_uri, ["KC105"])
+    client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(widths)))
+    await latest(client, main_uri, [])  # the disk's UNITS = 8 again

@@ -9,7 +9,6 @@ library's names and values do is the library's (``library``).
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import time
 from typing import Any, Callable, Iterator, Sequence
@@ -22,6 +21,7 @@ from kerascheck.interpreter.expressions import Expressions
 from kerascheck.interpreter.library import Libraries, Library
 from kerascheck.interpreter.limits import AnalysisLimit, Break, Budget, Continue, Limits, Raise, Return, UncertainExit
 from kerascheck.interpreter.modules import Importer, ModuleState, Project
+from kerascheck.interpreter.semantics import children
 from kerascheck.interpreter.statements import Statements, dotted_name, source_text
 from kerascheck.interpreter.values import LAZY, Arguments, Class, Function, Instance, Scope
 from kerascheck.unknown import Unknown
@@ -71,6 +71,7 @@ class Interpreter(Statements, Expressions, Calls):
         self.assigned = {}
         self.drives = []
         self.generator_functions = {}
+        self.literals = {}
         self.words_spent = False
         for library in self.libraries.all:
             library.attach(self)
@@ -357,21 +358,10 @@ def called_by_name(module: cst.Module) -> set[str]:
     return called
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
 def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """Every node under ``node`` (a few times faster than a libcst visitor)."""
     stack = [node]
     while stack:
         current = stack.pop()
         yield current
-        names = _FIELDS.get(type(current))
-        if names is None:
-            names = _FIELDS[type(current)] = tuple(f.name for f in dataclasses.fields(current))
-        for name in names:
-            value = getattr(current, name)
-            if isinstance(value, cst.CSTNode):
-                stack.append(value)
-            elif isinstance(value, (list, tuple)):
-                stack.extend(item for item in value if isinstance(item, cst.CSTNode))
+        stack.extend(children(current))

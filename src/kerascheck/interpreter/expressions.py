@@ -37,6 +37,8 @@ TRAINING_METHODS = frozenset({"compile", "fit", "fit_generator", "train_on_batch
 class Expressions(Generators):
     """The expression part of the interpreter."""
 
+    literals: dict[cst.CSTNode, Any]  # the values of the literals evaluated, by node
+
     def eval(self, node: cst.BaseExpression, scope: Scope) -> Any:
         method = getattr(self, "eval_" + type(node).__name__, None)
         if method is None:
@@ -61,19 +63,27 @@ class Expressions(Generators):
 
     # --------------------------------------------------------------- literals
     def eval_Integer(self, node: cst.Integer, scope: Scope) -> Any:
-        return node.evaluated_value
+        return self.literal(node)
 
     def eval_Float(self, node: cst.Float, scope: Scope) -> Any:
-        return node.evaluated_value
+        return self.literal(node)
 
     def eval_Imaginary(self, node: cst.Imaginary, scope: Scope) -> Any:
-        return node.evaluated_value
+        return self.literal(node)
 
     def eval_SimpleString(self, node: cst.SimpleString, scope: Scope) -> Any:
         try:
-            return node.evaluated_value
+            return self.literal(node)
         except Exception:  # noqa: BLE001 - malformed escapes: keep going
             return Unknown("string literal")
+
+    def literal(self, node: cst.Integer | cst.Float | cst.Imaginary | cst.SimpleString) -> Any:
+        """A literal's value, computed once per node (libcst evaluates it with
+        ``ast.literal_eval`` each time; the value is immutable, as Python's constants)."""
+        found = self.literals.get(node, MISSING)
+        if found is MISSING:
+            found = self.literals[node] = node.evaluated_value
+        return found
 
     def eval_ConcatenatedString(self, node: cst.ConcatenatedString, scope: Scope) -> Any:
         left, right = self.eval(node.left, scope), self.eval(node.right, scope)

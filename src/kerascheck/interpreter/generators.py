@@ -30,7 +30,7 @@ from typing import Any, Callable
 import libcst as cst
 
 from kerascheck.interpreter.limits import Raise, Return
-from kerascheck.interpreter.semantics import Semantics
+from kerascheck.interpreter.semantics import Semantics, children
 from kerascheck.interpreter.sizes import range_length
 from kerascheck.interpreter.values import LAZY, MISSING, Arguments, Function, Generator, Scope, Step, Stream
 from kerascheck.unknown import Unknown
@@ -394,5 +394,5 @@ def yields(body: cst.CSTNode) -> bool:
             return True
         if node is not body and isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
             continue
-        stack.extend(node.children)
+        stack.extend(children(node))
     return False

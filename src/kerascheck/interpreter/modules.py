@@ -25,7 +25,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import libcst as cst
 
@@ -70,16 +70,20 @@ class ModuleState:
 class Reads:
     """What the analysis of one file found on disk, for a result cache to tell
     when its result is stale: each path it looked at (``"file"``, ``"dir"`` or
-    ``""`` for neither) and the digest of each file it read."""
+    ``""`` for neither) and the digest of each file it read.
 
-    def __init__(self) -> None:
+    ``overlay``: the content of files by path (resolved), read instead of the
+    disk's (an editor's unsaved buffers)."""
+
+    def __init__(self, overlay: Mapping[str, bytes] | None = None) -> None:
         self.kinds: dict[str, str] = {}  # by path (plain strings: cheap to send to another process)
         self.files: dict[str, str] = {}
+        self.overlay = overlay or {}
 
     def kind(self, path: Path) -> str:
         key = str(path)
         if key not in self.kinds:
-            self.kinds[key] = path_kind(path)
+            self.kinds[key] = "file" if key in self.overlay else path_kind(path)
         return self.kinds[key]
 
     def is_file(self, path: Path) -> bool:
@@ -90,9 +94,21 @@ class Reads:
 
     def read(self, path: Path, limit: int) -> bytes | NotRead:
         """The file's content (never a special file's, never past ``limit``), noted."""
-        data = read_path(path, limit)
-        self.files[str(path)] = digest(data) if isinstance(data, bytes) else ""
+        key = str(path)
+        data = self.overlay[key] if key in self.overlay else read_path(path, limit)
+        self.files[key] = digest(data) if isinstance(data, bytes) else ""
         return data
+
+    def peek(self, path: Path, limit: int) -> str | None:
+        """The start of the file's text (``limit`` bytes), not noted; None when unreadable."""
+        data = self.overlay.get(str(path))
+        if data is None:
+            try:
+                with path.open("rb") as opened:
+                    data = opened.read(limit)
+            except OSError:
+                return None
+        return data[:limit].decode("utf-8", "replace")
 
 
 def path_kind(path: Path) -> str:
@@ -257,10 +273,8 @@ class Project:
                 if key in self.cache.unreaching:
                     continue
                 visited.add(key)
-                try:
-                    with file.open("rb") as opened:
-                        found = opened.read(MAX_BYTES + 1).decode("utf-8", "replace")
-                except OSError:
+                found = self.reads.peek(file, MAX_BYTES + 1)
+                if found is None:
                     continue
                 if pattern.search(found):
                     return True

@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Iterator
 
 import libcst as cst
 
-from kerascheck.findings import Finding
+from kerascheck.findings import Edit, Finding
 from kerascheck.graph import Facts, Layer, Model, Node, Op, Operation
 from kerascheck.modelbuild import traverse
 
@@ -67,10 +67,16 @@ class Rule:
         raise NotImplementedError
 
     def finding(
-        self, node: cst.CSTNode | None, message: str, fix: str | None = None, severity: str | None = None
+        self,
+        node: cst.CSTNode | None,
+        message: str,
+        fix: str | None = None,
+        severity: str | None = None,
+        edits: tuple[Edit, ...] = (),
     ) -> Finding:
-        """A finding of this rule; ``severity`` overrides the rule's own."""
-        return Finding(self.code, node, message, fix, severity)
+        """A finding of this rule; ``severity`` overrides the rule's own; ``edits``:
+        the fix, when it is mechanical and certainly right."""
+        return Finding(self.code, node, message, fix, severity, edits)
 
 
 class AnalysisRule(Rule):

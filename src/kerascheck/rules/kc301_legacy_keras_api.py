@@ -8,6 +8,7 @@ from typing import Any, Iterator
 
 from kerascheck.findings import Finding
 from kerascheck.graph import Layer
+from kerascheck.rules._legacy_fixes import ORDERINGS, keyword_edits, legacy_edits
 from kerascheck.rules._legacy_spellings import keras3_misreads, spellings
 from kerascheck.rules.base import Example, Rule, RuleContext
 
@@ -17,8 +18,6 @@ ATTRIBUTES = {
     "input_shape": ("layer", "layer.input.shape"),
     "_keras_shape": ("tensor", "tensor.shape"),
 }
-#: Keras 1's image dimension orderings
-ORDERINGS = {"th": "channels_first", "tf": "channels_last"}
 #: sublayers a layer's config holds (wrappers, RNN cells)
 SUBLAYER_KEYS = ("layer", "backward_layer", "cell")
 K1 = "from keras.models import Sequential\nfrom keras.layers import *\n"
@@ -63,7 +62,10 @@ model.add(Dense(output_dim=10))
 ## Fix
 Use the Keras 3 spelling the message gives:
 `Conv2D(32, (3, 3), padding="same", kernel_initializer="he_normal")`,
-`Dense(units=10)`.
+`Dense(units=10)`.  Where every spelling of a call has a Keras 3 form that
+means the same (a keyword renamed, `dim_ordering='th'`, Keras 1's kernel axes
+one by one, `Model(input=, output=)`), `kerascheck check --fix` and the
+editor's quick fix write it for you.
 """
     valid = (
         Example(
@@ -171,14 +173,14 @@ Use the Keras 3 spelling the message gives:
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        seen: set[int] = set()  # one diagnostic per call site, even for layers built in a loop
+        sites: dict[int, list[Layer]] = {}  # one diagnostic per call site, even for layers built in a loop
         for model in ctx.models:
             for layer in _with_sublayers(ctx.view(model).layers()):
-                if id(layer.source) not in seen:
-                    seen.add(id(layer.source))
-                    diagnostic = self.layer_diagnostic(layer)
-                    if diagnostic is not None:
-                        yield diagnostic
+                sites.setdefault(id(layer.source), []).append(layer)
+        for layers in sites.values():
+            diagnostic = self.layer_diagnostic(layers)
+            if diagnostic is not None:
+                yield diagnostic
         for node, name in ctx.facts.legacy_attributes:
             if name in ATTRIBUTES:
                 owner, replacement = ATTRIBUTES[name]
@@ -186,9 +188,13 @@ Use the Keras 3 spelling the message gives:
                 yield self.finding(node, message, fix=f"read {replacement}")
         for node, function, argument in ctx.facts.legacy_calls:
             old, new = _call_spellings(function, argument)
-            yield self.finding(node, f"Keras 1/2 spelling: {old} → {new}", fix=f"call {new}")
+            edits = keyword_edits(node, {k: f"{k}s" for k in argument}) if function == "Model" else ()
+            yield self.finding(node, f"Keras 1/2 spelling: {old} → {new}", fix=f"call {new}", edits=edits)
 
-    def layer_diagnostic(self, layer: Layer) -> Finding | None:
+    def layer_diagnostic(self, layers: list[Layer]) -> Finding | None:
+        """The diagnostic of the first of the layers one call made; its fix's edits
+        when they are those of every layer the call made."""
+        layer = layers[0]
         found = spellings(layer)
         if not found:
             return None
@@ -199,7 +205,10 @@ Use the Keras 3 spelling the message gives:
             message += f". {misread}"
         new = ", ".join(text.split(" → ", 1)[1] for text in found if " → " in text)
         fix = f"use the Keras 3 spelling: {new}" if new else "remove the Keras 1/2 arguments"
-        return self.finding(layer.source, message, fix=fix)
+        edits = legacy_edits(layer, len(found))
+        if any(legacy_edits(other, len(spellings(other))) != edits for other in layers[1:]):
+            edits = ()
+        return self.finding(layer.source, message, fix=fix, edits=edits)
 
 
 def _with_sublayers(layers: Iterator[Layer]) -> Iterator[Layer]:

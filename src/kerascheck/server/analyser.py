@@ -9,12 +9,14 @@ failure becomes a KC000 diagnostic, and its traceback a message to log.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import os
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator, Mapping
 
 from lsprotocol import types
 
@@ -23,12 +25,16 @@ from kerascheck.analysis import analyze_bytes, options_for, to_diagnostic, with_
 from kerascheck.diagnostics import Span
 from kerascheck.findings import Finding
 from kerascheck.interpreter.limits import Limits
-from kerascheck.interpreter.modules import ParseCache
+from kerascheck.interpreter.modules import ParseCache, Reads
 from kerascheck.report import FileReport
 from kerascheck.server.protocol import Lines, diagnostics
 
 #: the rules' documentation in a clone of the repository (an editable install)
 REPOSITORY_DOCS = Path(__file__).resolve().parents[3] / "docs" / "rules.md"
+#: Python's third garbage-collection threshold during an analysis: no full
+#: collection then (each traverses every object the analysis made so far: a
+#: fifth of the time of a large file's); ``collect_if_due`` does it after
+GC_DEFERRED = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,8 @@ class Snapshot:
     text: str
     generation: int
     version: int | None = None  # the client's version of the document
+    #: the other open buffers' texts by resolved path: the modules it imports are read from them
+    overlay: Mapping[str, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -52,6 +60,8 @@ class Result:
     diagnostics: list[types.Diagnostic]
     #: internal errors and configuration problems, to log (and show once)
     problems: list[str] = field(default_factory=list)
+    #: the modules of its project the analysis read (resolved paths): a change of one changes it
+    imported: frozenset[str] = frozenset()
 
 
 class Analyser:
@@ -75,9 +85,14 @@ class Analyser:
             settings = self.settings(path, problems)
             options = dataclasses.replace(options_for(settings, path, "check"), limits=Limits(stop=stop))
             name = path.as_posix() if snapshot.path else "-"
-            report = with_deep_stack(analyze_bytes, snapshot.text.encode("utf-8"), name, options, self.cache)
+            data = snapshot.text.encode("utf-8")
+            own = {str(path.resolve()): data} if snapshot.path else {}  # a new file, not saved yet, is in its project
+            reads = Reads({**snapshot.overlay, **own})
+            with _full_collections_deferred():
+                report = with_deep_stack(analyze_bytes, data, name, options, self.cache, reads)
             problems += [d.message for d in report.diagnostics if d.code == "KC000"]
-            return Result(snapshot, report, lines, diagnostics(report, lines, self.docs), problems)
+            imported = frozenset(reads.files)
+            return Result(snapshot, report, lines, diagnostics(report, lines, self.docs), problems, imported)
         except Exception as exc:  # noqa: BLE001 - the server must outlive any failure
             message = f"internal error in the language server: {type(exc).__name__}: {exc}"
             report = FileReport(str(snapshot.path or "-"), source=snapshot.text)
@@ -105,6 +120,24 @@ class Analyser:
         """Read every configuration file again from the next analysis on (one was
         created, changed or removed); safe while an analysis runs."""
         self._stale = True
+
+
+@contextlib.contextmanager
+def _full_collections_deferred() -> Iterator[None]:
+    """No full garbage collection in the block (younger generations are collected
+    as usual); ``gc.collect()`` after it frees what the block left."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(thresholds[0], thresholds[1], GC_DEFERRED)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def collect_if_due() -> None:
+    """The full garbage collection an analysis deferred, if Python would have made one."""
+    if gc.get_count()[2] >= gc.get_threshold()[2]:
+        gc.collect()
 
 
 def _modified(path: Path) -> float:

@@ -2,7 +2,10 @@
 
 Each open buffer is analysed on ``didOpen``, ``didSave`` and ``didChange``:
 an edit after a pause at once, an edit that follows another within the
-``debounce`` time once the typing pauses that long.  Analyses run one at a
+``debounce`` time once the typing pauses that long.  The open buffers overlay
+the disk: a module of the project is read from its buffer when it has one, and
+the open buffers whose last analysis read a module are analysed again (debounced
+alike) when its buffer is opened, changed or closed.  Analyses run one at a
 time on a worker thread, never on the thread that reads the protocol; an edit
 makes the analysis of the previous text stop early and its result be dropped.
 Requests about a buffer (hover, inlay hints, code lenses, pull diagnostics)
@@ -27,7 +30,7 @@ from pygls.uris import to_fs_path
 
 from kerascheck import __version__
 from kerascheck.server import protocol, suppress
-from kerascheck.server.analyser import Analyser, Result, Snapshot
+from kerascheck.server.analyser import Analyser, Result, Snapshot, collect_if_due
 
 DEBOUNCE_SECONDS = 0.15
 CONFIG_FILE = "pyproject.toml"
@@ -49,8 +52,20 @@ class Scheduler:
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kerascheck-worker")
 
     def changed(self, uri: str, debounce: float = 0.0) -> None:
-        """The buffer ``uri`` is new or changed: analyse its text now if it had not
-        changed for ``debounce`` seconds, else once it has not for that long."""
+        """The buffer ``uri`` is new or changed: analyse it, and the open buffers
+        whose analysis read its module (debounced alike)."""
+        self.schedule(uri, debounce)
+        for importer in self.importers(uri):
+            self.schedule(importer, debounce)
+
+    def importers(self, uri: str) -> list[str]:
+        """The other open buffers whose last analysis read the module of ``uri``."""
+        path = _resolved(uri)
+        return [other for other, result in self.results.items() if other != uri and path in result.imported]
+
+    def schedule(self, uri: str, debounce: float = 0.0) -> None:
+        """Analyse the buffer ``uri`` now if it had not changed for ``debounce``
+        seconds, else once it has not for that long."""
         now = asyncio.get_running_loop().time()
         delay = debounce if now - self.changed_at.get(uri, -debounce) < debounce else 0.0
         self.changed_at[uri] = now
@@ -62,6 +77,7 @@ class Scheduler:
         self.tasks[uri] = asyncio.ensure_future(self._analyse(uri, generation, delay))
 
     def closed(self, uri: str) -> None:
+        """The buffer ``uri`` is closed: its importers read its module from disk again."""
         self.generation.pop(uri, None)
         self.changed_at.pop(uri, None)
         self.results.pop(uri, None)
@@ -69,6 +85,8 @@ class Scheduler:
             self.tasks.pop(uri).cancel()
         if uri in self.ready:
             self.ready.pop(uri).set()  # wakes the requests waiting for it
+        for importer in self.importers(uri):
+            self.schedule(importer)
 
     def open_documents(self) -> list[str]:
         return list(self.generation)
@@ -90,18 +108,23 @@ class Scheduler:
             await asyncio.sleep(delay)
         document = self.server.workspace.get_text_document(uri)
         path = to_fs_path(uri)
-        snapshot = Snapshot(uri, Path(path) if path else None, document.source, generation, document.version)
+        overlay = {
+            _resolved(other): self.server.workspace.get_text_document(other).source.encode("utf-8")
+            for other in self.generation
+            if other != uri and to_fs_path(other)
+        }
+        snapshot = Snapshot(uri, Path(path) if path else None, document.source, generation, document.version, overlay)
 
         def stop() -> bool:  # asked on the worker thread
             return not self._current(uri, generation)
 
         loop = asyncio.get_running_loop()
         result = await loop.run_in_executor(self.executor, self.analyser.run, snapshot, stop)
-        if not self._current(uri, generation):
-            return
-        self.results[uri] = result
-        self.ready[uri].set()
-        self.on_result(result)
+        if self._current(uri, generation):
+            self.results[uri] = result
+            self.ready[uri].set()
+            self.on_result(result)
+        await loop.run_in_executor(self.executor, collect_if_due)  # once published
 
     def shutdown(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
@@ -150,7 +173,7 @@ class KerascheckServer(LanguageServer):
 
     def reanalyse_all(self) -> None:
         for uri in self.scheduler.open_documents():
-            self.scheduler.changed(uri)
+            self.scheduler.schedule(uri)
         if self.pull and _refresh_supported(self.client_capabilities):
             self.workspace_diagnostic_refresh(None)
 
@@ -158,6 +181,12 @@ class KerascheckServer(LanguageServer):
 def _refresh_supported(capabilities: types.ClientCapabilities) -> bool:
     workspace = capabilities.workspace
     return bool(workspace and workspace.diagnostics and workspace.diagnostics.refresh_support)
+
+
+def _resolved(uri: str) -> str:
+    """The resolved path of a file's URI ("" for another URI), as analyses name the modules they read."""
+    path = to_fs_path(uri)
+    return str(Path(path).resolve()) if path else ""
 
 
 def _is_config(uri: str) -> bool:
@@ -255,9 +284,31 @@ def make_server() -> KerascheckServer:
         uri = params.text_document.uri
         source = ls.workspace.get_text_document(uri).source
         encoding = ls.workspace.position_encoding or types.PositionEncodingKind.Utf16
-        return suppression_actions(uri, source, params.context.diagnostics, encoding)
+        diagnostics = params.context.diagnostics
+        return fix_actions(uri, diagnostics) + suppression_actions(uri, source, diagnostics, encoding)
 
     return server
+
+
+def fix_actions(uri: str, diagnostics: Sequence[types.Diagnostic]) -> list[types.CodeAction]:
+    """For each of kerascheck's diagnostics whose fix is a set of edits: apply them
+    (the preferred action, an editor's "fix this")."""
+    actions = []
+    for diagnostic in diagnostics:
+        edits = protocol.fix_edits(diagnostic) if diagnostic.source == protocol.SOURCE else []
+        if not edits:
+            continue
+        fix = diagnostic.data.get("fix") if isinstance(diagnostic.data, dict) else None
+        actions.append(
+            types.CodeAction(
+                title=f"Fix {diagnostic.code}: {fix}" if fix else f"Fix {diagnostic.code}",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                is_preferred=True,
+                edit=types.WorkspaceEdit(changes={uri: edits}),
+            )
+        )
+    return actions
 
 
 def suppression_actions(

@@ -78,9 +78,13 @@ def rule_anchor(code: str, name: str) -> str:
 
 def diagnostic(d: Diagnostic, lines: Lines, docs: Path | None) -> types.Diagnostic:
     """A diagnostic as the CLI reports it: same span, code, severity and message
-    (the fix, when there is one, on a line of its own)."""
+    (the fix, when there is one, on a line of its own); the fix's edits, when
+    it has some, in its ``data`` (``fix_edits`` reads them back)."""
     message = d.message if not d.fix else f"{d.message}\nFix: {d.fix}"
     description = types.CodeDescription(href=docs.as_uri() + rule_anchor(d.code, d.name)) if docs else None
+    data = None
+    if d.edits:
+        data = {"edits": [[*_corners(lines.range(e.span)), e.text] for e in d.edits], "fix": d.fix}
     return types.Diagnostic(
         range=lines.range(d.span),
         message=message,
@@ -88,7 +92,22 @@ def diagnostic(d: Diagnostic, lines: Lines, docs: Path | None) -> types.Diagnost
         code=d.code,
         code_description=description,
         source=SOURCE,
+        data=data,
     )
+
+
+def _corners(r: types.Range) -> list[int]:
+    return [r.start.line, r.start.character, r.end.line, r.end.character]
+
+
+def fix_edits(d: types.Diagnostic) -> list[types.TextEdit]:
+    """The edits of a diagnostic's fix (``diagnostic`` put them in its data)."""
+    data = d.data if isinstance(d.data, dict) else {}
+    edits = []
+    for *corners, text in data.get("edits", []):
+        start_line, start, end_line, end = corners
+        edits.append(types.TextEdit(types.Range(types.Position(start_line, start), types.Position(end_line, end)), text))
+    return edits
 
 
 def diagnostics(report: FileReport, lines: Lines, docs: Path | None) -> list[types.Diagnostic]:
