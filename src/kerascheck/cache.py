@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kerascheck import __version__
-from kerascheck.diagnostics import Diagnostic, Span
+from kerascheck.diagnostics import Diagnostic, Location, Span
 from kerascheck.report import FileReport, LayerReport, ModelReport
 from kerascheck.sources import decode
 from kerascheck.unknown import Unknown
@@ -302,11 +302,13 @@ def _span(data: list[int] | None) -> Span | None:
 
 
 def _diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
-    return {**dataclasses.asdict(diagnostic), "span": dataclasses.astuple(diagnostic.span)}
+    related = [[r.path, dataclasses.astuple(r.span), r.message] for r in diagnostic.related]
+    return {**dataclasses.asdict(diagnostic), "span": dataclasses.astuple(diagnostic.span), "related": related}
 
 
 def _diagnostic(data: dict[str, Any]) -> Diagnostic:
-    return Diagnostic(**{**data, "span": Span(*data["span"])})
+    related = tuple(Location(path, Span(*span), message) for path, span, message in data["related"])
+    return Diagnostic(**{**data, "span": Span(*data["span"]), "related": related})
 
 
 def _value_json(value: Any) -> Any:

@@ -17,6 +17,15 @@ class Span:
     end_column: int
 
 
+@dataclass(frozen=True)
+class Location:
+    """A place in a file (None: the file reported), and what happens there."""
+
+    path: str | None
+    span: Span
+    message: str
+
+
 @dataclass
 class Diagnostic:
     """A finding as reported: its rule's code, name and severity, and where it is."""
@@ -27,3 +36,8 @@ class Diagnostic:
     message: str
     span: Span
     fix: str | None = None  # how to fix it, in words
+    #: the file it is in when that is not the file reported (a module the file
+    #: imports: an absolute path), until the run moves it to that file's report
+    path: str | None = None
+    #: how the analysed file reached it: the calls from the file to its place
+    related: tuple[Location, ...] = ()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 import libcst as cst
 from libcst.metadata import CodeRange
@@ -74,29 +74,40 @@ class _WantedPositionsState(PositionProvidingCodegenState):
 
 
 class Positions:
-    """Spans of the nodes of one module; ``prepare`` names the nodes needed."""
+    """Spans of the nodes of one module; ``prepare`` names the nodes needed.
+    ``stands_for`` gives the node of the module a node stands for (the call of
+    the analysed file that a stand-in of another module's node copies)."""
 
-    def __init__(self, module: cst.Module | None) -> None:
+    def __init__(
+        self, module: cst.Module | None, stands_for: Callable[[cst.CSTNode | None], cst.CSTNode | None] | None = None
+    ) -> None:
         self.module = module
+        self.stands_for = stands_for or (lambda node: node)
         self._computed: dict[cst.CSTNode, CodeRange] = {}
         self._pending: set[int] = set()
         self._nodes: list[cst.CSTNode] = []
 
     def prepare(self, nodes: Iterable[cst.CSTNode | None]) -> None:
-        for node in nodes:
+        for given in nodes:
+            node = self.stands_for(given)
             if node is not None and id(node) not in self._pending:
                 self._pending.add(id(node))
                 self._nodes.append(node)  # keeps ids valid
 
     def span(self, node: cst.CSTNode | None) -> Span:
+        return self.find(node) or Span(1, 1, 1, 1)
+
+    def find(self, given: cst.CSTNode | None) -> Span | None:
+        """The span of ``given``; None when it is not a node of the module."""
+        node = self.stands_for(given)
         if node is None or self.module is None:
-            return Span(1, 1, 1, 1)
+            return None
         if node not in self._computed:
             self.prepare([node])
             self._resolve(self.module)
         position = self._computed.get(node)
         if position is None:
-            return Span(1, 1, 1, 1)
+            return None
         start, end = position.start, position.end
         if isinstance(node, cst.BaseCompoundStatement):
             end = start  # its end is hoisted from children that are not tracked

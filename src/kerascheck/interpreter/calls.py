@@ -248,8 +248,10 @@ class Calls(Generators):
             raise AnalysisLimit(f"calls nested deeper than {self.limits.max_depth}", self.site(node or function.node))
         self.depth += 1
         self.call_stack.append((function.name, node))
-        outer = self.anchor
+        outer, place = self.anchor, self.place
         self.anchor = None if function.module is self.main else outer if outer is not None else node
+        if self.anchor is not None:
+            self.place = self.origins.place_after(node, function.module, place)
         try:
             return run()
         except AnalysisLimit as exc:
@@ -259,7 +261,7 @@ class Calls(Generators):
         finally:
             self.depth -= 1
             self.call_stack.pop()
-            self.anchor = outer
+            self.anchor, self.place = outer, place
 
     def bind_parameters(self, function: Function, arguments: Arguments, scope: Scope, default_unknown: bool) -> None:
         params = function.node.params

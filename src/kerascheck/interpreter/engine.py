@@ -22,6 +22,7 @@ from kerascheck.interpreter.expressions import Expressions
 from kerascheck.interpreter.library import Libraries, Library
 from kerascheck.interpreter.limits import AnalysisLimit, Break, Budget, Continue, Limits, Raise, Return, UncertainExit
 from kerascheck.interpreter.modules import Importer, ModuleState, Project
+from kerascheck.interpreter.origins import Origins
 from kerascheck.interpreter.statements import Statements, dotted_name, source_text
 from kerascheck.interpreter.values import LAZY, Arguments, Class, Function, Instance, Scope
 from kerascheck.unknown import Unknown
@@ -48,6 +49,8 @@ class Interpreter(Statements, Expressions, Calls):
         self.globals = self.main.globals
         self.importer = Importer(project, self.main, self.run_module, self.libraries)
         self.anchor = None
+        self.place = None
+        self.origins = Origins()
         self.importing = 0
         self.steps = 0
         self.budgets = [Budget(self.limits.max_statement_steps, "the analysis ran out of steps")]
@@ -299,8 +302,9 @@ class Interpreter(Statements, Expressions, Calls):
 
     def run_module(self, module: ModuleState, node: cst.CSTNode) -> None:
         """Run the body of a module imported by ``node`` (its own state, certain)."""
-        outer = self.anchor, self.uncertain, self.region
-        self.anchor, self.uncertain, self.region = self.site(node), 0, None
+        outer = self.anchor, self.place, self.uncertain, self.region
+        self.place = self.origins.place_after(self.site(node), module, self.place)
+        self.anchor, self.uncertain, self.region = self.origins.anchor(self.site(node)), 0, None
         self.importing += 1
         start = self.steps
         try:
@@ -308,7 +312,7 @@ class Interpreter(Statements, Expressions, Calls):
             self.run_statements(module.tree.body, module.globals)
         finally:
             self.importing -= 1
-            self.anchor, self.uncertain, self.region = outer
+            self.anchor, self.place, self.uncertain, self.region = outer
             for budget in self.budgets:  # its statements had budgets of their own: the importer's are not charged
                 budget.end += self.steps - start
             self.budget_end = self.budgets[-1].end

@@ -26,6 +26,7 @@ from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 if TYPE_CHECKING:
     from kerascheck.interpreter.modules import Importer, ModuleState
+    from kerascheck.interpreter.origins import Origins, Place
 
 #: the types of plain Python data, which the interpreter represents by itself
 PLAIN = (int, float, complex, str, bytes, bool, type(None), tuple, list, dict, set, frozenset, range)
@@ -68,6 +69,8 @@ class Semantics:
     #: while code of another module runs: the call (or import) in the analysed
     #: file that led there, which stands for its nodes (lines, diagnostics)
     anchor: cst.CSTNode | None
+    place: Place | None  # and where that code is (its module, the calls that led there)
+    origins: Origins  # the stand-ins of its nodes (``site``)
     importing: int  # > 0 while an imported module's body runs
     steps: int
     #: the budgets of the statements being run, innermost last, above one for
@@ -115,8 +118,13 @@ class Semantics:
         self.journal.append(changed if key is MISSING else (changed, key))
 
     def site(self, node: Any) -> Any:
-        """The node of the analysed file that stands for ``node``."""
-        return node if self.anchor is None else self.anchor
+        """The node that stands for ``node`` in the analysed file: itself, or while
+        code of another module runs, its stand-in (``origins``)."""
+        if self.anchor is None:
+            return node
+        if node is None or self.place is None:
+            return self.anchor
+        return self.origins.stand_in(node, self.anchor, self.place)
 
     def context(self) -> tuple[str, cst.CSTNode | None] | None:
         """The outermost call being made (how a model built in a function was reached)."""
