@@ -338,13 +338,13 @@ DESIGN = ("KC2", "KC3")
 
 def run_rules(path: str, keras: KerasLibrary, options: Options, origins: Origins | None = None) -> list[Finding]:
     """The rules' findings; ``origins``: the stand-ins of other modules' nodes."""
-    stands_for = origins.anchor if origins is not None else (lambda node: node)
+    origins = origins if origins is not None else Origins()
     out: dict[tuple[str, int, str], Finding] = {}  # one per code, node and message (a layer may be in several models)
     views: dict[int, ModelView] = {}  # each model's view is built once, for every rule
     for rule in options.selected_rules():
         settings = {**rule.options, **{k: v for k, v in options.rule_options.items() if k in rule.options}}
         for finding in rule.check(RuleContext(path, keras.models, keras.session.facts, settings, views)):
-            if finding.code[:3] in DESIGN and id(stands_for(finding.node)) in keras.session.facts.library_sites:
+            if finding.code[:3] in DESIGN and origins.through(finding.node, keras.session.facts.library_sites):
                 continue  # the design of a keras.applications base is Keras's, not the file's
             out.setdefault((finding.code, id(finding.node), finding.message), finding)
     return list(out.values())

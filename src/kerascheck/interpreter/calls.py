@@ -121,8 +121,10 @@ class Calls(Generators):
                 return Unknown(TOO_LARGE)
             source = library.source(func) if library is not None else None
             if source is not None:  # the library's own code, run as the project's
-                if self.anchor is None:  # what it builds is the library's design, made at this call
-                    self.library_sites.add(id(node))
+                # what it builds is the library's design, made at this call (of another module: its own node)
+                origin = self.origins.of(node)
+                if self.anchor is None or origin is not None:
+                    self.library_sites.add(id(origin.node if origin is not None else node))
                 implementation = self.importer.load_source(source, node)
                 if isinstance(implementation, (Function, Class)):
                     return self.call_value(implementation, arguments, node)

@@ -68,7 +68,8 @@ class Interpreter(Statements, Expressions, Calls):
         self.call_stack = []
         self.tainted = {}
         self.limit_hits = []
-        #: the calls of the analysed file into a library's source (``Library.source``), by id
+        #: the calls into a library's source (``Library.source``), by id: of the analysed
+        #: file, or of another module (its own node, not a stand-in)
         self.library_sites = set()
         self.words = 0
         self.assigned = {}

@@ -73,6 +73,14 @@ class Origins:
         origin = self.of(node)
         return origin.anchor if origin is not None else node
 
+    def through(self, node: cst.CSTNode | None, sites: set[int]) -> bool:
+        """Whether ``node`` was reached through one of the calls ``sites`` (by the id
+        of the node itself, of its anchor, or of a call on the way)."""
+        origin = self.of(node)
+        if origin is None:
+            return id(node) in sites
+        return any(id(step) in sites for step in (origin.anchor, *(call for call, _ in origin.calls), origin.node))
+
     def place_after(self, node: cst.CSTNode | None, module: ModuleState, current: Place | None) -> Place:
         """The place of code of ``module`` entered by ``node`` from ``current``: by a
         call or import of the analysed file (the anchor), by the stand-in of one in

@@ -95,7 +95,7 @@ class Semantics:
     call_stack: list[tuple[str, cst.CSTNode | None]]  # the calls being made
     tainted: dict[int, Any]  # containers mutated under an unknown condition
     limit_hits: list[AnalysisLimit]
-    library_sites: set[int]  # the calls of the analysed file into a library's source
+    library_sites: set[int]  # the calls into a library's source (of another module: its own node)
     words: int  # the memory the values made took, in words (``made``)
     words_spent: bool  # whether ``Limits.max_words`` was passed (said once)
     assigned: dict[cst.CSTNode, frozenset[str]]  # the names each statement or block may bind
