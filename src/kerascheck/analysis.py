@@ -312,9 +312,7 @@ def interpret(
     ``origins`` receives the stand-ins of other modules' nodes."""
     keras, libraries = libraries_for(options)
     shapes = keras.input_shapes
-    interpreter = Interpreter(module, libraries, options.limits, project, input_shapes=shapes)
-    if origins is not None:
-        interpreter.origins = origins
+    interpreter = Interpreter(module, libraries, options.limits, project, input_shapes=shapes, origins=origins)
     try:
         interpreter.run()
     except AnalysisLimit as exc:  # the time guard

@@ -252,8 +252,7 @@ class Calls(Generators):
         self.call_stack.append((function.name, node))
         outer, place = self.anchor, self.place
         self.anchor = None if function.module is self.main else outer if outer is not None else node
-        if self.anchor is not None:
-            self.place = self.origins.place_after(node, function.module, place)
+        self.place = None if self.anchor is None else self.origins.place_after(node, function.module, place)
         try:
             return run()
         except AnalysisLimit as exc:

@@ -31,7 +31,8 @@ from kerascheck.unknown import Unknown
 class Interpreter(Statements, Expressions, Calls):
     """Runs one module with ``libraries``; ``limits`` bounds the work, ``project``
     locates the modules it imports (None: none is followed), ``input_shapes``
-    gives shape parameters the source leaves unknown."""
+    gives shape parameters the source leaves unknown, ``origins`` receives the
+    stand-ins of other modules' nodes."""
 
     def __init__(
         self,
@@ -40,6 +41,7 @@ class Interpreter(Statements, Expressions, Calls):
         limits: Limits | None = None,
         project: Project | None = None,
         input_shapes: InputShapes | None = None,
+        origins: Origins | None = None,
     ) -> None:
         self.module = module
         self.libraries = Libraries(libraries)
@@ -50,7 +52,7 @@ class Interpreter(Statements, Expressions, Calls):
         self.importer = Importer(project, self.main, self.run_module, self.libraries)
         self.anchor = None
         self.place = None
-        self.origins = Origins()
+        self.origins = origins if origins is not None else Origins()
         self.importing = 0
         self.steps = 0
         self.budgets = [Budget(self.limits.max_statement_steps, "the analysis ran out of steps")]
@@ -304,8 +306,9 @@ class Interpreter(Statements, Expressions, Calls):
     def run_module(self, module: ModuleState, node: cst.CSTNode) -> None:
         """Run the body of a module imported by ``node`` (its own state, certain)."""
         outer = self.anchor, self.place, self.uncertain, self.region
-        self.place = self.origins.place_after(self.site(node), module, self.place)
-        self.anchor, self.uncertain, self.region = self.origins.anchor(self.site(node)), 0, None
+        site = self.site(node)
+        self.place = self.origins.place_after(site, module, self.place)
+        self.anchor, self.uncertain, self.region = self.origins.anchor(site), 0, None
         self.importing += 1
         start = self.steps
         try:
