@@ -17,6 +17,7 @@ import libcst as cst
 from kerascheck import suppression
 from kerascheck.cascades import fold_consequences
 from kerascheck.diagnostics import Diagnostic, Span, TextEdit
+from kerascheck.elsewhere import Placer
 from kerascheck.findings import Finding
 from kerascheck.graph import Counts, Layer, Model, Operation, Row
 from kerascheck.input_shapes import InputShapes, Shape
@@ -24,6 +25,7 @@ from kerascheck.interpreter.engine import Interpreter
 from kerascheck.interpreter.library import Libraries, Library
 from kerascheck.interpreter.limits import AnalysisLimit, Limits
 from kerascheck.interpreter.modules import ParseCache, Project, Reads, parse
+from kerascheck.interpreter.origins import Origins
 from kerascheck.interpreter.parse_limits import ParseLimit
 from kerascheck.interpreter.statements import source_text
 from kerascheck.keras.library import KerasLibrary
@@ -166,10 +168,12 @@ def analyze_source(
 
 def finish(report: FileReport, options: Options) -> FileReport:
     """Keep the diagnostics the options report and no comment suppresses, and
-    report the suppressions that name an unknown code or suppress nothing (opt-in)."""
-    diagnostics = [d for d in report.diagnostics if options.reported(d.code)]
+    report the suppressions that name an unknown code or suppress nothing (opt-in).
+    A diagnostic placed in another module was kept by that module's comments."""
+    reported = [d for d in report.diagnostics if options.reported(d.code)]
+    diagnostics = [d for d in reported if d.path is None]
     suppressions = suppression.parse(report.source)
-    kept = suppression.apply(diagnostics, suppressions)
+    kept = suppression.apply(diagnostics, suppressions) + [d for d in reported if d.path is not None]
     if suppressions.directives and (options.reported(suppression.UNUSED) or options.reported(suppression.UNKNOWN)):
         codes = list(all_rules())
         problems = suppression.audit(
@@ -206,12 +210,13 @@ def _analyze(
         report.diagnostics.append(to_diagnostic(finding, Span(1, 1, 1, 1)))
         return report
     clock.lap("parsing")
-    positions = Positions(module)
+    origins = Origins()
+    positions = Positions(module, origins.anchor)
     findings: list[Finding] = []
     try:
-        keras = interpret(module, options, report, findings, project)
+        keras = interpret(module, options, report, findings, project, origins)
         clock.lap("interpretation")
-        findings.extend(run_rules(path, keras, options))
+        findings.extend(run_rules(path, keras, options, origins))
         clock.lap("rules")
         positions.prepare(reported_nodes(keras.models, findings))
         report.models = [model_report(m, positions, options) for m in keras.models]
@@ -220,9 +225,12 @@ def _analyze(
     except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the run
         findings.append(Finding("KC000", None, f"internal error while analysing this file: {type(exc).__name__}: {exc}"))
     positions.prepare(node for finding in findings for node in (finding.node, *(e.node for e in finding.edits)))
-    report.diagnostics = merge_repeats(
-        [to_diagnostic(finding, positions.span(finding.node), placed(finding, positions)) for finding in findings]
+    placer = Placer(origins, positions)
+    diagnostics = (
+        placer.place(to_diagnostic(finding, positions.span(finding.node), placed(finding, positions)), finding.node)
+        for finding in findings
     )
+    report.diagnostics = merge_repeats([d for d in diagnostics if d is not None])
     return report
 
 
@@ -273,9 +281,9 @@ def to_diagnostic(finding: Finding, span: Span, edits: tuple[TextEdit, ...] = ()
 def merge_repeats(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """One diagnostic per code and place: a call that creates a layer in a loop, or
     in a helper called several times, is reported once, saying how often."""
-    groups: dict[tuple[str, Span], list[Diagnostic]] = {}
+    groups: dict[tuple[str, str | None, Span], list[Diagnostic]] = {}
     for diagnostic in diagnostics:
-        groups.setdefault((diagnostic.code, diagnostic.span), []).append(diagnostic)
+        groups.setdefault((diagnostic.code, diagnostic.path, diagnostic.span), []).append(diagnostic)
     merged = []
     for first, *more in groups.values():
         if more:
@@ -318,11 +326,13 @@ def interpret(
     report: FileReport,
     findings: list[Finding],
     project: Project | None = None,
+    origins: Origins | None = None,
 ) -> KerasLibrary:
-    """Run the interpreter on ``module``; the Keras library holds the models it built."""
+    """Run the interpreter on ``module``; the Keras library holds the models it built;
+    ``origins`` receives the stand-ins of other modules' nodes."""
     keras, libraries = libraries_for(options)
     shapes = keras.input_shapes
-    interpreter = Interpreter(module, libraries, options.limits, project, input_shapes=shapes)
+    interpreter = Interpreter(module, libraries, options.limits, project, input_shapes=shapes, origins=origins)
     try:
         interpreter.run()
     except AnalysisLimit as exc:  # the time guard
@@ -344,13 +354,15 @@ def interpret(
 DESIGN = ("KC2", "KC3")
 
 
-def run_rules(path: str, keras: KerasLibrary, options: Options) -> list[Finding]:
+def run_rules(path: str, keras: KerasLibrary, options: Options, origins: Origins | None = None) -> list[Finding]:
+    """The rules' findings; ``origins``: the stand-ins of other modules' nodes."""
+    origins = origins if origins is not None else Origins()
     out: dict[tuple[str, int, str], Finding] = {}  # one per code, node and message (a layer may be in several models)
     views: dict[int, ModelView] = {}  # each model's view is built once, for every rule
     for rule in options.selected_rules():
         settings = {**rule.options, **{k: v for k, v in options.rule_options.items() if k in rule.options}}
         for finding in rule.check(RuleContext(path, keras.models, keras.session.facts, settings, views)):
-            if finding.code[:3] in DESIGN and id(finding.node) in keras.session.facts.library_sites:
+            if finding.code[:3] in DESIGN and origins.through(finding.node, keras.session.facts.library_sites):
                 continue  # the design of a keras.applications base is Keras's, not the file's
             out.setdefault((finding.code, id(finding.node), finding.message), finding)
     return list(out.values())

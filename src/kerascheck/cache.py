@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kerascheck import __version__
-from kerascheck.diagnostics import Diagnostic, Span, TextEdit
+from kerascheck.diagnostics import Diagnostic, Location, Span, TextEdit
 from kerascheck.report import FileReport, LayerReport, ModelReport
 from kerascheck.sources import decode
 from kerascheck.unknown import Unknown
@@ -303,12 +303,16 @@ def _span(data: list[int] | None) -> Span | None:
 
 def _diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
     edits = [[dataclasses.astuple(e.span), e.text] for e in diagnostic.edits]
-    return {**dataclasses.asdict(diagnostic), "span": dataclasses.astuple(diagnostic.span), "edits": edits}
+    related = [[r.path, dataclasses.astuple(r.span), r.message] for r in diagnostic.related]
+    return {
+        **dataclasses.asdict(diagnostic), "span": dataclasses.astuple(diagnostic.span), "edits": edits, "related": related,
+    }
 
 
 def _diagnostic(data: dict[str, Any]) -> Diagnostic:
     edits = tuple(TextEdit(Span(*span), text) for span, text in data["edits"])
-    return Diagnostic(**{**data, "span": Span(*data["span"]), "edits": edits})
+    related = tuple(Location(path, Span(*span), message) for path, span, message in data["related"])
+    return Diagnostic(**{**data, "span": Span(*data["span"]), "edits": edits, "related": related})
 
 
 def _value_json(value: Any) -> Any:

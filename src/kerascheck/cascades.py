@@ -18,11 +18,11 @@ def fold_consequences(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     rules = all_rules()
     at: dict[object, list[Diagnostic]] = {}
     for diagnostic in diagnostics:
-        at.setdefault(diagnostic.span, []).append(diagnostic)
+        at.setdefault((diagnostic.path, diagnostic.span), []).append(diagnostic)
     kept = []
     for diagnostic in diagnostics:
         follows = rules[diagnostic.code].follows_from
-        cause = next((d for d in at[diagnostic.span] if d.code in follows), None)
+        cause = next((d for d in at[diagnostic.path, diagnostic.span] if d.code in follows), None)
         if cause is None:
             kept.append(diagnostic)
             continue

@@ -147,6 +147,7 @@ def analyse(args: argparse.Namespace, for_check: bool) -> list[FileReport]:
     """Analyse every file the arguments name, each with the settings that apply to it."""
     from kerascheck.analysis import options_for
     from kerascheck.config import ConfigError
+    from kerascheck.elsewhere import relocate
     from kerascheck.parallel import Task, analyse_all, default_jobs
 
     overrides = _code_overrides(args)
@@ -166,6 +167,7 @@ def analyse(args: argparse.Namespace, for_check: bool) -> list[FileReport]:
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     reports = analyse_all(tasks, args.jobs or default_jobs(), _result_cache(args))
+    reports = relocate(reports, lambda path, code: settings_of(Path(path)).enabled(code, path=Path(path)))
     if not reports:
         print("kerascheck: warning: no Python files found under the given paths", file=sys.stderr)
     used = set().union(*(report.input_shapes_used for report in reports))

@@ -25,6 +25,15 @@ class TextEdit:
     text: str
 
 
+@dataclass(frozen=True)
+class Location:
+    """A place in a file (None: the file reported), and what happens there."""
+
+    path: str | None
+    span: Span
+    message: str
+
+
 @dataclass
 class Diagnostic:
     """A finding as reported: its rule's code, name and severity, and where it is."""
@@ -37,3 +46,8 @@ class Diagnostic:
     fix: str | None = None  # how to fix it, in words
     #: the fix as edits, when it is mechanical (``kerascheck check --fix``, the editor's quick fix)
     edits: tuple[TextEdit, ...] = ()
+    #: the file it is in when that is not the file reported (a module the file
+    #: imports: an absolute path), until the run moves it to that file's report
+    path: str | None = None
+    #: how the analysed file reached it: the calls from the file to its place
+    related: tuple[Location, ...] = ()

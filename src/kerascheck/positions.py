@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 import libcst as cst
 from libcst.metadata import CodeRange
@@ -74,28 +74,33 @@ class _WantedPositionsState(PositionProvidingCodegenState):
 
 
 class Positions:
-    """Spans of the nodes of one module; ``prepare`` names the nodes needed."""
+    """Spans of the nodes of one module; ``prepare`` names the nodes needed.
+    ``stands_for`` gives the node of the module a node stands for (the call of
+    the analysed file that a stand-in of another module's node copies)."""
 
-    def __init__(self, module: cst.Module | None) -> None:
+    def __init__(
+        self, module: cst.Module | None, stands_for: Callable[[cst.CSTNode | None], cst.CSTNode | None] | None = None
+    ) -> None:
         self.module = module
+        self.stands_for = stands_for or (lambda node: node)
         self._computed: dict[cst.CSTNode, CodeRange] = {}
         self._pending: set[int] = set()
         self._nodes: list[cst.CSTNode] = []
 
     def prepare(self, nodes: Iterable[cst.CSTNode | None]) -> None:
-        for node in nodes:
+        for given in nodes:
+            node = self.stands_for(given)
             if node is not None and id(node) not in self._pending:
                 self._pending.add(id(node))
                 self._nodes.append(node)  # keeps ids valid
 
     def span(self, node: cst.CSTNode | None) -> Span:
-        """Where ``node`` is; the file's start for None or a node of another tree."""
-        found = self.find(node) if node is not None else None
-        return found if found is not None else Span(1, 1, 1, 1)
+        return self.find(node) or Span(1, 1, 1, 1)
 
-    def find(self, node: cst.CSTNode) -> Span | None:
-        """Where ``node`` is; None when it is not in this module's tree."""
-        if self.module is None:
+    def find(self, given: cst.CSTNode | None) -> Span | None:
+        """The span of ``given``; None when it is not a node of the module."""
+        node = self.stands_for(given)
+        if node is None or self.module is None:
             return None
         if node not in self._computed:
             self.prepare([node])

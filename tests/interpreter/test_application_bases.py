@@ -109,3 +109,23 @@ def test_design_findings_are_the_files_not_those_of_keras_own_base():
         model = keras.Model(base.input, outputs)
     """, rules=rules_for("check"))
     assert [(d["code"], d["line"]) for d in report["diagnostics"]] == [("KC205", 6)]
+
+
+@needs_keras
+def test_design_findings_of_a_base_a_module_of_the_project_makes_are_keras_own(tmp_path):
+    """The same when a helper module makes the base: its own layers are judged, at
+    their lines there, and the base's are not."""
+    from kerascheck.analysis import Options, analyze_source
+    from kerascheck.rules.selection import rules_for
+
+    (tmp_path / "builder.py").write_text(
+        "import keras\n\n\ndef build():\n"
+        "    base = keras.applications.VGG16(weights=None)\n"
+        "    model = keras.Model(base.input, keras.layers.Dense(3, activation='softmax')(base.output))\n"
+        "    model.compile(optimizer='adam', loss='binary_crossentropy')\n"
+        "    return model\n"
+    )
+    main = "from builder import build\n\nmodel = build()\n"
+    (tmp_path / "main.py").write_text(main)
+    report = analyze_source(main, str(tmp_path / "main.py"), Options(rules=rules_for("check")))
+    assert [(d.code, d.path, d.span.line) for d in report.diagnostics] == [("KC210", str(tmp_path / "builder.py"), 6)]

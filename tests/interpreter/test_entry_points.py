@@ -1,5 +1,6 @@
 """Which functions are reported with their default arguments: the entry points."""
 
+from kerascheck.rules import all_rules
 from tests.helpers import analyze
 
 
@@ -159,3 +160,30 @@ def test_a_parametrized_test_function_runs_once_per_case():
         (8, "test_widths((builder, width)=(mlp, 2)) from pytest.mark.parametrize"),
         (16, "test_widths((builder, width)=(mlp, 4)) from pytest.mark.parametrize"),
     ]
+
+
+def test_a_builder_without_an_input_shape_is_checked_for_what_needs_none():
+    report = analyze(
+        """
+        from tensorflow import keras
+        from tensorflow.keras import layers
+        def UNet(input_shape, classes=3):
+            inputs = keras.Input(shape=input_shape)
+            x = layers.Conv2D(16, 3, strides=2)(inputs)
+            x = layers.Flatten()(x)
+            outputs = layers.Dense(classes, activation="softmax")(x)
+            model = keras.Model(inputs, outputs)
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            return model
+        def Regressor(input_shape):
+            inputs = keras.Input(shape=input_shape)
+            x = layers.Dropout(1.5)(inputs)
+            return keras.Model(inputs, layers.Dense(1)(x))
+        """,
+        rules=tuple(all_rules().values()),
+    )
+    # the head clashes with the loss, and Keras refuses the rate when it constructs
+    # the layer, whatever the input; the strided convolution's dropped rows need its size
+    found = {(d["code"], d["line"]): d["message"] for d in report["diagnostics"]}
+    assert sorted(found) == [("KC107", 14), ("KC210", 8)]
+    assert "rate must be between 0 and 1, got 1.5" in found["KC107", 14]

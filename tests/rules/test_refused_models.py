@@ -32,6 +32,8 @@ REFUSED = [
      "m = keras.Sequential([keras.Input((8,)), MyDense()])", "KC107", "kernel_size="),
     ("go_backwards wrapped", "m = keras.Sequential([keras.Input((10, 4)), layers.Bidirectional(layers.LSTM(4, go_backwards=True))])",
      "KC107", "go_backwards=True"),
+    ("a rate outside [0, 1], refused at construction", "m = keras.Sequential([layers.Dropout(1.5)])", "KC107",
+     "rate must be between 0 and 1"),
     ("no vocabulary", "m = keras.Sequential([keras.Input((10,)), layers.Embedding(0, 8)])", "KC105", "input_dim"),
     ("no dimensions", "m = keras.Sequential([keras.Input((10,)), layers.Embedding(5, 0)])", "KC105", "output_dim"),
     ("an input left out", "a = keras.Input((4,))\nb = keras.Input((3,))\nm = keras.Model(a, layers.Dense(2)(b))",

@@ -304,6 +304,10 @@ class LayerType:
         """Post-process a bound config (convert legacy values, e.g. ``'th'``)."""
         return cfg
 
+    def check_arguments(self, cfg: dict[str, Any]) -> None:
+        """Raise ``Invalid`` for an argument Keras's constructor rejects whatever the
+        layer is later called on (default: none; the others are checked at the call)."""
+
     def declared_input_shape(self, cfg: dict[str, Any]) -> Shape | None | Unknown:
         """The input shape the layer declares for a model (with batch axis), if any.
 

@@ -34,8 +34,11 @@ class Dropout(LayerType):
     #: the constructor argument Keras checks to lie in [0, 1]
     fraction: ClassVar[str] = "rate"
 
-    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
+    def check_arguments(self, cfg: dict[str, Any]) -> None:
         check_fraction(cfg.get(self.fraction), self.fraction, self.name)
+
+    def output_shape(self, cfg: dict[str, Any], call: Call, ex: Explain) -> ShapeTree:
+        self.check_arguments(cfg)  # again: the rate may have been set since (``layer.rate = ...``)
         return call.inputs
 
 

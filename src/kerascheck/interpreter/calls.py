@@ -122,8 +122,10 @@ class Calls(Generators):
                 return Unknown(TOO_LARGE)
             source = library.source(func) if library is not None else None
             if source is not None:  # the library's own code, run as the project's
-                if self.anchor is None:  # what it builds is the library's design, made at this call
-                    self.library_sites.add(id(node))
+                # what it builds is the library's design, made at this call (of another module: its own node)
+                origin = self.origins.of(node)
+                if self.anchor is None or origin is not None:
+                    self.library_sites.add(id(origin.node if origin is not None else node))
                 implementation = self.importer.load_source(source, node)
                 if isinstance(implementation, (Function, Class)):
                     return self.call_value(implementation, arguments, node)
@@ -254,8 +256,9 @@ class Calls(Generators):
             raise AnalysisLimit(f"calls nested deeper than {self.limits.max_depth}", self.site(node or function.node))
         self.depth += 1
         self.call_stack.append((function.name, node))
-        outer = self.anchor
+        outer, place = self.anchor, self.place
         self.anchor = None if function.module is self.main else outer if outer is not None else node
+        self.place = None if self.anchor is None else self.origins.place_after(node, function.module, place)
         try:
             return run()
         except AnalysisLimit as exc:
@@ -265,7 +268,7 @@ class Calls(Generators):
         finally:
             self.depth -= 1
             self.call_stack.pop()
-            self.anchor = outer
+            self.anchor, self.place = outer, place
 
     def bind_parameters(self, function: Function, arguments: Arguments, scope: Scope, default_unknown: bool) -> None:
         params = function.node.params

@@ -22,6 +22,7 @@ from kerascheck.interpreter.library import Libraries, Library
 from kerascheck.interpreter.limits import AnalysisLimit, Break, Budget, Continue, Limits, Raise, Return, UncertainExit
 from kerascheck.interpreter.modules import Importer, ModuleState, Project
 from kerascheck.interpreter.semantics import children
+from kerascheck.interpreter.origins import Origins
 from kerascheck.interpreter.statements import Statements, dotted_name, source_text
 from kerascheck.interpreter.values import LAZY, Arguments, Class, Function, Instance, Scope
 from kerascheck.unknown import Unknown
@@ -30,7 +31,8 @@ from kerascheck.unknown import Unknown
 class Interpreter(Statements, Expressions, Calls):
     """Runs one module with ``libraries``; ``limits`` bounds the work, ``project``
     locates the modules it imports (None: none is followed), ``input_shapes``
-    gives shape parameters the source leaves unknown."""
+    gives shape parameters the source leaves unknown, ``origins`` receives the
+    stand-ins of other modules' nodes."""
 
     def __init__(
         self,
@@ -39,6 +41,7 @@ class Interpreter(Statements, Expressions, Calls):
         limits: Limits | None = None,
         project: Project | None = None,
         input_shapes: InputShapes | None = None,
+        origins: Origins | None = None,
     ) -> None:
         self.module = module
         self.libraries = Libraries(libraries)
@@ -48,6 +51,8 @@ class Interpreter(Statements, Expressions, Calls):
         self.globals = self.main.globals
         self.importer = Importer(project, self.main, self.run_module, self.libraries)
         self.anchor = None
+        self.place = None
+        self.origins = origins if origins is not None else Origins()
         self.importing = 0
         self.steps = 0
         self.budgets = [Budget(self.limits.max_statement_steps, "the analysis ran out of steps")]
@@ -65,7 +70,8 @@ class Interpreter(Statements, Expressions, Calls):
         self.call_stack = []
         self.tainted = {}
         self.limit_hits = []
-        #: the calls of the analysed file into a library's source (``Library.source``), by id
+        #: the calls into a library's source (``Library.source``), by id: of the analysed
+        #: file, or of another module (its own node, not a stand-in)
         self.library_sites = set()
         self.words = 0
         self.assigned = {}
@@ -300,8 +306,10 @@ class Interpreter(Statements, Expressions, Calls):
 
     def run_module(self, module: ModuleState, node: cst.CSTNode) -> None:
         """Run the body of a module imported by ``node`` (its own state, certain)."""
-        outer = self.anchor, self.uncertain, self.region
-        self.anchor, self.uncertain, self.region = self.site(node), 0, None
+        outer = self.anchor, self.place, self.uncertain, self.region
+        site = self.site(node)
+        self.place = self.origins.place_after(site, module, self.place)
+        self.anchor, self.uncertain, self.region = self.origins.anchor(site), 0, None
         self.importing += 1
         start = self.steps
         try:
@@ -309,7 +317,7 @@ class Interpreter(Statements, Expressions, Calls):
             self.run_statements(module.tree.body, module.globals)
         finally:
             self.importing -= 1
-            self.anchor, self.uncertain, self.region = outer
+            self.anchor, self.place, self.uncertain, self.region = outer
             for budget in self.budgets:  # its statements had budgets of their own: the importer's are not charged
                 budget.end += self.steps - start
             self.budget_end = self.budgets[-1].end

@@ -44,13 +44,14 @@ Feed = Callable[[Any], bool]
 @dataclass(eq=False)
 class Drive:
     """A generator's body being run for a consumer (``feed``); ``uncertain``,
-    ``anchor``, ``depth`` and ``calls`` (the call stack's length) are the
-    consumer's, to run it in its own place at each item."""
+    ``anchor`` (and its ``place``), ``depth`` and ``calls`` (the call stack's length)
+    are the consumer's, to run it in its own place at each item."""
 
     generator: Generator
     feed: Feed
     uncertain: int
     anchor: Any
+    place: Any
     depth: int
     calls: int
     error: BaseException | None = None  # what the consumer raised at an item
@@ -69,7 +70,7 @@ class _Lost(_Stop):
 
 
 #: stands on the drives' stack while a generator's body runs uncertainly (``lose``)
-SUMMARY = Drive(None, lambda item: False, 0, None, 0, 0)  # type: ignore[arg-type]
+SUMMARY = Drive(None, lambda item: False, 0, None, None, 0, 0)  # type: ignore[arg-type]
 
 
 class Generators(Semantics):
@@ -117,7 +118,9 @@ class Generators(Semantics):
             self.lose(generator, node)
             return "lost"
         generator.state = "running"
-        drive = Drive(generator, through(stream.steps, feed), self.uncertain, self.anchor, self.depth, len(self.call_stack))
+        drive = Drive(
+            generator, through(stream.steps, feed), self.uncertain, self.anchor, self.place, self.depth, len(self.call_stack)
+        )
         self.drives.append(drive)
         try:
             self.run_generator_body(generator, node)
@@ -165,8 +168,8 @@ class Generators(Semantics):
         if self.uncertain != drive.uncertain or drive.generator.escaped:  # whether this is the next item is not known
             raise _Lost(drive)
         self.drives.pop()
-        inside = self.anchor, self.depth, self.call_stack[drive.calls :]
-        self.anchor, self.depth = drive.anchor, drive.depth
+        inside = self.anchor, self.place, self.depth, self.call_stack[drive.calls :]
+        self.anchor, self.place, self.depth = drive.anchor, drive.place, drive.depth
         del self.call_stack[drive.calls :]
         try:
             wanted = drive.feed(value)
@@ -174,8 +177,8 @@ class Generators(Semantics):
             drive.error = exc
             wanted = False
         finally:
-            self.anchor, self.depth = inside[:2]
-            self.call_stack.extend(inside[2])
+            self.anchor, self.place, self.depth = inside[:3]
+            self.call_stack.extend(inside[3])
             self.drives.append(drive)
         if not wanted:
             raise _Stop(drive)

@@ -27,6 +27,7 @@ from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 if TYPE_CHECKING:
     from kerascheck.interpreter.modules import Importer, ModuleState
+    from kerascheck.interpreter.origins import Origins, Place
 
 #: the types of plain Python data, which the interpreter represents by itself
 PLAIN = (int, float, complex, str, bytes, bool, type(None), tuple, list, dict, set, frozenset, range)
@@ -88,6 +89,8 @@ class Semantics:
     #: while code of another module runs: the call (or import) in the analysed
     #: file that led there, which stands for its nodes (lines, diagnostics)
     anchor: cst.CSTNode | None
+    place: Place | None  # and where that code is (its module, the calls that led there)
+    origins: Origins  # the stand-ins of its nodes (``site``)
     importing: int  # > 0 while an imported module's body runs
     steps: int
     #: the budgets of the statements being run, innermost last, above one for
@@ -112,7 +115,7 @@ class Semantics:
     call_stack: list[tuple[str, cst.CSTNode | None]]  # the calls being made
     tainted: dict[int, Any]  # containers mutated under an unknown condition
     limit_hits: list[AnalysisLimit]
-    library_sites: set[int]  # the calls of the analysed file into a library's source
+    library_sites: set[int]  # the calls into a library's source (of another module: its own node)
     words: int  # the memory the values made took, in words (``made``)
     words_spent: bool  # whether ``Limits.max_words`` was passed (said once)
     assigned: dict[cst.CSTNode, frozenset[str]]  # the names each statement or block may bind
@@ -135,8 +138,13 @@ class Semantics:
         self.journal.append(changed if key is MISSING else (changed, key))
 
     def site(self, node: Any) -> Any:
-        """The node of the analysed file that stands for ``node``."""
-        return node if self.anchor is None else self.anchor
+        """The node that stands for ``node`` in the analysed file: itself, or while
+        code of another module runs, its stand-in (``origins``)."""
+        if self.anchor is None:
+            return node
+        if node is None or self.place is None:
+            return self.anchor
+        return self.origins.stand_in(node, self.anchor, self.place)
 
     def context(self) -> tuple[str, cst.CSTNode | None] | None:
         """The outermost call being made (how a model built in a function was reached)."""

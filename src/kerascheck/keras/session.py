@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import libcst as cst
 
 from kerascheck import catalog
-from kerascheck.catalog.base import Call
+from kerascheck.catalog.base import Call, Invalid
 from kerascheck.catalog.operations import ACTIVATION_FUNCTIONS, BINARY as BINARY_OPS, OP_PARAMETERS, UNARY as UNARY_OPS, Unary, operation
 from kerascheck.graph import Facts, Layer, Model, Node, Op, Operation, Snapshot, Tensor
 from kerascheck.interpreter.limits import AnalysisLimit
@@ -144,6 +144,7 @@ class Session:
         layer.named = isinstance(name, str)
         self.host.born(layer)
         refuse_unknown_keywords(layer, layer_type, kwargs)
+        refuse_invalid_arguments(layer, layer_type)
         if config.get("trainable") is False:
             layer.trainable = False
         if layer_type.traced_function is not None:
@@ -415,6 +416,17 @@ def refuse_unknown_keywords(layer: Layer, layer_type: Any, kwargs: dict) -> None
     if unknown:
         listed = ", ".join(f"{keyword}=" for keyword in unknown)
         layer.refuse("KC107", f"{layer_type.name} takes no argument {listed} (Keras 3: 'Unrecognized keyword arguments')")
+
+
+def refuse_invalid_arguments(layer: Layer, layer_type: Any) -> None:
+    """Keras 3's constructor refuses an argument whatever the input (a rate outside
+    [0, 1]): reported on a layer never called on a known shape too."""
+    if layer.problems:
+        return
+    try:
+        layer_type.check_arguments(layer.config)
+    except Invalid as exc:
+        layer.refuse(exc.code or "KC107", str(exc))
 
 
 def _input_shape(shape: Any, batch_size: Any, batch_shape: Any) -> Any:

@@ -31,6 +31,7 @@ def render_one(path: str, lines: list[str], d: Diagnostic, color: bool) -> str:
         ]
     if d.fix:
         out.append(f"  = fix: {d.fix}")
+    out += [f"  = note: reached from {r.path or path}:{r.span.line}:{r.span.column}, which {r.message}" for r in d.related]
     return "\n".join(out)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kerascheck.diagnostics import Diagnostic
+from kerascheck.diagnostics import Diagnostic, Location
 from kerascheck.report import FileReport, LayerReport, ModelReport
 from kerascheck.unknown import is_unknown
 
@@ -53,7 +53,7 @@ def model_json(model: ModelReport) -> dict[str, Any]:
 
 def diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
     span = diagnostic.span
-    return {
+    out: dict[str, Any] = {
         "code": diagnostic.code,
         "name": diagnostic.name,
         "severity": diagnostic.severity,
@@ -63,6 +63,21 @@ def diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
         "end_column": span.end_column,
         "message": diagnostic.message,
         "fix": diagnostic.fix,
+    }
+    if diagnostic.related:  # found through another file: the calls from it, first to last
+        out["related"] = [location_json(location) for location in diagnostic.related]
+    return out
+
+
+def location_json(location: Location) -> dict[str, Any]:
+    span = location.span
+    return {
+        "path": location.path,
+        "line": span.line,
+        "column": span.column,
+        "end_line": span.end_line,
+        "end_column": span.end_column,
+        "message": location.message,
     }
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from kerascheck import __version__
+from kerascheck.diagnostics import Location
 from kerascheck.report import FileReport
 from kerascheck.reporters.text import source_lines
 from kerascheck.rules import all_rules
@@ -70,8 +71,10 @@ def rule_json(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _results(report: FileReport, rule_index: dict[str, int]) -> tuple[list[dict[str, Any]], Path | None]:
+def _results(report: FileReport, rule_index: dict[str, int]) -> tuple[list[dict[str, Any]], set[Path]]:
+    """The file's results, and the roots their locations are relative to."""
     artifact, root = _artifact(report.path)
+    roots = {root} if root is not None else set()
     lines = source_lines(report.source)
     seen: Counter[tuple[str, str]] = Counter()
     results = []
@@ -90,8 +93,23 @@ def _results(report: FileReport, rule_index: dict[str, int]) -> tuple[list[dict[
         }
         if d.code in rule_index:
             result["ruleIndex"] = rule_index[d.code]
+        if d.related:
+            result["relatedLocations"] = [_related(i, location, report.path) for i, location in enumerate(d.related)]
+            roots.update(r for r in (_artifact(location.path or report.path)[1] for location in d.related) if r is not None)
         results.append(result)
-    return results, root
+    return results, roots
+
+
+def _related(index: int, location: Location, path: str) -> dict[str, Any]:
+    """A call on the way from the file that found the result to its place (in ``path`` when it names none)."""
+    artifact, _ = _artifact(location.path or path)
+    s = location.span
+    region = {"startLine": s.line, "startColumn": s.column, "endLine": s.end_line, "endColumn": s.end_column}
+    return {
+        "id": index,
+        "physicalLocation": {"artifactLocation": artifact, "region": region},
+        "message": {"text": location.message},
+    }
 
 
 def render(reports: list[FileReport], color: bool = False) -> str:
@@ -99,10 +117,9 @@ def render(reports: list[FileReport], color: bool = False) -> str:
     rule_index = {code: i for i, code in enumerate(rules)}
     results, roots = [], set()
     for report in (r for r in reports if r.diagnostics):
-        found, root = _results(report, rule_index)
+        found, their_roots = _results(report, rule_index)
         results += found
-        if root is not None:
-            roots.add(root)
+        roots |= their_roots
     run = {
         "tool": {"driver": {
             "name": "kerascheck",

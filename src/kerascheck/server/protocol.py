@@ -111,7 +111,9 @@ def fix_edits(d: types.Diagnostic) -> list[types.TextEdit]:
 
 
 def diagnostics(report: FileReport, lines: Lines, docs: Path | None) -> list[types.Diagnostic]:
-    ordered = sorted(report.diagnostics, key=lambda d: (d.span.line, d.span.column, d.code))
+    """The document's own diagnostics (not those placed in a module it imports: that module's document has them)."""
+    own = [d for d in report.diagnostics if d.path is None]
+    ordered = sorted(own, key=lambda d: (d.span.line, d.span.column, d.code))
     return [diagnostic(d, lines, docs) for d in ordered]
 
 
