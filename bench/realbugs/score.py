@@ -81,7 +81,8 @@ def check(root: Path, path: str, cache: Any) -> list[Found]:
     options = dataclasses.replace(options, limits=Limits(max_seconds=math.inf))
     with contextlib.chdir(root):
         report = with_deep_stack(analyze_bytes, Path(path).read_bytes(), path, options, cache)
-    return [Found(d.code, d.severity, d.span.line, d.span.end_line, d.message) for d in report.diagnostics]
+    own = [d for d in report.diagnostics if d.path is None]  # not those placed in the modules it imports
+    return [Found(d.code, d.severity, d.span.line, d.span.end_line, d.message) for d in own]
 
 
 def judge(pair: manifests.Pair, buggy: list[Found], fixed: list[Found]) -> Outcome:

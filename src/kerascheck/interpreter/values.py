@@ -92,6 +92,8 @@ class Opaque:
     arguments: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     positional: tuple[Any, ...] = field(default=(), hash=False, compare=False)
     complete: bool = field(default=True, hash=False, compare=False)
+    #: the call that made it, where known (what a rule about it points at)
+    node: Any = field(default=None, hash=False, compare=False)
 
 
 class Scope:

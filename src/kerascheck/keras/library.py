@@ -272,7 +272,7 @@ class KerasLibrary(Library):
         if module == "activations" and args and isinstance(args[0], Tensor):
             return session.call_activation(last, list(args), kwargs, node)
         if module in OPAQUE_MODULES:
-            return Opaque(path, dict(kwargs), tuple(args), complete=not arguments.opaque)
+            return Opaque(path, dict(kwargs), tuple(args), complete=not arguments.opaque, node=node)
         if last[:1].isupper() and ".layers" in path:
             return session.unknown_layer(last, kwargs, node)
         return Unknown(f"{path}() is not modelled")

@@ -34,7 +34,9 @@ optimizer (Adam, AdamW, Nadam, Adamax, RMSprop, Adagrad, Lion), or **above 1**
 for `SGD`.  Optimizers named by a string (`"adam"`) use their default rate;
 rates from a schedule or computed at run time are not checked; a `compile()`
 that a later one replaces before any `fit()` is not either.  Adadelta, designed
-around a rate of 1, and Adafactor's relative steps are left alone.
+around a rate of 1, and Adafactor's relative steps are left alone.  The
+diagnostic points at the optimizer's constructor call, where the rate is
+written (at the `compile()` when the optimizer is made out of view).
 
 ## Why it matters
 Adaptive optimizers divide each gradient by a running estimate of its size, so
@@ -92,7 +94,7 @@ SGD), and tune from there.
                     continue
                 name, rate, default = found
                 yield self.finding(
-                    compiled.source,
+                    getattr(optimizer, "node", None) or compiled.source,  # where the rate is written
                     f"optimizer {name} with learning rate {rate!r}, {rate / default:,.0f}× its default {default}: "
                     + ("an adaptive optimizer moves every weight by about the rate at each step"
                        if name in ADAPTIVE else "each step is the rate times the gradient")
