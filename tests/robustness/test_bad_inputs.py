@@ -68,6 +68,13 @@ CASES = {
         [],
         [0, 15],
     ),
+    "large models built over and over": (
+        "def tower(n):\n    inp = x = keras.Input((8, 8, 4))\n    for i in range(n):\n"
+        "        x = keras.layers.Conv2D(4, 3, padding='same')(x) + x\n    return keras.Model(inp, x)\n"
+        "first = tower(10)\n" + "".join(f"m{k} = tower(5000)\n" for k in range(6)) + MODEL,
+        ["KC002"],
+        [1480, 740_000, 740_000, 740_000, 740_000, None, None, 15],
+    ),
     "values made in a loop": ("rows = [list(range(100_000)) for i in range(10_000)]\n" + MODEL, ["KC002"], [15]),
 }
 
