@@ -75,8 +75,6 @@ class Operation(Brief):
     #: why ``trainable`` is not known (set under a condition kerascheck cannot evaluate)
     trainable_unknown: str = field(default="", init=False)
     named: bool = field(default=False, init=False)  # its name was given in the source (name=...)
-    #: called once the file's graphs were full (``Limits.max_calls``): ``nodes`` lacks its later calls
-    calls_lost: bool = field(default=False, init=False)
 
     def flag(self, flags: Flags | None = None) -> bool | None:
         """Its ``trainable`` flag at the moment ``flags`` holds (default: now); None if unknown."""

@@ -215,11 +215,12 @@ def test_past_the_files_calls_a_calls_output_is_unknown_and_models_built_before_
         a = shared(first.output)
         second = tower(10)
         b = shared(first.output)
-        third = keras.Model(first.input, shared.output)
+        third = keras.Model(first.input, b)
+        fourth = keras.Model(first.input, shared.output)
         last = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
         """,
         Limits(max_calls=8),
     )
     assert limit_messages(file) == [(5, "the models of this file passed 8 layer and operation calls; values computed there are unknown")]
     totals = {m["name"]: m["total_params"] for m in file["models"]}
-    assert totals == {"functional": 60, "functional_1": None, "functional_2": None, "sequential": 10}
+    assert totals == {"functional": 60, "functional_1": None, "functional_2": None, "functional_3": 80, "sequential": 10}

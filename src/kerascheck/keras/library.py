@@ -24,7 +24,7 @@ from kerascheck.input_shapes import InputShapes
 from kerascheck.interpreter.library import NOT_HANDLED, Host, Library, Source
 from kerascheck.interpreter.values import MISSING, Arguments, Class, Function, Instance, Opaque, Ref
 from kerascheck.keras import applications, custom_layers, datasets, dynamic, input_specs, internals, masking, subclassed_models, third_party, variables, wrappers
-from kerascheck.keras.session import CALLS_SPENT, Session
+from kerascheck.keras.session import Session
 from kerascheck.keras.spellings import canonical, is_keras
 from kerascheck.keras.values import Method, as_tensors, call_inputs, has_tensor, set_trainable, shapes_call, shapes_of
 from kerascheck.libraries import numpy_arrays as arrays
@@ -461,10 +461,8 @@ class KerasLibrary(Library):
         if name in ("output", "input"):
             if not layer.nodes:
                 return Unknown(f"the layer has no {name} yet")
-            if layer.calls_lost:
-                return Unknown(CALLS_SPENT)
-            last = layer.nodes[-1]
-            tensors = last.outputs if name == "output" else last.inputs
+            first = layer.nodes[0]  # Keras 3's ``Operation.output``: its first call's
+            tensors = first.outputs if name == "output" else first.inputs
             return tensors[0] if len(tensors) == 1 else list(tensors)
         if name in ("output_shape", "input_shape"):
             self.session.facts.legacy_attributes.append((node, name))

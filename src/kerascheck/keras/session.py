@@ -355,7 +355,6 @@ class Session:
         """Create the node of a call and its output tensor(s); unknown once the
         file's graphs hold ``Limits.max_calls`` calls."""
         if not self.affords_call(operation.source):
-            operation.calls_lost = True
             return Unknown(f"{CALLS_SPENT} ({self.host.limits.max_calls:,})")
         inputs = [t for t in flat(first) + flat(list(named.values())) if isinstance(t, Tensor)]
         node = Node(operation, inputs, [], arguments=(first, named))
