@@ -16,7 +16,7 @@ PACKAGE = SRC / "kerascheck"
 
 #: what each part of the code may import from kerascheck (the rest of kerascheck is forbidden)
 ALLOWED = {
-    "kerascheck.interpreter": ("kerascheck.interpreter", "kerascheck.unknown", "kerascheck.input_shapes", "kerascheck.sources"),
+    "kerascheck.interpreter": ("kerascheck.interpreter", "kerascheck.unknown", "kerascheck.brief", "kerascheck.input_shapes", "kerascheck.sources"),
     "kerascheck.catalog": ("kerascheck.catalog", "kerascheck.unknown"),
     "kerascheck.libraries.numpy_arrays": ("kerascheck.interpreter", "kerascheck.unknown"),
     "kerascheck.libraries.numpy_library": ("kerascheck.interpreter", "kerascheck.unknown", "kerascheck.libraries.numpy_arrays"),

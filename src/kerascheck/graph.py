@@ -12,12 +12,13 @@ from typing import Any, Callable
 
 import libcst as cst
 
+from kerascheck.brief import Brief
 from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, ShapeTree, Unresolved, Weight
 from kerascheck.unknown import Unknown, is_unknown
 
 
-@dataclass(eq=False)
-class Problem:
+@dataclass(eq=False, repr=False)
+class Problem(Brief):
     """Something Keras would reject, found while computing a layer."""
 
     code: str
@@ -25,8 +26,8 @@ class Problem:
     node: cst.CSTNode | None
 
 
-@dataclass(eq=False)
-class Tensor:
+@dataclass(eq=False, repr=False)
+class Tensor(Brief):
     """A symbolic tensor: its shape (or ``Unknown``) and the node that produced it."""
 
     shape: Any
@@ -40,8 +41,8 @@ class Tensor:
     unfollowed: str = ""
 
 
-@dataclass(eq=False)
-class Node:
+@dataclass(eq=False, repr=False)
+class Node(Brief):
     """One call of a layer, operation or model on tensors."""
 
     operation: "Operation"
@@ -62,8 +63,8 @@ Counts = tuple[int | None, int | None]
 Flags = dict["Operation", "bool | None"]
 
 
-@dataclass(eq=False)
-class Operation:
+@dataclass(eq=False, repr=False)
+class Operation(Brief):
     """Anything that can appear as a row of a model summary."""
 
     name: str
@@ -108,7 +109,7 @@ def agreed(counts: list[Counts]) -> Counts:
     return first
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Layer(Operation):
     """A layer object created in the source (``Conv2D(32, 3)``)."""
 
@@ -243,7 +244,7 @@ def _wholly_unknown(inputs: Any) -> bool:
     return False
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Op(Layer):
     """A tensor operation in a Functional graph (``x + y`` is Keras 3's ``Add`` op).
 
@@ -251,8 +252,8 @@ class Op(Layer):
     """
 
 
-@dataclass(eq=False)
-class Row:
+@dataclass(eq=False, repr=False)
+class Row(Brief):
     """One line of a model summary; its counts follow the operation's state at a
     moment (``layer.trainable = False`` after the model was built counts from then)."""
 
@@ -269,8 +270,8 @@ class Row:
 SPLIT_EVENTS = ("summary", "compile")
 
 
-@dataclass(eq=False)
-class Snapshot:
+@dataclass(eq=False, repr=False)
+class Snapshot(Brief):
     """The trainable flags of a model's operations when ``summary()`` or ``compile()`` ran."""
 
     event: str  # one of SPLIT_EVENTS
@@ -278,8 +279,8 @@ class Snapshot:
     certain: bool  # it ran whenever the model exists (no condition of its own)
 
 
-@dataclass(eq=False)
-class Compile:
+@dataclass(eq=False, repr=False)
+class Compile(Brief):
     """One ``model.compile(...)`` call: its arguments by name (``optimizer`` and
     ``loss`` also when given positionally)."""
 
@@ -289,7 +290,7 @@ class Compile:
     trained: bool = False  # fit() or train_on_batch() ran while it was in effect
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Model(Operation):
     """A Sequential, Functional or subclassed model found in the source."""
 
@@ -371,8 +372,8 @@ class Model(Operation):
         return list(found)
 
 
-@dataclass(frozen=True)
-class FitTarget:
+@dataclass(frozen=True, repr=False)
+class FitTarget(Brief):
     """``model.fit(x, y)`` (or ``train_on_batch``) given targets ``y`` the file makes known."""
 
     node: cst.CSTNode  # the call

@@ -199,3 +199,28 @@ def test_a_training_loop_cut_short_keeps_the_splits_its_models_fixed_before():
     assert [line for line, _ in limit_messages(file)] == [4]
     assert (d["trainable_params"], d["non_trainable_params"]) == (5, 0)
     assert late["trainable_params"] is None
+
+
+def test_past_the_files_calls_a_calls_output_is_unknown_and_models_built_before_stay_exact():
+    file = report(
+        """\
+        import keras
+        def tower(n):
+            inp = x = keras.Input((4,))
+            for i in range(n):
+                x = keras.layers.Dense(4)(x)
+            return keras.Model(inp, x)
+        first = tower(3)
+        shared = keras.layers.Dense(4)
+        a = shared(first.output)
+        second = tower(10)
+        b = shared(first.output)
+        third = keras.Model(first.input, b)
+        fourth = keras.Model(first.input, shared.output)
+        last = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+        """,
+        Limits(max_calls=8),
+    )
+    assert limit_messages(file) == [(5, "the models of this file passed 8 layer and operation calls; values computed there are unknown")]
+    totals = {m["name"]: m["total_params"] for m in file["models"]}
+    assert totals == {"functional": 60, "functional_1": None, "functional_2": None, "functional_3": 80, "sequential": 10}

@@ -5,7 +5,8 @@ is still found.
 
 Before the limits: 10,000 nested brackets took 193 s and 10.6 GB (libcst),
 nested lists 15.8 GB, nested calls aborted the process, ``10**9999`` chains ran
-past 120 s, string doubling reached 4.8 GB.
+past 120 s, string doubling reached 4.8 GB; a model's name asked of a ResNet's output
+tensor (its repr, every path through the graph) took 10 GB.
 """
 
 from __future__ import annotations
@@ -60,6 +61,19 @@ CASES = {
         "v = u.replace('a', u)\nw = u.join([u] * 90_000)\n" + MODEL,
         [],
         [15],
+    ),
+    "a graph of a trillion paths, named in messages": (
+        "inp = x = keras.Input((4,))\nfor i in range(60):\n    x = keras.layers.Add()([x, x])\nm = keras.Model(inp, x)\n"
+        "layer = m.get_layer(x)\ndense = keras.layers.Dense(x)\n" + MODEL,
+        [],
+        [0, 15],
+    ),
+    "large models built over and over": (
+        "def tower(n):\n    inp = x = keras.Input((8, 8, 4))\n    for i in range(n):\n"
+        "        x = keras.layers.Conv2D(4, 3, padding='same')(x) + x\n    return keras.Model(inp, x)\n"
+        "first = tower(10)\n" + "".join(f"m{k} = tower(5000)\n" for k in range(6)) + MODEL,
+        ["KC002"],
+        [1480, 740_000, 740_000, 740_000, 740_000, None, None, 15],
     ),
     "values made in a loop": ("rows = [list(range(100_000)) for i in range(10_000)]\n" + MODEL, ["KC002"], [15]),
 }

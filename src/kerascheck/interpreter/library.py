@@ -20,6 +20,7 @@ import importlib.util
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, Protocol, Sequence
 
+from kerascheck.interpreter.limits import Limits
 from kerascheck.interpreter.values import Arguments, Function, Instance, Ref
 from kerascheck.unknown import Unknown
 
@@ -47,6 +48,15 @@ class Source(NamedTuple):
 
 class Host(Protocol):
     """What a library may ask of the interpreter."""
+
+    limits: Limits
+
+    def site(self, node: Any) -> Any:
+        """The node of the analysed file that stands for ``node`` (the call that led
+        to another module's code)."""
+
+    def limit_reached(self, message: str, node: Any) -> None:
+        """A budget of the library's ran out at ``node`` (reported once by the library: KC002)."""
 
     @property
     def uncertain(self) -> int:

@@ -23,7 +23,11 @@ class Limits:
     ``max_steps``; once those are spent, each later one still gets
     ``min_statement_steps``, so no model is dropped for what came before it.
     ``max_words`` bounds the memory of the plain data the file's code makes
-    (``Semantics.made``; one value is bounded by ``sizes``).  ``max_seconds`` is
+    (``Semantics.made``; one value is bounded by ``sizes``), ``max_calls`` that of
+    the models' graphs: the calls of layers, models and operations on symbolic
+    tensors it records (each a node and its output tensors; a library's source and
+    a traced ``call()`` count too), past which a call's output is unknown.
+    ``max_seconds`` is
     a last-resort guard against a step that runs away, not a budget: the
     counted ones are meant to end every analysis well before it.  ``stop``,
     asked as often as the time guard, ends the analysis when it answers True
@@ -37,6 +41,7 @@ class Limits:
     max_depth: int = 60
     max_iterations: int = 10_000
     max_words: int = 5_000_000  # the memory the values made by the file's code may take, in words
+    max_calls: int = 50_000  # the layer, model and operation calls the file's graphs may record
     max_seconds: float = 120.0
     stop: Callable[[], bool] | None = None
 

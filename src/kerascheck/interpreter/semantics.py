@@ -235,6 +235,10 @@ class Semantics:
             self.limit_hits.append(AnalysisLimit(message, self.site(node)))
         return Unknown(f"{TOO_LARGE}: {self.limits.max_words:,} words of memory were spent")
 
+    def limit_reached(self, message: str, node: Any) -> None:
+        """A library's budget ran out at ``node``: one KC002 there (the library says it once)."""
+        self.limit_hits.append(AnalysisLimit(message, self.site(node)))
+
     def affordable(self, arguments: Arguments) -> bool:
         """Whether a built-in may run on ``arguments``: once the file's words are
         spent, not on large values (``list(range(100_000))`` would make one)."""

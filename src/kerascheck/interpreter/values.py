@@ -14,6 +14,7 @@ from typing import Any, Callable, Sequence
 
 import libcst as cst
 
+from kerascheck.brief import Brief
 from kerascheck.unknown import Unknown
 
 
@@ -127,8 +128,8 @@ class Scope:
         return None
 
 
-@dataclass(eq=False)
-class Function:
+@dataclass(eq=False, repr=False)
+class Function(Brief):
     """A function (or lambda) defined in the analysed source."""
 
     name: str
@@ -143,8 +144,8 @@ class Function:
     binding: str = "instance"
 
 
-@dataclass(eq=False)
-class Class:
+@dataclass(eq=False, repr=False)
+class Class(Brief):
     """A class defined in the analysed source."""
 
     name: str
@@ -188,8 +189,8 @@ class Class:
         return found
 
 
-@dataclass(eq=False)
-class Instance:
+@dataclass(eq=False, repr=False)
+class Instance(Brief):
     """An instance of a class defined in the source; ``native`` is the library
     object it is, for a subclass of a library class (the Keras layer of a
     subclass of ``keras.layers.Layer``)."""
@@ -199,16 +200,16 @@ class Instance:
     native: Any = None
 
 
-@dataclass(eq=False)
-class Super:
+@dataclass(eq=False, repr=False)
+class Super(Brief):
     """``super()`` in a method of ``owner`` called on ``receiver``."""
 
     receiver: Any
     owner: Any
 
 
-@dataclass(eq=False)
-class Partial:
+@dataclass(eq=False, repr=False)
+class Partial(Brief):
     """``functools.partial(func, *args, **keywords)``: calling it calls ``func``
     with these arguments first."""
 
@@ -216,8 +217,8 @@ class Partial:
     arguments: Arguments
 
 
-@dataclass(eq=False)
-class BoundMethod:
+@dataclass(eq=False, repr=False)
+class BoundMethod(Brief):
     """A method bound to its receiver: a ``Function`` of the source, or the name of
     a method of plain data (``items.append``)."""
 
@@ -242,8 +243,8 @@ class _Missing:
 MISSING = _Missing()
 
 
-@dataclass(eq=False)
-class Generator:
+@dataclass(eq=False, repr=False)
+class Generator(Brief):
     """A generator object: ``function`` of the source (whose body yields) called
     with its parameters in ``scope``, or a generator ``expression`` (a
     ``cst.GeneratorExp``: its items come from ``source``, its first iterable,
@@ -283,8 +284,8 @@ class Step:
     after: tuple[Sequence[Any], ...] = ()
 
 
-@dataclass(eq=False)
-class Stream:
+@dataclass(eq=False, repr=False)
+class Stream(Brief):
     """The items of ``generator`` as ``enumerate``, ``zip`` or ``itertools.islice``
     of it give them, lazily: each of ``steps`` in order."""
 

@@ -461,8 +461,8 @@ class KerasLibrary(Library):
         if name in ("output", "input"):
             if not layer.nodes:
                 return Unknown(f"the layer has no {name} yet")
-            last = layer.nodes[-1]
-            tensors = last.outputs if name == "output" else last.inputs
+            first = layer.nodes[0]  # Keras 3's ``Operation.output``: its first call's
+            tensors = first.outputs if name == "output" else first.inputs
             return tensors[0] if len(tensors) == 1 else list(tensors)
         if name in ("output_shape", "input_shape"):
             self.session.facts.legacy_attributes.append((node, name))

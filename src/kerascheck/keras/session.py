@@ -37,6 +37,9 @@ EAGER_MATH: dict[str, Callable[[float], float]] = {
     "ceil": math.ceil, "floor": math.floor,
 }
 
+#: why a call's output is unknown once the file's graphs are full (``Limits.max_calls``)
+CALLS_SPENT = "the models of this file recorded the most layer and operation calls kerascheck follows"
+
 #: the arguments of ``keras.ops`` functions that are shapes (``dynamic.sizes`` reads them)
 SHAPE_PARAMETERS = ("newshape", "shape")
 
@@ -71,6 +74,16 @@ class Session:
         #: the models (and layers) the program changed after creating them, in order,
         #: and whether it changed what they hold (else only a trainable flag)
         self.touched: list[tuple[Operation, bool]] = []
+        self.calls = 0  # the calls recorded in the graph (``Limits.max_calls``)
+
+    def affords_call(self, node: cst.CSTNode | None) -> bool:
+        """Whether one more call may be recorded in the graph (``Limits.max_calls``);
+        the first one refused is reported at ``node``."""
+        self.calls += 1
+        limit = self.host.limits.max_calls
+        if self.calls == limit + 1:
+            self.host.limit_reached(f"the models of this file passed {limit:,} layer and operation calls", node)
+        return self.calls <= limit
 
     def new_session(self) -> None:
         """``keras.backend.clear_session()``: auto-names start over."""
@@ -340,7 +353,10 @@ class Session:
             self.traces[-1].append((op, self.host.region))
 
     def record(self, operation: Operation, first: Any, named: dict, output: Any) -> Any:
-        """Create the node of a call and its output tensor(s)."""
+        """Create the node of a call and its output tensor(s); unknown once the
+        file's graphs hold ``Limits.max_calls`` calls."""
+        if not self.affords_call(operation.source):
+            return Unknown(f"{CALLS_SPENT} ({self.host.limits.max_calls:,})")
         inputs = [t for t in flat(first) + flat(list(named.values())) if isinstance(t, Tensor)]
         node = Node(operation, inputs, [], arguments=(first, named))
         if isinstance(output, list):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kerascheck.brief import Brief
 from kerascheck.catalog.base import Call, LayerType
 from kerascheck.graph import Model, Operation, Tensor
 from kerascheck.interpreter.sizes import MAX_SIZE
@@ -20,8 +21,8 @@ from kerascheck.modelbuild import ensure_rows
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 
 
-@dataclass(eq=False)
-class Method:
+@dataclass(eq=False, repr=False)
+class Method(Brief):
     """A method of a Keras object bound to its receiver (a layer, a model, a
     tensor, or the instance of a source class deriving from Keras's);
     ``of_super``: reached through ``super()`` in a method of that class."""

@@ -23,7 +23,7 @@ from kerascheck.unknown import Unknown, contains_unknown
 SHAPED = frozenset({"zeros", "ones", "random_uniform_variable", "random_normal_variable"})
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Variable(Tensor):
     """A variable of a known shape (no layer produced it)."""
 

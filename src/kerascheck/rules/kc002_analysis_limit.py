@@ -1,4 +1,4 @@
-"""KC002 analysis-limit: A budget or limit of the analysis was reached (steps, recursion depth, loop length, value size, nesting)."""
+"""KC002 analysis-limit: A budget or limit of the analysis was reached (steps, recursion depth, loop length, value size, graph size, nesting)."""
 
 from kerascheck.rules.base import AnalysisRule, Example
 
@@ -7,7 +7,7 @@ class AnalysisLimitRule(AnalysisRule):
     code = "KC002"
     name = "analysis-limit"
     severity = "info"
-    summary = "A budget or limit of the analysis was reached (steps, recursion depth, loop length, value size, nesting)."
+    summary = "A budget or limit of the analysis was reached (steps, recursion depth, loop length, value size, graph size, nesting)."
     docs = """\
 ## What it does
 Reports where the abstract interpreter stopped following the code because a
@@ -32,7 +32,11 @@ unknown. A value past its
 limits (an integer over 100,000 bits, a string or container over 100,000
 items) is unknown without a diagnostic; once the values the file made took
 5,000,000 words of memory, each later large one is unknown, and that is said
-once. A source with an expression nested more than 500 levels deep (brackets
+once; once the file's models recorded 50,000 calls of layers, models and
+operations on symbolic tensors (a ResNet-50 is about 180; the library source
+kerascheck runs and a subclassed model's traced `call()` count too), each
+later call's output is unknown, said once at the layer whose call passed it:
+the models built before keep their exact numbers. A source with an expression nested more than 500 levels deep (brackets
 and chained operators) or more than 100,000 tokens is not parsed at all
 (Python's own limits, 200 nested brackets and 99 levels of indentation, are
 syntax errors: `KC001`). It also says
