@@ -381,6 +381,20 @@ class FitTarget(Brief):
     shape: tuple[Any, ...]  # y's shape
     compiled: Compile | None  # the compile() in effect then
     values: tuple[float, float] | None = None  # y's smallest and largest value, where known
+    #: a Sequential model's layers then
+    structure: tuple[Any, ...] = ()
+
+    def current(self) -> bool:
+        """Whether the model is still as it was when fit() ran (no layer popped or added
+        since): what the rules compare the targets with is its final structure."""
+        now = structure_of(self.model)
+        return len(now) == len(self.structure) and all(a is b for a, b in zip(now, self.structure))
+
+
+def structure_of(model: Any) -> tuple[Any, ...]:
+    """What may change in a model after it is made: a Sequential's layers (a Functional
+    model's graph is fixed when it is made)."""
+    return tuple(model.sequence) if isinstance(model, Model) and model.kind == "sequential" else ()
 
 
 @dataclass

@@ -19,7 +19,7 @@ from kerascheck.catalog.activations import ELEMENTWISE_FUNCTIONS
 from kerascheck.catalog.base import Call
 from kerascheck.catalog.merging import legacy_merge_layer
 from kerascheck.catalog.operations import operation
-from kerascheck.graph import Compile, FitTarget, Layer, Model, Op, Operation, Problem, Tensor
+from kerascheck.graph import Compile, FitTarget, Layer, Model, Op, Operation, Problem, Tensor, structure_of
 from kerascheck.input_shapes import InputShapes
 from kerascheck.interpreter.library import NOT_HANDLED, Host, Library, Source
 from kerascheck.interpreter.values import MISSING, Arguments, Class, Function, Instance, Opaque, Ref
@@ -671,7 +671,9 @@ class KerasLibrary(Library):
             targets = kwargs.get("y", args[1] if len(args) > 1 else None)
             if isinstance(targets, arrays.Array) and isinstance(targets.shape, tuple) and targets.shape:
                 compiled = model.compiles[-1] if model.compiles else None
-                session.facts.fit_targets.append(FitTarget(node, model, targets.shape, compiled, targets.values_range))
+                session.facts.fit_targets.append(
+                    FitTarget(node, model, targets.shape, compiled, targets.values_range, structure_of(model))
+                )
         if name in ("fit", "fit_generator", "train_on_batch") and model.compiles:
             model.compiles[-1].trained = True
         if name in ("fit", "fit_generator") and model.kind == "subclassed" and not model.traced:

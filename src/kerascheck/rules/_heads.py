@@ -296,7 +296,7 @@ def losses(compiled: Compile | None, outputs: list[Head]) -> list[Loss | None] |
 def target_shapes(ctx: RuleContext, model: Model) -> list[tuple[Any, ...]]:
     """The shapes of the targets ``fit(x, y)`` or ``train_on_batch`` gives ``model``
     where the file makes them known (NumPy arrays, ``keras.datasets`` labels)."""
-    return [target.shape for target in ctx.facts.fit_targets if target.model is model]
+    return [target.shape for target in ctx.facts.fit_targets if target.model is model and target.current()]
 
 
 def one_target_per_example(targets: list[tuple[Any, ...]], output: Any) -> tuple[Any, ...] | None:

@@ -43,7 +43,7 @@ of size 1), and reports what it rejects:
 The diagnostic points at the `fit()` call.  Outputs of other ranks (a
 sequence, an image) are left to KC214 and KC205; models with several outputs,
 losses kerascheck does not know, and targets whose shape is not known are
-left alone.
+left alone, and so is a `fit()` after which the model changed (`pop()`, `add()`).
 
 ## Why it matters
 The model builds, compiles and summarises, then `fit()` fails on the first
@@ -75,6 +75,9 @@ give the output as many units as each target has values.
                 + "m.fit(np.zeros((3, 2)), np.array([[2], [3], [7]]))\n", 0),
         # a squared error broadcasting one target over every unit runs (KC221 reports it)
         Example(MLP.format(head="3", loss="mse") + "m.fit(np.zeros((4, 2)), np.zeros((4, 1)))\n", 0),
+        # fit() ran before pop(): the targets suited the output of then
+        Example(MLP.format(head="4", loss="mse") + "m.fit(np.zeros((32, 2)), np.zeros((32, 4)))\nm.pop()\n"
+                "m.compile(loss='mse', optimizer='sgd')\nm.fit(np.zeros((32, 2)), np.zeros((32, 64)))\n", 0),
         # the loss is the user's own
         Example(MLP.format(head="10, activation='softmax'", loss="x").replace("loss='x'", "loss=my_loss")
                 + "m.fit(np.zeros((3, 2)), np.array([2, 3, 7]))\n", 0),
@@ -106,7 +109,7 @@ give the output as many units as each target has values.
 
 def _mismatch(ctx: RuleContext, target: FitTarget) -> tuple[str, str] | None:
     model = target.model
-    if not isinstance(model, Model) or target.compiled is None:
+    if not isinstance(model, Model) or target.compiled is None or not target.current():
         return None
     outputs = heads(ctx.view(model))
     given = losses(target.compiled, outputs)

@@ -102,7 +102,7 @@ into the activation's range; give the output one unit per target value.
 def _regression_head(ctx: RuleContext, target: FitTarget) -> tuple[Head | None, str]:
     """The model's one output and its regression loss, when ``target`` trains it with one."""
     model = target.model
-    if not isinstance(model, Model) or target.compiled is None:
+    if not isinstance(model, Model) or target.compiled is None or not target.current():
         return None, ""
     outputs = heads(ctx.view(model))
     given = losses(target.compiled, outputs)
