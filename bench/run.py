@@ -524,7 +524,7 @@ def main(argv: list[str] | None = None) -> int:
     if not files:
         parser.error(f"no fixture files under {args.fixtures}")
     import kerascheck
-    from kerascheck.analysis import with_deep_stack
+    from kerascheck.deep_stack import with_deep_stack
 
     print(f"kerascheck {kerascheck.__version__} benchmark - Python {platform.python_version()} on {platform.machine()}, "
           f"{len(files)} fixture files under {rel(args.fixtures)}, {args.runs} kerascheck runs / "
