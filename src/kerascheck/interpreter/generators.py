@@ -33,6 +33,7 @@ from kerascheck.interpreter.limits import Raise, Return
 from kerascheck.interpreter.semantics import Semantics
 from kerascheck.interpreter.sizes import range_length
 from kerascheck.interpreter.values import LAZY, MISSING, Arguments, Function, Generator, Scope, Step, Stream
+from kerascheck.interpreter.walk import children
 from kerascheck.unknown import Unknown
 
 #: what ``yield`` evaluates to: ``next()`` and ``for`` send nothing (``send()`` is not followed)
@@ -394,5 +395,5 @@ def yields(body: cst.CSTNode) -> bool:
             return True
         if node is not body and isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
             continue
-        stack.extend(node.children)
+        stack.extend(children(node))
     return False
