@@ -49,7 +49,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from kerascheck import analysis  # noqa: E402
-from kerascheck.analysis import Options, analyze_bytes, with_deep_stack  # noqa: E402
+from kerascheck.analysis import Options, analyze_bytes  # noqa: E402
+from kerascheck.deep_stack import with_deep_stack  # noqa: E402
 from kerascheck.interpreter.modules import ParseCache  # noqa: E402
 
 #: how many of the slowest files are listed

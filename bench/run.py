@@ -62,6 +62,14 @@ What it prints
    region), as a ratio.
 
 ``--json FILE`` writes all of these numbers as JSON as well.
+
+Whole trees
+-----------
+The figures of a whole-repository run (the installed ``keras/src``: cold with
+one worker and all cores, warm, against libcst's bare parse, ruff and flake8;
+start-up of fresh processes; the slowest files of the real-world checkouts)
+come from ``bench/speed.py`` (``--whole-tree`` runs it after the sections
+above, one round); the README's performance figures are its.
 """
 
 from __future__ import annotations
@@ -516,6 +524,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cold-files", type=int, default=5,
                         help="fixtures timed as a user runs them, each in a fresh process (default 5; 0 skips)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the numbers as JSON to FILE")
+    parser.add_argument("--whole-tree", action="store_true",
+                        help="then time the installed keras/src as a whole (bench/speed.py, one round)")
     args = parser.parse_args(argv)
     if args.runs < 1 or args.keras_runs < 1 or args.startup_runs < 1:
         parser.error("run counts must be at least 1")
@@ -524,7 +534,7 @@ def main(argv: list[str] | None = None) -> int:
     if not files:
         parser.error(f"no fixture files under {args.fixtures}")
     import kerascheck
-    from kerascheck.analysis import with_deep_stack
+    from kerascheck.deep_stack import with_deep_stack
 
     print(f"kerascheck {kerascheck.__version__} benchmark - Python {platform.python_version()} on {platform.machine()}, "
           f"{len(files)} fixture files under {rel(args.fixtures)}, {args.runs} kerascheck runs / "
@@ -680,6 +690,9 @@ def main(argv: list[str] | None = None) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         print(f"\nnumbers written to {args.json}")
+    if args.whole_tree:
+        print("\n6. The whole installed keras/src (bench/speed.py --runs 1)", flush=True)
+        subprocess.run([sys.executable, str(REPO / "bench" / "speed.py"), "--runs", "1"], check=False)
     return 0
 
 

@@ -19,7 +19,17 @@ The commands (the tools that are not installed are left out):
 * ``kerascheck warm``: the same again over the unchanged tree, its cache filled;
 * ``libcst parse``: ``libcst.parse_module`` of every file, in one process and
   split over the cores: the floor of any libcst-based analysis;
-* ``ruff check --no-cache`` (its default rules) and ``flake8 -j<cores>``.
+* ``ruff check --no-cache`` (its default rules) and ``flake8 -j<cores>``;
+* start-up, each a fresh process without the cache (the median of ``--startup-runs``):
+  ``kerascheck --version``, ``kerascheck check`` of a file without Keras code and
+  of one small model file (``fixtures/seeds/seed002_strided_mnist.py``), beside
+  ``python -c pass``.
+
+``--per-file`` times each file's analysis instead (CPU seconds, in this
+process, one parse cache per repository as in a ``-j1`` run) over the
+real-world benchmark's checkouts (``bench/realworld``: repositories with
+training loops and generators), and prints the slowest files against the
+2-second budget.
 
 This is a report, not a test: it never fails because kerascheck is slower.
 """
@@ -39,6 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SMALL_MODEL = ROOT / "fixtures" / "seeds" / "seed002_strided_mnist.py"
 
 PARSE = """
 import sys, libcst
@@ -98,6 +109,46 @@ def measure(command: Command, cwd: Path) -> tuple[float, float, float]:
     return wall, usage.ru_utime + usage.ru_stime, peak
 
 
+def startup_commands(folder: Path) -> list[Command]:
+    """Fresh processes a user waits for; ``folder`` receives the file without Keras code."""
+    python = sys.executable
+    plain = folder / "plain.py"
+    plain.write_text("import os\n\n\ndef area(width, height):\n    return width * height\n\n\nprint(area(2, 3))\n")
+    src = {"PYTHONPATH": str(ROOT / "src"), "KERASCHECK_NO_CACHE": "1"}
+    return [
+        Command("python -c pass", [python, "-c", "pass"]),
+        Command("kerascheck --version", [python, "-m", "kerascheck", "--version"], src),
+        Command("check, no Keras code", [python, "-m", "kerascheck", "check", str(plain)], src),
+        Command("check, one model", [python, "-m", "kerascheck", "check", str(SMALL_MODEL)], src),
+    ]
+
+
+def per_file(budget: float, top: int) -> int:
+    """Each real-world checkout's files analysed one by one: the slowest, in CPU seconds."""
+    sys.path.insert(0, str(ROOT / "bench" / "realworld"))
+    import manifests  # noqa: E402 - bench/realworld's
+    from kerascheck.analysis import Options, analyze_bytes
+    from kerascheck.deep_stack import with_deep_stack
+    from kerascheck.interpreter.modules import ParseCache
+
+    times: list[tuple[float, str]] = []
+    for manifest in manifests.all_manifests():
+        root = manifests.checkout(manifests.MIRRORS, manifest)
+        if root is None:
+            continue
+        cache = ParseCache()
+        for path in sorted(root.rglob("*.py")):
+            start = time.process_time()
+            with_deep_stack(analyze_bytes, path.read_bytes(), str(path), Options(), cache)
+            times.append((time.process_time() - start, f"{manifest.repo}: {path.relative_to(root)}"))
+    times.sort(reverse=True)
+    print(f"{len(times)} files; {sum(t for t, _ in times):.1f} s CPU in all; over {budget:g} s: "
+          f"{sum(t > budget for t, _ in times)}")
+    for seconds, name in times[:top]:
+        print(f"{seconds:8.2f} s  {name}")
+    return 0
+
+
 def commands(tree: Path, cache: Path, jobs: int) -> list[Command]:
     python = sys.executable
     src = {"PYTHONPATH": str(ROOT / "src"), "KERASCHECK_CACHE_DIR": str(cache)}
@@ -124,7 +175,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="rounds (default 3)")
     parser.add_argument("--jobs", type=int, default=cores(), help="workers for the parallel commands (default: the cores)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--startup-runs", type=int, default=11, help="runs of each start-up command (default 11)")
+    parser.add_argument("--per-file", action="store_true", help="time each file of the real-world checkouts instead")
     args = parser.parse_args()
+    if args.per_file:
+        return per_file(budget=2.0, top=10)
     tree = args.tree or keras_src()
     if tree is None:
         parser.error("Keras is not installed: name a folder")
@@ -140,11 +195,29 @@ def main() -> int:
                     shutil.rmtree(cache, ignore_errors=True)
                 command.runs.append(measure(command, ROOT))
             print(f"round {round_ + 1} of {args.runs} done", file=sys.stderr)
-    report(todo, args.json)
+        startup = startup_commands(Path(folder))
+        for _ in range(args.startup_runs):
+            for command in startup:
+                command.runs.append(measure(command, ROOT))
+    report(todo)
+    report_startup(startup)
+    if args.json is not None:
+        figures = {c.label: {"argv": c.argv, "runs": [dict(zip(("wall", "cpu", "peak_mib"), r)) for r in c.runs]}
+                   for c in [*todo, *startup]}
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
     return 0
 
 
-def report(todo: list[Command], json_path: Path | None) -> None:
+def report_startup(startup: list[Command]) -> None:
+    print(f"\nstart-up, fresh processes without the cache ({len(startup[0].runs)} runs): median wall ms (budget)")
+    budgets = {"kerascheck --version": 150, "check, no Keras code": 100, "check, one model": 350}
+    for command in startup:
+        budget = budgets.get(command.label)
+        verdict = "" if budget is None else f"  ({budget} ms: {'met' if command.median(0) * 1000 <= budget else 'MISSED'})"
+        print(f"  {command.label:<24}{command.median(0) * 1000:>7.0f}{verdict}")
+
+
+def report(todo: list[Command]) -> None:
     print(f"\n{'command':<26}{'wall s':>9}{'CPU s':>9}{'peak MiB':>10}")
     for command in todo:
         print(f"{command.label:<26}{command.median(0):>9.2f}{command.median(1):>9.2f}{command.median(2):>10.0f}")
@@ -156,9 +229,6 @@ def report(todo: list[Command], json_path: Path | None) -> None:
             wall = statistics.median(a[0] / b[0] for a, b in zip(mine.runs, other.runs))
             cpu = statistics.median(a[1] / b[1] for a, b in zip(mine.runs, other.runs))
             print(f"  {mine.label:<22} / {other.label:<24} {wall:>7.2f}x  {cpu:>7.2f}x")
-    if json_path is not None:
-        figures = {c.label: {"argv": c.argv, "runs": [dict(zip(("wall", "cpu", "peak_mib"), r)) for r in c.runs]} for c in todo}
-        json_path.write_text(json.dumps(figures, indent=2) + "\n")
 
 
 if __name__ == "__main__":

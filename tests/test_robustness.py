@@ -54,7 +54,7 @@ def test_step_budget_ends_the_statement_with_a_diagnostic_and_the_model_after_it
 
 def test_deeply_nested_expression_does_not_crash():
     source = "import keras\nx = " + "(" * 200 + "1" + ")" * 200 + "\n" + SMALL_MODEL  # Python's deepest
-    from kerascheck.analysis import with_deep_stack
+    from kerascheck.deep_stack import with_deep_stack
 
     report = with_deep_stack(analyze_source, source, "deep.py", Options())
     assert report.models[0].total == 15
@@ -96,7 +96,7 @@ def test_ten_thousand_layer_loop_is_exact_and_every_rule_stays_linear():
         "    model.add(keras.layers.Dense(32, activation='relu'))\n"
         "model.add(keras.layers.Dense(10, activation='softmax'))\n"
     )
-    from kerascheck.analysis import with_deep_stack
+    from kerascheck.deep_stack import with_deep_stack
     from kerascheck.rules import all_rules
 
     start = time.perf_counter()
@@ -116,7 +116,7 @@ def test_a_loop_past_the_budget_is_a_diagnostic_and_unknown():
         "for i in range(20000):\n"
         "    model.add(keras.layers.Dense(8))\n"
     )
-    from kerascheck.analysis import with_deep_stack
+    from kerascheck.deep_stack import with_deep_stack
 
     report = with_deep_stack(analyze_source, source, "loop.py", Options())
     assert codes(report) == ["KC002"]
@@ -133,7 +133,7 @@ def test_a_functional_chain_past_the_budget_is_unknown_not_partial():
         "    x = keras.layers.Dense(8)(x)\n"
         "model = keras.Model(inp, x)\n"
     )
-    from kerascheck.analysis import with_deep_stack
+    from kerascheck.deep_stack import with_deep_stack
 
     report = with_deep_stack(analyze_source, source, "chain.py", Options())
     assert codes(report) == ["KC002"]

@@ -73,7 +73,8 @@ class Outcome:
 
 def check(root: Path, path: str, cache: Any) -> list[Found]:
     """kerascheck's diagnostics of ``path``, checked from ``root`` as the command line would."""
-    from kerascheck.analysis import analyze_bytes, options_for, with_deep_stack
+    from kerascheck.analysis import analyze_bytes, options_for
+    from kerascheck.deep_stack import with_deep_stack
     from kerascheck.config import Settings
     from kerascheck.interpreter.limits import Limits
 

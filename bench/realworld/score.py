@@ -180,7 +180,8 @@ def pick(models: list[dict], line: int, truth: dict, context: str = "") -> dict 
 def kerascheck_report(root: Path, path: str, cache: Any) -> tuple[dict, float]:
     """kerascheck's JSON report of ``path`` (relative to the checkout ``root``), as the
     command line prints it from ``root``, and the seconds it took."""
-    from kerascheck.analysis import Options, analyze_bytes, with_deep_stack
+    from kerascheck.analysis import Options, analyze_bytes
+    from kerascheck.deep_stack import with_deep_stack
     from kerascheck.interpreter.limits import Limits
     from kerascheck.reporters import json_report
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 import ast
 import functools
 import re
-import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable
 
 import libcst as cst
 
@@ -33,6 +31,7 @@ from kerascheck.libraries.numpy_library import NumPyLibrary
 from kerascheck.libraries.tensorflow_library import TensorFlowLibrary
 from kerascheck.modelbuild import ensure_rows
 from kerascheck.positions import Positions
+from kerascheck.prefilter import MENTIONS_KERAS
 from kerascheck.report import FileReport, LayerReport, ModelReport
 from kerascheck.rules import all_rules
 from kerascheck.rules.base import ModelView, Rule, RuleContext
@@ -43,13 +42,6 @@ from kerascheck.unknown import is_unknown
 if TYPE_CHECKING:
     from kerascheck.config import Settings
 
-# A file that never mentions Keras, nor imports a module of its project that
-# does (or imports one that does...), nor calls the layers a snippet uses
-# without importing them, cannot define a Keras model: skip it unparsed.
-MENTIONS_KERAS = re.compile(
-    r"keras|tensorflow|\b(?:Sequential|Dense|Conv[123]D|LSTM|GRU|SimpleRNN|Embedding|Flatten"
-    r"|MaxPooling[123]D|BatchNormalization|Convolution2D)\s*\("
-)
 LIBCST_LINE = re.compile(r"error at (\d+):")
 
 
@@ -95,41 +87,6 @@ def options_for(
         reports=enabled,
         input_shapes={**settings.input_shapes, **(input_shapes or {})},
     )
-
-
-STACK_BYTES = 512 * 1024 * 1024
-RECURSION_LIMIT = 30_000
-
-
-_T = TypeVar("_T")
-
-
-def with_deep_stack(function: Callable[..., _T], *args: Any) -> _T:
-    """Run ``function`` in a thread with a large stack, so deeply nested code ends in
-    a ``RecursionError`` (reported as a diagnostic), never in a crash."""
-    result: list[_T] = []
-    errors: list[BaseException] = []
-
-    def target() -> None:
-        limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(RECURSION_LIMIT)
-        try:
-            result.append(function(*args))
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
-            errors.append(exc)
-        finally:
-            sys.setrecursionlimit(limit)
-
-    previous = threading.stack_size(STACK_BYTES)
-    try:
-        thread = threading.Thread(target=target, name="kerascheck-analysis")
-        thread.start()
-    finally:
-        threading.stack_size(previous)
-    thread.join()
-    if errors:
-        raise errors[0]
-    return result[0]
 
 
 def analyze_bytes(
@@ -194,7 +151,7 @@ def _analyze(
     report = FileReport(path, source=source)
     project = Project.of(path, cache, modelled(), reads)
     if not MENTIONS_KERAS.search(source) and not (project and project.reaches(source, MENTIONS_KERAS)):
-        return report
+        return report  # it cannot build a model (``prefilter``): not parsed
     try:
         module = project.cache.parse(project.file, source, imported=False) if project else parse(source)
     except cst.ParserSyntaxError as exc:

@@ -191,7 +191,7 @@ class _Disk:
         return all(self.kind(p) == k for p, k in kinds.items()) and all(self.digest(p) == d for p, d in files.items())
 
     def kind(self, path: str) -> str:
-        from kerascheck.interpreter.modules import path_kind
+        from kerascheck.interpreter.imports import path_kind
 
         if path not in self.kinds:
             self.kinds[path] = path_kind(Path(path))

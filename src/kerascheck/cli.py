@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             return run_rule(args)
         if args.command == "server":
             return run_server()
-        from kerascheck.analysis import with_deep_stack
+        from kerascheck.deep_stack import with_deep_stack
 
         return with_deep_stack(run_summary if args.command == "summary" else run_check, args)
     except UsageError as exc:
@@ -144,38 +144,65 @@ def _tolerant_output() -> None:
 
 # ------------------------------------------------------------------ analysing files
 def analyse(args: argparse.Namespace, for_check: bool) -> list[FileReport]:
-    """Analyse every file the arguments name, each with the settings that apply to it."""
-    from kerascheck.analysis import options_for
+    """Analyse every file the arguments name, each with the settings that apply to it.
+    A file that certainly builds no model is reported without the analysis (nor
+    its imports: ``prefilter``)."""
     from kerascheck.config import ConfigError
-    from kerascheck.elsewhere import relocate
-    from kerascheck.parallel import Task, analyse_all, default_jobs
+    from kerascheck.prefilter import empty_report
 
     overrides = _code_overrides(args)
     settings_of = functools.partial(_settings, args.config, overrides)
-    tasks = []
+    reports: list[FileReport | None] = []
+    tasks: dict[int, tuple[Path | None, bytes | NotRead]] = {}  # by the index of their report
     try:
         for path, data in _inputs(args, settings_of):
-            options = options_for(
-                settings_of(path),
-                path,
-                "check" if for_check else "summary",
-                data_format=args.data_format,
-                input_shapes=dict(args.input_shape),
-                explain=getattr(args, "explain", False),
-            )
-            tasks.append(Task(path.as_posix() if path is not None else "-", data, options))
+            settings_of(path)  # a configuration error is reported whatever the file holds
+            reports.append(empty_report(path.as_posix() if path is not None else "-", data))
+            if reports[-1] is None:
+                tasks[len(reports) - 1] = path, data
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
-    reports = analyse_all(tasks, args.jobs or default_jobs(), _result_cache(args))
-    reports = relocate(reports, lambda path, code: settings_of(Path(path)).enabled(code, path=Path(path)))
+    for index, report in zip(tasks, _analysed(args, for_check, settings_of, list(tasks.values()))):
+        reports[index] = report
     if not reports:
         print("kerascheck: warning: no Python files found under the given paths", file=sys.stderr)
-    used = set().union(*(report.input_shapes_used for report in reports))
+    done = [report for report in reports if report is not None]  # every one, by now
+    if tasks:  # what an analysis found in an imported module goes to that module's report
+        from kerascheck.elsewhere import relocate
+
+        done = relocate(done, lambda path, code: settings_of(Path(path)).enabled(code, path=Path(path)))
+    used = set().union(*(report.input_shapes_used for report in done))
     for name, _ in args.input_shape:
         if name not in used:
             print(f"kerascheck: warning: --input-shape {name}: matched no function or model that "
                   "lacks an input shape", file=sys.stderr)
-    return reports
+    return done
+
+
+def _analysed(
+    args: argparse.Namespace,
+    for_check: bool,
+    settings_of: Callable[[Path | None], Settings],
+    files: list[tuple[Path | None, bytes | NotRead]],
+) -> list[FileReport]:
+    """The reports of ``files`` (path, content), analysed in as many processes as the arguments say."""
+    if not files:
+        return []
+    from kerascheck.analysis import options_for
+    from kerascheck.parallel import Task, analyse_all, default_jobs
+
+    tasks = []
+    for path, data in files:
+        options = options_for(
+            settings_of(path),
+            path,
+            "check" if for_check else "summary",
+            data_format=args.data_format,
+            input_shapes=dict(args.input_shape),
+            explain=getattr(args, "explain", False),
+        )
+        tasks.append(Task(path.as_posix() if path is not None else "-", data, options))
+    return analyse_all(tasks, args.jobs or default_jobs(), _result_cache(args))
 
 
 def _inputs(

@@ -262,7 +262,7 @@ def _context() -> BaseContext:
 
 def serve(connection: Connection) -> None:
     """A worker: analyse the files sent until told to stop (``None``)."""
-    from kerascheck.analysis import with_deep_stack
+    from kerascheck.deep_stack import with_deep_stack
 
     with tuned_gc():
         with_deep_stack(_serve, connection)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import textwrap
 
+import libcst as cst
+
 from helpers import analyze, only_model
 from kerascheck.analysis import Options, analyze_source
 
@@ -275,3 +277,16 @@ def test_a_budget_spent_in_a_generators_body_is_its_consumers():
     assert "50,000" in report.diagnostics[0].message and report.diagnostics[0].span.line == 9  # the consumer's loop
     (model,) = report.models
     assert model.total == 4
+
+
+def test_a_functions_own_yields_are_found_wherever_they_are_written():
+    from kerascheck.interpreter.generators import yields
+
+    def body(source: str) -> cst.BaseSuite:
+        return cst.ensure_type(cst.parse_module(source).body[0], cst.FunctionDef).body
+
+    for own in ("x = (yield)", "f((yield 1), k=(yield))", "return [(yield) for _ in y]", "with a as b:\n        yield from b",
+                "if (yield): pass", "d = {1: (yield)}"):
+        assert yields(body(f"def g():\n    {own}\n")), own
+    for other in ("def inner():\n        yield 1", "class C:\n        def m(self):\n            yield", "f = lambda: (yield)"):
+        assert not yields(body(f"def g():\n    {other}\n")), other

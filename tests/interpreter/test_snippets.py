@@ -23,6 +23,21 @@ def test_unbound_names_are_those_no_scope_binds():
     assert unbound.receivers == {"model"}  # net is used before it receives add()
 
 
+def test_unbound_names_are_found_without_a_libcst_visitor_unless_the_order_of_uses_decides(monkeypatch):
+    source = (
+        "import keras as k, os.path\nfrom x import (a as b)\nwith open(p) as (f, g):\n    h = f(keyword=Dense)\n"
+        "model.add(k.layers.Dense(2))\nmodel.add(Flatten())\nfor i, *rest in q: pass\nclass C:\n    z = [w for w in s if (y := w)]\n"
+    )
+    expected = ({"p", "Dense", "model", "Flatten", "q", "s"}, {"model"})
+    visited = []
+    monkeypatch.setattr(cst.Module, "visit", lambda self, visitor: visited.append(visitor))
+    unbound = unbound_names(cst.parse_module(source))
+    assert (unbound.names, unbound.receivers, visited) == (*expected, [])
+    monkeypatch.undo()
+    unbound = unbound_names(cst.parse_module(source + "print(model)\n"))  # used otherwise, after: still a receiver
+    assert (unbound.names, unbound.receivers) == expected
+
+
 def test_a_snippet_without_imports_is_keras_code():
     report = analyze("""
         model.add(Dense(8, activation="relu", input_shape=(4,)))

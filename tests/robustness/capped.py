@@ -26,7 +26,8 @@ PEAK_MB = 400
 CHILD = """
 import json, resource, sys
 import kerascheck.interpreter.engine as engine
-from kerascheck.analysis import Options, analyze_source, with_deep_stack
+from kerascheck.analysis import Options, analyze_source
+from kerascheck.deep_stack import with_deep_stack
 
 def peak_kb():
     # VmHWM is this program's own peak; ru_maxrss would include the peak of the

@@ -30,9 +30,10 @@ from typing import Any, Callable
 import libcst as cst
 
 from kerascheck.interpreter.limits import Raise, Return
-from kerascheck.interpreter.semantics import Semantics, children
+from kerascheck.interpreter.semantics import Semantics
 from kerascheck.interpreter.sizes import range_length
 from kerascheck.interpreter.values import LAZY, MISSING, Arguments, Function, Generator, Scope, Step, Stream
+from kerascheck.interpreter.walk import children
 from kerascheck.unknown import Unknown
 
 #: what ``yield`` evaluates to: ``next()`` and ``for`` send nothing (``send()`` is not followed)

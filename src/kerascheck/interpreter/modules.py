@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -32,6 +31,7 @@ import libcst as cst
 from kerascheck.interpreter.library import Libraries, Source, installed_package
 from kerascheck.interpreter.limits import AnalysisLimit
 from kerascheck.interpreter import parse_limits
+from kerascheck.interpreter.imports import absolute_name, imported_modules, path_kind, project_root
 from kerascheck.interpreter.values import MISSING, Scope
 from kerascheck.sources import NotRead, decode, read_path
 
@@ -42,11 +42,6 @@ MAX_BYTES = 1_000_000
 MAX_CACHED_TOKENS = 150_000  # of imported modules
 MAX_RECENT_TOKENS = 7_500  # of the latest analysed files, until one is imported
 INSTALLED = ("site-packages", "dist-packages")
-ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")  # what marks a project's root folder
-#: an import statement: ``from (dots)(module) import (names)``, or ``import (modules)``
-IMPORTS = re.compile(
-    r"^[ \t]*(?:from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n;#]*)|import[ \t]+([^\n;#]+))", re.MULTILINE
-)
 
 
 @dataclass(eq=False)
@@ -109,15 +104,6 @@ class Reads:
             except OSError:
                 return None
         return data[:limit].decode("utf-8", "replace")
-
-
-def path_kind(path: Path) -> str:
-    """``"file"``, ``"dir"`` or ``""`` (neither, or unreadable), following links."""
-    try:
-        mode = os.stat(path).st_mode
-    except (OSError, ValueError):
-        return ""
-    return "file" if stat.S_ISREG(mode) else "dir" if stat.S_ISDIR(mode) else ""
 
 
 def digest(data: bytes) -> str:
@@ -234,7 +220,7 @@ class Project:
         if not any(part in INSTALLED for part in path.parts):
             if top != folder:
                 self.scopes.append(top / folder.relative_to(top).parts[0])
-            root = project_root(folder, self.reads)
+            root = project_root(folder, self.reads.kind)
             if root is not None:
                 roots += [root, root / "src"]
                 self.scopes.append(root)
@@ -319,13 +305,6 @@ class Project:
         if name.split(".")[0] in self.libraries.packages:
             return path.parent == self.folder or path == self.folder
         return any(path == scope or scope in path.parents for scope in self.scopes)
-
-
-def project_root(folder: Path, reads: Reads | None = None) -> Path | None:
-    """The nearest folder at or above ``folder`` with one of ``ROOT_MARKERS``
-    (where ``python -m`` or pytest would put the project on ``sys.path``)."""
-    kind = reads.kind if reads is not None else path_kind
-    return next((p for p in (folder, *folder.parents) if any(kind(p / m) for m in ROOT_MARKERS)), None)
 
 
 class Importer:
@@ -425,43 +404,6 @@ class Importer:
     def absolute(self, module: ModuleState, level: int, name: str) -> str | None:
         """The absolute name of ``from .name import`` (``level`` dots) in ``module``."""
         return absolute_name(module.package, level, name)
-
-
-def absolute_name(package: str, level: int, name: str) -> str | None:
-    """The absolute name of ``from .name import`` (``level`` dots) in a module of ``package``."""
-    if not level:
-        return name
-    parts = package.split(".") if package else []
-    if level - 1 > len(parts) or (level - 1 == len(parts) and not name):
-        return None
-    base = parts[: len(parts) - (level - 1)]
-    return ".".join([*base, name] if name else base) or None
-
-
-def imported_modules(source: str, package: str) -> list[str]:
-    """The absolute names of the modules the import statements of ``source`` (a
-    module of ``package``) may load: each module named, the packages above it,
-    and each name ``from`` imports (it may be a submodule)."""
-    found: list[str] = []
-    for match in IMPORTS.finditer(source):
-        dots, module, names, modules = match.groups()
-        if modules is not None:
-            dotted = [_first_word(part) for part in modules.split(",")]
-        else:
-            base = absolute_name(package, len(dots), module)
-            if base is None:
-                continue
-            dotted = [base, *(f"{base}.{_first_word(part)}" for part in names.strip("()").split(","))]
-        for name in dotted:
-            parts = name.split(".")
-            found.extend(".".join(parts[: i + 1]) for i in range(len(parts)) if all(p.isidentifier() for p in parts[: i + 1]))
-    return list(dict.fromkeys(found))
-
-
-def _first_word(text: str) -> str:
-    """``a.b`` of ``a.b as c``."""
-    words = text.split()
-    return words[0] if words else ""
 
 
 def _read(name: str, path: Path, cache: ParseCache, reads: Reads) -> ModuleState | None:

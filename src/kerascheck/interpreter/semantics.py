@@ -9,7 +9,6 @@ them.  ``engine.Interpreter`` combines ``statements``, ``expressions`` and
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections import deque
 from contextlib import contextmanager
@@ -40,25 +39,6 @@ ESCAPE_DEPTH = 4
 #: the size (in words) of a value refused once the file's are spent: smaller ones
 #: are counted, and bounded by the steps that make them
 LARGE_WORDS = 64
-
-
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def children(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """The nodes ``node`` holds, in no particular order (a few times faster than
-    libcst's ``children``, which is in source order)."""
-    names = _FIELDS.get(type(node))
-    if names is None:
-        names = _FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
-    found: list[cst.CSTNode] = []
-    for name in names:
-        value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            found.append(value)
-        elif isinstance(value, (list, tuple)):
-            found.extend(item for item in value if isinstance(item, cst.CSTNode))
-    return found
 
 
 def outermost(node: cst.CSTNode, kind: type, skip: tuple[type, ...] = ()) -> list[Any]:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from kerascheck.interpreter.walk import children
+
 
 @dataclass
 class Unbound:
@@ -27,35 +29,35 @@ class Unbound:
 
 def unbound_names(module: cst.Module) -> Unbound:
     """The names ``module`` reads but binds nowhere (Python's built-ins aside)."""
-    collector = _Collector()
-    module.visit(collector)
-    names = set(collector.first_use) - collector.bound - set(dir(builtins))
-    return Unbound(names, {n for n in names if collector.first_use[n] == "add"})
+    scan = _Scan()
+    scan.run(module)
+    names = set(scan.kinds) - scan.bound - set(dir(builtins))
+    if any(len(scan.kinds[name]) > 1 for name in names):  # which use comes first decides: in source order
+        collector = _Collector()
+        module.visit(collector)
+        return Unbound(names, {n for n in names if collector.first_use[n] == "add"})
+    return Unbound(names, {n for n in names if scan.kinds[n] == {"add"}})
 
 
-class _Collector(cst.CSTVisitor):
+def _add_receiver(node: cst.Call) -> cst.Name | None:
+    """``NAME`` of a call ``NAME.add(...)``."""
+    func = node.func
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value == "add":
+        return func.value
+    return None
+
+
+class _Bindings:
+    """The names a module binds, gathered as its nodes are visited (``visit_*``)."""
+
     def __init__(self) -> None:
         self.bound: set[str] = set()
-        self.first_use: dict[str, str] = {}  # name: "add" or "other", in source order
 
-    def use(self, name: str, kind: str = "other") -> None:
-        self.first_use.setdefault(name, kind)
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.use(node.value)
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)  # not ``attr``: an attribute's name is no variable
-        return False
-
-    def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value == "add":
-            self.use(func.value.value, "add")
-
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)  # not ``keyword``
-        return False
+    def bind_import(self, node: cst.Import | cst.ImportFrom) -> None:
+        if isinstance(node, cst.Import):
+            self.bound.update(alias.evaluated_alias or alias.evaluated_name.split(".")[0] for alias in node.names)
+        elif not isinstance(node.names, cst.ImportStar):
+            self.bound.update(alias.evaluated_alias or alias.evaluated_name for alias in node.names)
 
     def visit_Param(self, node: cst.Param) -> None:
         self.bound.add(node.name.value)
@@ -65,16 +67,6 @@ class _Collector(cst.CSTVisitor):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.bound.add(node.name.value)
-
-    def visit_Import(self, node: cst.Import) -> bool:
-        for alias in node.names:
-            self.bound.add(alias.evaluated_alias or alias.evaluated_name.split(".")[0])
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        if not isinstance(node.names, cst.ImportStar):
-            self.bound.update(alias.evaluated_alias or alias.evaluated_name for alias in node.names)
-        return False
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self.bind(node.target)
@@ -126,3 +118,67 @@ class _Collector(cst.CSTVisitor):
                 self.bind(element.value)
         elif isinstance(target, cst.StarredElement):
             self.bind(target.value)
+
+
+class _Collector(_Bindings, cst.CSTVisitor):
+    """Each name's first use, in source order: ``add`` (``NAME.add(...)``) or ``other``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.first_use: dict[str, str] = {}  # name: "add" or "other", in source order
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.first_use.setdefault(node.value, "other")
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)  # not ``attr``: an attribute's name is no variable
+        return False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        receiver = _add_receiver(node)
+        if receiver is not None:
+            self.first_use.setdefault(receiver.value, "add")
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)  # not ``keyword``
+        return False
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        self.bind_import(node)
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        self.bind_import(node)
+        return False
+
+
+class _Scan(_Bindings):
+    """The kinds of use of each name (``add``, ``other``), in no particular order:
+    the nodes the ``_Collector`` visits, walked without a libcst visitor."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kinds: dict[str, set[str]] = {}
+
+    def run(self, module: cst.Module) -> None:
+        receivers: set[int] = set()  # a receiver's own name is used after its call: not a use of its own
+        stack: list[cst.CSTNode] = [module]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, cst.Name):
+                if id(node) not in receivers:
+                    self.kinds.setdefault(node.value, set()).add("other")
+            elif isinstance(node, (cst.Attribute, cst.Arg)):
+                stack.append(node.value)  # not ``attr``, not ``keyword``
+                continue
+            elif isinstance(node, (cst.Import, cst.ImportFrom)):
+                self.bind_import(node)
+                continue
+            elif isinstance(node, cst.Call) and (receiver := _add_receiver(node)) is not None:
+                self.kinds.setdefault(receiver.value, set()).add("add")
+                receivers.add(id(receiver))
+            else:
+                visit = getattr(self, f"visit_{type(node).__name__}", None)
+                if visit is not None:
+                    visit(node)
+            stack.extend(children(node))

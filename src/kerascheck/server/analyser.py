@@ -21,7 +21,8 @@ from typing import Callable, Iterator, Mapping
 from lsprotocol import types
 
 from kerascheck import __version__, config
-from kerascheck.analysis import analyze_bytes, options_for, to_diagnostic, with_deep_stack
+from kerascheck.analysis import analyze_bytes, options_for, to_diagnostic
+from kerascheck.deep_stack import with_deep_stack
 from kerascheck.diagnostics import Span
 from kerascheck.findings import Finding
 from kerascheck.interpreter.limits import Limits
