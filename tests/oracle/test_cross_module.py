@@ -209,7 +209,9 @@ def test_circular_imports_end(capsys, tmp_path):
     assert model["total_params"] == 9
 
 
-def test_diagnostics_in_another_module_point_at_the_call(tmp_path):
+def test_diagnostics_in_another_module_are_placed_there(tmp_path):
+    """At the layer's line in its module, the call that reached it as a related location
+    (``kerascheck.elsewhere``; the run then moves it to that module's report)."""
     write(
         tmp_path,
         {
@@ -230,9 +232,13 @@ def test_diagnostics_in_another_module_point_at_the_call(tmp_path):
     )
     path = tmp_path / "net.py"
     report = analyze_source(path.read_text(), str(path), Options(rules=(KC207,)))
-    assert [(d.code, d.span.line, d.span.column) for d in report.diagnostics] == [("KC207", 5, 9)]
-    assert report.diagnostics[0].message.startswith("conv2d (Conv2D): kernel 4 with padding='same'")
-    assert report.diagnostics[0].message.endswith("(and 1 more layer created by this call)")
+    [found] = report.diagnostics
+    assert (found.code, Path(found.path or ""), found.span.line, found.span.column) == (
+        "KC207", tmp_path / "blocks.py", 3, 12,
+    )
+    assert [(r.path, r.span.line, r.span.column) for r in found.related] == [(None, 5, 9)]  # None: net.py itself
+    assert found.message.startswith("conv2d (Conv2D): kernel 4 with padding='same'")
+    assert found.message.endswith("(and 1 more layer created by this call)")
 
 
 @pytest.mark.parametrize("where", ["stdin", "nowhere"])

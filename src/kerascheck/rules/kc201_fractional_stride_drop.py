@@ -23,7 +23,7 @@ class FractionalStrideDrop(Rule):
     name = "fractional-stride-drop"
     severity = "info"
     summary = "A 'valid' convolution or pooling whose stride does not tile its input: trailing rows are never read."
-    follows_from = ("KC213", "KC222")
+    follows_from = ("KC213",)
     docs = """\
 ## What it does
 For every convolution and pooling layer with `padding="valid"` (any rank,
@@ -37,8 +37,7 @@ unread positions that are only the zeros a `ZeroPadding` layer just added
 (ResNet's `ZeroPadding2D(3)` then a 7×7 stride-2 convolution: no data is lost).
 On a call KC213 reports (Keras 1's `Conv2D(8, 5, 5)`, which Keras 3 reads as
 stride 5), the unread rows follow from that stride nobody meant: KC213's
-diagnostic says so rather than a second one; likewise on the pooling that
-collapses a large image to a 1×1 map (KC222).
+diagnostic says so rather than a second one.
 
 ## Why it matters
 Keras floors the output size without a word: the border of every example is
