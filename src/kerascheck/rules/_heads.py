@@ -13,7 +13,7 @@ from kerascheck.catalog import roles_of, type_of
 from kerascheck.catalog.base import Role
 from kerascheck.catalog.core import Dense
 from kerascheck.catalog.rnn import TimeDistributed
-from kerascheck.graph import Compile, Layer, Model, Op, Operation
+from kerascheck.graph import Compile, FitTarget, Layer, Model, Op, Operation
 from kerascheck.interpreter.values import Opaque, Ref
 from kerascheck.rules.base import ModelView, RuleContext
 from kerascheck.unknown import Unknown, contains_unknown, is_unknown
@@ -297,6 +297,19 @@ def target_shapes(ctx: RuleContext, model: Model) -> list[tuple[Any, ...]]:
     """The shapes of the targets ``fit(x, y)`` or ``train_on_batch`` gives ``model``
     where the file makes them known (NumPy arrays, ``keras.datasets`` labels)."""
     return [target.shape for target in ctx.facts.fit_targets if target.model is model and target.current()]
+
+
+def trained_output(ctx: RuleContext, target: FitTarget) -> tuple[Head, Loss] | None:
+    """The one output ``target``'s ``fit()`` trains and the loss it gives it, when both are
+    known and the model is still as it was then."""
+    model = target.model
+    if not isinstance(model, Model) or target.compiled is None or not target.current():
+        return None
+    outputs = heads(ctx.view(model))
+    given = losses(target.compiled, outputs)
+    if len(outputs) != 1 or not given or given[0] is None:
+        return None
+    return outputs[0], given[0]
 
 
 def one_target_per_example(targets: list[tuple[Any, ...]], output: Any) -> tuple[Any, ...] | None:

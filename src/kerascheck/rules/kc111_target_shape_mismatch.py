@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from kerascheck.findings import Finding
-from kerascheck.graph import FitTarget, Model
-from kerascheck.rules._heads import BINARY, CATEGORICAL, REGRESSION, SPARSE, describe, heads, losses, rank, shape_text, size
+from kerascheck.graph import FitTarget
+from kerascheck.rules._heads import BINARY, CATEGORICAL, REGRESSION, SPARSE, describe, rank, shape_text, size, trained_output
 from kerascheck.rules.base import Example, Rule, RuleContext
 
 MLP = (
@@ -108,23 +108,19 @@ give the output as many units as each target has values.
 
 
 def _mismatch(ctx: RuleContext, target: FitTarget) -> tuple[str, str] | None:
-    model = target.model
-    if not isinstance(model, Model) or target.compiled is None or not target.current():
+    trained = trained_output(ctx, target)
+    if trained is None or rank(trained[0].shape) != 2:
         return None
-    outputs = heads(ctx.view(model))
-    given = losses(target.compiled, outputs)
-    if len(outputs) != 1 or not given or given[0] is None or rank(outputs[0].shape) != 2:
-        return None
-    units = size(outputs[0].shape[-1])
+    output, loss = trained[0], trained[1].name
+    units = size(output.shape[-1])
     per_example = target.shape[1:]
     if units is None or len(per_example) > 1 or any(size(d) is None for d in per_example):
         return None
     width = per_example[0] if per_example else None  # None: one value per example, (n,)
     if units == 1 and width in (None, 1):
         return None  # Keras squeezes or expands the last axis of size 1
-    loss = given[0].name
     said = (f"fit() is given targets of shape {shape_text(target.shape)} for the output"
-            f" {shape_text(outputs[0].shape)} of {describe(outputs[0].output)}, but loss {loss}")
+            f" {shape_text(output.shape)} of {describe(output.output)}, but loss {loss}")
     if loss in CATEGORICAL | BINARY and width != units:
         which = "rank" if width is None else "shape"
         return (f"{said} needs one row of {units} values per example: Keras raises 'Arguments `target` and"

@@ -238,6 +238,7 @@ m.compile(loss='binary_crossentropy')
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for model in ctx.models:
             outputs = heads(ctx.view(model))
+            trainer = _trained_only_within(ctx, model) if model.compiles else None
             for index, compiled in enumerate(model.compiles):
                 later = model.compiles[index + 1 :]
                 given = losses(compiled, outputs) or []
@@ -248,7 +249,6 @@ m.compile(loss='binary_crossentropy')
                     if (problem := _problem(head, loss)) is not None
                     and not any(i < len(other) and other[i] == loss for other in repeated)  # said there
                 ]
-                trainer = _trained_only_within(ctx, model)
                 if not replaced_untrained(model, index):  # in effect: said at each output
                     for head, message, fix in problems:
                         assert head.activation_layer is not None  # _problem() needs it
@@ -264,6 +264,7 @@ m.compile(loss='binary_crossentropy')
                             )
                 elif problems:  # replaced before any training: a note at the call
                     yield _replaced(self, compiled, problems)
+
 
 def _trained_only_within(ctx: RuleContext, model: Model) -> Model | None:
     """The model of the file that trains ``model`` nested in it, when ``model`` itself is

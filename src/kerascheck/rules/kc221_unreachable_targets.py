@@ -6,8 +6,8 @@ import math
 from typing import Iterator
 
 from kerascheck.findings import Finding
-from kerascheck.graph import FitTarget, Model
-from kerascheck.rules._heads import REGRESSION, Head, describe, heads, losses, rank, shape_text, size
+from kerascheck.graph import FitTarget
+from kerascheck.rules._heads import REGRESSION, Head, describe, rank, shape_text, size, trained_output
 from kerascheck.rules.base import Example, Rule, RuleContext
 
 #: the values each bounded activation can take
@@ -101,14 +101,10 @@ into the activation's range; give the output one unit per target value.
 
 def _regression_head(ctx: RuleContext, target: FitTarget) -> tuple[Head | None, str]:
     """The model's one output and its regression loss, when ``target`` trains it with one."""
-    model = target.model
-    if not isinstance(model, Model) or target.compiled is None or not target.current():
+    trained = trained_output(ctx, target)
+    if trained is None or trained[1].name not in REGRESSION:
         return None, ""
-    outputs = heads(ctx.view(model))
-    given = losses(target.compiled, outputs)
-    if len(outputs) != 1 or not given or given[0] is None or given[0].name not in REGRESSION:
-        return None, ""
-    return outputs[0], given[0].name
+    return trained[0], trained[1].name
 
 
 def _out_of_range(head: Head, loss: str, target: FitTarget) -> tuple[str, bool, str] | None:
