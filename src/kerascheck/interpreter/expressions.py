@@ -302,7 +302,7 @@ class Expressions(Generators):
     def training_methods(self, receiver: Unknown, name: str, node: cst.CSTNode) -> Unknown:
         """``model.compile`` on a variable that may be one of several models (one built
         here, one loaded from a file): each model it may be may be compiled or trained
-        (``calls.call_each``).  A library's own method only; nothing else is followed."""
+        (``EachMethod``).  A library's own method only; nothing else is followed."""
         methods = []
         for candidate in receiver.among:
             if candidate is MISSING or is_unknown(candidate) or self.libraries.owner(candidate) is None:

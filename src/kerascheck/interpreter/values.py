@@ -46,7 +46,8 @@ class Foreign(Unknown):
 class EachMethod(Unknown):
     """``model.compile`` on a value that is one of several (a model built here or one
     loaded from a file): the library ``methods`` of those kerascheck knows, each of
-    which may be the one called; the call's result is unknown."""
+    which may be the one called (``Calls.call_value`` runs each under ``maybe``);
+    the call's result is unknown."""
 
     __slots__ = ("methods",)
 

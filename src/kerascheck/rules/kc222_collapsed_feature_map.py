@@ -96,14 +96,14 @@ convolutions, fewer pooling stages, or more filters in the last stages (then
         most, least = ctx.options["collapsed-max-features"], ctx.options["collapsed-min-input"]
         for model in ctx.models:
             image = _image_input(model.inputs[0].shape if len(model.inputs) == 1 else None)
-            if image is None or min(image[1]) < least:
+            if image is None or sorted(image)[-2] < least:  # its height and width, whichever the layout
                 continue
             view = ctx.view(model)
             for layer in view.layers():
                 found = _collapsed(view, layer, most)
                 if found is not None:
                     maker, channels = found
-                    values = math.prod(image[0])
+                    values = math.prod(image)
                     yield self.finding(
                         maker.source,
                         f"{describe(maker)} reduces the {shape_text(model.inputs[0].shape)} input to a 1×1 map of"
@@ -114,17 +114,12 @@ convolutions, fewer pooling stages, or more filters in the last stages (then
                     )
 
 
-def _image_input(shape: object) -> tuple[tuple[int, ...], tuple[int, int]] | None:
-    """An image input's sizes and its two largest axes (height and width, whichever
-    the layout), when every size is known."""
+def _image_input(shape: object) -> tuple[int, ...] | None:
+    """An image input's sizes (without the batch axis), when every one is known."""
     if rank(shape) != 4 or not isinstance(shape, tuple):
         return None
-    sizes = [size(d) for d in shape[1:]]
-    if any(s is None for s in sizes):
-        return None
-    known = tuple(s for s in sizes if s is not None)
-    first, second = sorted(known)[-2:]
-    return known, (first, second)
+    sizes = tuple(s for s in map(size, shape[1:]) if s is not None)
+    return sizes if len(sizes) == 3 else None
 
 
 def _collapsed(view: ModelView, layer: Layer, most: int) -> tuple[Layer, int] | None:
