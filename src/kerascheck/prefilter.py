@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from kerascheck import suppression
-from kerascheck.interpreter.imports import imported_modules, path_kind, project_root
+from kerascheck.interpreter.imports import imported_modules, package_of, path_kind, project_root
 from kerascheck.keras import third_party
 from kerascheck.report import FileReport
 from kerascheck.sources import NotRead, decode
@@ -50,10 +50,7 @@ def may_import_project(source: str, path: str) -> bool:
             return False  # not a file on disk: it has no project (``Project.of``)
     except (OSError, ValueError):
         return True
-    top = file.parent
-    while path_kind(top / "__init__.py") == "file":
-        top = top.parent
-    package = ".".join(file.parent.relative_to(top).parts)
+    package, top = package_of(file.parent)
     root = project_root(file.parent)
     roots = [file.parent, top, *((root, root / "src") if root is not None else ())]
     for name in imported_modules(source, package):

@@ -31,6 +31,15 @@ def project_root(folder: Path, kind: Callable[[Path], str] = path_kind) -> Path 
     return next((p for p in (folder, *folder.parents) if any(kind(p / m) for m in ROOT_MARKERS)), None)
 
 
+def package_of(folder: Path, kind: Callable[[Path], str] = path_kind) -> tuple[str, Path]:
+    """The dotted package of a module in ``folder``, and the folder its top package is
+    in (``folder`` itself outside a package): where ``import top`` is found."""
+    top = folder
+    while kind(top / "__init__.py") == "file":
+        top = top.parent
+    return ".".join(folder.relative_to(top).parts), top
+
+
 def absolute_name(package: str, level: int, name: str) -> str | None:
     """The absolute name of ``from .name import`` (``level`` dots) in a module of ``package``."""
     if not level:

@@ -31,7 +31,7 @@ import libcst as cst
 from kerascheck.interpreter.library import Libraries, Source, installed_package
 from kerascheck.interpreter.limits import AnalysisLimit
 from kerascheck.interpreter import parse_limits
-from kerascheck.interpreter.imports import absolute_name, imported_modules, path_kind, project_root
+from kerascheck.interpreter.imports import absolute_name, imported_modules, package_of, path_kind, project_root
 from kerascheck.interpreter.values import MISSING, Scope
 from kerascheck.sources import NotRead, decode, read_path
 
@@ -207,13 +207,10 @@ class Project:
         self.libraries = libraries if libraries is not None else Libraries()
         self.reads = reads if reads is not None else Reads()
         folder = path.parent
-        top = folder
-        while self.reads.is_file(top / "__init__.py"):
-            top = top.parent
+        self.package, top = package_of(folder, self.reads.kind)
         self.file = path
         self.folder = folder
         self.packages: dict[str, Path | None] = {}  # installed third-party packages found
-        self.package = ".".join(folder.relative_to(top).parts)
         # searched in this order: the file's folder first, as Python's sys.path[0] for a script
         roots = [folder, top]
         self.scopes = [folder]
