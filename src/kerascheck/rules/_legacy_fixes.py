@@ -14,13 +14,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from kerascheck.catalog.convolutional import Conv
+from kerascheck.catalog.convolutional import DIM_ORDERING, Conv
 from kerascheck.findings import Edit
 from kerascheck.graph import Layer
 from kerascheck.rules._legacy_spellings import REMOVED_ALIASES
-
-#: Keras 1's image dimension orderings
-ORDERINGS = {"th": "channels_first", "tf": "channels_last"}
 
 
 def legacy_edits(layer: Layer, spellings: int) -> tuple[Edit, ...]:
@@ -54,11 +51,11 @@ def legacy_edits(layer: Layer, spellings: int) -> tuple[Edit, ...]:
             edits.append(Edit(arg.keyword, new))
             rewritten += 1
         elif name == "dim_ordering" and "data_format" not in keywords:
-            ordering = _literal(arg.value)
-            if ordering not in ORDERINGS:
+            data_format = DIM_ORDERING.get(_literal(arg.value) or "")  # 'th'/'tf' ('default': no literal)
+            if data_format is None:
                 return ()
             assert arg.keyword is not None
-            edits += [Edit(arg.keyword, "data_format"), Edit(arg.value, repr(ORDERINGS[ordering]))]
+            edits += [Edit(arg.keyword, "data_format"), Edit(arg.value, repr(data_format))]
             rewritten += 1
     return tuple(edits) if rewritten == spellings else ()
 

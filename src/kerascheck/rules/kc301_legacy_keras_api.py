@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from kerascheck.catalog.convolutional import DIM_ORDERING
 from kerascheck.findings import Finding
 from kerascheck.graph import Layer
-from kerascheck.rules._legacy_fixes import ORDERINGS, keyword_edits, legacy_edits
+from kerascheck.rules._legacy_fixes import keyword_edits, legacy_edits
 from kerascheck.rules._legacy_spellings import keras3_misreads, spellings
 from kerascheck.rules.base import Example, Rule, RuleContext
 
@@ -225,7 +226,8 @@ def _call_spellings(function: str, argument: Any) -> tuple[str, str]:
     """A legacy call as written, and its Keras 3 form."""
     if function == "set_image_dim_ordering":
         shown = f"{argument!r}" if isinstance(argument, str) else "…"
-        new = f"{ORDERINGS[argument]!r}" if isinstance(argument, str) and argument in ORDERINGS else "…"
+        data_format = DIM_ORDERING.get(argument) if isinstance(argument, str) else None
+        new = f"{data_format!r}" if data_format is not None else "…"
         return f"set_image_dim_ordering({shown})", f"keras.backend.set_image_data_format({new})"
     if function == "image_dim_ordering":
         return "image_dim_ordering()", "keras.backend.image_data_format() ('channels_first'/'channels_last')"
