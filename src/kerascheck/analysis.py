@@ -326,8 +326,8 @@ def run_rules(path: str, keras: KerasLibrary, options: Options, origins: Origins
 
 
 def reported_nodes(models: list[Model], findings: list[Finding]) -> list[cst.CSTNode | None]:
-    """Every node whose position a report shows, to compute them in one pass."""
-    nodes = [f.node for f in findings]
+    """Every node whose position a report shows (a fix's edits too), to compute them in one pass."""
+    nodes = [node for f in findings for node in (f.node, *(e.node for e in f.edits))]
     for model in models:
         nodes.append(model.source)
         if model.context and model.context[1] is not None:
