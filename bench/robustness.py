@@ -6,6 +6,7 @@ run it in the background, with ``nice``)::
     /work/venv/bin/python bench/robustness.py                  # the standard library and site-packages
     /work/venv/bin/python bench/robustness.py --every-file     # every file interpreted, Keras or not
     /work/venv/bin/python bench/robustness.py PATH... --traceback
+    /work/venv/bin/python bench/robustness.py --part 1/2 & /work/venv/bin/python bench/robustness.py --part 2/2
 
 It analyses each ``*.py`` file under the paths (default: the running Python's
 standard library and its ``site-packages``: tensorflow, keras, numpy, rich...)
@@ -163,12 +164,17 @@ def main() -> None:
     parser.add_argument("--every-file", action="store_true", help="interpret every file, Keras or not")
     parser.add_argument("--traceback", action="store_true", help="show where each distinct internal error is raised")
     parser.add_argument("--limit", type=int, default=0, help="analyse at most this many files (0: all)")
+    parser.add_argument("--part", default="1/1", help="K/N: only the K-th of N interleaved parts of the files (to run N processes side by side)")
     args = parser.parse_args()
     faulthandler.register(signal.SIGUSR1, all_threads=True)  # ``kill -USR1 PID``: where the run is
     stdlib = default_paths()[0]
     files = python_files(args.paths or default_paths(), stdlib)
     if args.limit:
         files = files[: args.limit]
+    part, parts = (int(number) for number in args.part.split("/"))
+    if not 1 <= part <= parts:
+        parser.error(f"--part {args.part}: K/N with 1 <= K <= N")
+    files = files[part - 1 :: parts]
     if args.every_file:
         analysis.MENTIONS_KERAS = re.compile("")  # every file names Keras, as far as the analysis asks
     print(f"{'every file' if args.every_file else 'files that name Keras'} interpreted, of {', '.join(map(str, args.paths or default_paths()))}")

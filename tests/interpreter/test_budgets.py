@@ -224,3 +224,46 @@ def test_past_the_files_calls_a_calls_output_is_unknown_and_models_built_before_
     assert limit_messages(file) == [(5, "the models of this file passed 8 layer and operation calls; values computed there are unknown")]
     totals = {m["name"]: m["total_params"] for m in file["models"]}
     assert totals == {"functional": 60, "functional_1": None, "functional_2": None, "functional_3": 80, "sequential": 10}
+
+
+def test_a_recursion_on_arguments_no_better_known_is_cut_at_once_and_what_it_touched_is_unknown():
+    file = report(
+        """\
+        import keras
+        units = [4]
+
+        def convert(x, dtype=None):
+            if isinstance(x, (list, tuple)):
+                units.append(3)
+                return [convert(item) for item in x]
+            return x
+
+        def head(x):
+            return convert(x)
+
+        head(unknown_value)
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(units[-1])])
+        exact = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+        """,
+        Limits(max_depth=1_000),  # not reached: the second call of convert() is cut
+    )
+    [(line, message)] = limit_messages(file)
+    assert line == 13 and message.startswith("convert() calls itself with arguments no better known")
+    model, exact = file["models"]
+    assert model["total_params"] is None  # units may have grown any number of times
+    assert exact["total_params"] == 10
+
+
+def test_a_recursion_on_known_arguments_runs_to_its_end():
+    file = report(
+        """\
+        import keras
+
+        def widths(n, width=None):
+            return [] if n == 0 else [8 * n] + widths(n - 1)
+
+        model = keras.Sequential([keras.Input((4,))] + [keras.layers.Dense(w) for w in widths(3)])
+        """
+    )
+    assert limit_messages(file) == []
+    assert [layer["output_shape"] for layer in file["models"][0]["layers"]] == [[None, 24], [None, 16], [None, 8]]

@@ -230,7 +230,19 @@ class Calls(Generators):
             scope.method = (arguments.positional[0], function.owner)  # for super()
         if self.is_generator(function):
             return self.make_generator(function, scope)
-        return self.in_frame(function, node, lambda: self.run_body(function, scope))
+        bound = dict(scope.vars)
+        running = self.running.setdefault(id(function), [])
+        if any(repeats(bound, earlier) for earlier in running):
+            raise AnalysisLimit(
+                f"{function.name}() calls itself with arguments no better known than those of the call it is in:"
+                " the recursion would not end",
+                self.site(node or function.node),
+            )
+        running.append(bound)
+        try:
+            return self.in_frame(function, node, lambda: self.run_body(function, scope))
+        finally:
+            running.pop()
 
     def run_body(self, function: Function, scope: Scope) -> Any:
         """What the body of ``function`` returns, run in ``scope``."""
@@ -510,3 +522,18 @@ def _instance_of_class(value: Any, kinds: tuple[Class, ...]) -> Any:
     if any(kind in order for kind in kinds):
         return True
     return Unknown("isinstance: a base class is not known") if any(is_unknown(c) for c in order) else False
+
+
+#: values that stay what they are between two calls (a list may have changed)
+_IMMUTABLE = (type(None), bool, int, float, complex, str, bytes)
+
+
+def repeats(bound: dict[str, Any], earlier: dict[str, Any]) -> bool:
+    """Whether a recursive call's parameters are no better known than those of the
+    call it is in (each wholly unknown here and unknown there, or the same
+    unchangeable value): it would do what that call does, again, without end."""
+    return bound.keys() == earlier.keys() and all(
+        isinstance(value, Unknown) and not (value.among or value.within) and isinstance(earlier[name], Unknown)
+        or value is earlier[name] and type(value) in _IMMUTABLE
+        for name, value in bound.items()
+    )

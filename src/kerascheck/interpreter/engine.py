@@ -65,6 +65,7 @@ class Interpreter(Statements, Expressions, Calls):
         self.region = None
         self.births = {}
         self.called = set()
+        self.running = {}
         self.instantiated = set()
         self.escaped = {}
         self.call_stack = []

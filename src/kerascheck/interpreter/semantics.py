@@ -90,6 +90,8 @@ class Semantics:
     region: object | None
     births: dict[int, tuple[Any, object]]
     called: set[int]  # ids of functions called at least once
+    #: per function (by id) running now, the values its parameters were bound to, per call
+    running: dict[int, list[dict[str, Any]]]
     instantiated: set[int]  # ids of classes of the source instantiated at least once
     escaped: dict[int, Any]  # the unknown values ``escape`` has looked into
     call_stack: list[tuple[str, cst.CSTNode | None]]  # the calls being made

@@ -12,7 +12,9 @@ class AnalysisLimitRule(AnalysisRule):
 ## What it does
 Reports where the abstract interpreter stopped following the code because a
 budget ran out or a limit was reached: too many steps in one top-level
-statement (or in the file), too deep a recursion, too long a loop or
+statement (or in the file), too deep a recursion (60 calls, or a function
+calling itself with arguments no better known than those of the call it is
+in: it would go on without end), too long a loop or
 comprehension, the memory the file's values may take, or a source nested too
 deeply or too large to parse. The budgets and limits count steps,
 iterations, depth, items and tokens, never seconds, so the same file gives the
@@ -60,6 +62,7 @@ matter, move its construction out of the unbounded code.
     invalid = (
         Example("import keras\nwhile True:\n    pass\n", contains="loop"),
         Example("import keras\ndef f(n):\n    return f(n + 1)\nf(0)\n", contains="nested deeper"),
+        Example("import keras\ndef walk(node):\n    return [walk(c) for c in node]\nwalk(data)\n", contains="calls itself"),
     )
 
 
