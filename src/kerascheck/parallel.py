@@ -35,8 +35,10 @@ if TYPE_CHECKING:
     from kerascheck.cache import ResultCache
     from kerascheck.interpreter.modules import ParseCache, Reads
 
-#: the youngest generation's collection threshold during analysis (Python's default: 700)
-GC_THRESHOLD = 10_000
+#: the collection thresholds during analysis (Python's defaults: 700, 10, 10): the youngest
+#: generation every 100,000 allocations, the middle one every 50 of those, the oldest
+#: (everything a file kept) only when a file ends (``settle``)
+GC_THRESHOLDS = (100_000, 50, 1_000)
 #: codes whose report depends on more than the inputs (a crash, the time guard): never cached
 UNCACHEABLE = frozenset({"KC000", "KC004"})
 
@@ -85,27 +87,41 @@ def analyse_tasks(tasks: list[Task], jobs: int) -> list[Result]:
 
     if jobs <= 1 or len(tasks) <= 1:
         cache = ParseCache()  # a module imported by several files is parsed once
+        results = []
         with tuned_gc():
-            return [run(task, cache) for task in tasks]
+            for task in tasks:
+                results.append(run(task, cache))
+                settle()
+        return results
     return _Pool(tasks, min(jobs, len(tasks))).results()
 
 
 @contextlib.contextmanager
 def tuned_gc() -> Iterator[None]:
-    """Fewer garbage collections while files are analysed: the objects that exist
-    before (kerascheck's own modules, the catalog) are frozen out of every
-    collection, and the youngest generation is collected every ``GC_THRESHOLD``
-    allocations, not every 700 (an analysis allocates many short-lived objects,
-    and every collection walks the parse trees kept).  Reference cycles are still
-    collected, so memory stays bounded."""
+    """Fewer and cheaper garbage collections while files are analysed (use
+    ``settle`` after each file): the objects that exist before (kerascheck's own
+    modules, the catalog) are frozen out of every collection; during a file only
+    the young objects are collected (``GC_THRESHOLDS``: an analysis allocates
+    many short-lived objects); after it, ``settle`` collects
+    what the file left, cycles included, and freezes what survives (the parse
+    trees kept for later files), so no later collection walks it again.  Memory
+    stays bounded: a file's garbage is collected when it ends, and a frozen
+    object is still freed when no reference to it is left (parse trees hold no
+    cycles)."""
     thresholds = gc.get_threshold()
     gc.freeze()
-    gc.set_threshold(GC_THRESHOLD, *thresholds[1:])
+    gc.set_threshold(*GC_THRESHOLDS)
     try:
         yield
     finally:
         gc.set_threshold(*thresholds)
         gc.unfreeze()
+
+
+def settle() -> None:
+    """After a file's analysis (in ``tuned_gc``): collect its garbage, freeze the rest."""
+    gc.collect()
+    gc.freeze()
 
 
 def run(task: Task, cache: ParseCache) -> Result:
@@ -285,3 +301,5 @@ def _serve(connection: Connection) -> None:
             connection.send((index, result))
         except Exception as exc:  # noqa: BLE001 - a report that cannot be sent back
             connection.send((index, failed(task, f"{type(exc).__name__}: {exc}")))
+        del result
+        settle()

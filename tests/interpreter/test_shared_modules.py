@@ -143,16 +143,16 @@ def test_the_cache_reparses_a_changed_text_and_keeps_a_bounded_amount(tmp_path, 
     calls = Counter()
     parse = cst.parse_module
     monkeypatch.setattr(cst, "parse_module", lambda source: calls.update([source]) or parse(source))
-    cache = ParseCache(max_tokens=12, max_recent_tokens=6)  # each source below: 5 tokens
+    cache = ParseCache(max_tokens=10, max_recent_tokens=5)  # each source below: 4 tokens
     a, b, c, m, n = (tmp_path / f"{name}.py" for name in "abcmn")
     first = cache.parse(a, "x = 1\n", imported=True)
     assert cache.parse(a, "x = 1\n", imported=False) is first
     assert cache.parse(a, "x = 2\n", imported=True) is not first
     cache.parse(b, "y = 1\n", imported=True)
-    cache.parse(c, "z = 1\n", imported=True)  # past 12 tokens: a.py's tree is dropped
+    cache.parse(c, "z = 1\n", imported=True)  # past 10 tokens: a.py's tree is dropped
     assert list(cache.imported.entries) == [b, c]
     cache.parse(m, "m = 1\n", imported=False)
-    cache.parse(n, "n = 1\n", imported=False)  # past 6 tokens of analysed files: m.py's is dropped
+    cache.parse(n, "n = 1\n", imported=False)  # past 5 tokens of analysed files: m.py's is dropped
     assert list(cache.recent.entries) == [n]
     cache.parse(n, "n = 1\n", imported=True)  # now kept as a module's
     cache.parse(m, "m = 1\n", imported=True)

@@ -4,6 +4,8 @@ and kerascheck's past them."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from kerascheck.analysis import Options, analyze_source
@@ -69,3 +71,50 @@ def test_a_source_that_ends_inside_a_bracket_is_left_to_the_parser():
     check("x = (1,\n")
     report = analyze_source("import keras\nx = (1,\n", "bad.py", Options())
     assert [d.code for d in report.diagnostics] == ["KC001"]
+
+
+AGREEING = [
+    "x = 1  # a comment\n\n\ny = [1,\n     2]\n",
+    "s = 'é' + f'{x!r:>{w}}'\nif s:\n    pass\n",
+    brackets(200),
+    brackets(201),
+    indented(98),
+    indented(99),
+    indented(100),
+    "def f(:\n",
+    "x = (1,\n",
+    "if x:\n        a\n    b\n",  # an unindent that matches no outer level
+    "if x:\n\ta\n        b\n",  # tabs and spaces mixed
+    "x = " + "-" * (MAX_EXPRESSION_DEPTH + 1) + "1\n",
+    "é = [" * 3 + "]" * 3 + "\n",
+    "x = $\ny = 2\n",  # no token: tokenize gives error tokens, the tokenizer in C stops
+    "x = 1\n$y\n",
+    "x = 1\nif x:\n    y = 2\n# end\n\n",
+    "s = '" + "''abc\n",
+    "x = 1\r\ny = [\r\n  2]\r\n",
+    "if x:\n    pass\nelse:\n  y\n",
+    "",
+]
+
+
+@pytest.mark.parametrize("source", AGREEING)
+def test_the_tokenizer_in_c_and_tokenize_give_the_same_count_and_limits(source, monkeypatch):
+    from kerascheck.interpreter import parse_limits
+
+    def outcome() -> object:
+        try:
+            return check(source)
+        except ParseLimit as limit:
+            return (str(limit), limit.line, limit.column, limit.python)
+
+    fast = outcome()
+    monkeypatch.setattr(parse_limits, "_C_TOKENS", None)
+    assert fast == outcome()
+
+
+@pytest.mark.skipif(sys.version_info[:2] != (3, 11), reason="the tokenizer in C is read on CPython 3.11 only")
+def test_on_python_3_11_ordinary_sources_are_read_by_the_tokenizer_in_c():
+    from kerascheck.interpreter import parse_limits
+
+    for source in (AGREEING[0], AGREEING[1], AGREEING[15], brackets(200), indented(98)):
+        assert parse_limits._scan_in_c(source) == check(source)
