@@ -52,3 +52,10 @@ def test_gitignore_above_the_folder_applies(tmp_path):
     (sub / "a.py").write_text("")
     (sub / "b_gen.py").write_text("")
     assert names(expand([str(sub)]), tmp_path) == ["src/a.py"]
+
+
+def test_a_gitignore_line_that_is_no_pattern_is_left_out_as_git_does(tmp_path):
+    for name in ("model.py", "skip_me.py"):
+        (tmp_path / name).write_text("x = 1\n")
+    (tmp_path / ".gitignore").write_text("!\nskip_me.py\n")
+    assert names(expand([str(tmp_path)]), tmp_path) == ["model.py"]

@@ -17,8 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import pathspec
-
 from kerascheck import patterns
 from kerascheck.input_shapes import Shape, from_config
 
@@ -66,7 +64,7 @@ class Settings:
     select: tuple[str, ...] = ("KC",)
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    per_file_ignores: tuple[tuple[pathspec.GitIgnoreSpec, tuple[str, ...]], ...] = ()
+    per_file_ignores: tuple[tuple[patterns.Spec, tuple[str, ...]], ...] = ()
     exclude: patterns.Spec = field(default_factory=lambda: patterns.spec(DEFAULT_EXCLUDE))
     extend_exclude: patterns.Spec = field(default_factory=lambda: patterns.spec(()))
     include: patterns.Spec = field(default_factory=lambda: patterns.spec(DEFAULT_INCLUDE))
@@ -190,7 +188,7 @@ def parse(table: dict[str, Any], root: Path, source: Path | None = None) -> Sett
         elif key == "per-file-ignores":
             settings.per_file_ignores = _per_file_ignores(value, f"{where} {key}")
         elif key in ("exclude", "extend-exclude", "include"):
-            setattr(settings, key.replace("-", "_"), patterns.spec(_strings(value, f"{where} {key}")))
+            setattr(settings, key.replace("-", "_"), _patterns(_strings(value, f"{where} {key}"), f"{where} {key}"))
         elif key == "respect-gitignore":
             settings.respect_gitignore = option_value(key, value, True, where)
         elif key == "data-format":
@@ -257,11 +255,18 @@ def _input_shapes(value: Any, label: str) -> dict[str, Shape]:
     return shapes
 
 
-def _per_file_ignores(value: Any, label: str) -> tuple[tuple[pathspec.GitIgnoreSpec, tuple[str, ...]], ...]:
+def _patterns(lines: list[str], label: str) -> patterns.Spec:
+    try:
+        return patterns.checked_spec(lines)
+    except ValueError as exc:
+        raise ConfigError(f"{label}: {exc}") from None
+
+
+def _per_file_ignores(value: Any, label: str) -> tuple[tuple[patterns.Spec, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
         raise ConfigError(f"{label} must be a table of glob = [codes], got {value!r}")
     return tuple(
-        (pathspec.GitIgnoreSpec.from_lines([pattern]), parse_codes(codes, f"{label} {pattern!r}"))
+        (_patterns([pattern], f"{label} {pattern!r}"), parse_codes(codes, f"{label} {pattern!r}"))
         for pattern, codes in value.items()
     )
 

@@ -46,7 +46,7 @@ def _gitignore(directory: Path) -> patterns.Spec | None:
         lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    return patterns.spec(lines)
+    return patterns.gitignore_spec(lines)
 
 
 def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, patterns.Spec]]) -> bool:

@@ -16,18 +16,17 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-import multiprocessing
 import os
 import sys
 from collections import OrderedDict
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any, Iterator
 
 from kerascheck.report import FileReport
 from kerascheck.sources import NotRead, decode
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
     from multiprocessing.context import BaseContext
     from multiprocessing.process import BaseProcess
 
@@ -223,6 +222,8 @@ class _Pool:
         self.context = _context()
 
     def results(self) -> list[Result]:
+        from multiprocessing.connection import wait
+
         workers = [_Worker(self.context) for _ in range(self.jobs)]
         try:
             for worker in workers:
@@ -272,7 +273,9 @@ class _Pool:
 
 def _context() -> BaseContext:
     """Forked workers start at once with what this process imported; elsewhere
-    (macOS, Windows) they are spawned."""
+    (macOS, Windows) they are spawned.  (``multiprocessing`` is imported only for a
+    run that has workers.)"""
+    import multiprocessing
     return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
 
 

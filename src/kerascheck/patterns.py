@@ -10,15 +10,68 @@ command line be walked although a pattern names it or a folder above it.
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
-Spec = pathspec.GitIgnoreSpec
+
+class Spec:
+    """Gitignore-style patterns, compiled by ``pathspec`` when first matched (a run
+    that matches none, one file named on the command line, does not import it)."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self.lines = tuple(lines)
+        self._compiled: pathspec.GitIgnoreSpec | None = None
+
+    @property
+    def compiled(self) -> pathspec.GitIgnoreSpec:
+        if self._compiled is None:
+            import pathspec
+
+            self._compiled = pathspec.GitIgnoreSpec.from_lines(self.lines)
+        return self._compiled
+
+    @property
+    def patterns(self) -> Any:
+        return self.compiled.patterns
+
+    def match_file(self, path: str) -> bool:
+        return self.compiled.match_file(path)
 
 
 def spec(lines: Iterable[str]) -> Spec:
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+    """Patterns compiled when first matched (kerascheck's defaults: known to be valid)."""
+    return Spec(lines)
+
+
+def checked_spec(lines: Iterable[str]) -> Spec:
+    """Patterns of the configuration, compiled now: ``ValueError`` naming the first
+    that is not a gitignore pattern (``!`` alone)."""
+    import pathspec
+
+    lines = tuple(lines)
+    for line in lines:
+        try:
+            pathspec.GitIgnoreSpec.from_lines([line])
+        except ValueError:
+            raise ValueError(f"{line!r} is not a gitignore pattern") from None
+    return Spec(lines)
+
+
+def gitignore_spec(lines: Iterable[str]) -> Spec:
+    """The patterns of a ``.gitignore`` file; as git does, a line that is no
+    pattern is left out."""
+    import pathspec
+
+    kept = []
+    for line in lines:
+        try:
+            pathspec.GitIgnoreSpec.from_lines([line])
+        except ValueError:
+            continue
+        kept.append(line)
+    return Spec(kept)
 
 
 def names_itself(patterns: Spec, relative: str, is_dir: bool) -> bool:

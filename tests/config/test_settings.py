@@ -130,3 +130,10 @@ def test_invalid_toml_is_a_config_error(tmp_path):
     path = write(tmp_path / "pyproject.toml", "[tool.kerascheck\nselect = \n")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load(path)
+
+
+def test_a_pattern_that_is_no_gitignore_pattern_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match=r"exclude: '!' is not a gitignore pattern"):
+        parse({"exclude": ["build/", "!"]}, tmp_path)
+    with pytest.raises(ConfigError, match=r"per-file-ignores '\\\\'"):
+        parse({"per-file-ignores": {"\\": ["KC201"]}}, tmp_path)
