@@ -19,6 +19,7 @@ from kerascheck.input_shapes import InputShapes
 from kerascheck.interpreter.calls import Calls
 from kerascheck.interpreter.expressions import Expressions
 from kerascheck.interpreter.library import Libraries, Library
+from kerascheck.interpreter.inert import is_inert
 from kerascheck.interpreter.limits import AnalysisLimit, Break, Budget, Continue, Limits, Raise, Return, UncertainExit
 from kerascheck.interpreter.modules import Importer, ModuleState, Project
 from kerascheck.interpreter.origins import Origins
@@ -96,6 +97,8 @@ class Interpreter(Statements, Expressions, Calls):
         helpers = called_by_name(self.module) if candidates else set()  # a walk of every node: only when needed
         for statement, value in candidates:
             if statement.name.value in helpers or id(value) in self.called:  # an earlier one may have run it
+                continue
+            if is_inert(value, self.libraries):  # it cannot build anything: not run
                 continue
             for arguments, label in self.parameter_sets(statement):
                 run = functools.partial(self.call_with_defaults, value, statement.name.value, arguments, label)

@@ -1,0 +1,280 @@
+"""Functions that cannot build anything kerascheck reports, told from their code.
+
+An entry point (a top-level function nothing in the file calls) is run with
+its defaults for what it builds.  Most functions of a library's or a
+project's helper modules build nothing: running each costs time and finds
+nothing.  ``is_inert`` says, without running it, that calling a function
+cannot make a layer, a model or any other fact the rules read, nor change
+anything that outlives the call: every name its code reads (its own, and
+those of the functions and classes of the source they name, however
+indirectly) is its own local variable, plain data, a built-in that calls
+nothing it is not given, a library's name outside Keras, or a value
+kerascheck does not know (calling it makes nothing), and it sets no global,
+imports nothing and changes no container it did not make.  Anything else, or
+a name it cannot place, says "not inert": the function runs, as before.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import libcst as cst
+
+from kerascheck.interpreter.builtins import MUTATING_METHODS
+from kerascheck.interpreter.modules import ModuleState
+from kerascheck.interpreter.values import Class, Foreign, Function, Ref, Scope
+from kerascheck.interpreter.walk import walk
+from kerascheck.unknown import Unknown
+
+#: built-ins that make plain values, or call only what they are given
+SAFE_BUILTINS = frozenset(
+    """abs all any ascii bin bool bytearray bytes callable chr complex dict divmod enumerate filter
+    float format frozenset getattr hasattr hash hex id int isinstance issubclass iter len list map max
+    min next object oct ord pow print range repr reversed round set slice sorted str sum tuple type zip
+    super property staticmethod classmethod open NotImplemented Ellipsis True False None __name__
+    __file__ __doc__""".split()
+)
+#: how many nodes of code one question may look at before it says "not inert"
+MAX_NODES = 20_000
+#: Keras names that make or change nothing: its operations, backend functions, nested
+#: structure and random helpers, argument checks (functions, not classes: see ``check_ref``)
+_KERAS_OPERATIONS = tuple(
+    f"keras.{src}{name}."
+    for src in ("", "src.")
+    for name in ("ops", "backend", "tree", "random", "utils.argument_validation")
+)
+#: the backend functions that change Keras's state (the image format, float type, names)
+_KERAS_SETTERS = ("set_", "clear_session", "image_dim_ordering", "reset_uids")
+
+
+def is_inert(function: Function, libraries: Any) -> bool:
+    """Whether calling ``function`` (with any arguments it can be given) cannot
+    build or change anything kerascheck reports; ``libraries``: the run's."""
+    return _Question(libraries).function(function)
+
+
+class _NotInert(Exception):
+    pass
+
+
+class _Question:
+    def __init__(self, libraries: Any) -> None:
+        self.libraries = libraries
+        self.seen: set[int] = set()
+        self.nodes = 0
+
+    def function(self, function: Function) -> bool:
+        try:
+            self.check_function(function)
+        except Exception:  # noqa: BLE001 - _NotInert, or a value it cannot read: the function runs
+            return False
+        return True
+
+    # ------------------------------------------------------------ values
+    def check_value(self, value: Any, depth: int = 0) -> None:
+        if value is None or isinstance(value, (bool, int, float, complex, str, bytes)) or id(value) in self.seen:
+            return
+        if depth > 20:
+            raise _NotInert()
+        if isinstance(value, (tuple, frozenset, list, set, dict)):
+            self.seen.add(id(value))
+            if len(value) > 1000:
+                raise _NotInert()
+            for item in [*value.keys(), *value.values()] if isinstance(value, dict) else list(value):
+                self.check_value(item, depth + 1)
+            return
+        if type(value) in (Unknown, Foreign):  # calling it makes nothing; one of several values: each
+            for item in (*value.among, *value.within):
+                self.check_value(item, depth + 1)
+            return
+        if isinstance(value, Function):
+            self.check_function(value)
+            return
+        if isinstance(value, Class):
+            self.check_class(value)
+            return
+        if isinstance(value, Ref):
+            self.check_ref(value.path)
+            return
+        raise _NotInert()  # an instance, a module, a library's object: may do anything
+
+    def check_ref(self, path: str) -> None:
+        """A library's name: Keras's (or TensorFlow's Keras) only as an operation."""
+        library = self.libraries.for_ref(Ref(path))
+        if library is None:
+            if path.startswith("sys.path") or path.startswith("importlib") or path == "builtins":
+                raise _NotInert()
+            return  # a library kerascheck does not model: calling it makes nothing
+        if "keras" not in path.split("."):
+            if library is self.libraries.all[0]:  # the Keras library (``Dense`` imported bare)
+                raise _NotInert()
+            return
+        canonical = self.libraries.canonical(path)
+        if not any(canonical.startswith(prefix) for prefix in _KERAS_OPERATIONS):
+            raise _NotInert()
+        if canonical.rsplit(".", 1)[-1].startswith(_KERAS_SETTERS) or canonical.rsplit(".", 1)[-1][:1].isupper():
+            raise _NotInert()
+
+    def check_class(self, cls: Class) -> None:
+        self.seen.add(id(cls))
+        for base in cls.bases:
+            if not isinstance(base, Class):
+                if base is object:
+                    continue
+                raise _NotInert()  # a library's class: what instantiating it does is the library's
+            if id(base) not in self.seen:
+                self.check_class(base)
+        for value in cls.namespace.values():
+            if isinstance(value, Function) and id(value) not in self.seen:
+                self.check_function(value)
+            elif not isinstance(value, Function):
+                self.check_value(value)
+
+    def check_function(self, function: Function) -> None:
+        self.seen.add(id(function))
+        for value in function.defaults.values():
+            self.check_value(value)
+        node = function.node  # (its decorators ran when it was defined: calling it runs its body)
+        local = bound_names(node)
+        for found in _reads(node):
+            self.nodes += 1
+            if self.nodes > MAX_NODES:
+                raise _NotInert()
+            if isinstance(found, (cst.Global, cst.Nonlocal, cst.Import, cst.ImportFrom, cst.Del)):
+                raise _NotInert()
+            if isinstance(found, tuple):  # a name read, with the attributes read from it
+                name, attributes, changed = found
+                value = _lookup(function.closure, name)  # (a local variable may shadow it: checked all the same)
+                if value is _NOT_FOUND:
+                    if name in local or name in SAFE_BUILTINS or name.endswith(("Error", "Exception", "Warning")):
+                        continue
+                    raise _NotInert()  # a star import's, or a name the file leaves undefined
+                value, attributes = _attribute_of_module(value, attributes)
+                if isinstance(value, Ref):
+                    self.check_ref(".".join((value.path, *attributes)))
+                    continue
+                if changed and not isinstance(value, (Function, Class)) and type(value) not in (Unknown, Foreign):
+                    raise _NotInert()  # a global container or object changed in place
+                self.check_value(value)
+
+
+def _attribute_of_module(value: Any, attributes: list[str]) -> tuple[Any, list[str]]:
+    """``module.name...``: what a module of the project binds ``name`` to (and the
+    attributes read from that), as far as modules go."""
+    while isinstance(value, ModuleState) and attributes and attributes[0] in value.globals.vars:
+        value, attributes = value.globals.vars[attributes[0]], attributes[1:]
+    return value, attributes
+
+
+_NOT_FOUND = object()
+
+
+def _lookup(scope: Scope | None, name: str) -> Any:
+    while scope is not None:
+        if name in scope.vars and not scope.is_class_body:
+            return scope.vars[name]
+        scope = scope.parent
+    return _NOT_FOUND
+
+
+def _reads(root: cst.CSTNode) -> Iterator[Any]:
+    """The statements that say "not inert" (``global``, imports, ``del``), and each
+    name read: ``(name, attributes read from it, whether it is changed in place)``."""
+    stack: list[cst.CSTNode] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.Global, cst.Nonlocal, cst.Import, cst.ImportFrom, cst.Del)):
+            yield node
+            continue
+        if isinstance(node, cst.Attribute) or isinstance(node, cst.Name):
+            chain, head = _chain(node)
+            if isinstance(head, cst.Name):
+                yield head.value, chain, False
+                continue
+            stack.append(head)
+            continue
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in MUTATING_METHODS:
+            chain, head = _chain(node.func)  # ``x.append(y)``, or a library's ``np.add(a, b)``
+            if isinstance(head, cst.Name):
+                yield head.value, chain, True
+            else:
+                stack.append(head)
+            stack.extend(arg.value for arg in node.args)
+            continue
+        if isinstance(node, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign)):
+            target = node.target
+            if isinstance(target, (cst.Attribute, cst.Subscript)):
+                chain, head = _chain(target.value)
+                if isinstance(head, cst.Name):
+                    yield head.value, chain, True
+                else:
+                    stack.append(head)
+                if isinstance(target, cst.Subscript):
+                    stack.extend(target.slice)
+            elif isinstance(target, (cst.Tuple, cst.List)):
+                stack.append(target)
+            elif isinstance(node, cst.AugAssign) and isinstance(target, cst.Name):
+                yield target.value, [], False  # ``x += 1``: a local (else ``global``, said above)
+            if not isinstance(node, cst.AssignTarget):
+                stack.extend(c for c in (node.value if not isinstance(node, cst.AnnAssign) else node.value, getattr(node, "annotation", None)) if c is not None)
+            continue
+        if isinstance(node, cst.Arg):
+            stack.append(node.value)
+            continue
+        if isinstance(node, cst.Param):
+            stack.extend(c for c in (node.default, node.annotation) if c is not None)
+            continue
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            stack.extend(d.decorator for d in node.decorators)
+            if isinstance(node, cst.ClassDef):
+                stack.extend(arg.value for arg in (*node.bases, *node.keywords))
+            else:
+                stack.append(node.params)
+                if node.returns is not None:
+                    stack.append(node.returns)
+            stack.append(node.body)
+            continue
+        stack.extend(walk_children(node))
+
+
+def walk_children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    return list(node.children)
+
+
+def _chain(node: cst.BaseExpression) -> tuple[list[str], cst.BaseExpression]:
+    """``a.b.c``: (["b", "c"], the ``a`` node); any other expression: ([], itself)."""
+    attributes: list[str] = []
+    while isinstance(node, cst.Attribute):
+        attributes.append(node.attr.value)
+        node = node.value
+    attributes.reverse()
+    return attributes, node
+
+
+def bound_names(function: cst.FunctionDef | cst.Lambda) -> set[str]:
+    """Every name the function's code binds, in it or in the functions, classes
+    and comprehensions it holds: a name read that is one of them and no global
+    is a local variable (one that is also a global is checked as the global)."""
+    names: set[str] = set()
+    for node in walk(function):
+        if isinstance(node, cst.Param):
+            names.add(node.name.value)
+        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)) and node is not function:
+            names.add(node.name.value)
+        elif isinstance(node, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr)):
+            names.update(_target_names(node.target))
+        elif isinstance(node, cst.WithItem) and node.asname is not None:
+            names.update(_target_names(node.asname.name))
+        elif isinstance(node, cst.ExceptHandler) and node.name is not None:
+            names.update(_target_names(node.name.name))
+    return names
+
+
+def _target_names(target: cst.BaseExpression) -> Iterator[str]:
+    if isinstance(target, cst.Name):
+        yield target.value
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from _target_names(element.value)
+    elif isinstance(target, cst.StarredElement):
+        yield from _target_names(target.value)
