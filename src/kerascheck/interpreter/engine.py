@@ -19,7 +19,7 @@ from kerascheck.input_shapes import InputShapes
 from kerascheck.interpreter.calls import Calls
 from kerascheck.interpreter.expressions import Expressions
 from kerascheck.interpreter.library import Libraries, Library
-from kerascheck.interpreter.inert import is_inert
+from kerascheck.interpreter.inert import Summary, is_inert
 from kerascheck.interpreter.limits import AnalysisLimit, Break, Budget, Continue, Limits, Raise, Return, UncertainExit
 from kerascheck.interpreter.modules import Importer, ModuleState, Project
 from kerascheck.interpreter.origins import Origins
@@ -67,6 +67,7 @@ class Interpreter(Statements, Expressions, Calls):
         self.births = {}
         self.called = set()
         self.running = {}
+        self.inert_summaries: dict[int, Summary] = {}  # ``inert``'s, by function node
         self.instantiated = set()
         self.escaped = {}
         self.call_stack = []
@@ -98,7 +99,7 @@ class Interpreter(Statements, Expressions, Calls):
         for statement, value in candidates:
             if statement.name.value in helpers or id(value) in self.called:  # an earlier one may have run it
                 continue
-            if is_inert(value, self.libraries):  # it cannot build anything: not run
+            if is_inert(value, self.libraries, self.inert_summaries):  # it cannot build anything: not run
                 continue
             for arguments, label in self.parameter_sets(statement):
                 run = functools.partial(self.call_with_defaults, value, statement.name.value, arguments, label)

@@ -16,14 +16,14 @@ a name it cannot place, says "not inert": the function runs, as before.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, FrozenSet, Iterator, List, Optional, Tuple
 
 import libcst as cst
 
 from kerascheck.interpreter.builtins import MUTATING_METHODS
 from kerascheck.interpreter.modules import ModuleState
 from kerascheck.interpreter.values import Class, Foreign, Function, Ref, Scope
-from kerascheck.interpreter.walk import walk
+from kerascheck.interpreter.walk import children, walk
 from kerascheck.unknown import Unknown
 
 #: built-ins that make plain values, or call only what they are given
@@ -34,8 +34,8 @@ SAFE_BUILTINS = frozenset(
     super property staticmethod classmethod open NotImplemented Ellipsis True False None __name__
     __file__ __doc__""".split()
 )
-#: how many nodes of code one question may look at before it says "not inert"
-MAX_NODES = 20_000
+#: how many names read one question may look at before it says "not inert"
+MAX_NAMES = 5_000
 #: Keras names that make or change nothing: its operations, backend functions, nested
 #: structure and random helpers, argument checks (functions, not classes: see ``check_ref``)
 _KERAS_OPERATIONS = tuple(
@@ -47,10 +47,18 @@ _KERAS_OPERATIONS = tuple(
 _KERAS_SETTERS = ("set_", "clear_session", "image_dim_ordering", "reset_uids")
 
 
-def is_inert(function: Function, libraries: Any) -> bool:
+def is_inert(function: Function, libraries: Any, summaries: dict[int, Summary] | None = None) -> bool:
     """Whether calling ``function`` (with any arguments it can be given) cannot
-    build or change anything kerascheck reports; ``libraries``: the run's."""
-    return _Question(libraries).function(function)
+    build or change anything kerascheck reports; ``libraries``: the run's;
+    ``summaries``: what each function's code reads, kept for the file's later
+    questions (by node)."""
+    return _Question(libraries, {} if summaries is None else summaries).function(function)
+
+
+#: what a function's code does, read from it once: "not inert" (``None``: it sets a
+#: global, imports or deletes), else each name read (with the attributes read from
+#: it and whether it is changed in place) and the names it binds
+Summary = Optional[Tuple[List[Tuple[str, List[str], bool]], FrozenSet[str]]]
 
 
 class _NotInert(Exception):
@@ -58,10 +66,11 @@ class _NotInert(Exception):
 
 
 class _Question:
-    def __init__(self, libraries: Any) -> None:
+    def __init__(self, libraries: Any, summaries: dict[int, Summary]) -> None:
         self.libraries = libraries
+        self.summaries = summaries
         self.seen: set[int] = set()
-        self.nodes = 0
+        self.names = 0
 
     def function(self, function: Function) -> bool:
         try:
@@ -134,28 +143,38 @@ class _Question:
         self.seen.add(id(function))
         for value in function.defaults.values():
             self.check_value(value)
-        node = function.node  # (its decorators ran when it was defined: calling it runs its body)
-        local = bound_names(node)
-        for found in _reads(node):
-            self.nodes += 1
-            if self.nodes > MAX_NODES:
-                raise _NotInert()
-            if isinstance(found, (cst.Global, cst.Nonlocal, cst.Import, cst.ImportFrom, cst.Del)):
-                raise _NotInert()
-            if isinstance(found, tuple):  # a name read, with the attributes read from it
-                name, attributes, changed = found
-                value = _lookup(function.closure, name)  # (a local variable may shadow it: checked all the same)
-                if value is _NOT_FOUND:
-                    if name in local or name in SAFE_BUILTINS or name.endswith(("Error", "Exception", "Warning")):
-                        continue
-                    raise _NotInert()  # a star import's, or a name the file leaves undefined
-                value, attributes = _attribute_of_module(value, attributes)
-                if isinstance(value, Ref):
-                    self.check_ref(".".join((value.path, *attributes)))
+        summary = self.summaries.get(id(function.node))
+        if summary is None and id(function.node) not in self.summaries:
+            summary = self.summaries[id(function.node)] = summarise(function.node)
+        if summary is None:
+            raise _NotInert()
+        reads, local = summary  # (its decorators ran when it was defined: calling it runs its body)
+        self.names += len(reads)
+        if self.names > MAX_NAMES:
+            raise _NotInert()
+        for name, attributes, changed in reads:
+            value = _lookup(function.closure, name)  # (a local variable may shadow it: checked all the same)
+            if value is _NOT_FOUND:
+                if name in local or name in SAFE_BUILTINS or name.endswith(("Error", "Exception", "Warning")):
                     continue
-                if changed and not isinstance(value, (Function, Class)) and type(value) not in (Unknown, Foreign):
-                    raise _NotInert()  # a global container or object changed in place
-                self.check_value(value)
+                raise _NotInert()  # a star import's, or a name the file leaves undefined
+            value, attributes = _attribute_of_module(value, attributes)
+            if isinstance(value, Ref):
+                self.check_ref(".".join((value.path, *attributes)))
+                continue
+            if changed and not isinstance(value, (Function, Class)) and type(value) not in (Unknown, Foreign):
+                raise _NotInert()  # a global container or object changed in place
+            self.check_value(value)
+
+
+def summarise(node: cst.FunctionDef | cst.Lambda) -> Summary:
+    """``node``'s ``Summary``."""
+    reads: list[tuple[str, list[str], bool]] = []
+    for found in _reads(node):
+        if not isinstance(found, tuple):
+            return None
+        reads.append(found)
+    return reads, frozenset(bound_names(node))
 
 
 def _attribute_of_module(value: Any, attributes: list[str]) -> tuple[Any, list[str]]:
@@ -234,11 +253,7 @@ def _reads(root: cst.CSTNode) -> Iterator[Any]:
                     stack.append(node.returns)
             stack.append(node.body)
             continue
-        stack.extend(walk_children(node))
-
-
-def walk_children(node: cst.CSTNode) -> list[cst.CSTNode]:
-    return list(node.children)
+        stack.extend(children(node))
 
 
 def _chain(node: cst.BaseExpression) -> tuple[list[str], cst.BaseExpression]:
