@@ -28,7 +28,8 @@ def inert(source: str, name: str = "f") -> bool:
         "import numpy as np\ndef f(x):\n    return np.add(np.zeros((2, 3)), x).sum()\n",
         "import keras\ndef f(x):\n    return keras.ops.relu(keras.ops.add(x, 1))\n",
         "from keras import ops\ndef helper(x):\n    return ops.mean(x)\ndef f(x):\n    return helper(x) + helper(x)\n",
-        "import torch\nTABLE = {'a': 1}\ndef f(x):\n    y = []\n    y.append(TABLE['a'])\n    return torch.ravel(x), y\n",
+        "TABLE = {'a': 1}\ndef f(x):\n    return TABLE['a'] * x\n",  # a global read, not changed
+        "import torch\nSCALES = (1, 2)\ndef f(x):\n    y = []\n    y.append(SCALES[0])\n    return torch.ravel(x), y\n",
         "def f(x):\n    def walk(node):\n        return [walk(c) for c in node]\n    return walk(x)\n",
         "class Box:\n    def __init__(self, v):\n        self.v = v\n    def get(self):\n        return self.v\ndef f(x):\n    return Box(x).get()\n",
     ],
@@ -47,6 +48,7 @@ def test_functions_that_make_only_plain_values_are_inert(source):
         "import keras\ndef f():\n    keras.backend.set_image_data_format('channels_first')\n",
         "import keras\ndef f(x):\n    return keras.ops.add(x, keras)\n",  # Keras itself, given away
         "LAYERS = []\ndef f(x):\n    LAYERS.append(x)\n",  # a global list changed
+        "LAYERS = []\ndef f(x):\n    rows = LAYERS\n    rows.append(x)\n",  # through a local name
         "COUNT = 0\ndef f():\n    global COUNT\n    COUNT += 1\n",
         "def f():\n    import keras\n    return keras.layers.Dense(2)\n",  # an import inside
         "from keras.layers import *\ndef f():\n    return Dense(2)\n",  # a star import's name

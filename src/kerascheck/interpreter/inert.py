@@ -152,19 +152,24 @@ class _Question:
         self.names += len(reads)
         if self.names > MAX_NAMES:
             raise _NotInert()
+        changes_own, reads_container = False, False
         for name, attributes, changed in reads:
             value = _lookup(function.closure, name)  # (a local variable may shadow it: checked all the same)
             if value is _NOT_FOUND:
                 if name in local or name in SAFE_BUILTINS or name.endswith(("Error", "Exception", "Warning")):
+                    changes_own = changes_own or changed
                     continue
                 raise _NotInert()  # a star import's, or a name the file leaves undefined
             value, attributes = _attribute_of_module(value, attributes)
+            reads_container = reads_container or isinstance(value, (list, dict, set))
             if isinstance(value, Ref):
                 self.check_ref(".".join((value.path, *attributes)))
                 continue
             if changed and not isinstance(value, (Function, Class)) and type(value) not in (Unknown, Foreign):
                 raise _NotInert()  # a global container or object changed in place
             self.check_value(value)
+        if changes_own and reads_container:  # ``rows = ROWS; rows.append(x)``: perhaps the global
+            raise _NotInert()
 
 
 def summarise(node: cst.FunctionDef | cst.Lambda) -> Summary:
