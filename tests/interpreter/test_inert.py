@@ -29,6 +29,8 @@ def inert(source: str, name: str = "f") -> bool:
         "import keras\ndef f(x):\n    return keras.ops.relu(keras.ops.add(x, 1))\n",
         "from keras import ops\ndef helper(x):\n    return ops.mean(x)\ndef f(x):\n    return helper(x) + helper(x)\n",
         "TABLE = {'a': 1}\ndef f(x):\n    return TABLE['a'] * x\n",  # a global read, not changed
+        # classes only compared with
+        "import keras\ndef f(x):\n    return isinstance(x, (keras.Variable, keras.layers.Dense)) or issubclass(x, keras.Model)\n",
         "import torch\nSCALES = (1, 2)\ndef f(x):\n    y = []\n    y.append(SCALES[0])\n    return torch.ravel(x), y\n",
         "def f(x):\n    def walk(node):\n        return [walk(c) for c in node]\n    return walk(x)\n",
         "class Box:\n    def __init__(self, v):\n        self.v = v\n    def get(self):\n        return self.v\ndef f(x):\n    return Box(x).get()\n",
@@ -58,6 +60,8 @@ def test_functions_that_make_only_plain_values_are_inert(source):
         # a nested function binds the name the outer one reads as the global model
         "import keras\nmodel = keras.Sequential()\ndef f():\n    def g():\n        model = 1\n    model.add(keras.layers.Dense(2))\n",
         "import keras\ndef f(layer=keras.layers.Dense(2)):\n    return layer\n",  # a default that is a layer
+        "import keras\ndef f(x):\n    return isinstance(x, keras.layers.Dense) and keras.layers.Dense(2)\n",
+        "import keras\ndef f(x):\n    return isinstance(keras.layers.Dense(2), type(x))\n",
     ],
 )
 def test_functions_that_may_build_or_change_anything_are_not(source):

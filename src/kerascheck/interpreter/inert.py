@@ -210,6 +210,19 @@ def _reads(root: cst.CSTNode) -> Iterator[Any]:
         if isinstance(node, (cst.Global, cst.Nonlocal, cst.Import, cst.ImportFrom, cst.Del)):
             yield node
             continue
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Name)
+            and node.func.value in ("isinstance", "issubclass")
+            and len(node.args) == 2
+        ):  # the classes only compared with: none is called (``isinstance(x, KerasVariable)``)
+            yield node.func.value, [], False
+            stack.append(node.args[0].value)
+            classes = node.args[1].value
+            for element in classes.elements if isinstance(classes, cst.Tuple) else [cst.Element(classes)]:
+                if not isinstance(_chain(element.value)[1], cst.Name):
+                    stack.append(element.value)
+            continue
         if isinstance(node, cst.Attribute) or isinstance(node, cst.Name):
             chain, head = _chain(node)
             if isinstance(head, cst.Name):
