@@ -46,32 +46,29 @@ def spec(lines: Iterable[str]) -> Spec:
 
 
 def checked_spec(lines: Iterable[str]) -> Spec:
-    """Patterns of the configuration, compiled now: ``ValueError`` naming the first
-    that is not a gitignore pattern (``!`` alone)."""
-    import pathspec
-
+    """Patterns of the configuration: ``ValueError`` naming the first that is not
+    a gitignore pattern (``!`` alone)."""
     lines = tuple(lines)
     for line in lines:
-        try:
-            pathspec.GitIgnoreSpec.from_lines([line])
-        except ValueError:
-            raise ValueError(f"{line!r} is not a gitignore pattern") from None
+        if not _is_pattern(line):
+            raise ValueError(f"{line!r} is not a gitignore pattern")
     return Spec(lines)
 
 
 def gitignore_spec(lines: Iterable[str]) -> Spec:
     """The patterns of a ``.gitignore`` file; as git does, a line that is no
     pattern is left out."""
+    return Spec(line for line in lines if _is_pattern(line))
+
+
+def _is_pattern(line: str) -> bool:
     import pathspec
 
-    kept = []
-    for line in lines:
-        try:
-            pathspec.GitIgnoreSpec.from_lines([line])
-        except ValueError:
-            continue
-        kept.append(line)
-    return Spec(kept)
+    try:
+        pathspec.GitIgnoreSpec.from_lines([line])
+    except ValueError:
+        return False
+    return True
 
 
 def names_itself(patterns: Spec, relative: str, is_dir: bool) -> bool:

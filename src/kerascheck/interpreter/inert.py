@@ -127,9 +127,7 @@ class _Question:
     def check_class(self, cls: Class) -> None:
         self.seen.add(id(cls))
         for base in cls.bases:
-            if not isinstance(base, Class):
-                if base is object:
-                    continue
+            if not isinstance(base, Class):  # (``object`` is no base here: the interpreter leaves it out)
                 raise _NotInert()  # a library's class: what instantiating it does is the library's
             if id(base) not in self.seen:
                 self.check_class(base)
@@ -223,7 +221,7 @@ def _reads(root: cst.CSTNode) -> Iterator[Any]:
                 if not isinstance(_chain(element.value)[1], cst.Name):
                     stack.append(element.value)
             continue
-        if isinstance(node, cst.Attribute) or isinstance(node, cst.Name):
+        if isinstance(node, (cst.Attribute, cst.Name)):
             chain, head = _chain(node)
             if isinstance(head, cst.Name):
                 yield head.value, chain, False
@@ -253,7 +251,7 @@ def _reads(root: cst.CSTNode) -> Iterator[Any]:
             elif isinstance(node, cst.AugAssign) and isinstance(target, cst.Name):
                 yield target.value, [], False  # ``x += 1``: a local (else ``global``, said above)
             if not isinstance(node, cst.AssignTarget):
-                stack.extend(c for c in (node.value if not isinstance(node, cst.AnnAssign) else node.value, getattr(node, "annotation", None)) if c is not None)
+                stack.extend(c for c in (node.value, getattr(node, "annotation", None)) if c is not None)
             continue
         if isinstance(node, cst.Arg):
             stack.append(node.value)
