@@ -15,12 +15,17 @@ def touch(root: Path, *names: str) -> None:
 
 def test_an_installed_package_follows_only_its_own_folder(tmp_path):
     lib = tmp_path / "site-packages" / "mylib"
-    touch(lib, "__init__.py", "models/__init__.py", "models/net.py", "models/helpers.py", "layers/__init__.py", "layers/blocks.py")
+    touch(lib, "__init__.py", "models/__init__.py", "models/net.py", "models/helpers.py", "models/numpy.py", "layers/__init__.py", "layers/blocks.py")
     project = Project.of(str(lib / "models" / "net.py"))
     assert project.package == "mylib.models"
     assert project.locate("mylib.models.helpers") == lib / "models" / "helpers.py"
-    assert project.locate("helpers") == lib / "models" / "helpers.py"
+    assert project.locate("mylib.models.numpy") == lib / "models" / "numpy.py"
     assert project.locate("mylib.layers.blocks") is None
+    # an installed module is imported, never run as a script: its folder is not searched
+    # first (``import numpy`` beside a numpy.py is numpy, as in keras/src/backend/numpy/)
+    assert project.locate("helpers") is None
+    assert project.locate("numpy") is None
+    assert project.roots == [tmp_path / "site-packages"]
 
 
 def test_a_project_follows_its_packages_and_pyproject_folder(tmp_path):

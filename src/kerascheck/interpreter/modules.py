@@ -211,10 +211,13 @@ class Project:
         self.file = path
         self.folder = folder
         self.packages: dict[str, Path | None] = {}  # installed third-party packages found
-        # searched in this order: the file's folder first, as Python's sys.path[0] for a script
-        roots = [folder, top]
+        # searched in this order: the file's folder first, as Python's sys.path[0] for a
+        # script; an installed package's module is no script: its ``import numpy`` is
+        # numpy, not a sibling numpy.py
+        installed = any(part in INSTALLED for part in path.parts)
+        roots = [top] if installed else [folder, top]
         self.scopes = [folder]
-        if not any(part in INSTALLED for part in path.parts):
+        if not installed:
             if top != folder:
                 self.scopes.append(top / folder.relative_to(top).parts[0])
             root = project_root(folder, self.reads.kind)
