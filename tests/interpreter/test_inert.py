@@ -28,6 +28,7 @@ def inert(source: str, name: str = "f") -> bool:
         "import numpy as np\ndef f(x):\n    return np.add(np.zeros((2, 3)), x).sum()\n",
         "import keras\ndef f(x):\n    return keras.ops.relu(keras.ops.add(x, 1))\n",
         "from keras import ops\ndef helper(x):\n    return ops.mean(x)\ndef f(x):\n    return helper(x) + helper(x)\n",
+        "from keras.src.utils import file_utils, io_utils\ndef f(p):\n    io_utils.print_msg(p)\n    return file_utils.exists(file_utils.join(p, 'w.h5'))\n",
         "TABLE = {'a': 1}\ndef f(x):\n    return TABLE['a'] * x\n",  # a global read, not changed
         # classes only compared with
         "import keras\ndef f(x):\n    return isinstance(x, (keras.Variable, keras.layers.Dense)) or issubclass(x, keras.Model)\n",
@@ -49,6 +50,8 @@ def test_functions_that_make_only_plain_values_are_inert(source):
         "import keras\ndef build():\n    return keras.layers.Dense(2)\ndef f():\n    return build()\n",
         "import keras\ndef f():\n    keras.backend.set_image_data_format('channels_first')\n",
         "import keras\ndef f(x):\n    return keras.ops.add(x, keras)\n",  # Keras itself, given away
+        "from keras.src.utils import file_utils\ndef f(p):\n    return file_utils.File(p)\n",  # a class
+        "from keras.src.utils import module_utils\ndef f():\n    return module_utils.tensorflow.keras.layers.Dense(2)\n",
         "LAYERS = []\ndef f(x):\n    LAYERS.append(x)\n",  # a global list changed
         "LAYERS = []\ndef f(x):\n    rows = LAYERS\n    rows.append(x)\n",  # through a local name
         "COUNT = 0\ndef f():\n    global COUNT\n    COUNT += 1\n",

@@ -23,7 +23,7 @@ import libcst as cst
 from kerascheck.interpreter.builtins import MUTATING_METHODS
 from kerascheck.interpreter.modules import ModuleState
 from kerascheck.interpreter.values import Class, Foreign, Function, Ref, Scope
-from kerascheck.interpreter.walk import children, walk
+from kerascheck.interpreter.walk import children
 from kerascheck.unknown import Unknown
 
 #: built-ins that make plain values, or call only what they are given
@@ -37,11 +37,12 @@ SAFE_BUILTINS = frozenset(
 #: how many names read one question may look at before it says "not inert"
 MAX_NAMES = 5_000
 #: Keras names that make or change nothing: its operations, backend functions, nested
-#: structure and random helpers, argument checks (functions, not classes: see ``check_ref``)
+#: structure and random helpers, argument checks, file and console helpers (functions,
+#: not classes: see ``check_ref``)
 _KERAS_OPERATIONS = tuple(
     f"keras.{src}{name}."
     for src in ("", "src.")
-    for name in ("ops", "backend", "tree", "random", "utils.argument_validation")
+    for name in ("ops", "backend", "tree", "random", "utils.argument_validation", "utils.file_utils", "utils.io_utils")
 )
 #: the backend functions that change Keras's state (the image format, float type, names)
 _KERAS_SETTERS = ("set_", "clear_session", "image_dim_ordering", "reset_uids")
@@ -173,11 +174,12 @@ class _Question:
 def summarise(node: cst.FunctionDef | cst.Lambda) -> Summary:
     """``node``'s ``Summary``."""
     reads: list[tuple[str, list[str], bool]] = []
-    for found in _reads(node):
+    bound: set[str] = set()
+    for found in _reads(node, bound):
         if not isinstance(found, tuple):
             return None
         reads.append(found)
-    return reads, frozenset(bound_names(node))
+    return reads, frozenset(bound)
 
 
 def _attribute_of_module(value: Any, attributes: list[str]) -> tuple[Any, list[str]]:
@@ -199,12 +201,21 @@ def _lookup(scope: Scope | None, name: str) -> Any:
     return _NOT_FOUND
 
 
-def _reads(root: cst.CSTNode) -> Iterator[Any]:
+def _reads(root: cst.CSTNode, bound: set[str]) -> Iterator[Any]:
     """The statements that say "not inert" (``global``, imports, ``del``), and each
-    name read: ``(name, attributes read from it, whether it is changed in place)``."""
+    name read: ``(name, attributes read from it, whether it is changed in place)``;
+    adds to ``bound`` every name the code binds, in it or in the functions,
+    classes and comprehensions it holds (a name read that is one of them and no
+    global is a local variable; one that is also a global is checked as the global)."""
     stack: list[cst.CSTNode] = [root]
     while stack:
         node = stack.pop()
+        if isinstance(node, (cst.For, cst.CompFor, cst.NamedExpr)):
+            bound.update(_target_names(node.target))
+        elif isinstance(node, cst.WithItem) and node.asname is not None:
+            bound.update(_target_names(node.asname.name))
+        elif isinstance(node, cst.ExceptHandler) and node.name is not None:
+            bound.update(_target_names(node.name.name))
         if isinstance(node, (cst.Global, cst.Nonlocal, cst.Import, cst.ImportFrom, cst.Del)):
             yield node
             continue
@@ -238,6 +249,7 @@ def _reads(root: cst.CSTNode) -> Iterator[Any]:
             continue
         if isinstance(node, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign)):
             target = node.target
+            bound.update(_target_names(target))
             if isinstance(target, (cst.Attribute, cst.Subscript)):
                 chain, head = _chain(target.value)
                 if isinstance(head, cst.Name):
@@ -257,9 +269,12 @@ def _reads(root: cst.CSTNode) -> Iterator[Any]:
             stack.append(node.value)
             continue
         if isinstance(node, cst.Param):
+            bound.add(node.name.value)
             stack.extend(c for c in (node.default, node.annotation) if c is not None)
             continue
         if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            if node is not root:
+                bound.add(node.name.value)
             stack.extend(d.decorator for d in node.decorators)
             if isinstance(node, cst.ClassDef):
                 stack.extend(arg.value for arg in (*node.bases, *node.keywords))
@@ -280,25 +295,6 @@ def _chain(node: cst.BaseExpression) -> tuple[list[str], cst.BaseExpression]:
         node = node.value
     attributes.reverse()
     return attributes, node
-
-
-def bound_names(function: cst.FunctionDef | cst.Lambda) -> set[str]:
-    """Every name the function's code binds, in it or in the functions, classes
-    and comprehensions it holds: a name read that is one of them and no global
-    is a local variable (one that is also a global is checked as the global)."""
-    names: set[str] = set()
-    for node in walk(function):
-        if isinstance(node, cst.Param):
-            names.add(node.name.value)
-        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)) and node is not function:
-            names.add(node.name.value)
-        elif isinstance(node, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr)):
-            names.update(_target_names(node.target))
-        elif isinstance(node, cst.WithItem) and node.asname is not None:
-            names.update(_target_names(node.asname.name))
-        elif isinstance(node, cst.ExceptHandler) and node.name is not None:
-            names.update(_target_names(node.name.name))
-    return names
 
 
 def _target_names(target: cst.BaseExpression) -> Iterator[str]:
