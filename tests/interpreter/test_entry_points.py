@@ -1,5 +1,8 @@
 """Which functions are reported with their default arguments: the entry points."""
 
+import libcst
+
+from kerascheck.interpreter.engine import called_by_name
 from kerascheck.rules import all_rules
 from tests.helpers import analyze
 
@@ -187,3 +190,36 @@ def test_a_builder_without_an_input_shape_is_checked_for_what_needs_none():
     found = {(d["code"], d["line"]): d["message"] for d in report["diagnostics"]}
     assert sorted(found) == [("KC107", 14), ("KC210", 8)]
     assert "rate must be between 0 and 1, got 1.5" in found["KC107", 14]
+
+
+CALLERS = """\
+import pytest
+
+def build(n=2):
+    return build(n - 1) if n else None  # only itself
+
+def helper():
+    return 1
+
+def train():
+    return helper()  # helper is called by name
+
+def cases():
+    return [1, 2]
+
+@pytest.mark.parametrize("x", cases())
+def test_x(x):
+    return x
+
+def named_in_text():
+    '''named_in_text is named again here only'''
+"""
+
+
+def test_functions_called_by_name_are_the_same_with_or_without_a_look_at_the_text():
+    module = libcst.parse_module(CALLERS)
+    names = {s.name.value for s in module.body if isinstance(s, libcst.FunctionDef)}
+    walked = called_by_name(module, names)
+    assert walked == {"helper", "cases"}
+    assert called_by_name(module, names, CALLERS) == walked
+    assert called_by_name(module, {"build", "train", "named_in_text"}, CALLERS) == set()

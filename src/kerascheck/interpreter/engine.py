@@ -9,7 +9,9 @@ library's names and values do is the library's (``library``).
 
 from __future__ import annotations
 
+import collections
 import functools
+import re
 import time
 from typing import Any, Callable, Sequence
 
@@ -43,8 +45,10 @@ class Interpreter(Statements, Expressions, Calls):
         project: Project | None = None,
         input_shapes: InputShapes | None = None,
         origins: Origins | None = None,
+        source: str | None = None,
     ) -> None:
         self.module = module
+        self.source = source  # the module's text, when known (a quick look before a walk)
         self.libraries = Libraries(libraries)
         self.input_shapes = input_shapes
         self.limits = limits or Limits()
@@ -95,7 +99,7 @@ class Interpreter(Statements, Expressions, Calls):
         self.run_statements(self.module.body, self.globals)
         defined = [(s, self.globals.vars.get(s.name.value)) for s in self.module.body if isinstance(s, cst.FunctionDef)]
         candidates = [(s, v) for s, v in defined if isinstance(v, Function) and self.may_be_entry_point(s, v)]
-        helpers = called_by_name(self.module) if candidates else set()  # a walk of every node: only when needed
+        helpers = called_by_name(self.module, {s.name.value for s, _ in candidates}, self.source)
         for statement, value in candidates:
             if statement.name.value in helpers or id(value) in self.called:  # an earlier one may have run it
                 continue
@@ -353,11 +357,18 @@ def called_on_self(node: cst.ClassDef) -> set[str]:
     }
 
 
-def called_by_name(module: cst.Module) -> set[str]:
-    """Names of the top-level functions that code of the module calls, outside
-    their own bodies, or that a decorator names (a test's parameters): helpers,
-    reached through their callers."""
-    defined = {s.name.value for s in module.body if isinstance(s, cst.FunctionDef)}
+def called_by_name(module: cst.Module, names: set[str], source: str | None = None) -> set[str]:
+    """Which of ``names`` (of top-level functions) code of the module calls,
+    outside their own bodies, or a decorator names (a test's parameters):
+    helpers, reached through their callers.  The module's nodes are walked only
+    for names that its ``source`` text (when given) has more than once (a name
+    written once is its ``def``)."""
+    if source is not None and names:
+        written = collections.Counter(re.findall(r"\b(?:%s)\b" % "|".join(map(re.escape, names)), source))
+        names = {name for name in names if written[name] > 1}
+    if not names:
+        return set()
+    defined = names
     called: set[str] = set()
     for statement in module.body:
         own = statement.name.value if isinstance(statement, cst.FunctionDef) else None
