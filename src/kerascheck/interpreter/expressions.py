@@ -82,7 +82,7 @@ class Expressions(Generators):
         ``ast.literal_eval`` each time; the value is immutable, as Python's constants)."""
         found = self.literals.get(node, MISSING)
         if found is MISSING:
-            found = self.literals[node] = node.evaluated_value
+            found = self.literals[node] = literal_value(node)
         return found
 
     def eval_ConcatenatedString(self, node: cst.ConcatenatedString, scope: Scope) -> Any:
@@ -548,3 +548,17 @@ def comparable(left: Any, right: Any) -> bool:
     return isinstance(left, PLAIN) and isinstance(right, PLAIN) or left is None or right is None or (
         not isinstance(left, PLAIN) and not isinstance(right, PLAIN)
     )
+
+
+def literal_value(node: cst.Integer | cst.Float | cst.Imaginary | cst.SimpleString) -> Any:
+    """A literal's value: a decimal integer, or a string with no prefix, escape or
+    carriage return, read from its text (most literals); any other by
+    ``ast.literal_eval``, as libcst's ``evaluated_value``."""
+    text = node.value
+    if isinstance(node, cst.Integer) and text.isascii() and text.isdigit() and (text[0] != "0" or text.strip("0") == ""):
+        return int(text)
+    if isinstance(node, cst.SimpleString) and text[0] in "'\"" and "\\" not in text and "\r" not in text:
+        quotes = 3 if text[:3] in ('"""', "'''") and len(text) >= 6 else 1
+        return text[quotes:-quotes]
+    return node.evaluated_value
+
