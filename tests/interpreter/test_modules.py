@@ -170,3 +170,11 @@ def test_an_overlay_is_read_instead_of_the_disk(tmp_path):
     assert [(m.name, m.total) for m in report.models] == [("sequential", 15)]
     assert set(reads.files) == {str(tmp_path / "plain.py"), str(tmp_path / "widths.py")}
     assert analyze_bytes(source, str(main), Options()).models == []  # from the disk: no such file
+
+
+def test_a_module_not_found_is_found_once_its_folder_is_searched(tmp_path):
+    touch(tmp_path, "app/train.py", "lib/helpers.py")
+    project = Project.of(str(tmp_path / "app" / "train.py"))
+    assert project.locate("helpers") is None
+    project.search(tmp_path / "lib")  # ``sys.path.append(...)``
+    assert project.locate("helpers") == tmp_path / "lib" / "helpers.py"

@@ -16,7 +16,7 @@ IMPORTS = re.compile(
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")  # what marks a project's root folder
 
 
-def path_kind(path: Path) -> str:
+def path_kind(path: Path | str) -> str:
     """``"file"``, ``"dir"`` or ``""`` (neither, or unreadable), following links."""
     try:
         mode = os.stat(path).st_mode

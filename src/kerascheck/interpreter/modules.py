@@ -76,10 +76,10 @@ class Reads:
         self.files: dict[str, str] = {}
         self.overlay = overlay or {}
 
-    def kind(self, path: Path) -> str:
+    def kind(self, path: Path | str) -> str:
         key = str(path)
         if key not in self.kinds:
-            self.kinds[key] = "file" if key in self.overlay else path_kind(path)
+            self.kinds[key] = "file" if key in self.overlay else path_kind(key)
         return self.kinds[key]
 
     def is_file(self, path: Path) -> bool:
@@ -249,6 +249,7 @@ class Project:
                 roots += [root, root / "src"]
                 self.scopes.append(root)
         self.roots = list(dict.fromkeys(roots))
+        self.located: dict[str, Path | None] = {}
 
     @classmethod
     def of(
@@ -296,7 +297,19 @@ class Project:
     def locate(self, name: str) -> Path | None:
         """The file (or namespace folder) of module ``name``, if it is followed: a
         module of the project, or of an installed third-party package the
-        libraries read from source (``Library.source_packages``)."""
+        libraries read from source (``Library.source_packages``); looked for once
+        while the folders searched stay the same (``search``)."""
+        if name not in self.located:
+            self.located[name] = self._locate(name)
+        return self.located[name]
+
+    def search(self, folder: Path) -> None:
+        """Look for the project's modules in ``folder`` too (``sys.path``), last."""
+        self.roots.append(folder)
+        self.scopes.append(folder)
+        self.located.clear()
+
+    def _locate(self, name: str) -> Path | None:
         parts = name.split(".")
         if not all(part.isidentifier() for part in parts):
             return None
@@ -305,13 +318,14 @@ class Project:
         if parts[0] in self.libraries.source_packages:
             package = self.third_party(parts[0])
             roots = [*roots, package.parent] if package is not None else roots
-        for root in roots:
-            base = root.joinpath(*parts)
-            for candidate in (base.with_name(base.name + ".py"), base / "__init__.py"):
-                if self.reads.is_file(candidate):
-                    return candidate if self.follows(name, candidate) else None
-            if self.reads.is_dir(base):
-                folders.append(base)
+        kind = self.reads.kind
+        for root in roots:  # (paths as strings until one is found: ``Path`` is slow to make)
+            base = os.path.join(root, *parts)
+            for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+                if kind(candidate) == "file":
+                    return Path(candidate) if self.follows(name, Path(candidate)) else None
+            if kind(base) == "dir":
+                folders.append(Path(base))
         return next((f for f in folders if self.follows(name, f)), None)
 
     def third_party(self, top: str) -> Path | None:
@@ -324,11 +338,17 @@ class Project:
         if self.libraries.canonical(name) in self.libraries.modelled_modules:
             return False
         package = self.packages.get(name.split(".")[0])
-        if package is not None and (path == package or package in path.parents):
+        if package is not None and _within(path, package):
             return True
         if name.split(".")[0] in self.libraries.packages:
             return path.parent == self.folder or path == self.folder
-        return any(path == scope or scope in path.parents for scope in self.scopes)
+        return any(_within(path, scope) for scope in self.scopes)
+
+
+def _within(path: Path, folder: Path) -> bool:
+    """``path`` is ``folder`` or under it (``folder in path.parents``, without making them)."""
+    inner, outer = str(path), str(folder)
+    return inner == outer or inner.startswith(outer if outer.endswith(os.sep) else outer + os.sep)
 
 
 class Importer:
@@ -375,8 +395,7 @@ class Importer:
         path = Path(os.path.normpath(folder))
         if any(part in INSTALLED for part in path.parts) or not self.reads.is_dir(path):
             return
-        self.project.roots.append(path)
-        self.project.scopes.append(path)
+        self.project.search(path)
 
     def load_source(self, source: Source, node: cst.CSTNode) -> Any:
         """The global ``source.name`` of a library's source module, its module
