@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass, field
+from typing import Any
 
 import libcst as cst
 
@@ -178,7 +179,14 @@ class _Scan(_Bindings):
                 self.kinds.setdefault(receiver.value, set()).add("add")
                 receivers.add(id(receiver))
             else:
-                visit = getattr(self, f"visit_{type(node).__name__}", None)
+                kind = type(node)
+                if kind not in _VISITS:
+                    _VISITS[kind] = getattr(_Scan, f"visit_{kind.__name__}", None)
+                visit = _VISITS[kind]
                 if visit is not None:
-                    visit(node)
+                    visit(self, node)
             stack.extend(children(node))
+
+
+#: the ``_Scan`` method for each type of node (None: none), found once
+_VISITS: dict[type, Any] = {}

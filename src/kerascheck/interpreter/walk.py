@@ -28,10 +28,22 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     found: list[cst.CSTNode] = []
     for name in names:
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        kind = _KINDS.get(type(value)) or _kind(type(value))
+        if kind is _NODE:
             found.append(value)
-        elif isinstance(value, (list, tuple)):
-            found.extend(item for item in value if isinstance(item, cst.CSTNode))
+        elif kind is _SEQUENCE:
+            found.extend(item for item in value if (_KINDS.get(type(item)) or _kind(type(item))) is _NODE)
+    return found
+
+
+_NODE, _SEQUENCE, _OTHER = "node", "sequence", "other"
+#: what each type of a field's value is (``isinstance`` against libcst's abstract
+#: classes is slow, and a walk asks it of every field)
+_KINDS: dict[type, str] = {}
+
+
+def _kind(kind: type) -> str:
+    found = _KINDS[kind] = _NODE if issubclass(kind, cst.CSTNode) else _SEQUENCE if issubclass(kind, (list, tuple)) else _OTHER
     return found
 
 
