@@ -110,3 +110,26 @@ def test_workers_stay_in_a_folder_and_share_the_last_one():
     assert paths[queue.next("a", {"c"})] == "c/2.py"  # every folder is taken: the one with most left
     assert [paths[queue.next("c", {"c"})] for _ in range(2)] == ["c/3.py", "c/4.py"]
     assert queue.next("c", set()) is None
+
+
+def test_what_a_worker_keeps_from_the_garbage_collector_does_not_grow_with_the_files(tmp_path):
+    """A worker freezes each file's tree out of the collector's walks as soon as it
+    is parsed, and collects each file's garbage when it ends: what stays frozen
+    does not grow from file to file: no garbage is frozen with a tree."""
+    import gc
+
+    from kerascheck import parallel
+    from kerascheck.analysis import Options
+    from kerascheck.interpreter.modules import ParseCache
+
+    source = (FIXTURES / "classic" / "lenet5.py").read_bytes()
+    frozen: list[int] = []
+    with parallel.tuned_gc():
+        cache = ParseCache(max_recent_tokens=1, parsed=gc.freeze)  # (no tree kept for later files)
+        for index in range(16):
+            path = tmp_path / f"net{index:02}.py"
+            path.write_bytes(source)
+            parallel.run(parallel.Task(str(path), source, Options()), cache)
+            parallel.settle()
+            frozen.append(gc.get_freeze_count())
+    assert len(set(frozen[4:])) == 1, frozen

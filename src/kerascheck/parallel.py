@@ -85,7 +85,7 @@ def analyse_tasks(tasks: list[Task], jobs: int) -> list[Result]:
     from kerascheck.interpreter.modules import ParseCache
 
     if jobs <= 1 or len(tasks) <= 1:
-        cache = ParseCache()  # a module imported by several files is parsed once
+        cache = ParseCache(parsed=gc.freeze)  # a module imported by several files is parsed once
         results = []
         with tuned_gc():
             for task in tasks:
@@ -103,7 +103,10 @@ def tuned_gc() -> Iterator[None]:
     the young objects are collected (``GC_THRESHOLDS``: an analysis allocates
     many short-lived objects); after it, ``settle`` collects
     what the file left, cycles included, and freezes what survives (the parse
-    trees kept for later files), so no later collection walks it again.  Memory
+    trees kept for later files), so no later collection walks it again.  A
+    file's own tree is frozen as soon as it is parsed (``ParseCache(parsed=
+    gc.freeze)``: the previous file settled, so little else is young then, and
+    a tree is the largest thing an analysis makes).  Memory
     stays bounded: a file's garbage is collected when it ends, and a frozen
     object is still freed when no reference to it is left (parse trees hold no
     cycles)."""
@@ -290,7 +293,7 @@ def serve(connection: Connection) -> None:
 def _serve(connection: Connection) -> None:
     from kerascheck.interpreter.modules import ParseCache
 
-    cache = ParseCache()
+    cache = ParseCache(parsed=gc.freeze)
     while True:
         try:
             message: Any = connection.recv()

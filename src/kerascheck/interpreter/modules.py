@@ -163,7 +163,15 @@ class ParseCache:
     kept takes memory and slows Python's garbage collector).
     """
 
-    def __init__(self, max_tokens: int = MAX_CACHED_TOKENS, max_recent_tokens: int = MAX_RECENT_TOKENS) -> None:
+    def __init__(
+        self,
+        max_tokens: int = MAX_CACHED_TOKENS,
+        max_recent_tokens: int = MAX_RECENT_TOKENS,
+        parsed: Callable[[], None] | None = None,
+    ) -> None:
+        #: called once an analysed file's tree is made (``parallel``: it freezes the
+        #: tree out of the garbage collector's walks)
+        self.parsed = parsed
         self.imported = _Trees(max_tokens)
         self.recent = _Trees(max_recent_tokens)  # analysed files no analysis has imported yet
         #: (pattern, module file, its package) of the modules that import no module
@@ -188,6 +196,8 @@ class ParseCache:
             except (cst.ParserSyntaxError, parse_limits.ParseLimit) as exc:
                 entry = (exc.with_traceback(None), 0)  # kept without the parser's frames
         (self.imported if imported else self.recent).put(path, source, entry)
+        if not imported and self.parsed is not None:
+            self.parsed()
         tree, tokens = entry
         if isinstance(tree, Exception):
             raise tree.with_traceback(None)  # the traceback of this use only
