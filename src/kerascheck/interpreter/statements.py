@@ -37,18 +37,19 @@ class Statements(Generators):
     guarded = 0  # how many try bodies and with blocks the running code is in (they may catch what it raises)
 
     def exec_block(self, body: Any, scope: Scope) -> None:
-        if isinstance(body, cst.SimpleStatementSuite):  # ``if c: a; b`` on one line
+        kind = type(body)
+        if kind is cst.SimpleStatementSuite:  # ``if c: a; b`` on one line
             self.exec_stmt(body, scope)
             return
-        statements = body.body if isinstance(body, cst.BaseSuite) else body
-        if isinstance(statements, cst.BaseSmallStatement):
+        statements = body.body if kind is cst.IndentedBlock else body  # (the other suite)
+        if type(statements) not in (list, tuple) and isinstance(statements, cst.BaseSmallStatement):
             statements = [statements]
         for statement in statements:
             self.exec_stmt(statement, scope)
 
     def exec_stmt(self, stmt: cst.CSTNode, scope: Scope) -> None:
         self.tick(stmt)
-        if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+        if type(stmt) is cst.SimpleStatementLine or type(stmt) is cst.SimpleStatementSuite:
             for small in stmt.body:
                 self.exec_small(small, scope)
             return
@@ -87,16 +88,17 @@ class Statements(Generators):
             self.guarded -= 1
 
     def exec_small(self, small: cst.BaseSmallStatement, scope: Scope) -> None:
-        if isinstance(small, cst.Expr):
+        # (``type(...) is``: libcst's statement classes have no subclasses, and isinstance against them is slow)
+        if type(small) is cst.Expr:
             self.eval(small.value, scope)
-        elif isinstance(small, cst.Assign):
+        elif type(small) is cst.Assign:
             value = self.eval(small.value, scope)
             for target in small.targets:
                 self.assign(target.target, value, scope)
-        elif isinstance(small, cst.AnnAssign):
+        elif type(small) is cst.AnnAssign:
             if small.value is not None:
                 self.assign(small.target, self.eval(small.value, scope), scope)
-        elif isinstance(small, cst.AugAssign):
+        elif type(small) is cst.AugAssign:
             current = self.eval(small.target, scope)
             value = self.eval(small.value, scope)
             library = self.libraries.owner(current)
@@ -111,15 +113,15 @@ class Statements(Generators):
                 self.assign(small.target, current, scope)
                 return
             self.assign(small.target, self.binary(op, current, value, small), scope)
-        elif isinstance(small, cst.Return):
+        elif type(small) is cst.Return:
             raise Return(None if small.value is None else self.eval(small.value, scope))
-        elif isinstance(small, cst.Break):
+        elif type(small) is cst.Break:
             raise Break()
-        elif isinstance(small, cst.Continue):
+        elif type(small) is cst.Continue:
             raise Continue()
-        elif isinstance(small, cst.Raise):
+        elif type(small) is cst.Raise:
             raise Raise()
-        elif isinstance(small, (cst.Import, cst.LazyImport)):
+        elif type(small) is cst.Import or type(small) is cst.LazyImport:
             for alias in small.names:
                 dotted = dotted_name(alias.name)
                 module = self.importer.load(dotted, small)
@@ -128,18 +130,18 @@ class Statements(Generators):
                 else:
                     name = dotted.split(".")[0]
                     self.bind(name, self.importer.load(name, small) or Ref(self.libraries.canonical(name)), scope)
-        elif isinstance(small, (cst.ImportFrom, cst.LazyImportFrom)):
+        elif type(small) in (cst.ImportFrom, cst.LazyImportFrom):
             self.exec_import_from(small, scope)  # type: ignore[arg-type]  # the same fields
-        elif isinstance(small, cst.Global):
+        elif type(small) is cst.Global:
             scope.globals_.update(n.name.value for n in small.names)
-        elif isinstance(small, cst.Nonlocal):
+        elif type(small) is cst.Nonlocal:
             scope.nonlocals.update(n.name.value for n in small.names)
-        elif isinstance(small, cst.Del):
+        elif type(small) is cst.Del:
             self.delete(small.target, scope)
-        elif isinstance(small, cst.Assert):
+        elif type(small) is cst.Assert:
             if self.truth(self.eval(small.test, scope)) is False:
                 raise Raise()
-        elif not isinstance(small, cst.Pass):  # ``type X = ...`` and forms newer than this code
+        elif type(small) is not cst.Pass:  # ``type X = ...`` and forms newer than this code
             self.forget(small, scope, f"assigned in a {type(small).__name__} statement kerascheck does not interpret")
 
     def delete(self, target: cst.BaseExpression, scope: Scope) -> None:
