@@ -289,7 +289,9 @@ def interpret(
     ``origins`` receives the stand-ins of other modules' nodes."""
     keras, libraries = libraries_for(options)
     shapes = keras.input_shapes
-    interpreter = Interpreter(module, libraries, options.limits, project, shapes, origins, report.source)
+    interpreter = Interpreter(
+        module, libraries, options.limits, project, input_shapes=shapes, origins=origins, source=report.source
+    )
     try:
         interpreter.run()
     except AnalysisLimit as exc:  # the time guard

@@ -368,15 +368,14 @@ def called_by_name(module: cst.Module, names: set[str], source: str | None = Non
         names = {name for name in names if written[name] > 1}
     if not names:
         return set()
-    defined = names
     called: set[str] = set()
     for statement in module.body:
         own = statement.name.value if isinstance(statement, cst.FunctionDef) else None
         for node in walk(statement):
             if isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
                 name = node.func.value
-                if name in defined and name != own:
+                if name in names and name != own:
                     called.add(name)
             elif isinstance(node, cst.Decorator):
-                called.update(n.value for n in walk(node.decorator) if isinstance(n, cst.Name) and n.value in defined)
+                called.update(n.value for n in walk(node.decorator) if isinstance(n, cst.Name) and n.value in names)
     return called

@@ -561,4 +561,3 @@ def literal_value(node: cst.Integer | cst.Float | cst.Imaginary | cst.SimpleStri
         quotes = 3 if text[:3] in ('"""', "'''") and len(text) >= 6 else 1
         return text[quotes:-quotes]
     return node.evaluated_value
-

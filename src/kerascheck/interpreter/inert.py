@@ -122,7 +122,8 @@ class _Question:
         canonical = self.libraries.canonical(path)
         if not any(canonical.startswith(prefix) for prefix in _KERAS_OPERATIONS):
             raise _NotInert()
-        if canonical.rsplit(".", 1)[-1].startswith(_KERAS_SETTERS) or canonical.rsplit(".", 1)[-1][:1].isupper():
+        last = canonical.rsplit(".", 1)[-1]
+        if last.startswith(_KERAS_SETTERS) or last[:1].isupper():
             raise _NotInert()
 
     def check_class(self, cls: Class) -> None:

@@ -82,10 +82,10 @@ class Reads:
             self.kinds[key] = "file" if key in self.overlay else path_kind(key)
         return self.kinds[key]
 
-    def is_file(self, path: Path) -> bool:
+    def is_file(self, path: Path | str) -> bool:
         return self.kind(path) == "file"
 
-    def is_dir(self, path: Path) -> bool:
+    def is_dir(self, path: Path | str) -> bool:
         return self.kind(path) == "dir"
 
     def read(self, path: Path, limit: int) -> bytes | NotRead:
@@ -328,13 +328,12 @@ class Project:
         if parts[0] in self.libraries.source_packages:
             package = self.third_party(parts[0])
             roots = [*roots, package.parent] if package is not None else roots
-        kind = self.reads.kind
         for root in roots:  # (paths as strings until one is found: ``Path`` is slow to make)
             base = os.path.join(root, *parts)
             for candidate in (base + ".py", os.path.join(base, "__init__.py")):
-                if kind(candidate) == "file":
+                if self.reads.is_file(candidate):
                     return Path(candidate) if self.follows(name, Path(candidate)) else None
-            if kind(base) == "dir":
+            if self.reads.is_dir(base):
                 folders.append(Path(base))
         return next((f for f in folders if self.follows(name, f)), None)
 

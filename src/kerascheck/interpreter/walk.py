@@ -28,23 +28,27 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     found: list[cst.CSTNode] = []
     for name in names:
         value = getattr(node, name)
-        kind = _KINDS.get(type(value)) or _kind(type(value))
+        kind = _KINDS[type(value)]
         if kind is _NODE:
             found.append(value)
         elif kind is _SEQUENCE:
-            found.extend(item for item in value if (_KINDS.get(type(item)) or _kind(type(item))) is _NODE)
+            found.extend(item for item in value if _KINDS[type(item)] is _NODE)
     return found
 
 
 _NODE, _SEQUENCE, _OTHER = "node", "sequence", "other"
-#: what each type of a field's value is (``isinstance`` against libcst's abstract
-#: classes is slow, and a walk asks it of every field)
-_KINDS: dict[type, str] = {}
 
 
-def _kind(kind: type) -> str:
-    found = _KINDS[kind] = _NODE if issubclass(kind, cst.CSTNode) else _SEQUENCE if issubclass(kind, (list, tuple)) else _OTHER
-    return found
+class _Kinds(dict[type, str]):
+    """What each type of a field's value is, told once (``isinstance`` against
+    libcst's abstract classes is slow, and a walk asks it of every field)."""
+
+    def __missing__(self, kind: type) -> str:
+        found = self[kind] = _NODE if issubclass(kind, cst.CSTNode) else _SEQUENCE if issubclass(kind, (list, tuple)) else _OTHER
+        return found
+
+
+_KINDS = _Kinds()
 
 
 def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
