@@ -370,12 +370,12 @@ def called_by_name(module: cst.Module, names: set[str], source: str | None = Non
         return set()
     called: set[str] = set()
     for statement in module.body:
-        own = statement.name.value if isinstance(statement, cst.FunctionDef) else None
-        for node in walk(statement):
-            if isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
+        own = statement.name.value if type(statement) is cst.FunctionDef else None
+        for node in walk(statement):  # (``type(x) is``: libcst's concrete classes have no subclasses)
+            if type(node) is cst.Call and type(node.func) is cst.Name:
                 name = node.func.value
                 if name in names and name != own:
                     called.add(name)
-            elif isinstance(node, cst.Decorator):
-                called.update(n.value for n in walk(node.decorator) if isinstance(n, cst.Name) and n.value in names)
+            elif type(node) is cst.Decorator:
+                called.update(n.value for n in walk(node.decorator) if type(n) is cst.Name and n.value in names)
     return called

@@ -394,9 +394,10 @@ def yields(body: cst.CSTNode) -> bool:
     stack = [body]
     while stack:
         node = stack.pop()
-        if isinstance(node, cst.Yield):
+        kind = type(node)  # (``type(x) is``: libcst's concrete classes have no subclasses)
+        if kind is cst.Yield:
             return True
-        if node is not body and isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+        if node is not body and (kind is cst.FunctionDef or kind is cst.ClassDef or kind is cst.Lambda):
             continue
         stack.extend(children(node))
     return False

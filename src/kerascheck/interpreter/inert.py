@@ -16,7 +16,7 @@ a name it cannot place, says "not inert": the function runs, as before.
 
 from __future__ import annotations
 
-from typing import Any, FrozenSet, Iterator, List, Optional, Tuple
+from typing import Any, FrozenSet, Iterator, List, Optional, Tuple, cast
 
 import libcst as cst
 
@@ -207,77 +207,84 @@ def _reads(root: cst.CSTNode, bound: set[str]) -> Iterator[Any]:
     name read: ``(name, attributes read from it, whether it is changed in place)``;
     adds to ``bound`` every name the code binds, in it or in the functions,
     classes and comprehensions it holds (a name read that is one of them and no
-    global is a local variable; one that is also a global is checked as the global)."""
+    global is a local variable; one that is also a global is checked as the global).
+
+    A node's kind is told by ``type(node) is``: libcst's concrete node classes
+    have no subclasses (``tests/interpreter/test_walk.py``), and ``isinstance``
+    against them goes through ``ABCMeta``, slowly."""
     stack: list[cst.CSTNode] = [root]
     while stack:
-        node = stack.pop()
-        if isinstance(node, (cst.For, cst.CompFor, cst.NamedExpr)):
-            bound.update(_target_names(node.target))
-        elif isinstance(node, cst.WithItem) and node.asname is not None:
-            bound.update(_target_names(node.asname.name))
-        elif isinstance(node, cst.ExceptHandler) and node.name is not None:
-            bound.update(_target_names(node.name.name))
-        if isinstance(node, (cst.Global, cst.Nonlocal, cst.Import, cst.ImportFrom, cst.Del)):
-            yield node
-            continue
-        if (
-            isinstance(node, cst.Call)
-            and isinstance(node.func, cst.Name)
-            and node.func.value in ("isinstance", "issubclass")
-            and len(node.args) == 2
-        ):  # the classes only compared with: none is called (``isinstance(x, KerasVariable)``)
-            yield node.func.value, [], False
-            stack.append(node.args[0].value)
-            classes = node.args[1].value
-            for element in classes.elements if isinstance(classes, cst.Tuple) else [cst.Element(classes)]:
-                if not isinstance(_chain(element.value)[1], cst.Name):
-                    stack.append(element.value)
-            continue
-        if isinstance(node, (cst.Attribute, cst.Name)):
+        popped = stack.pop()
+        kind = type(popped)
+        node: Any = popped  # its kind is known from ``kind``
+        if kind is cst.Name or kind is cst.Attribute:
             chain, head = _chain(node)
-            if isinstance(head, cst.Name):
+            if type(head) is cst.Name:
                 yield head.value, chain, False
-                continue
-            stack.append(head)
-            continue
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in MUTATING_METHODS:
-            chain, head = _chain(node.func)  # ``x.append(y)``, or a library's ``np.add(a, b)``
-            if isinstance(head, cst.Name):
-                yield head.value, chain, True
             else:
                 stack.append(head)
-            stack.extend(arg.value for arg in node.args)
             continue
-        if isinstance(node, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign)):
-            target = node.target
-            bound.update(_target_names(target))
-            if isinstance(target, (cst.Attribute, cst.Subscript)):
-                chain, head = _chain(target.value)
-                if isinstance(head, cst.Name):
+        if kind is cst.Arg:
+            stack.append(node.value)
+            continue
+        if kind is cst.Call:
+            func = node.func
+            if type(func) is cst.Name and func.value in ("isinstance", "issubclass") and len(node.args) == 2:
+                # the classes only compared with: none is called (``isinstance(x, KerasVariable)``)
+                yield func.value, [], False
+                stack.append(node.args[0].value)
+                classes = node.args[1].value
+                for element in classes.elements if type(classes) is cst.Tuple else [cst.Element(classes)]:
+                    if type(_chain(element.value)[1]) is not cst.Name:
+                        stack.append(element.value)
+                continue
+            if type(func) is cst.Attribute and func.attr.value in MUTATING_METHODS:
+                chain, head = _chain(func)  # ``x.append(y)``, or a library's ``np.add(a, b)``
+                if type(head) is cst.Name:
                     yield head.value, chain, True
                 else:
                     stack.append(head)
-                if isinstance(target, cst.Subscript):
+                stack.extend(arg.value for arg in node.args)
+                continue
+        elif kind in _BINDS_TARGET:
+            bound.update(_target_names(node.target))
+        elif kind is cst.WithItem:
+            if node.asname is not None:
+                bound.update(_target_names(node.asname.name))
+        elif kind is cst.ExceptHandler:
+            if node.name is not None:
+                bound.update(_target_names(node.name.name))
+        elif kind in _NOT_INERT:
+            yield node
+            continue
+        elif kind in _ASSIGNS:
+            target = node.target
+            bound.update(_target_names(target))
+            target_kind = type(target)
+            if target_kind is cst.Attribute or target_kind is cst.Subscript:
+                chain, head = _chain(target.value)
+                if type(head) is cst.Name:
+                    yield head.value, chain, True
+                else:
+                    stack.append(head)
+                if target_kind is cst.Subscript:
                     stack.extend(target.slice)
-            elif isinstance(target, (cst.Tuple, cst.List)):
+            elif target_kind is cst.Tuple or target_kind is cst.List:
                 stack.append(target)
-            elif isinstance(node, cst.AugAssign) and isinstance(target, cst.Name):
+            elif kind is cst.AugAssign and target_kind is cst.Name:
                 yield target.value, [], False  # ``x += 1``: a local (else ``global``, said above)
-            if not isinstance(node, cst.AssignTarget):
+            if kind is not cst.AssignTarget:
                 stack.extend(c for c in (node.value, getattr(node, "annotation", None)) if c is not None)
             continue
-        if isinstance(node, cst.Arg):
-            stack.append(node.value)
-            continue
-        if isinstance(node, cst.Param):
+        elif kind is cst.Param:
             bound.add(node.name.value)
             stack.extend(c for c in (node.default, node.annotation) if c is not None)
             continue
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+        elif kind is cst.FunctionDef or kind is cst.ClassDef:
             if node is not root:
                 bound.add(node.name.value)
             stack.extend(d.decorator for d in node.decorators)
-            if isinstance(node, cst.ClassDef):
+            if kind is cst.ClassDef:
                 stack.extend(arg.value for arg in (*node.bases, *node.keywords))
             else:
                 stack.append(node.params)
@@ -288,10 +295,18 @@ def _reads(root: cst.CSTNode, bound: set[str]) -> Iterator[Any]:
         stack.extend(children(node))
 
 
+#: the nodes that bind the names of their ``target``
+_BINDS_TARGET = frozenset((cst.For, cst.CompFor, cst.NamedExpr))
+#: the statements that say "not inert"
+_NOT_INERT = frozenset((cst.Global, cst.Nonlocal, cst.Import, cst.ImportFrom, cst.Del))
+#: the assignments (their targets are bound, or changed in place)
+_ASSIGNS = frozenset((cst.AssignTarget, cst.AugAssign, cst.AnnAssign))
+
+
 def _chain(node: cst.BaseExpression) -> tuple[list[str], cst.BaseExpression]:
     """``a.b.c``: (["b", "c"], the ``a`` node); any other expression: ([], itself)."""
     attributes: list[str] = []
-    while isinstance(node, cst.Attribute):
+    while type(node) is cst.Attribute:
         attributes.append(node.attr.value)
         node = node.value
     attributes.reverse()
@@ -299,10 +314,11 @@ def _chain(node: cst.BaseExpression) -> tuple[list[str], cst.BaseExpression]:
 
 
 def _target_names(target: cst.BaseExpression) -> Iterator[str]:
-    if isinstance(target, cst.Name):
-        yield target.value
-    elif isinstance(target, (cst.Tuple, cst.List)):
-        for element in target.elements:
+    kind = type(target)
+    if kind is cst.Name:
+        yield cast(cst.Name, target).value
+    elif kind is cst.Tuple or kind is cst.List:
+        for element in cast("cst.Tuple | cst.List", target).elements:
             yield from _target_names(element.value)
-    elif isinstance(target, cst.StarredElement):
-        yield from _target_names(target.value)
+    elif kind is cst.StarredElement:
+        yield from _target_names(cast(cst.StarredElement, target).value)

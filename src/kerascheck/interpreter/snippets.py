@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import libcst as cst
 
@@ -166,20 +166,20 @@ class _Scan(_Bindings):
         stack: list[cst.CSTNode] = [module]
         while stack:
             node = stack.pop()
-            if isinstance(node, cst.Name):
+            kind = type(node)  # (``type(x) is``: libcst's concrete classes have no subclasses)
+            if kind is cst.Name:
                 if id(node) not in receivers:
-                    self.kinds.setdefault(node.value, set()).add("other")
-            elif isinstance(node, (cst.Attribute, cst.Arg)):
-                stack.append(node.value)  # not ``attr``, not ``keyword``
+                    self.kinds.setdefault(cast(cst.Name, node).value, set()).add("other")
+            elif kind is cst.Attribute or kind is cst.Arg:
+                stack.append(cast("cst.Attribute | cst.Arg", node).value)  # not ``attr``, not ``keyword``
                 continue
-            elif isinstance(node, (cst.Import, cst.ImportFrom)):
-                self.bind_import(node)
+            elif kind is cst.Import or kind is cst.ImportFrom:
+                self.bind_import(cast("cst.Import | cst.ImportFrom", node))
                 continue
-            elif isinstance(node, cst.Call) and (receiver := _add_receiver(node)) is not None:
+            elif kind is cst.Call and (receiver := _add_receiver(cast(cst.Call, node))) is not None:
                 self.kinds.setdefault(receiver.value, set()).add("add")
                 receivers.add(id(receiver))
             else:
-                kind = type(node)
                 if kind not in _VISITS:
                     _VISITS[kind] = getattr(_Scan, f"visit_{kind.__name__}", None)
                 visit = _VISITS[kind]
