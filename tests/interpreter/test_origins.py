@@ -5,6 +5,7 @@ what the module built at the file's call."""
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from kerascheck.analysis import Options, analyze_source, to_diagnostic
 from kerascheck.elsewhere import Placer
 from kerascheck.findings import Finding
 from kerascheck.interpreter.modules import ModuleState
-from kerascheck.interpreter.origins import Origins, Place
+from kerascheck.interpreter.origins import Origins, Place, shallow_copy
 from kerascheck.positions import Positions
 from kerascheck.rules import all_rules
 
@@ -132,3 +133,12 @@ def test_a_finding_past_the_projects_modules_is_at_the_deepest_call_of_the_proje
     placed = Placer(origins, positions).place(diagnostic, stand_in)
     assert placed is not None and (placed.path, placed.span.line, placed.span.column) == (str(tmp_path / "builder.py"), 4, 12)
     assert [(r.path, r.span.line, r.message) for r in placed.related] == [(None, 1, "calls build()")]
+
+
+def test_a_stand_in_is_a_new_node_with_the_fields_of_its_anchor():
+    module = cst.parse_module("model.add(layers.Dense(units=4, activation='relu'))  # a comment\n")
+    for node in (module.body[0], module.body[0].body[0], module.body[0].body[0].value):
+        copied = shallow_copy(node)
+        assert copied is not node and type(copied) is type(node)
+        assert all(getattr(copied, f.name) is getattr(node, f.name) for f in dataclasses.fields(node))
+        assert module.code_for_node(copied) == module.code_for_node(node)

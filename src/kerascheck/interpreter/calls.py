@@ -246,7 +246,7 @@ class Calls(Generators):
 
     def run_body(self, function: Function, scope: Scope) -> Any:
         """What the body of ``function`` returns, run in ``scope``."""
-        if isinstance(function.node, cst.Lambda):
+        if type(function.node) is cst.Lambda:
             return self.eval(function.node.body, scope)
         try:
             self.exec_block(function.node.body, scope)
@@ -301,7 +301,7 @@ class Calls(Generators):
             else:
                 scope.vars[name] = Unknown(f"parameter '{name}' has no default")
         star = params.star_arg
-        if isinstance(star, cst.Param):
+        if type(star) is cst.Param:
             scope.vars[star.name.value] = tuple(args) if not unknown_extra else Unknown("*args")
         for param in params.kwonly_params:
             name = param.name.value

@@ -34,16 +34,25 @@ from kerascheck.unknown import Unknown, contains_unknown, is_unknown
 TRAINING_METHODS = frozenset({"compile", "fit", "fit_generator", "train_on_batch"})
 
 
+#: the method evaluating each kind of expression (None: not modelled), by the
+#: interpreter's class and the node's type
+_EVALS: dict[tuple[type, type], Callable[..., Any] | None] = {}
+
+
 class Expressions(Generators):
     """The expression part of the interpreter."""
 
     literals: dict[cst.CSTNode, Any]  # the values of the literals evaluated, by node
 
     def eval(self, node: cst.BaseExpression, scope: Scope) -> Any:
-        method = getattr(self, "eval_" + type(node).__name__, None)
+        kind = type(node)
+        try:
+            method = _EVALS[type(self), kind]
+        except KeyError:  # the first expression of its kind: its method is found once
+            method = _EVALS[type(self), kind] = getattr(type(self), "eval_" + kind.__name__, None)
         if method is None:
             return self.eval_unmodelled(node, scope)
-        return method(node, scope)
+        return method(self, node, scope)
 
     def eval_unmodelled(self, node: cst.BaseExpression, scope: Scope) -> Any:
         """An expression the interpreter does not model (a t-string...): the
@@ -98,7 +107,7 @@ class Expressions(Generators):
         """The text of f-string parts (a format spec is made of parts too), or Unknown."""
         out = []
         for part in parts:
-            if isinstance(part, cst.FormattedStringText):
+            if type(part) is cst.FormattedStringText:
                 out.append(part.value)
                 continue
             value = self.eval(part.expression, scope)
@@ -139,7 +148,7 @@ class Expressions(Generators):
         out: list[Any] = []
         for element in elements:
             value = self.eval(element.value, scope)
-            if isinstance(element, cst.StarredElement):
+            if type(element) is cst.StarredElement:
                 items = self.iterate(value, element)
                 if items is None:
                     out.append(Unknown(SPREAD))
@@ -152,7 +161,7 @@ class Expressions(Generators):
     def eval_Dict(self, node: cst.Dict, scope: Scope) -> Any:
         out: dict[Any, Any] = {}
         for element in node.elements:
-            if isinstance(element, cst.StarredDictElement):
+            if type(element) is cst.StarredDictElement:
                 value = self.eval(element.value, scope)
                 if isinstance(value, dict):
                     out.update(value)
@@ -178,14 +187,15 @@ class Expressions(Generators):
         result: Any = True
         for target in node.comparisons:
             right = self.eval(target.comparator, scope)
-            op = COMPARE[type(target.operator)]
-            if len(node.comparisons) == 1 and isinstance(target.operator, OVERLOADABLE_COMPARISONS):
+            operator = type(target.operator)
+            op = COMPARE[operator]
+            if len(node.comparisons) == 1 and operator in OVERLOADABLE_COMPARISONS:
                 for operand in (left, right):
                     library = self.libraries.owner(operand)
-                    answer = library.compare(type(target.operator), left, right, self.site(node)) if library else NOT_HANDLED
+                    answer = library.compare(operator, left, right, self.site(node)) if library else NOT_HANDLED
                     if answer is not NOT_HANDLED:
                         return answer
-            if isinstance(target.operator, (cst.Is, cst.IsNot)):
+            if operator is cst.Is or operator is cst.IsNot:
                 value = identity(left, right, op)
             elif isinstance(right, LAZY):  # ``x in generator`` takes its items up to ``x``
                 self.lose_lazy([right], node)
@@ -225,7 +235,7 @@ class Expressions(Generators):
 
     def eval_UnaryOperation(self, node: cst.UnaryOperation, scope: Scope) -> Any:
         value = self.eval(node.expression, scope)
-        if isinstance(node.operator, cst.Not):
+        if type(node.operator) is cst.Not:
             cond = self.truth(value)
             return cond if is_unknown(cond) else not cond
         library = self.libraries.owner(value)
@@ -555,9 +565,9 @@ def literal_value(node: cst.Integer | cst.Float | cst.Imaginary | cst.SimpleStri
     carriage return, read from its text (most literals); any other by
     ``ast.literal_eval``, as libcst's ``evaluated_value``."""
     text = node.value
-    if isinstance(node, cst.Integer) and text.isascii() and text.isdigit() and (text[0] != "0" or text.strip("0") == ""):
+    if type(node) is cst.Integer and text.isascii() and text.isdigit() and (text[0] != "0" or text.strip("0") == ""):
         return int(text)
-    if isinstance(node, cst.SimpleString) and text[0] in "'\"" and "\\" not in text and "\r" not in text:
+    if type(node) is cst.SimpleString and text[0] in "'\"" and "\\" not in text and "\r" not in text:
         quotes = 3 if text[:3] in ('"""', "'''") and len(text) >= 6 else 1
         return text[quotes:-quotes]
     return node.evaluated_value

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -211,7 +212,9 @@ class _Trees:
     def __init__(self, max_tokens: int) -> None:
         self.max_tokens = max_tokens
         self.tokens = 0
-        self.entries: dict[Path, tuple[str, tuple[cst.Module | Exception, int]]] = {}  # oldest use first
+        #: oldest use first (an ``OrderedDict``: a plain dict finds its first entry only
+        #: past the places of those removed before it, slowly when many were)
+        self.entries: OrderedDict[Path, tuple[str, tuple[cst.Module | Exception, int]]] = OrderedDict()
 
     def take(self, path: Path, source: str) -> tuple[cst.Module | Exception, int] | None:
         """Remove the entry of ``path``; its tree and tokens if it is of ``source``."""
@@ -225,7 +228,7 @@ class _Trees:
         self.entries[path] = (source, parsed)
         self.tokens += parsed[1]
         while self.tokens > self.max_tokens:
-            self.tokens -= self.entries.pop(next(iter(self.entries)))[1][1]
+            self.tokens -= self.entries.popitem(last=False)[1][1][1]
 
 
 class Project:

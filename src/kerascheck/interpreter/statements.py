@@ -220,14 +220,14 @@ class Statements(Generators):
         if not is_unknown(cond):
             if cond:
                 self.exec_block(stmt.body, scope)
-            elif isinstance(orelse, cst.If):
+            elif type(orelse) is cst.If:
                 self.exec_if(orelse, scope)
             elif orelse is not None:
                 self.exec_block(orelse.body, scope)
             return
 
         def run_else() -> None:
-            if isinstance(orelse, cst.If):
+            if type(orelse) is cst.If:
                 self.exec_if(orelse, scope)
             elif orelse is not None:
                 self.exec_block(orelse.body, scope)
@@ -556,9 +556,9 @@ class Statements(Generators):
         return None
 
     def assign(self, target: cst.BaseExpression, value: Any, scope: Scope) -> None:
-        if isinstance(target, cst.Name):
+        if type(target) is cst.Name:
             self.bind(target.value, value, scope)
-        elif isinstance(target, (cst.Tuple, cst.List)):
+        elif type(target) is cst.Tuple or type(target) is cst.List:
             self.unpack(target, value, scope)
         elif isinstance(target, cst.Attribute):
             receiver = self.eval(target.value, scope)
@@ -587,7 +587,7 @@ class Statements(Generators):
 
     def unpack(self, target: cst.Tuple | cst.List, value: Any, scope: Scope) -> None:
         elements = target.elements
-        star = next((i for i, e in enumerate(elements) if isinstance(e, cst.StarredElement)), None)
+        star = next((i for i, e in enumerate(elements) if type(e) is cst.StarredElement), None)
         items = self.iterate(value, target)
         items_list = list(items) if items is not None else None
         if items_list is None:
@@ -653,9 +653,9 @@ def source_text(node: cst.CSTNode) -> str:
 
 
 def dotted_name(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:
         return node.value
-    if isinstance(node, cst.Attribute):
+    if type(node) is cst.Attribute:
         return f"{dotted_name(node.value)}.{node.attr.value}"
     return ""
 
