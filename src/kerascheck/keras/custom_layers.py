@@ -59,6 +59,7 @@ from kerascheck import catalog
 from kerascheck.catalog.base import Call, Explain, Invalid, LayerType, Unresolved, Weight, format_shape, to_snake_case
 from kerascheck.graph import Layer, Model, Tensor
 from kerascheck.interpreter.values import MISSING, Arguments, Class, Function, Instance, Ref
+from kerascheck.interpreter.walk import walk
 from kerascheck.keras import input_specs, masking
 from kerascheck.keras.session import Session, refuse_unknown_keywords
 from kerascheck.keras.spellings import is_keras
@@ -537,22 +538,14 @@ def _mentions(cls: Class, word: str, methods: tuple[str, ...] = (), names: bool 
 def _words(node: cst.CSTNode) -> tuple[frozenset[str], frozenset[str]]:
     """The attributes (``x.word``) and every name (attributes' too) a function
     refers to (read once: each layer of a class asks when it is built)."""
-
-    class Finder(cst.CSTVisitor):
-        def __init__(self) -> None:
-            super().__init__()
-            self.attributes: set[str] = set()
-            self.names: set[str] = set()
-
-        def visit_Attribute(self, node: cst.Attribute) -> None:
-            self.attributes.add(node.attr.value)
-
-        def visit_Name(self, node: cst.Name) -> None:
-            self.names.add(node.value)
-
-    finder = Finder()
-    node.visit(finder)
-    return frozenset(finder.attributes), frozenset(finder.names)
+    attributes: set[str] = set()
+    names: set[str] = set()
+    for found in walk(node):
+        if type(found) is cst.Attribute:
+            attributes.add(found.attr.value)
+        elif type(found) is cst.Name:
+            names.add(found.value)
+    return frozenset(attributes), frozenset(names)
 
 
 def _keras_bases(cls: Class) -> list[Ref]:
