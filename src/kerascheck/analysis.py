@@ -67,6 +67,10 @@ class Options:
         return self.reports(code) if self.reports is not None else not is_opt_in(code)
 
 
+#: the rules of a command by the codes selected and ignored (settings without per-file ignores)
+_RULES: dict[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], tuple[Rule, ...]] = {}
+
+
 def options_for(
     settings: Settings,
     path: Path | None,
@@ -79,10 +83,17 @@ def options_for(
     with under ``settings``; ``data_format`` and ``input_shapes`` (the command
     line's) take precedence over the settings'."""
     enabled = functools.partial(settings.enabled, path=path)
+    if settings.per_file_ignores:
+        rules = rules_for(command, enabled)
+    else:  # the same rules for every file: chosen once per run (they were a tenth of its start)
+        key = (command, settings.select, settings.extend_select, settings.ignore)
+        if key not in _RULES:
+            _RULES[key] = rules_for(command, enabled)
+        rules = _RULES[key]
     return Options(
         data_format=data_format or settings.data_format or "channels_last",
         explain=explain,
-        rules=rules_for(command, enabled),
+        rules=rules,
         rule_options=settings.rule_options,
         reports=enabled,
         input_shapes={**settings.input_shapes, **(input_shapes or {})},

@@ -136,7 +136,13 @@ def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> int:
 
 def find_pyproject(start: Path) -> Path | None:
     """The nearest ``pyproject.toml`` at or above ``start`` with a ``[tool.kerascheck]`` table."""
-    return _find_in(start.resolve())
+    return _find_in(_resolved(os.getcwd(), start))
+
+
+@lru_cache(maxsize=4096)
+def _resolved(cwd: str, path: Path) -> Path:
+    """``path.resolve()`` in the folder ``cwd`` (asked for each file: once per folder)."""
+    return path.resolve()
 
 
 @lru_cache(maxsize=None)
@@ -274,7 +280,7 @@ def _per_file_ignores(value: Any, label: str) -> tuple[tuple[patterns.Spec, tupl
 def forget() -> None:
     """Read the configuration files again from now on (a long-running process, the
     language server, calls this when one of them changed)."""
-    for cached in (_find_in, _read_toml, load):
+    for cached in (_find_in, _read_toml, load, _defaults, _resolved):
         cached.cache_clear()
 
 
@@ -283,4 +289,11 @@ def settings_for(file: Path, override: Path | None = None) -> Settings:
     if override is not None:
         return load(override)
     found = find_pyproject(file.parent if file.suffix else file)
-    return load(found) if found is not None else Settings(root=Path.cwd().resolve())
+    return load(found) if found is not None else _defaults(_resolved(os.getcwd(), Path.cwd()))
+
+
+@lru_cache(maxsize=None)
+def _defaults(root: Path) -> Settings:
+    """The default settings of the files under ``root``: one object for them all,
+    as ``load`` gives for a file (its patterns are compiled once, not per file)."""
+    return Settings(root=root)

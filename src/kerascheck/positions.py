@@ -3,8 +3,9 @@
 libcst's ``PositionProvider`` records a range for every node of the module,
 which costs about twice the parse.  kerascheck reports a few dozen nodes per
 file, so it runs the same code generation once with a state that records
-only those nodes (and counts lines without regular expressions).  A test
-checks the result against ``PositionProvider``.  A compound statement (``if``,
+only those nodes (and counts lines without regular expressions), and stops
+after the statement that holds the last of them.  A test checks the result
+against ``PositionProvider``.  A compound statement (``if``,
 ``def``...) gets its start only.
 """
 
@@ -121,5 +122,15 @@ class Positions:
             provider=table,  # type: ignore[arg-type]  # a stand-in: the state only writes its _computed
             wanted=frozenset(self._pending),
         )
-        module._codegen(state)
+        # ``module._codegen(state)``, up to the statement the last wanted node is in: a
+        # node's position depends on the code before its end only
+        for node in module.header:
+            node._codegen(state)
+        for statement in module.body:
+            statement._codegen(state)
+            if len(table._computed) == len(self._pending):
+                break
+        else:
+            for node in module.footer:
+                node._codegen(state)
         self._computed = table._computed
