@@ -140,9 +140,11 @@ def finish(report: FileReport, options: Options) -> FileReport:
     A diagnostic placed in another module was kept by that module's comments."""
     reported = [d for d in report.diagnostics if options.reported(d.code)]
     diagnostics = [d for d in reported if d.path is None]
-    suppressions = suppression.parse(report.source)
+    auditing = options.reported(suppression.UNUSED) or options.reported(suppression.UNKNOWN)
+    # (the comments are read only when there is something they may suppress or be reported for)
+    suppressions = suppression.parse(report.source) if diagnostics or auditing else suppression.Suppressions()
     kept = suppression.apply(diagnostics, suppressions) + [d for d in reported if d.path is not None]
-    if suppressions.directives and (options.reported(suppression.UNUSED) or options.reported(suppression.UNKNOWN)):
+    if suppressions.directives and auditing:
         codes = list(all_rules())
         problems = suppression.audit(
             diagnostics,
