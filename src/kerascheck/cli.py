@@ -264,16 +264,7 @@ def _settings(config: Path | None, overrides: dict[str, Any], path: Path | None)
     from kerascheck.config import settings_for
 
     settings = settings_for(path if path is not None else Path.cwd() / "-", config)
-    if not overrides:
-        return settings
-    found = _OVERRIDDEN.get(id(settings))  # the same object for the files of the same settings
-    if found is None or found[0] is not settings or found[1] != overrides:
-        found = _OVERRIDDEN[id(settings)] = (settings, dict(overrides), dataclasses.replace(settings, **overrides))
-    return found[2]
-
-
-#: the settings with the command line's overrides, by the id of the settings (kept alive here)
-_OVERRIDDEN: dict[int, tuple[Settings, dict[str, Any], Settings]] = {}
+    return dataclasses.replace(settings, **overrides) if overrides else settings
 
 
 # ------------------------------------------------------------------ commands

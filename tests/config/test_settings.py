@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kerascheck.config import ConfigError, Settings, load, parse, settings_for
+from kerascheck.analysis import options_for
+from kerascheck.config import ConfigError, Settings, forget, load, parse, settings_for
 
 
 def write(path: Path, text: str) -> Path:
@@ -137,3 +138,28 @@ def test_a_pattern_that_is_no_gitignore_pattern_is_a_config_error(tmp_path):
         parse({"exclude": ["build/", "!"]}, tmp_path)
     with pytest.raises(ConfigError, match=r"per-file-ignores '\\\\'"):
         parse({"per-file-ignores": {"\\": ["KC201"]}}, tmp_path)
+
+
+def test_files_without_configuration_share_one_settings_object(tmp_path, monkeypatch):
+    # (its patterns are compiled once for the run, not once per file)
+    monkeypatch.chdir(tmp_path)
+    first, second = settings_for(tmp_path / "a" / "one.py"), settings_for(tmp_path / "b" / "two.py")
+    assert first is second and first.root == tmp_path.resolve() and first.source is None
+    write(tmp_path / "pyproject.toml", '[tool.kerascheck]\nignore = ["KC201"]\n')
+    forget()  # (the language server, when a configuration file changed)
+    assert settings_for(tmp_path / "a" / "one.py").ignore == ("KC201",)
+
+
+def codes_checked(settings: Settings, path: Path) -> set[str]:
+    return {rule.code for rule in options_for(settings, path, "check").rules}
+
+
+def test_the_rules_of_a_file_follow_its_selection(tmp_path):
+    # (chosen once per selection: files under the same settings share them)
+    checked = codes_checked(parse({}, tmp_path), tmp_path / "m.py")
+    assert "KC201" in checked
+    assert "KC201" not in codes_checked(parse({"ignore": ["KC2"]}, tmp_path), tmp_path / "m.py")
+    assert codes_checked(parse({}, tmp_path), tmp_path / "other.py") == checked
+    per_file = parse({"per-file-ignores": {"legacy/*.py": ["KC2"]}}, tmp_path)
+    assert "KC201" not in codes_checked(per_file, tmp_path / "legacy" / "m.py")
+    assert "KC201" in codes_checked(per_file, tmp_path / "new.py")

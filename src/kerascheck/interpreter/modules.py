@@ -228,7 +228,8 @@ class _Trees:
         self.entries[path] = (source, parsed)
         self.tokens += parsed[1]
         while self.tokens > self.max_tokens:
-            self.tokens -= self.entries.popitem(last=False)[1][1][1]
+            _, (_, (_, tokens)) = self.entries.popitem(last=False)
+            self.tokens -= tokens
 
 
 class Project:
