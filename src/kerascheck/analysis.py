@@ -67,8 +67,8 @@ class Options:
         return self.reports(code) if self.reports is not None else not is_opt_in(code)
 
 
-#: the rules of a command by the codes selected and ignored (settings without per-file ignores)
-_RULES: dict[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], tuple[Rule, ...]] = {}
+#: the rules of a command by the settings' ``selection`` (settings without per-file ignores)
+_RULES: dict[tuple[str, Any], tuple[Rule, ...]] = {}
 
 
 def options_for(
@@ -83,10 +83,10 @@ def options_for(
     with under ``settings``; ``data_format`` and ``input_shapes`` (the command
     line's) take precedence over the settings'."""
     enabled = functools.partial(settings.enabled, path=path)
-    if settings.per_file_ignores:
+    if settings.selection is None:
         rules = rules_for(command, enabled)
     else:  # the same rules for every file: chosen once per run (they were a tenth of its start)
-        key = (command, settings.select, settings.extend_select, settings.ignore)
+        key = (command, settings.selection)
         if key not in _RULES:
             _RULES[key] = rules_for(command, enabled)
         rules = _RULES[key]

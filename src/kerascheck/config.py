@@ -89,6 +89,12 @@ class Settings:
             return ignored < 0
         return selected >= 0 and selected > ignored
 
+    @property
+    def selection(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None:
+        """What ``enabled`` decides by when it is the same for every file (no
+        per-file ignores): settings of the same selection enable the same codes."""
+        return None if self.per_file_ignores else (self.select, self.extend_select, self.ignore)
+
     def file_ignores(self, path: Path | None) -> tuple[str, ...]:
         if not self.per_file_ignores:
             return ()  # without resolving the path, asked for every code of every file
@@ -289,11 +295,11 @@ def settings_for(file: Path, override: Path | None = None) -> Settings:
     if override is not None:
         return load(override)
     found = find_pyproject(file.parent if file.suffix else file)
-    return load(found) if found is not None else _defaults(_resolved(os.getcwd(), Path.cwd()))
+    return load(found) if found is not None else _defaults(os.getcwd())
 
 
 @lru_cache(maxsize=None)
-def _defaults(root: Path) -> Settings:
-    """The default settings of the files under ``root``: one object for them all,
-    as ``load`` gives for a file (its patterns are compiled once, not per file)."""
-    return Settings(root=root)
+def _defaults(cwd: str) -> Settings:
+    """The default settings of the files run from the folder ``cwd``: one object for
+    them all, as ``load`` gives for a file (its patterns are compiled once, not per file)."""
+    return Settings(root=Path(cwd).resolve())
