@@ -12,7 +12,7 @@ import pytest
 
 from kerascheck import analysis
 from kerascheck.cli import main
-from kerascheck.parallel import _Queue, Task
+from kerascheck.parallel import _Queue
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
@@ -85,6 +85,7 @@ def test_a_file_whose_analysis_fails_is_reported_and_the_others_are_analysed(tmp
     files = {f"f{n}.py": MODEL.format(units=n + 1) for n in range(5)}
     root = write(tmp_path, {**files, "boom.py": MODEL.format(units=9)})
     monkeypatch.setattr(analysis, "analyze_bytes", crashing(kill))
+    # boom.py comes first: its worker has f0.py waiting in its pipe, which goes to the worker after it
     for jobs in ("-j2", "-j1")[: 1 if kill else 2]:  # a serial run would end itself
         main(["summary", jobs, "--output-format", "json", str(root)])
         reports = {Path(f["path"]).name: f for f in json.loads(capsys.readouterr().out)["files"]}
@@ -101,7 +102,9 @@ def test_a_file_whose_analysis_fails_is_reported_and_the_others_are_analysed(tmp
 
 def test_workers_stay_in_a_folder_and_share_the_last_one():
     paths = ["a/1.py", "a/2.py", "a/3.py", "b/1.py", "c/1.py", "c/2.py", "c/3.py", "c/4.py"]
-    queue = _Queue([Task(p, b"", None) for p in paths])  # type: ignore[arg-type]
+    queue = _Queue()
+    for index, path in enumerate(paths):
+        queue.add(index, path)
     first, second = queue.next(None, set()), queue.next(None, {"a"})
     assert (paths[first], paths[second]) == ("a/1.py", "b/1.py")
     assert paths[queue.next("b", {"a"})] == "c/1.py"  # b is done: the next folder no one is in
@@ -133,3 +136,13 @@ def test_what_a_worker_keeps_from_the_garbage_collector_does_not_grow_with_the_f
             parallel.settle()
             frozen.append(gc.get_freeze_count())
     assert len(set(frozen[4:])) == 1, frozen
+
+
+def test_a_task_taken_back_from_a_worker_is_handed_out_next():
+    queue = _Queue()
+    for index, path in enumerate(["a/1.py", "a/2.py", "b/1.py"]):
+        queue.add(index, path)
+    assert (queue.next(None, set()), queue.next(None, {"a"})) == (0, 2)
+    queue.put_back(2, "b/1.py")  # (a worker that died had it waiting)
+    assert [queue.next(None, set()) for _ in range(2)] == [2, 1]
+    assert queue.next(None, set()) is None

@@ -146,28 +146,33 @@ def _tolerant_output() -> None:
 def analyse(args: argparse.Namespace, for_check: bool) -> list[FileReport]:
     """Analyse every file the arguments name, each with the settings that apply to it.
     A file that certainly builds no model is reported without the analysis (nor
-    its imports: ``prefilter``)."""
+    its imports: ``prefilter``).  The files are analysed as they are found."""
     from kerascheck.config import ConfigError
     from kerascheck.prefilter import empty_report
 
     overrides = _code_overrides(args)
     settings_of = functools.partial(_settings, args.config, overrides)
     reports: list[FileReport | None] = []
-    tasks: dict[int, tuple[Path | None, bytes | NotRead]] = {}  # by the index of their report
-    try:
+    analysed: list[int] = []  # the indexes of the reports the analysis makes
+
+    def to_analyse() -> Iterator[tuple[Path | None, bytes | NotRead]]:
         for path, data in _inputs(args, settings_of):
             settings_of(path)  # a configuration error is reported whatever the file holds
             reports.append(empty_report(path.as_posix() if path is not None else "-", data))
             if reports[-1] is None:
-                tasks[len(reports) - 1] = path, data
+                analysed.append(len(reports) - 1)
+                yield path, data
+
+    try:
+        made = _analysed(args, for_check, settings_of, to_analyse())
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
-    for index, report in zip(tasks, _analysed(args, for_check, settings_of, list(tasks.values()))):
+    for index, report in zip(analysed, made):
         reports[index] = report
     if not reports:
         print("kerascheck: warning: no Python files found under the given paths", file=sys.stderr)
     done = [report for report in reports if report is not None]  # every one, by now
-    if tasks:  # what an analysis found in an imported module goes to that module's report
+    if analysed:  # what an analysis found in an imported module goes to that module's report
         from kerascheck.elsewhere import relocate
 
         done = relocate(done, lambda path, code: settings_of(Path(path)).enabled(code, path=Path(path)))
@@ -183,26 +188,26 @@ def _analysed(
     args: argparse.Namespace,
     for_check: bool,
     settings_of: Callable[[Path | None], Settings],
-    files: list[tuple[Path | None, bytes | NotRead]],
+    files: Iterator[tuple[Path | None, bytes | NotRead]],
 ) -> list[FileReport]:
     """The reports of ``files`` (path, content), analysed in as many processes as the arguments say."""
-    if not files:
-        return []
-    from kerascheck.analysis import options_for
     from kerascheck.parallel import Task, analyse_all, default_jobs
 
-    tasks = []
-    for path, data in files:
-        options = options_for(
-            settings_of(path),
-            path,
-            "check" if for_check else "summary",
-            data_format=args.data_format,
-            input_shapes=dict(args.input_shape),
-            explain=getattr(args, "explain", False),
-        )
-        tasks.append(Task(path.as_posix() if path is not None else "-", data, options))
-    return analyse_all(tasks, args.jobs or default_jobs(), _result_cache(args))
+    def tasks() -> Iterator[Task]:
+        for path, data in files:
+            from kerascheck.analysis import options_for  # (libcst: only once a file needs the analysis)
+
+            options = options_for(
+                settings_of(path),
+                path,
+                "check" if for_check else "summary",
+                data_format=args.data_format,
+                input_shapes=dict(args.input_shape),
+                explain=getattr(args, "explain", False),
+            )
+            yield Task(path.as_posix() if path is not None else "-", data, options)
+
+    return analyse_all(tasks(), args.jobs or default_jobs(), lambda: _result_cache(args))
 
 
 def _inputs(

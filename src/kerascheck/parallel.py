@@ -6,6 +6,9 @@ output does not depend on how many workers ran or which finished first.  A
 worker that dies (a crash, the out-of-memory killer) costs only the file it was
 analysing, reported as an internal error (KC000); a new worker takes over.
 
+The workers start on the first files while the main process is still finding
+and reading the next ones, and a worker's next file waits in its pipe while it
+analyses one (when that file is small), so no worker waits for the main process.
 Files are handed out folder by folder: a worker goes on with the folder of its
 last file while that has files left, so the modules a folder's files import
 are parsed by few workers.
@@ -18,9 +21,10 @@ import dataclasses
 import gc
 import os
 import sys
-from collections import OrderedDict
+import itertools
+from collections import OrderedDict, deque
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from kerascheck.report import FileReport
 from kerascheck.sources import NotRead, decode
@@ -40,6 +44,9 @@ if TYPE_CHECKING:
 GC_THRESHOLDS = (100_000, 50, 1_000)
 #: codes whose report depends on more than the inputs (a crash, the time guard): never cached
 UNCACHEABLE = frozenset({"KC000", "KC004"})
+#: the largest task sent to a worker that is still analysing (a pipe holds 64 KiB or more
+#: unread: a larger one could block the main process until the worker is done)
+MAX_WAITING_MESSAGE = 32 * 1024
 
 
 @dataclass
@@ -65,34 +72,51 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def analyse_all(tasks: list[Task], jobs: int, cache: ResultCache | None = None) -> list[FileReport]:
+def analyse_all(
+    tasks: Iterable[Task], jobs: int, open_cache: Callable[[], ResultCache | None] = lambda: None
+) -> list[FileReport]:
     """Each task's report, in the order of ``tasks``, using up to ``jobs`` processes;
-    from ``cache`` where it holds one, which keeps the others."""
-    reports = [cache.get(t.path, t.data, t.options) if cache is not None and isinstance(t.data, bytes) else None for t in tasks]
-    missing = [index for index, report in enumerate(reports) if report is None]
-    for index, result in zip(missing, analyse_tasks([tasks[i] for i in missing], jobs)):
+    from the result cache (``open_cache()``, opened once a task comes) where it
+    holds one, which keeps the others.  ``tasks`` is read as the files are
+    analysed: the workers start on the first files while the next are found."""
+    reports: list[FileReport | None] = []
+    cache: list[ResultCache | None] = []  # opened once a task comes
+
+    def missing() -> Iterator[tuple[int, Task]]:
+        for task in tasks:
+            if not cache:
+                cache.append(open_cache())
+            found = cache[0].get(task.path, task.data, task.options) if cache[0] and isinstance(task.data, bytes) else None
+            reports.append(found)
+            if found is None:
+                yield len(reports) - 1, task
+
+    for index, task, result in analyse_tasks(missing(), jobs):
         reports[index] = result.report
-        task = tasks[index]
-        if cache is not None and result.reads is not None and result.cacheable and isinstance(task.data, bytes):
-            cache.put(task.path, task.data, task.options, result.report, result.reads)
-    if cache is not None:
-        cache.close()
+        if cache and cache[0] is not None and result.reads is not None and result.cacheable and isinstance(task.data, bytes):
+            cache[0].put(task.path, task.data, task.options, result.report, result.reads)
+    if cache and cache[0] is not None:
+        cache[0].close()
     return reports  # type: ignore[return-value]
 
 
-def analyse_tasks(tasks: list[Task], jobs: int) -> list[Result]:
-    """Each task's result, in the order of ``tasks``, using up to ``jobs`` processes."""
-    from kerascheck.interpreter.modules import ParseCache
+def analyse_tasks(tasks: Iterable[tuple[int, Task]], jobs: int) -> Iterator[tuple[int, Task, Result]]:
+    """(index, task, result) of each (index, task) of ``tasks``, in the order they are
+    done, using up to ``jobs`` processes (no more than there are tasks; none for one)."""
+    tasks = iter(tasks)
+    first = list(itertools.islice(tasks, max(jobs, 2)))
+    if not first:
+        return
+    if jobs <= 1 or len(first) == 1:
+        from kerascheck.interpreter.modules import ParseCache
 
-    if jobs <= 1 or len(tasks) <= 1:
         cache = ParseCache(parsed=gc.freeze)  # a module imported by several files is parsed once
-        results = []
         with tuned_gc():
-            for task in tasks:
-                results.append(run(task, cache))
+            for index, task in itertools.chain(first, tasks):
+                yield index, task, run(task, cache)
                 settle()
-        return results
-    return _Pool(tasks, min(jobs, len(tasks))).results()
+        return
+    yield from _Pool(itertools.chain(first, tasks), min(jobs, len(first))).results()
 
 
 @contextlib.contextmanager
@@ -170,13 +194,19 @@ def _folder(path: str) -> str:
 
 
 class _Queue:
-    """The files left to hand out, by folder (in the order of the tasks)."""
+    """The files left to hand out, by folder, in the order they came."""
 
-    def __init__(self, tasks: list[Task]) -> None:
-        self.folders: OrderedDict[str, list[int]] = OrderedDict()
-        for index in reversed(range(len(tasks))):  # each folder's list is popped from its end
-            self.folders.setdefault(_folder(tasks[index].path), []).append(index)
-        self.folders = OrderedDict(reversed(self.folders.items()))
+    def __init__(self) -> None:
+        self.folders: OrderedDict[str, deque[int]] = OrderedDict()
+
+    def add(self, index: int, path: str) -> None:
+        self.folders.setdefault(_folder(path), deque()).append(index)
+
+    def put_back(self, index: int, path: str) -> None:
+        """Hand ``index`` out next (a task taken back from a worker)."""
+        folder = _folder(path)
+        self.folders.setdefault(folder, deque()).appendleft(index)
+        self.folders.move_to_end(folder, last=False)
 
     def next(self, folder: str | None, others: set[str | None]) -> int | None:
         """The next file for a worker whose last file was in ``folder``, while the
@@ -188,7 +218,7 @@ class _Queue:
             free = [f for f in self.folders if f not in others]
             folder = free[0] if free else max(self.folders, key=lambda f: len(self.folders[f]))
         left = self.folders[folder]
-        index = left.pop()
+        index = left.popleft()
         if not left:
             del self.folders[folder]
         return index
@@ -200,12 +230,12 @@ class _Worker:
         self.process: BaseProcess = context.Process(target=serve, args=(theirs,), daemon=True)  # type: ignore[attr-defined]
         self.process.start()
         theirs.close()
-        self.task: int | None = None
+        self.tasks: deque[int] = deque()  # sent and not answered yet, the one being analysed first
         self.folder: str | None = None
 
     def stop(self) -> None:
         """End the worker: at once if it is still analysing (the run was interrupted)."""
-        if self.task is not None:
+        if self.tasks:
             self.process.terminate()
         else:
             try:
@@ -217,50 +247,85 @@ class _Worker:
 
 
 class _Pool:
-    def __init__(self, tasks: list[Task], jobs: int) -> None:
-        self.tasks = tasks
-        self.jobs = jobs
-        self.queue = _Queue(tasks)
-        self.out: list[Result | None] = [None] * len(tasks)
-        self.context = _context()
+    """Workers fed from ``tasks`` as they come, each with the task it analyses and,
+    when that one is small, the next one waiting in its pipe (no wait between two
+    files)."""
 
-    def results(self) -> list[Result]:
+    def __init__(self, tasks: Iterator[tuple[int, Task]], jobs: int) -> None:
+        self.source: Iterator[tuple[int, Task]] | None = tasks  # None once read to its end
+        self.tasks: dict[int, Task] = {}  # taken from the source and not done yet
+        self.jobs = jobs
+        self.queue = _Queue()
+        self.context = _context()
+        from multiprocessing.reduction import ForkingPickler
+
+        self.dumps = ForkingPickler.dumps
+
+    def results(self) -> Iterator[tuple[int, Task, Result]]:
         from multiprocessing.connection import wait
 
         workers = [_Worker(self.context) for _ in range(self.jobs)]
         try:
-            for worker in workers:
-                self._give(worker, workers)
-            while any(w.task is not None for w in workers):
-                busy = [w for w in workers if w.task is not None]
-                ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy])
-                for index, worker in enumerate(workers):
-                    if worker.task is None or (worker.connection not in ready and worker.process.sentinel not in ready):
-                        continue
-                    if not self._receive(worker):
-                        worker.connection.close()
-                        worker.process.join()
-                        workers[index] = worker = _Worker(self.context)
+            while True:
+                for worker in workers:
                     self._give(worker, workers)
+                busy = [w for w in workers if w.tasks]
+                if not busy and self.source is None:
+                    return
+                waited = [w.connection for w in busy] + [w.process.sentinel for w in busy]
+                ready = wait(waited, timeout=0 if self.source is not None else None) if waited else []
+                if not ready:
+                    self._take()  # nothing to answer yet: the main process finds the next file
+                    continue
+                for index, worker in enumerate(workers):
+                    if worker.tasks and (worker.connection in ready or worker.process.sentinel in ready):
+                        done, alive = self._receive(worker)
+                        if not alive:
+                            worker.connection.close()
+                            worker.process.join()
+                            workers[index] = _Worker(self.context)
+                        yield done
         finally:
             for worker in workers:
                 worker.stop()
-        assert all(result is not None for result in self.out)
-        return self.out  # type: ignore[return-value]
+
+    def _take(self) -> None:
+        """Queue the next task of the source, if any is left."""
+        if self.source is None:
+            return
+        taken = next(self.source, None)
+        if taken is None:
+            self.source = None
+            return
+        index, task = taken
+        self.tasks[index] = task
+        self.queue.add(index, task.path)
 
     def _give(self, worker: _Worker, workers: list[_Worker]) -> None:
-        worker.task = self.queue.next(worker.folder, {w.folder for w in workers if w is not worker and w.task is not None})
-        if worker.task is not None:
-            task = self.tasks[worker.task]
+        """Send ``worker`` a task if it has none, or only one and the next is small."""
+        while len(worker.tasks) < 2:
+            if not self.queue.folders:
+                self._take()
+                if not self.queue.folders:
+                    return
+            others = {w.folder for w in workers if w is not worker and w.tasks}
+            index = self.queue.next(worker.folder, others)
+            assert index is not None
+            task = self.tasks[index]
+            message = self.dumps((index, task))
+            if worker.tasks and len(message) > MAX_WAITING_MESSAGE:  # it could fill the pipe: sent when the worker is free
+                self.queue.put_back(index, task.path)
+                return
+            worker.tasks.append(index)
             worker.folder = _folder(task.path)
             try:
-                worker.connection.send((worker.task, task))
+                worker.connection.send_bytes(message)
             except OSError:
-                pass  # the worker just died: the next wait finds it, and the file is reported
+                return  # the worker just died: the next wait finds it, and its files are reported
 
-    def _receive(self, worker: _Worker) -> bool:
-        """Take the worker's result; False when the worker died (its file is reported as failed)."""
-        assert worker.task is not None
+    def _receive(self, worker: _Worker) -> tuple[tuple[int, Task, Result], bool]:
+        """The worker's next result, and whether the worker lives: when it died, the
+        file it was analysing is reported as failed, the one waiting goes back to the queue."""
         try:
             index, result = worker.connection.recv()
         except (EOFError, OSError):
@@ -268,10 +333,15 @@ class _Pool:
             code = worker.process.exitcode
             why = f"the process analysing it ended (exit code {code})" if code is None or code >= 0 else \
                 f"the process analysing it was killed (signal {-code})"
-            self.out[worker.task] = failed(self.tasks[worker.task], why)
-            return False
-        self.out[index] = result
-        return True
+            failing = worker.tasks.popleft()
+            for waiting in reversed(worker.tasks):
+                self.queue.put_back(waiting, self.tasks[waiting].path)
+            worker.tasks.clear()
+            task = self.tasks.pop(failing)
+            return (failing, task, failed(task, why)), False
+        assert index == worker.tasks[0]
+        worker.tasks.popleft()
+        return (index, self.tasks.pop(index), result), True
 
 
 def _context() -> BaseContext:
