@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from kerascheck import __version__
 from kerascheck.diagnostics import Diagnostic, Location, Span, TextEdit
+from kerascheck.real_paths import real_path
 from kerascheck.report import FileReport, LayerReport, ModelReport
 from kerascheck.sources import decode
 from kerascheck.unknown import Unknown
@@ -120,7 +121,7 @@ class ResultCache:
             prune(self.folder, MAX_ENTRIES)
 
     def _entry_path(self, path: str, options: Options) -> Path:
-        key = [path, os.path.realpath(path), _options(options), self.environment]
+        key = [path, real_path(path), _options(options), self.environment]
         name = hashlib.blake2b(json.dumps(key, default=repr).encode(), digest_size=16).hexdigest()
         return self.folder / name[:2] / name
 

@@ -17,8 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from kerascheck import patterns
+from kerascheck import patterns, real_paths
 from kerascheck.input_shapes import Shape, from_config
+from kerascheck.real_paths import real_path
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -130,7 +131,7 @@ class Settings:
         if path is None:
             return None
         try:
-            relative = Path(os.path.realpath(path)).relative_to(self.root).as_posix()
+            relative = Path(real_path(path)).relative_to(self.root).as_posix()
         except ValueError:
             return None
         return "" if relative == "." else relative
@@ -288,6 +289,7 @@ def forget() -> None:
     language server, calls this when one of them changed)."""
     for cached in (_find_in, _read_toml, load, _defaults, _resolved):
         cached.cache_clear()
+    real_paths.forget()
 
 
 def settings_for(file: Path, override: Path | None = None) -> Settings:

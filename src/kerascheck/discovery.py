@@ -21,6 +21,7 @@ from typing import Callable, Iterator
 
 from kerascheck import patterns
 from kerascheck.config import Settings, settings_for
+from kerascheck.real_paths import real_path
 
 #: the settings that apply to a path (``config.settings_for`` and the command line's)
 SettingsOf = Callable[[Path], Settings]
@@ -113,7 +114,7 @@ def expand(
         path = Path(raw)
         found = walk(path, settings_of) if path.is_dir() else iter([path])
         for file in found:
-            key = os.path.realpath(file.path if isinstance(file, Unlisted) else file)
+            key = real_path(file.path if isinstance(file, Unlisted) else file)
             if key not in seen:
                 seen.add(key)
                 yield file

@@ -17,7 +17,6 @@ limit, the time guard) stay with the analysed file.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -28,6 +27,7 @@ from kerascheck.diagnostics import Diagnostic, Location, Span
 from kerascheck.interpreter.modules import INSTALLED
 from kerascheck.interpreter.statements import source_text
 from kerascheck.positions import Positions
+from kerascheck.real_paths import real_path
 from kerascheck.report import FileReport
 from kerascheck.sources import decode, read_path
 
@@ -130,7 +130,7 @@ def relocate(reports: list[FileReport], reported: Callable[[str, str], bool]) ->
 
 
 def _key(path: str) -> str:
-    return os.path.realpath(path)
+    return real_path(path)
 
 
 def _shown(path: str, by_file: dict[str, FileReport]) -> str:
